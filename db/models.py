@@ -1,0 +1,250 @@
+"""The store's schema: SQLAlchemy 2.x typed models.
+
+Every record has a UUID (text) key that stays the same in every store it travels to.
+Timestamps are ISO 8601 in UTC (see ``db.types.UTCDateTime``). Plain dates are ISO dates.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import UTCDateTime, utcnow
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class StoreIdentity(Base):
+    """The store's own identity: who uses it. One row."""
+
+    __tablename__ = "store_identity"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Inspection(Base):
+    __tablename__ = "inspection"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    force: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(400))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    methodology_id: Mapped[str] = mapped_column(String(100))
+    methodology_version: Mapped[str] = mapped_column(String(40))
+    marking: Mapped[str] = mapped_column(String(100), default="OFFICIAL-SENSITIVE")
+    fictional: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cases: Mapped[list[Case]] = relationship(back_populates="inspection")
+
+
+class Case(Base):
+    """One sampled case file."""
+
+    __tablename__ = "case_file"
+    __table_args__ = (UniqueConstraint("inspection_id", "reference"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), index=True
+    )
+    reference: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    child_ref: Mapped[str | None] = mapped_column(String(100))
+    force_grade: Mapped[str | None] = mapped_column(String(40))
+    assigned_to: Mapped[str | None] = mapped_column(String(200), index=True)
+    methodology_version: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="cases")
+    assessments: Mapped[list[Assessment]] = relationship(back_populates="case")
+    referrals: Mapped[list[Referral]] = relationship(back_populates="case")
+
+
+class Assessment(Base):
+    """One inspector's grading of one case. Two inspectors may grade the same case."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("case_id", "inspector"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    inspector: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    overall_grade: Mapped[str | None] = mapped_column(String(40))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    methodology_id: Mapped[str] = mapped_column(String(100))
+    methodology_version: Mapped[str] = mapped_column(String(40))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="assessments")
+    stages: Mapped[list[StageJudgement]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+    answers: Mapped[list[PromptAnswer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+
+
+class StageJudgement(Base):
+    __tablename__ = "stage_judgement"
+    __table_args__ = (UniqueConstraint("assessment_id", "stage_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    assessment_id: Mapped[str] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    stage_id: Mapped[str] = mapped_column(String(100))
+    grade: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    assessment: Mapped[Assessment] = relationship(back_populates="stages")
+
+
+class PromptAnswer(Base):
+    __tablename__ = "prompt_answer"
+    __table_args__ = (UniqueConstraint("assessment_id", "prompt_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    assessment_id: Mapped[str] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    stage_id: Mapped[str] = mapped_column(String(100))
+    prompt_id: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[str | None] = mapped_column(String(40))
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class Referral(Base):
+    """A case referred back to the force because a child is at continued risk."""
+
+    __tablename__ = "referral"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    raised_by: Mapped[str] = mapped_column(String(200))
+    risk_summary: Mapped[str] = mapped_column(Text)
+    urgency: Mapped[str] = mapped_column(String(40))
+    referred_to: Mapped[str] = mapped_column(String(200), default="")
+    referred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="referrals")
+    events: Mapped[list[ReferralEvent]] = relationship(
+        back_populates="referral", order_by="ReferralEvent.occurred_at"
+    )
+
+
+class ReferralEvent(Base):
+    """One response from the force to a referral. Append-only."""
+
+    __tablename__ = "referral_event"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
+    response: Mapped[str] = mapped_column(String(60))
+    note: Mapped[str] = mapped_column(Text, default="")
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    referral: Mapped[Referral] = relationship(back_populates="events")
+
+
+class Moderation(Base):
+    """The lead's agreed grade for a case, beside the original assessments."""
+
+    __tablename__ = "moderation"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("case_file.id", ondelete="CASCADE"), unique=True
+    )
+    grade: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    moderated_by: Mapped[str] = mapped_column(String(200))
+    moderated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEvent(Base):
+    """Append-only record of a change, hash-chained per originating store.
+
+    ``hash`` covers every other field and ``prev_hash``; editing or removing a past event
+    breaks the chain of the store it came from (``origin``), which verification reports.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        UniqueConstraint("origin", "origin_seq"),
+        Index("ix_audit_entity", "entity", "entity_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    origin: Mapped[str] = mapped_column(String(36))
+    origin_seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    field: Mapped[str] = mapped_column(String(100), default="")
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ImportLog(Base):
+    """One import into the store: a case sample, a grades spreadsheet or a findings pack."""
+
+    __tablename__ = "import_log"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(500))
+    inspection_id: Mapped[str | None] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(200))
+    inspector: Mapped[str | None] = mapped_column(String(200))
+    fingerprint: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    details: Mapped[str] = mapped_column(Text, default="")

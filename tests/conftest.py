@@ -1,0 +1,27 @@
+"""Shared fixtures: a fresh store per test, with a user name set for the audit trail."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from db.engine import Store  # noqa: E402
+from workbench.store import open_workbench_store, set_user_name  # noqa: E402
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.sqlite"
+
+
+@pytest.fixture
+def store(store_path: Path) -> Store:
+    """A new, migrated store whose user is 'Alex Inspector'."""
+    opened = open_workbench_store(store_path)
+    set_user_name(opened, "Alex Inspector")
+    yield opened
+    opened.close()

@@ -1,0 +1,1 @@
+"""Application services: plain functions over a ``db.engine.Store``. No Qt here."""

@@ -1,0 +1,298 @@
+"""Grading a case: one inspector's assessment, edited one field at a time.
+
+Every edit is one short transaction that bumps the assessment's revision and appends its
+audit event. Fields are named as strings so the UI, the CLI and the audit trail agree:
+
+- ``overall_grade``, ``rationale``
+- ``stage:<stage id>:grade``, ``stage:<stage id>:notes``
+- ``prompt:<prompt id>`` (the answer: yes / partly / no / not_applicable)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.engine import Store
+from db.models import Assessment, Case, Inspection, PromptAnswer, StageJudgement
+from db.types import utcnow
+from workbench import audit
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.methodology import Methodology, load_methodology
+
+NOT_STARTED, IN_PROGRESS, GRADED = "not_started", "in_progress", "graded"
+STATUS_NAMES = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", GRADED: "Graded"}
+MAX_TEXT = 20_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something missing or wrong, next to the field concerned."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class GradeCheck:
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+
+class GradingIncomplete(WorkbenchError):
+    def __init__(self, check: GradeCheck) -> None:
+        self.check = check
+        lines = ["This case cannot be marked graded yet:"]
+        lines += [f"  - {p.message}" for p in check.problems]
+        super().__init__("\n".join(lines))
+
+
+def methodology_for(session: Session, case: Case) -> Methodology:
+    inspection = session.get(Inspection, case.inspection_id)
+    assert inspection is not None
+    return load_methodology(inspection.methodology_id)
+
+
+def _case(session: Session, case_id: str) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFoundError(f"No case with id '{case_id}'.")
+    return case
+
+
+def find_assessment(session: Session, case_id: str, inspector: str) -> Assessment | None:
+    return session.scalars(
+        select(Assessment)
+        .where(Assessment.case_id == case_id, Assessment.inspector == inspector)
+        .options(selectinload(Assessment.stages), selectinload(Assessment.answers))
+    ).first()
+
+
+def assessment_for(session: Session, case: Case, inspector: str, actor: str) -> Assessment:
+    """This inspector's assessment of the case, created (not started) if there is none."""
+    found = find_assessment(session, case.id, inspector)
+    if found is not None:
+        return found
+    method = methodology_for(session, case)
+    row = Assessment(
+        case_id=case.id,
+        inspector=inspector,
+        status=NOT_STARTED,
+        methodology_id=method.id,
+        methodology_version=method.version,
+        rationale="",
+        stages=[],
+        answers=[],
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "create",
+        "assessment",
+        row.id,
+        "",
+        None,
+        {"case": case.reference, "inspector": inspector},
+    )
+    return row
+
+
+def _validate(method: Methodology, case: Case, name: str, value: str | None) -> tuple:
+    """Split a field name and check the value; returns (kind, key, value)."""
+    if value is not None and not isinstance(value, str):
+        raise WorkbenchError(f"The value for {name} must be text.")
+    if value is not None and len(value) > MAX_TEXT:
+        raise WorkbenchError(f"The text for {name} is longer than {MAX_TEXT} characters.")
+    applicable = {s.id for s in method.stages_for(case.category)}
+    if name in ("overall_grade", "rationale"):
+        if name == "overall_grade" and value is not None and value not in method.grade_ids:
+            raise WorkbenchError(
+                f"'{value}' is not a grade; use one of {', '.join(method.grade_ids)}."
+            )
+        return (name, "", value)
+    parts = name.split(":")
+    if parts[0] == "stage" and len(parts) == 3 and parts[2] in ("grade", "notes"):
+        stage_id = parts[1]
+        if stage_id not in applicable:
+            category = method.category(case.category).name
+            raise WorkbenchError(f"The stage '{stage_id}' does not apply to a {category} case.")
+        allowed = (*method.grade_ids, method.not_assessed.id)
+        if parts[2] == "grade" and value is not None and value not in allowed:
+            raise WorkbenchError(
+                f"'{value}' is not a stage grade; use one of {', '.join(allowed)}."
+            )
+        return (parts[2], stage_id, value)
+    if parts[0] == "prompt" and len(parts) == 2:
+        try:
+            prompt = method.prompt(parts[1])
+        except KeyError:
+            raise WorkbenchError(f"There is no prompt '{parts[1]}' in the methodology.") from None
+        if prompt.stage_id not in applicable:
+            raise WorkbenchError(f"The prompt '{parts[1]}' is for a stage that does not apply.")
+        if value is not None and value not in {a.id for a in method.answers}:
+            raise WorkbenchError(
+                f"'{value}' is not an answer; use yes, partly, no or not_applicable."
+            )
+        return ("prompt", parts[1], value)
+    raise WorkbenchError(f"'{name}' is not a field of an assessment.")
+
+
+def _current(assessment: Assessment, kind: str, key: str) -> str | None:
+    if kind in ("overall_grade", "rationale"):
+        return getattr(assessment, kind)
+    if kind == "prompt":
+        return next((a.answer for a in assessment.answers if a.prompt_id == key), None)
+    stage = next((s for s in assessment.stages if s.stage_id == key), None)
+    return None if stage is None else getattr(stage, kind)
+
+
+def _apply(assessment: Assessment, method: Methodology, kind: str, key: str, value) -> None:
+    if kind in ("overall_grade", "rationale"):
+        setattr(assessment, kind, value if value is not None or kind != "rationale" else "")
+    elif kind == "prompt":
+        row = next((a for a in assessment.answers if a.prompt_id == key), None)
+        if row is None:
+            row = PromptAnswer(prompt_id=key, stage_id=method.prompt(key).stage_id)
+            assessment.answers.append(row)
+        row.answer = value
+    else:
+        row = next((s for s in assessment.stages if s.stage_id == key), None)
+        if row is None:
+            row = StageJudgement(stage_id=key, notes="")
+            assessment.stages.append(row)
+        setattr(row, kind, value if value is not None or kind != "notes" else "")
+
+
+def apply_edit(
+    session: Session,
+    case: Case,
+    inspector: str,
+    actor: str,
+    name: str,
+    value: str | None,
+    method: Methodology | None = None,
+) -> bool:
+    """Apply one edit inside the caller's transaction; False when nothing changed."""
+    method = method or methodology_for(session, case)
+    kind, key, value = _validate(method, case, name, value)
+    assessment = assessment_for(session, case, inspector, actor)
+    old = _current(assessment, kind, key)
+    if (old or None) == (value or None):
+        return False
+    _apply(assessment, method, kind, key, value)
+    assessment.revision += 1
+    assessment.updated_at = utcnow()
+    if assessment.status == NOT_STARTED:
+        assessment.status = IN_PROGRESS
+    elif assessment.status == GRADED and not check(method, case, assessment).complete:
+        assessment.status = IN_PROGRESS
+        assessment.graded_at = None
+    session.flush()
+    audit.record(session, actor, "update", "assessment", assessment.id, name, old, value)
+    return True
+
+
+def edit(store: Store, case_id: str, inspector: str, name: str, value: str | None) -> bool:
+    """One grading edit: its own transaction with its audit event."""
+    from workbench.store import require_user_name
+
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        return apply_edit(session, _case(session, case_id), inspector, actor, name, value)
+
+
+def check(method: Methodology, case: Case, assessment: Assessment | None) -> GradeCheck:
+    """What is missing before the case can be marked graded, and what looks odd."""
+    result = GradeCheck()
+    stages = {s.stage_id: s for s in (assessment.stages if assessment else [])}
+    grades = []
+    for stage in method.stages_for(case.category):
+        grade = stages[stage.id].grade if stage.id in stages else None
+        if grade is None:
+            result.problems.append(
+                Problem(f"stage:{stage.id}:grade", f"Grade the stage '{stage.name}'.")
+            )
+        grades.append(grade)
+    overall = assessment.overall_grade if assessment else None
+    if overall is None:
+        result.problems.append(Problem("overall_grade", "Give the case an overall grade."))
+    if not (assessment and assessment.rationale.strip()):
+        result.problems.append(Problem("rationale", "Write the rationale for the overall grade."))
+    worst = method.worst(grades)
+    if overall and worst and method.is_better(overall, worst):
+        result.warnings.append(
+            Problem(
+                "overall_grade",
+                f"The overall grade ({method.grade(overall).name}) is better than the worst stage "
+                f"grade ({method.grade(worst).name}); make sure the rationale explains why.",
+            )
+        )
+    return result
+
+
+def mark_graded(store: Store, case_id: str, inspector: str) -> GradeCheck:
+    """Mark the assessment graded, or raise ``GradingIncomplete`` saying what is missing."""
+    from workbench.store import require_user_name
+
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        case = _case(session, case_id)
+        method = methodology_for(session, case)
+        assessment = find_assessment(session, case.id, inspector)
+        result = check(method, case, assessment)
+        if not result.complete:
+            raise GradingIncomplete(result)
+        assert assessment is not None
+        if assessment.status != GRADED:
+            old = assessment.status
+            assessment.status = GRADED
+            assessment.graded_at = utcnow()
+            assessment.revision += 1
+            assessment.updated_at = assessment.graded_at
+            audit.record(
+                session, actor, "update", "assessment", assessment.id, "status", old, GRADED
+            )
+        return result
+
+
+@dataclass
+class AssessmentView:
+    """A plain snapshot of an assessment, for the UI and reports."""
+
+    id: str | None
+    case_id: str
+    inspector: str
+    status: str
+    overall_grade: str | None
+    rationale: str
+    revision: int
+    stage_grades: dict[str, str | None]
+    stage_notes: dict[str, str]
+    answers: dict[str, str | None]
+
+
+def view(store: Store, case_id: str, inspector: str) -> AssessmentView:
+    with store.sessions() as session:
+        row = find_assessment(session, case_id, inspector)
+        if row is None:
+            return AssessmentView(None, case_id, inspector, NOT_STARTED, None, "", 0, {}, {}, {})
+        return AssessmentView(
+            row.id,
+            case_id,
+            inspector,
+            row.status,
+            row.overall_grade,
+            row.rationale,
+            row.revision,
+            {s.stage_id: s.grade for s in row.stages},
+            {s.stage_id: s.notes for s in row.stages},
+            {a.prompt_id: a.answer for a in row.answers},
+        )

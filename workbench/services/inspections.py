@@ -1,0 +1,166 @@
+"""Creating, listing and finding inspections and their cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.engine import Store
+from db.models import Assessment, Case, Inspection
+from workbench import audit
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.methodology import DEFAULT_METHODOLOGY, load_methodology
+from workbench.store import require_user_name
+
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+
+
+@dataclass(frozen=True)
+class InspectionInfo:
+    id: str
+    force: str
+    title: str
+    start_date: date
+    end_date: date
+    methodology_id: str
+    methodology_version: str
+    marking: str
+    fictional: bool
+    cases: int
+    graded: int
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """A date written as 2026-11-29 or 29/11/2026."""
+    text = text.strip()
+    for parse in (date.fromisoformat, _parse_british):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise WorkbenchError(
+        f"The {what} '{text}' is not a date; write it as 2026-11-29 or 29/11/2026."
+    )
+
+
+def _parse_british(text: str) -> date:
+    day, month, year = text.split("/")
+    if len(year) != 4:
+        raise ValueError(text)
+    return date(int(year), int(month), int(day))
+
+
+def create_inspection(
+    store: Store,
+    *,
+    force: str,
+    title: str,
+    start: date,
+    end: date,
+    methodology_id: str = DEFAULT_METHODOLOGY,
+    marking: str = DEFAULT_MARKING,
+    fictional: bool = False,
+) -> Inspection:
+    force, title, marking = force.strip(), title.strip(), marking.strip()
+    if not force:
+        raise WorkbenchError("Give the force being inspected (--force).")
+    if not title:
+        raise WorkbenchError("Give the inspection a title (--title).")
+    if not marking:
+        raise WorkbenchError("The protective marking must not be empty (--marking).")
+    if end < start:
+        raise WorkbenchError(
+            f"The fieldwork ends ({end:%d/%m/%Y}) before it starts ({start:%d/%m/%Y})."
+        )
+    method = load_methodology(methodology_id)
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        row = Inspection(
+            force=force,
+            title=title,
+            start_date=start,
+            end_date=end,
+            methodology_id=method.id,
+            methodology_version=method.version,
+            marking=marking,
+            fictional=fictional,
+            created_by=actor,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "create",
+            "inspection",
+            row.id,
+            "",
+            None,
+            {"force": force, "title": title, "marking": marking},
+        )
+        return row
+
+
+def list_inspections(store: Store) -> list[InspectionInfo]:
+    with store.sessions() as session:
+        cases = (
+            select(Case.inspection_id, func.count().label("n")).group_by(Case.inspection_id)
+        ).subquery()
+        graded = (
+            select(Case.inspection_id, func.count(func.distinct(Case.id)).label("n"))
+            .join(Assessment, Assessment.case_id == Case.id)
+            .where(Assessment.status == "graded")
+            .group_by(Case.inspection_id)
+        ).subquery()
+        rows = session.execute(
+            select(Inspection, func.coalesce(cases.c.n, 0), func.coalesce(graded.c.n, 0))
+            .outerjoin(cases, cases.c.inspection_id == Inspection.id)
+            .outerjoin(graded, graded.c.inspection_id == Inspection.id)
+            .order_by(Inspection.created_at)
+        ).all()
+        return [_info(row, n, g) for row, n, g in rows]
+
+
+def _info(row: Inspection, cases: int, graded: int) -> InspectionInfo:
+    return InspectionInfo(
+        id=row.id,
+        force=row.force,
+        title=row.title,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        methodology_id=row.methodology_id,
+        methodology_version=row.methodology_version,
+        marking=row.marking,
+        fictional=row.fictional,
+        cases=cases,
+        graded=graded,
+    )
+
+
+def get_inspection(session: Session, key: str) -> Inspection:
+    """An inspection by its id or an unambiguous prefix of it (at least 4 characters)."""
+    key = key.strip()
+    row = session.get(Inspection, key)
+    if row is not None:
+        return row
+    if len(key) >= 4:
+        found = session.scalars(select(Inspection).where(Inspection.id.startswith(key))).all()
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise WorkbenchError(f"'{key}' matches {len(found)} inspections; give more of the id.")
+    raise NotFoundError(
+        f"No inspection with id '{key}' in this store. 'workbench inspection list' shows them."
+    )
+
+
+def get_case(session: Session, inspection_id: str, reference: str) -> Case:
+    row = session.scalars(
+        select(Case).where(Case.inspection_id == inspection_id, Case.reference == reference)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"No case with reference '{reference}' in this inspection.")
+    return row

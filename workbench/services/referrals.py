@@ -1,0 +1,221 @@
+"""Referring a case back to the force, and recording the force's responses until closed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.engine import Store
+from db.models import Case, Referral, ReferralEvent
+from db.types import utcnow
+from workbench import audit
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.services.grading import methodology_for
+from workbench.store import require_user_name
+
+OPEN, CLOSED = "open", "closed"
+
+
+def as_utc(moment: datetime | date | None) -> datetime:
+    """A date or datetime as an aware UTC datetime (dates at midnight UTC)."""
+    if moment is None:
+        return utcnow()
+    if isinstance(moment, datetime):
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+
+
+def raise_referral_in(
+    session: Session,
+    case: Case,
+    actor: str,
+    *,
+    risk_summary: str,
+    urgency: str,
+    referred_to: str = "",
+    referred_at: datetime | date | None = None,
+) -> Referral:
+    """Raise a referral inside the caller's transaction."""
+    risk_summary = risk_summary.strip()
+    if not risk_summary:
+        raise WorkbenchError("Say what the continued risk to the child is (risk summary).")
+    method = methodology_for(session, case)
+    try:
+        method.urgency(urgency)
+    except KeyError:
+        names = ", ".join(u.id for u in method.urgencies)
+        raise WorkbenchError(f"'{urgency}' is not an urgency; use one of {names}.") from None
+    when = as_utc(referred_at)
+    if when > utcnow():
+        raise WorkbenchError("The referral date is in the future.")
+    row = Referral(
+        case_id=case.id,
+        raised_by=actor,
+        risk_summary=risk_summary,
+        urgency=urgency,
+        referred_to=referred_to.strip(),
+        referred_at=when,
+        status=OPEN,
+        revision=1,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "create",
+        "referral",
+        row.id,
+        "",
+        None,
+        {
+            "case": case.reference,
+            "urgency": urgency,
+            "referred_to": row.referred_to,
+            "referred_at": when.isoformat(),
+            "risk_summary": risk_summary,
+        },
+    )
+    return row
+
+
+def raise_referral(
+    store: Store,
+    case_id: str,
+    *,
+    risk_summary: str,
+    urgency: str,
+    referred_to: str = "",
+    referred_at: datetime | date | None = None,
+) -> str:
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFoundError(f"No case with id '{case_id}'.")
+        return raise_referral_in(
+            session,
+            case,
+            actor,
+            risk_summary=risk_summary,
+            urgency=urgency,
+            referred_to=referred_to,
+            referred_at=referred_at,
+        ).id
+
+
+def add_response(
+    store: Store,
+    referral_id: str,
+    *,
+    response: str,
+    note: str = "",
+    occurred_at: datetime | date | None = None,
+) -> str:
+    """Record a response from the force; a closing response closes the referral."""
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        referral = session.get(Referral, referral_id)
+        if referral is None:
+            raise NotFoundError(f"No referral with id '{referral_id}'.")
+        if referral.status == CLOSED:
+            raise WorkbenchError("This referral is closed; no further responses can be added.")
+        method = methodology_for(session, referral.case)
+        try:
+            kind = method.response(response)
+        except KeyError:
+            names = ", ".join(r.id for r in method.responses)
+            raise WorkbenchError(f"'{response}' is not a response; use one of {names}.") from None
+        when = as_utc(occurred_at)
+        if when < referral.referred_at.replace(hour=0, minute=0, second=0, microsecond=0):
+            raise WorkbenchError("The response is dated before the referral was made.")
+        if when > utcnow():
+            raise WorkbenchError("The response date is in the future.")
+        event = ReferralEvent(
+            referral_id=referral.id,
+            response=response,
+            note=note.strip(),
+            occurred_at=when,
+            recorded_by=actor,
+        )
+        session.add(event)
+        referral.revision += 1
+        referral.updated_at = utcnow()
+        if kind.closes:
+            referral.status, referral.closed_at = CLOSED, when
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "create",
+            "referral_event",
+            event.id,
+            "",
+            None,
+            {
+                "referral": referral.id,
+                "response": response,
+                "note": event.note,
+                "occurred_at": when.isoformat(),
+            },
+        )
+        if kind.closes:
+            audit.record(session, actor, "update", "referral", referral.id, "status", OPEN, CLOSED)
+        return event.id
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: str
+    case_id: str
+    case_reference: str
+    unit: str
+    raised_by: str
+    risk_summary: str
+    urgency: str
+    referred_to: str
+    referred_at: datetime
+    status: str
+    closed_at: datetime | None
+    responses: tuple[tuple[str, str, datetime, str], ...]  # (response, note, when, by)
+
+    def age_days(self, today: date | None = None) -> int:
+        end = self.closed_at or utcnow()
+        if today is not None and self.closed_at is None:
+            end = as_utc(today)
+        return max(0, (end - self.referred_at).days)
+
+
+def list_referrals(
+    store: Store, inspection_id: str, case_id: str | None = None
+) -> list[ReferralRow]:
+    with store.sessions() as session:
+        query = (
+            select(Referral)
+            .join(Case)
+            .where(Case.inspection_id == inspection_id)
+            .options(selectinload(Referral.events), selectinload(Referral.case))
+            .order_by(Referral.referred_at)
+        )
+        if case_id is not None:
+            query = query.where(Referral.case_id == case_id)
+        return [
+            ReferralRow(
+                r.id,
+                r.case_id,
+                r.case.reference,
+                r.case.unit,
+                r.raised_by,
+                r.risk_summary,
+                r.urgency,
+                r.referred_to,
+                r.referred_at,
+                r.status,
+                r.closed_at,
+                tuple((e.response, e.note, e.occurred_at, e.recorded_by) for e in r.events),
+            )
+            for r in session.scalars(query)
+        ]
