@@ -132,8 +132,19 @@ class _Chain:
 
 
 def chain(session: Session) -> _Chain:
-    """A chain cursor for writing several events in one transaction."""
-    return _Chain(session)
+    """This session's chain cursor, read from the store once per session.
+
+    Code that inserts audit events by other means (a pack merge) must call
+    ``forget_chain`` afterwards so the next event is numbered from the store again.
+    """
+    cursor = session.info.get("audit_chain")
+    if cursor is None:
+        cursor = session.info["audit_chain"] = _Chain(session)
+    return cursor
+
+
+def forget_chain(session: Session) -> None:
+    session.info.pop("audit_chain", None)
 
 
 def record(
@@ -147,7 +158,7 @@ def record(
     new: object = None,
 ) -> AuditEvent:
     """Append one event to this store's chain inside the caller's transaction."""
-    return _Chain(session).next(session, actor, action, entity, entity_id, field, old, new)
+    return chain(session).next(session, actor, action, entity, entity_id, field, old, new)
 
 
 @dataclass

@@ -183,10 +183,13 @@ def apply_edit(
     """Apply one edit inside the caller's transaction; False when nothing changed."""
     method = method or methodology_for(session, case)
     kind, key, value = _validate(method, case, name, value)
-    assessment = assessment_for(session, case, inspector, actor)
-    old = _current(assessment, kind, key)
+    cache = session.info.setdefault("assessments", {})
+    found = cache.get((case.id, inspector)) or find_assessment(session, case.id, inspector)
+    old = _current(found, kind, key) if found is not None else None
     if (old or None) == (value or None):
         return False
+    assessment = found or assessment_for(session, case, inspector, actor)
+    cache[(case.id, inspector)] = assessment
     _apply(assessment, method, kind, key, value)
     assessment.revision += 1
     assessment.updated_at = utcnow()

@@ -1,0 +1,115 @@
+"""Foundation benchmarks: case import, one grading edit, the summary. Prints JSON lines.
+
+Each is measured beside a baseline run in the same process, so the ratio means something
+on a noisy machine.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import emit, fill_graded_cases, median, percentile, timed, write_case_csv  # noqa: E402
+
+from workbench.services import grading  # noqa: E402
+from workbench.services.case_import import import_cases  # noqa: E402
+from workbench.services.inspections import create_inspection  # noqa: E402
+from workbench.services.summary import summarise  # noqa: E402
+from workbench.store import open_workbench_store, set_user_name  # noqa: E402
+
+CASES = 10_000
+
+
+def new_store(folder: Path, name: str):
+    store = open_workbench_store(folder / f"{name}.sqlite")
+    set_user_name(store, "Alex Inspector")
+    inspection = create_inspection(
+        store,
+        force="Benchmark Police",
+        title="Benchmark",
+        start=date(2026, 1, 5),
+        end=date(2026, 1, 30),
+    )
+    return store, inspection.id
+
+
+def baseline_import(csv: Path, db: Path) -> None:
+    """The floor: pandas reads the file, sqlite3.executemany writes the rows."""
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(
+            "CREATE TABLE c (reference, category, unit, opened_on, closed_on, "
+            "child_ref, force_grade, assigned_to)"
+        )
+        conn.executemany(
+            "INSERT INTO c VALUES (?,?,?,?,?,?,?,?)", frame.itertuples(index=False, name=None)
+        )
+
+
+def bench_import(folder: Path) -> None:
+    csv = write_case_csv(folder / "cases.csv", CASES)
+    base_s, _ = timed(lambda: baseline_import(csv, folder / "baseline.sqlite"))
+    store, inspection_id = new_store(folder, "import")
+    ours_s, result = timed(lambda: import_cases(store, inspection_id, csv))
+    emit(
+        "case_import",
+        cases=result.added,
+        seconds=round(ours_s, 3),
+        baseline_seconds=round(base_s, 3),
+        ratio=round(ours_s / base_s, 2),
+        goal="under 2 s and within 4x of pandas + sqlite3.executemany",
+    )
+    store.close()
+
+
+def bench_edit(folder: Path) -> None:
+    store, inspection_id = new_store(folder, "edit")
+    fill_graded_cases(store, inspection_id, 2_000)
+    from sqlalchemy import select
+
+    from db.models import Case
+
+    with store.sessions() as session:
+        case_ids = session.scalars(select(Case.id).limit(200)).all()
+    samples = []
+    for i, case_id in enumerate(case_ids):
+        start = time.perf_counter()
+        grading.edit(store, case_id, "Alex Inspector", "rationale", f"Edited rationale {i}.")
+        samples.append(time.perf_counter() - start)
+    emit(
+        "grading_edit",
+        edits=len(samples),
+        p50_ms=round(median(samples) * 1000, 2),
+        p95_ms=round(percentile(samples, 95) * 1000, 2),
+        goal="p95 under 20 ms",
+    )
+    store.close()
+
+
+def bench_summary(folder: Path) -> None:
+    store, inspection_id = new_store(folder, "summary")
+    fill_graded_cases(store, inspection_id, CASES)
+    runs = [timed(lambda: summarise(store, inspection_id))[0] for _ in range(3)]
+    emit("summary", cases=CASES, seconds=round(median(runs), 3), goal="under 1 s")
+    store.close()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        bench_import(folder)
+        bench_edit(folder)
+        bench_summary(folder)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Migrations on open: a new store to head, an old store upgraded after a backup, a newer
+store or a file that is not a database refused and left byte for byte as it was."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from db.engine import StoreOpenError, alembic_config, head_revision, make_engine, open_store
+from db.models import Base
+
+FIRST_REVISION = "0001_initial"
+INSPECTION_ROW = {
+    "id": "7d0b7a52-2f1e-4c55-9a0e-3c1d6a2b9e01",
+    "force": "Northshire Police",
+    "title": "Child protection inspection",
+    "start_date": "2026-11-02",
+    "end_date": "2026-11-29",
+    "methodology_id": "ncpi-child-protection",
+    "methodology_version": "1.0",
+    "marking": "OFFICIAL-SENSITIVE",
+    "fictional": 0,
+    "created_by": "Alex Inspector",
+    "created_at": "2026-11-02T09:00:00.000000+00:00",
+}
+
+
+def _version(path: Path) -> str:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def _store_at_first_revision(path: Path) -> None:
+    """A store as the first release wrote it, with one inspection in it."""
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), FIRST_REVISION)
+    columns = ", ".join(INSPECTION_ROW)
+    values = ", ".join(f":{key}" for key in INSPECTION_ROW)
+    with engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO inspection ({columns}) VALUES ({values})"), INSPECTION_ROW)
+    engine.dispose()
+
+
+def test_an_empty_store_is_migrated_to_head_without_a_backup(store_path: Path) -> None:
+    store = open_store(store_path)
+    tables = set(inspect(store.engine).get_table_names())
+    store.close()
+
+    assert set(Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+    assert _version(store_path) == head_revision()
+    assert store.backup is None
+    assert not [name for name in _files(store_path.parent) if name.endswith(".bak")]
+
+
+def test_a_store_at_the_first_revision_is_upgraded_after_a_backup(store_path: Path) -> None:
+    _store_at_first_revision(store_path)
+    assert head_revision() != FIRST_REVISION  # otherwise this test checks nothing
+
+    store = open_store(store_path)
+    with store.engine.connect() as conn:
+        kept = conn.execute(text("SELECT id, force, title FROM inspection")).all()
+    tables = set(inspect(store.engine).get_table_names())
+    store.close()
+
+    assert kept == [(INSPECTION_ROW["id"], INSPECTION_ROW["force"], INSPECTION_ROW["title"])]
+    assert set(Base.metadata.tables) <= tables
+    assert _version(store_path) == head_revision()
+    backup = store.backup
+    assert backup is not None and backup.parent == store_path.parent
+    assert backup.name.startswith(f"{store_path.name}.{FIRST_REVISION}.")
+    assert backup.suffix == ".bak"
+    assert _version(backup) == FIRST_REVISION
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT title FROM inspection").fetchall() == [
+            (INSPECTION_ROW["title"],)
+        ]
+
+
+def test_a_store_from_a_newer_version_is_refused_and_left_unchanged(store_path: Path) -> None:
+    open_store(store_path).close()
+    with sqlite3.connect(store_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    before = store_path.read_bytes()
+    files_before = _files(store_path.parent)
+
+    with pytest.raises(StoreOpenError) as refused:
+        open_store(store_path)
+
+    message = str(refused.value)
+    assert "newer version" in message
+    assert "9999_future" in message
+    assert str(store_path) in message
+    assert store_path.read_bytes() == before
+    assert _files(store_path.parent) == files_before  # no backup, no leftover WAL files
+    assert _version(store_path) == "9999_future"
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(b"Interview notes, not a database.\n" * 200)
+    before = path.read_bytes()
+
+    with pytest.raises(StoreOpenError) as refused:
+        open_store(path)
+
+    assert f"{path} is not a workbench store" in str(refused.value)
+    assert path.read_bytes() == before
+
+
+def test_the_store_runs_in_wal_mode_with_foreign_keys_on(store_path: Path) -> None:
+    store = open_store(store_path)
+    with store.engine.connect() as conn:
+        journal = conn.execute(text("PRAGMA journal_mode")).scalar()
+        foreign_keys = conn.execute(text("PRAGMA foreign_keys")).scalar()
+    with pytest.raises(IntegrityError), store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO case_file (id, inspection_id, reference, category, unit, "
+                "methodology_version, created_at) VALUES ('c1', 'no-such-inspection', 'R1', "
+                "'section_47', '', '1.0', '2026-11-02T09:00:00.000000+00:00')"
+            )
+        )
+    store.close()
+
+    assert journal == "wal"
+    assert foreign_keys == 1
+    with sqlite3.connect(store_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # kept in the file
+        assert conn.execute("SELECT count(*) FROM case_file").fetchone()[0] == 0

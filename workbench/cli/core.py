@@ -1,0 +1,208 @@
+"""The core commands: demo, identity, methodology and audit here; inspections, imports and
+the summary in ``core_inspections`` and ``core_summary``.
+
+Every handler returns an exit code. Refusals raise ``WorkbenchError`` (printed to stderr by
+``workbench.cli.main``, exit 1); argparse rejects a malformed command line, including a
+date that is not a date, with exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from workbench.cli import core_inspections, core_summary
+from workbench.cli.core_common import add_json_flag, dump_json, echo, opened_store, plural, table
+from workbench.cli.core_common import terminal_progress as progress
+
+if TYPE_CHECKING:
+    from workbench.methodology import Methodology
+
+FICTIONAL_NOTE = (
+    "This inspection is fictional: the force, cases, grades and referrals are made up "
+    "for demonstration."
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the core commands."""
+    _register_demo(subparsers)
+    _register_identity(subparsers)
+    _register_methodology(subparsers)
+    core_inspections.register(subparsers)
+    core_summary.register(subparsers)
+    _register_audit(subparsers)
+
+
+def group(
+    subparsers: argparse._SubParsersAction, name: str, help: str
+) -> argparse._SubParsersAction:
+    """A command with actions of its own (``identity set``); the action is required."""
+    parser = subparsers.add_parser(name, help=help, description=help)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    return actions
+
+
+# --- demo ----------------------------------------------------------------------------------
+
+
+def _register_demo(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="create a fictional demonstration inspection",
+        description="Create a fictional demonstration inspection (about 60 cases across the "
+        "categories, some graded, a few referrals) and print its id.",
+    )
+    parser.set_defaults(handler=run_demo)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from workbench.services.demo import create_demo
+    from workbench.store import require_user_name
+
+    with opened_store(args) as store:
+        with store.sessions.begin() as session:
+            require_user_name(session)
+        with progress() as show:
+            inspection_id = create_demo(store, progress=show)
+    echo([inspection_id, FICTIONAL_NOTE])
+    echo(f"Read its findings with: workbench summary --inspection {inspection_id[:8]}")
+    return 0
+
+
+# --- identity ------------------------------------------------------------------------------
+
+
+def _register_identity(subparsers: argparse._SubParsersAction) -> None:
+    actions = group(subparsers, "identity", "who uses this store (recorded in the audit trail)")
+    set_parser = actions.add_parser(
+        "set", help="set your name", description="Set the name of the person using this store."
+    )
+    set_parser.add_argument("--name", required=True, help='your name, e.g. "Alex Inspector"')
+    set_parser.set_defaults(handler=run_identity_set)
+    show = actions.add_parser(
+        "show", help="show your name and the store", description="Show the store's identity."
+    )
+    show.set_defaults(handler=run_identity_show)
+
+
+def run_identity_set(args: argparse.Namespace) -> int:
+    from workbench.store import set_user_name
+
+    with opened_store(args) as store:
+        row = set_user_name(store, args.name)
+    echo(f"Name set to {row.user_name}.")
+    return 0
+
+
+def run_identity_show(args: argparse.Namespace) -> int:
+    from workbench.store import identity
+
+    with opened_store(args) as store:
+        with store.sessions.begin() as session:
+            row = identity(session)
+            name, store_id = row.user_name, row.id
+        where = store.describe()
+    unset = '(not set: run workbench identity set --name "Your Name")'
+    echo([f"Name:     {name or unset}", f"Store id: {store_id}", f"Store:    {where}"])
+    return 0
+
+
+# --- methodology ---------------------------------------------------------------------------
+
+
+def _register_methodology(subparsers: argparse._SubParsersAction) -> None:
+    actions = group(subparsers, "methodology", "the inspection methodologies shipped")
+    listing = actions.add_parser(
+        "list", help="list the methodologies", description="List the methodologies shipped."
+    )
+    listing.set_defaults(handler=run_methodology_list)
+    show = actions.add_parser(
+        "show",
+        help="show a methodology's grades, stages and categories",
+        description="Show a methodology's grades, stages and categories with their ids.",
+    )
+    show.add_argument("id", nargs="?", metavar="ID", help="default: ncpi-child-protection")
+    add_json_flag(show, "the whole methodology, prompts included,")
+    show.set_defaults(handler=run_methodology_show)
+
+
+def run_methodology_list(args: argparse.Namespace) -> int:
+    from workbench.methodology import available_methodologies
+
+    rows = [(m.id, m.version, m.name) for m in available_methodologies()]
+    echo(table(("ID", "Version", "Name"), rows))
+    return 0
+
+
+def run_methodology_show(args: argparse.Namespace) -> int:
+    from workbench.methodology import load_methodology
+
+    method = load_methodology(args.id)
+    if args.json:
+        dump_json(method.to_dict())
+        return 0
+    grades = ", ".join(f"{g.id} ({g.name})" for g in method.grades)
+    lines = [
+        f"{method.name}: {method.id} version {method.version}",
+        f"Grades, best first: {grades}; {method.not_assessed.id} ({method.not_assessed.name})",
+        "",
+        "Stages:",
+        *_indent(table(("ID", "Name", "Prompts"), _stage_rows(method), numeric=(2,))),
+        "",
+        "Categories:",
+        *_indent(_category_lines(method)),
+    ]
+    echo(lines)
+    return 0
+
+
+def _stage_rows(method: Methodology) -> list[tuple[str, str, int]]:
+    return [(s.id, s.name, len(s.prompts)) for s in method.stages]
+
+
+def _category_lines(method: Methodology) -> list[str]:
+    """Each category with its id, then the stages that apply (too wide for one table row)."""
+    width = max(len(c.id) for c in method.categories)
+    lines = []
+    for c in method.categories:
+        lines += [
+            f"{c.id.ljust(width)}  {c.name}",
+            f"{'':{width}}  stages: {', '.join(c.stage_ids)}",
+        ]
+    return lines
+
+
+def _indent(lines: list[str]) -> list[str]:
+    return ["  " + line for line in lines]
+
+
+# --- audit ---------------------------------------------------------------------------------
+
+
+def _register_audit(subparsers: argparse._SubParsersAction) -> None:
+    actions = group(subparsers, "audit", "the hash-chained audit trail")
+    verify = actions.add_parser(
+        "verify",
+        help="check that no audit event was edited or removed",
+        description="Check every event of the audit trail against its hash and the event "
+        "before it. Exit 0 when intact, 1 naming the first broken event.",
+    )
+    verify.set_defaults(handler=run_audit_verify)
+
+
+def run_audit_verify(args: argparse.Namespace) -> int:
+    from workbench import audit
+
+    with opened_store(args) as store, store.sessions() as session:
+        report = audit.verify(session)
+        broken = audit.describe(report.broken_event) if report.broken_event else ""
+    if report.intact:
+        events, stores = plural(report.events, "event"), plural(report.origins, "store")
+        echo(f"Audit trail intact: {events} from {stores}.")
+        return 0
+    where = f" at {broken}" if broken else ""
+    echo(f"workbench: the audit trail is broken{where}: {report.problem}.", sys.stderr)
+    return 1
