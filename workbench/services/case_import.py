@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
+from db.bulk import bulk_insert
 from db.engine import Store
 from db.models import Case, ImportLog, new_id
 from db.types import utcnow
@@ -201,8 +202,7 @@ def import_cases(
             )
         rows = checker.rows(defaults)
         progress(2, 3, f"Saving {len(rows):,} cases")
-        # render_nulls keeps every row in one executemany batch (no regrouping by NULLs).
-        session.execute(insert(Case).execution_options(render_nulls=True), rows)
+        bulk_insert(session.connection(), Case.__table__, rows)
         count = len(rows)
         audit.record(
             session,
