@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DIST_STAMP := $(VENV)/.dist-installed
 export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: run test lint contracts bench dist selftest clean venv
@@ -12,6 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(DIST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,dist]'
+	touch $(DIST_STAMP)
 
 venv: $(STAMP)
 
@@ -27,6 +32,15 @@ contracts: $(STAMP)
 
 test: lint contracts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The frozen onedir application (PyInstaller), then its self-test.
+dist: $(DIST_STAMP)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
+	QT_QPA_PLATFORM=offscreen dist/workbench/workbench --self-test
+	dist/workbench/workbench methodology list > /dev/null
+
+selftest: $(STAMP)
+	$(BIN)/workbench --self-test
 
 bench: $(STAMP)
 	@for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 class StoreOpenError(Exception):
@@ -110,13 +110,17 @@ def _inspect_version(url: str) -> tuple[str | None, list[str]]:
     try:
         with engine.connect() as conn:
             tables = inspect(conn).get_table_names()
-            version = MigrationContext.configure(conn).get_current_revision()
+            version = None
+            if "alembic_version" in tables:
+                version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
             return version, tables
     finally:
         engine.dispose()
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config  # alembic is loaded only when a migration is due
+
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("db") / "migrations"))
     if engine is not None:
@@ -124,13 +128,23 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+def known_revisions() -> list[str]:
+    """The schema revisions this version knows, oldest first.
+
+    Read from the migration files' names (``<revision>.py``, checked by a test against
+    Alembic's own graph) so that opening a store at head never has to import Alembic.
+    """
+    folder = resources.files("db") / "migrations" / "versions"
+    names = (entry.name for entry in folder.iterdir())
+    return sorted(n[:-3] for n in names if n.endswith(".py") and n[:4].isdigit())
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+    return known_revisions()[-1]
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    return _inspect_version(engine.url.render_as_string(hide_password=False))[0]
 
 
 def _backup(path: Path, revision: str | None) -> Path:
@@ -159,8 +173,7 @@ def open_store(target: str | Path, *, migrate: bool = True) -> Store:
             f"{described} is a database of another program, not a workbench store; "
             "it was not changed. Give a new file name or an existing workbench store."
         )
-    script = ScriptDirectory.from_config(alembic_config())
-    known = {rev.revision for rev in script.walk_revisions()}
+    known = set(known_revisions())
     if current is not None and current not in known:
         raise StoreOpenError(
             f"{described} was written by a newer version of the Inspector's Workbench "
@@ -168,10 +181,11 @@ def open_store(target: str | Path, *, migrate: bool = True) -> Store:
         )
     engine = make_engine(url)
     store = Store(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
-    head = script.get_current_head()
-    if migrate and current != head:
+    if migrate and current != head_revision():
         path = store.path
         if current is not None and path is not None and path.exists():
             store.backup = _backup(path, current)
+        from alembic import command
+
         command.upgrade(alembic_config(engine), "head")
     return store

@@ -10,7 +10,9 @@ target_metadata = Base.metadata
 
 engine = config.attributes.get("engine")
 if engine is None:  # alembic's own command line, for writing new revisions
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite:///alembic-dev.sqlite")
+    engine = create_engine(
+        config.get_main_option("sqlalchemy.url") or "sqlite:///alembic-dev.sqlite"
+    )
 
 with engine.begin() as connection:
     context.configure(

@@ -137,3 +137,15 @@ def test_the_store_runs_in_wal_mode_with_foreign_keys_on(store_path: Path) -> No
     with sqlite3.connect(store_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # kept in the file
         assert conn.execute("SELECT count(*) FROM case_file").fetchone()[0] == 0
+
+
+def test_revision_file_names_match_alembics_graph():
+    """Opening a store reads revisions from file names; they must be Alembic's revisions."""
+    from alembic.script import ScriptDirectory
+
+    from db.engine import alembic_config, head_revision, known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    graph = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    assert known_revisions() == graph
+    assert head_revision() == script.get_current_head()

@@ -1,0 +1,32 @@
+"""Shared Qt fixtures: the application's names, settings kept in tmp_path, no stray threads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from ui import worker
+from ui.app import configure_application
+
+
+@pytest.fixture(autouse=True)
+def qt_settings(qapp: QApplication, tmp_path: Path) -> Path:
+    """Every QSettings written by a test goes to an INI file under tmp_path, never ~/.config."""
+    configure_application(qapp)
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def no_running_tasks(qapp: QApplication):
+    """After each test, every worker thread it started has ended (cancelled if need be)."""
+    yield
+    worker.wait_for_tasks()
+    assert not worker.running_tasks()

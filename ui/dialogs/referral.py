@@ -1,0 +1,376 @@
+"""Referring a case back to the force, following the force's responses, and the register.
+
+``RaiseReferralDialog`` records a new referral for a case; ``ReferralDetailDialog`` shows one
+referral and its history and records the force's responses until one closes it;
+``ReferralsRegister`` (a widget for a dock) lists every referral of the inspection.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.engine import Store
+from ui.dialogs import (
+    date_edit,
+    from_qdate,
+    read_only_table,
+    selectable,
+    text_box,
+    to_qdate,
+    with_error,
+)
+from ui.messages import show_error
+from ui.referral_model import ReferralsModel, ResponsesModel, shown_day, state_text
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.methodology import Methodology, load_methodology
+from workbench.services.caselist import case_detail
+from workbench.services.inspections import list_inspections
+from workbench.services.referrals import (
+    CLOSED,
+    ReferralRow,
+    add_response,
+    list_referrals,
+    raise_referral,
+)
+
+MAX_COLUMN_WIDTH = 190
+
+
+def methodology_of(store: Store, inspection_id: str) -> Methodology:
+    for info in list_inspections(store):
+        if info.id == inspection_id:
+            return load_methodology(info.methodology_id)
+    raise NotFoundError(f"No inspection with id '{inspection_id}' in this store.")
+
+
+def find_referral(store: Store, referral_id: str, inspection_id: str | None = None) -> ReferralRow:
+    """One referral's row, looked up in its inspection (or in every inspection)."""
+    inspections = [inspection_id] if inspection_id else [i.id for i in list_inspections(store)]
+    for key in inspections:
+        for row in list_referrals(store, key):
+            if row.id == referral_id:
+                return row
+    raise NotFoundError(f"No referral with id '{referral_id}' in this store.")
+
+
+class RaiseReferralDialog(QDialog):
+    """Refer a case back to the force; ``referral_id`` once raised."""
+
+    def __init__(self, store: Store, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.case_id = store, case_id
+        self.referral_id: str | None = None
+        self.case = case_detail(store, case_id)
+        self.method = load_methodology(self.case.methodology_id)
+        self.setWindowTitle(f"Refer case {self.case.reference} to the force")
+        self.setMinimumWidth(560)
+        heading = selectable(
+            f"<b>Case {self.case.reference}</b>: {self.case.category_name}"
+            + (f", {self.case.unit}" if self.case.unit else "")
+        )
+        explanation = selectable(
+            "Refer the case back to the force when a child is at continued risk. The referral "
+            "is recorded at once and the case is flagged until the force closes it."
+        )
+        self.risk = text_box(
+            "Risk summary", "What is the continued risk to the child, and what is needed?", 5
+        )
+        self.urgency = QComboBox()
+        self.urgency.setAccessibleName("Urgency")
+        self.urgency.setPlaceholderText("Choose the urgency…")
+        for urgency in self.method.urgencies:
+            days = urgency.respond_within_days
+            within = "1 day" if days == 1 else f"{days} days"
+            self.urgency.addItem(f"{urgency.name} (response within {within})", urgency.id)
+        self.urgency.setCurrentIndex(-1)
+        self.referred_to = QLineEdit(
+            placeholderText="For example, DI Patel, Child Abuse Investigation Team"
+        )
+        self.referred_to.setAccessibleName("Referred to")
+        self.referred_on = date_edit(date.today(), "Referred on")
+        self.referred_on.setMaximumDate(to_qdate(date.today()))
+        self.errors = {}
+        form = QFormLayout()
+        for label, field in (
+            ("&Risk to the child:", self.risk),
+            ("&Urgency:", self.urgency),
+            ("Referred &to:", self.referred_to),
+            ("Referred &on:", self.referred_on),
+        ):
+            box, self.errors[field] = with_error(field)
+            form.addRow(label, box)
+            form.labelForField(box).setBuddy(field)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.raise_button = buttons.addButton(
+            "Raise referral", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.raise_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(explanation)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        for error in self.errors.values():
+            error.clear_problem()
+        problems = {}
+        if not self.risk.toPlainText().strip():
+            problems[self.risk] = "Say what the continued risk to the child is."
+        if self.urgency.currentIndex() < 0:
+            problems[self.urgency] = "Choose how urgently the force must respond."
+        for field, text in reversed(problems.items()):
+            self.errors[field].show_problem(text)
+        if problems:
+            return
+        day = from_qdate(self.referred_on.date())
+        try:
+            self.referral_id = raise_referral(
+                self.store,
+                self.case_id,
+                risk_summary=self.risk.toPlainText(),
+                urgency=self.urgency.currentData(),
+                referred_to=self.referred_to.text(),
+                referred_at=None if day == date.today() else day,
+            )
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        super().accept()
+
+
+class ReferralDetailDialog(QDialog):
+    """One referral, the force's responses so far, and a form to add the next one."""
+
+    changed = Signal(str)  # the referral id, after a response was added
+
+    def __init__(
+        self,
+        store: Store,
+        referral_id: str,
+        parent: QWidget | None = None,
+        *,
+        inspection_id: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.referral_id = store, referral_id
+        self.referral = find_referral(store, referral_id, inspection_id)
+        case = case_detail(store, self.referral.case_id)
+        self.inspection_id = case.inspection_id
+        self.method = load_methodology(case.methodology_id)
+        self.setWindowTitle(f"Referral for case {self.referral.case_reference}")
+        self.resize(680, 560)
+        self.facts = {name: selectable() for name in ("case", "urgency", "to", "on", "state")}
+        self.risk = selectable()
+        self.risk.setAccessibleName("Risk summary")
+        facts = QFormLayout()
+        for label, key in (
+            ("Case:", "case"),
+            ("Urgency:", "urgency"),
+            ("Referred to:", "to"),
+            ("Referred on:", "on"),
+            ("State:", "state"),
+        ):
+            self.facts[key].setAccessibleName(label.rstrip(":"))
+            facts.addRow(label, self.facts[key])
+        facts.addRow("Risk to the child:", self.risk)
+        self.responses = ResponsesModel(self.method, self.referral, self)
+        self.history = read_only_table("Responses from the force")
+        self.history.setModel(self.responses)
+        self.history.setWordWrap(True)
+        self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        history_box = QGroupBox("Responses from the force")
+        QVBoxLayout(history_box).addWidget(self.history)
+        self.add_box = self._response_form()
+        self.closed_note = selectable()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(facts)
+        layout.addWidget(history_box, 1)
+        layout.addWidget(self.add_box)
+        layout.addWidget(self.closed_note)
+        layout.addWidget(buttons)
+        self._show_referral()
+
+    def _response_form(self) -> QGroupBox:
+        box = QGroupBox("Record the force's response")
+        self.response = QComboBox()
+        self.response.setAccessibleName("Response")
+        self.response.setPlaceholderText("Choose the response…")
+        for response in self.method.responses:
+            self.response.addItem(response.name, response.id)
+        self.response.setCurrentIndex(-1)
+        self.response.currentIndexChanged.connect(self._update_add_button)
+        self.response_on = date_edit(date.today(), "Date of the response")
+        self.response_on.setMaximumDate(to_qdate(date.today()))
+        self.note = text_box("Note", "What the force did or said (optional)", 3)
+        self.add_button = QPushButton("&Add response")
+        self.add_button.clicked.connect(self.add)
+        response_box, self.response_error = with_error(self.response)
+        form = QFormLayout(box)
+        form.addRow("&Response:", response_box)
+        form.labelForField(response_box).setBuddy(self.response)
+        form.addRow("&Date:", self.response_on)
+        form.labelForField(self.response_on).setBuddy(self.response_on)
+        form.addRow("N&ote:", self.note)
+        form.labelForField(self.note).setBuddy(self.note)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.add_button)
+        form.addRow(row)
+        self._update_add_button()
+        return box
+
+    def _update_add_button(self) -> None:
+        closes = any(r.closes for r in self.method.responses if r.id == self.response.currentData())
+        self.add_button.setText(
+            "&Add response and close the referral" if closes else "&Add response"
+        )
+
+    def _show_referral(self) -> None:
+        row = self.referral
+        self.facts["case"].setText(row.case_reference + (f" ({row.unit})" if row.unit else ""))
+        try:
+            urgency = self.method.urgency(row.urgency)
+            self.facts["urgency"].setText(
+                f"{urgency.name}: response expected within {urgency.respond_within_days} "
+                f"day{'s' * (urgency.respond_within_days != 1)}"
+            )
+        except KeyError:
+            self.facts["urgency"].setText(row.urgency)
+        self.facts["to"].setText(row.referred_to or "Not recorded")
+        self.facts["on"].setText(f"{shown_day(row.referred_at)} by {row.raised_by}")
+        age = row.age_days()
+        days = f"{age} day{'s' * (age != 1)}"
+        after = "after" if row.status == CLOSED else "since"
+        self.facts["state"].setText(f"{state_text(row, self.method)}, {days} {after} the referral")
+        self.risk.setText(row.risk_summary)
+        self.responses.set_referral(row)
+        self.history.resizeColumnsToContents()
+        closed = row.status == CLOSED
+        self.add_box.setVisible(not closed)
+        self.closed_note.setVisible(closed)
+        self.closed_note.setText(
+            f"This referral was closed on {shown_day(row.closed_at)}. Its history can be read "
+            "but no further responses can be added."
+        )
+        self.response_on.setMinimumDate(to_qdate(row.referred_at.date()))
+
+    def add(self) -> None:
+        self.response_error.clear_problem()
+        if self.response.currentIndex() < 0:
+            self.response_error.show_problem("Choose the force's response.")
+            return
+        day = from_qdate(self.response_on.date())
+        try:
+            add_response(
+                self.store,
+                self.referral_id,
+                response=self.response.currentData(),
+                note=self.note.toPlainText(),
+                occurred_at=None if day == date.today() else day,
+            )
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        self.referral = find_referral(self.store, self.referral_id, self.inspection_id)
+        self.response.setCurrentIndex(-1)
+        self.note.clear()
+        self._show_referral()
+        self.changed.emit(self.referral_id)
+
+
+class ReferralsRegister(QWidget):
+    """Every referral of the inspection, with its state and age; Enter opens the detail."""
+
+    changed = Signal()  # a response was recorded from the register
+
+    def __init__(self, store: Store, inspection_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.inspection_id = inspection_id
+        self.detail_dialog: ReferralDetailDialog | None = None
+        self.setAccessibleName("Referrals register")
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Referrals summary")
+        self.model = ReferralsModel(methodology_of(store, inspection_id), parent=self)
+        self.table = read_only_table("Referrals")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+        self.table.activated.connect(self.open_detail)
+        hint = QLabel(
+            "Double-click a referral or press Enter to see its history and record a response."
+        )
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(hint)
+        self.refresh()
+
+    def set_inspection(self, inspection_id: str) -> None:
+        self.inspection_id = inspection_id
+        self.model.method = methodology_of(self.store, inspection_id)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = list_referrals(self.store, self.inspection_id)
+        self.model.set_rows(rows)
+        open_ = sum(1 for r in rows if r.status != CLOSED)
+        noun = "referral" if len(rows) == 1 else "referrals"
+        self.summary.setText(
+            f"{len(rows)} {noun}: {open_} open, {len(rows) - open_} closed"
+            if rows
+            else "No referrals yet. Raise one from a case when a child is at continued risk."
+        )
+        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount() - 1):
+            if self.table.columnWidth(column) > MAX_COLUMN_WIDTH:
+                self.table.setColumnWidth(column, MAX_COLUMN_WIDTH)
+
+    def open_detail(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        referral = self.model.referral(index.row())
+        try:
+            dialog = ReferralDetailDialog(
+                self.store, referral.id, self, inspection_id=self.inspection_id
+            )
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self._referral_changed)
+        dialog.finished.connect(self._detail_closed)
+        self.detail_dialog = dialog
+        dialog.open()
+
+    def _referral_changed(self, referral_id: str) -> None:
+        self.refresh()
+        row = self.model.row_of(referral_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        self.changed.emit()
+
+    def _detail_closed(self) -> None:
+        self.detail_dialog = None

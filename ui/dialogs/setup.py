@@ -1,0 +1,361 @@
+"""Setting up an inspection: create it, import its case sample, import grades.
+
+The imports run on the worker (``ui.worker.run_task``). A refused import shows every bad
+row (line, column, reason) in a table inside the dialog, so the user can read them while
+fixing the spreadsheet and then import it again.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.engine import Store
+from ui.dialogs import WARNING_SIGN, date_edit, fit_height, from_qdate, read_only_table, with_error
+from ui.dialogs.identity import current_user_name
+from ui.messages import show_error
+from ui.row_errors_model import RowErrorsModel
+from ui.worker import Cancelled, run_task
+from workbench.errors import ImportRefused, WorkbenchError
+from workbench.methodology import DEFAULT_METHODOLOGY, available_methodologies
+from workbench.services.inspections import DEFAULT_MARKING, create_inspection
+
+MARKINGS = (DEFAULT_MARKING, "OFFICIAL", "OFFICIAL-SENSITIVE PERSONAL")
+FIELDWORK_DAYS = 28
+WRAP_ROWS = 300
+SPREADSHEET_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV UTF-8 (*.csv);;Excel workbook (*.xlsx)"
+
+
+def intro(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+class NewInspectionDialog(QDialog):
+    """Force, title, fieldwork dates, methodology and marking; ``inspection_id`` once created."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.inspection_id: str | None = None
+        self.setWindowTitle("New inspection")
+        self.setMinimumWidth(560)
+        self.force = QLineEdit(placeholderText="For example, Metropolitan Police Service")
+        self.force.setAccessibleName("Force")
+        self.title_edit = QLineEdit(
+            placeholderText="For example, National child protection inspection"
+        )
+        self.title_edit.setAccessibleName("Title")
+        today = date.today()
+        self.start = date_edit(today, "Fieldwork starts")
+        self.end = date_edit(today + timedelta(days=FIELDWORK_DAYS - 1), "Fieldwork ends")
+        self.methodology = QComboBox()
+        self.methodology.setAccessibleName("Methodology")
+        self.marking = QComboBox(editable=True)
+        self.marking.addItems(MARKINGS)
+        self.marking.setAccessibleName("Protective marking")
+        self.errors = {}
+        form = QFormLayout()
+        for label, field in (
+            ("&Force:", self.force),
+            ("&Title:", self.title_edit),
+            ("Fieldwork &starts:", self.start),
+            ("Fieldwork &ends:", self.end),
+            ("&Methodology:", self.methodology),
+            ("Protective m&arking:", self.marking),
+        ):
+            box, self.errors[field] = with_error(field)
+            form.addRow(label, box)
+            form.labelForField(box).setBuddy(field)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.create_button = self.buttons.addButton(
+            "Create inspection", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.create_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            intro(
+                "Set up an inspection: the force, the fieldwork dates and the methodology the "
+                "cases will be graded against. Import the case sample next."
+            )
+        )
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self._load_methodologies()
+
+    def _load_methodologies(self) -> None:
+        try:
+            found = available_methodologies()
+        except WorkbenchError as exc:
+            self.errors[self.methodology].show_problem(str(exc))
+            self.create_button.setEnabled(False)
+            return
+        for method in found:
+            self.methodology.addItem(f"{method.name} (version {method.version})", method.id)
+        default = self.methodology.findData(DEFAULT_METHODOLOGY)
+        self.methodology.setCurrentIndex(max(default, 0))
+
+    def _problems(self) -> dict[QWidget, str]:
+        problems = {}
+        if not self.force.text().strip():
+            problems[self.force] = "Give the force being inspected."
+        if not self.title_edit.text().strip():
+            problems[self.title_edit] = "Give the inspection a title."
+        if self.end.date() < self.start.date():
+            problems[self.end] = "The fieldwork cannot end before it starts."
+        if self.methodology.currentData() is None:
+            problems[self.methodology] = "Choose the methodology."
+        if not self.marking.currentText().strip():
+            problems[self.marking] = "Give the protective marking, such as OFFICIAL-SENSITIVE."
+        return problems
+
+    def accept(self) -> None:
+        for error in self.errors.values():
+            error.clear_problem()
+        problems = self._problems()
+        for field, text in reversed(problems.items()):  # focus lands on the first problem
+            self.errors[field].show_problem(text)
+        if problems:
+            return
+        try:
+            inspection = create_inspection(
+                self.store,
+                force=self.force.text(),
+                title=self.title_edit.text(),
+                start=from_qdate(self.start.date()),
+                end=from_qdate(self.end.date()),
+                methodology_id=self.methodology.currentData(),
+                marking=self.marking.currentText(),
+            )
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        self.inspection_id = inspection.id
+        super().accept()
+
+
+class _ImportDialog(QDialog):
+    """Choose a spreadsheet, import it on the worker, show the outcome or the bad rows."""
+
+    imported = Signal(object)  # the service's result
+    title = ""
+    explanation = ""
+    task_title = ""
+
+    def __init__(self, store: Store, inspection_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.inspection_id = store, inspection_id
+        self.result_value: Any = None
+        self.task = None
+        self.setWindowTitle(self.title)
+        self.setMinimumWidth(720)
+        self.path = QLineEdit(placeholderText="A .csv (UTF-8) or .xlsx file")
+        self.path.setAccessibleName("Spreadsheet file")
+        self.path.textChanged.connect(self._update_buttons)
+        choose = QPushButton("&Choose…")
+        choose.setAccessibleName("Choose the spreadsheet file")
+        choose.clicked.connect(self.choose_file)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path, 1)
+        file_row.addWidget(choose)
+        self.form = QFormLayout()
+        self.form.addRow("Spreadsheet:", file_row)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setAccessibleName("Import outcome")
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.row_errors = RowErrorsModel(parent=self)
+        self.errors_view = read_only_table("Rows that cannot be imported")
+        self.errors_view.setModel(self.row_errors)
+        self.errors_view.hide()
+        self.copy_button = QPushButton("Copy the list")
+        self.copy_button.setAccessibleName("Copy the list of rows that cannot be imported")
+        self.copy_button.clicked.connect(self.copy_errors)
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(self.copy_button)
+        copy_row.addStretch(1)
+        self.copy_button.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.import_button = self.buttons.addButton(
+            "&Import", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.start_import)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro(self.explanation))
+        layout.addLayout(self.form)
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.errors_view, 1)
+        layout.addLayout(copy_row)
+        layout.addStretch(0)  # takes the slack while there is no table to show
+        layout.addWidget(self.buttons)
+        self._update_buttons()
+        self.adjustSize()
+
+    def choose_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, self.title, "", SPREADSHEET_FILTER)
+        if chosen:
+            self.path.setText(chosen)
+
+    def _update_buttons(self) -> None:
+        self.import_button.setEnabled(bool(self.path.text().strip()) and self.task is None)
+
+    def _run(self, path: Path, progress) -> Any:  # pragma: no cover - each dialog defines it
+        raise NotImplementedError
+
+    def describe(self, result: Any, path: Path) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+    def check_inputs(self) -> bool:
+        return True
+
+    def start_import(self) -> None:
+        text = self.path.text().strip()
+        if not text or self.task is not None or not self.check_inputs():
+            return
+        path = Path(text)
+        self._show_outcome("Importing…")
+        self.task = run_task(
+            self,
+            self.task_title,
+            lambda progress: self._run(path, progress),
+            lambda result: self._succeeded(result, path),
+            self._failed,
+        )
+        self.task.finished.connect(self._task_finished)
+        self._update_buttons()
+
+    def _task_finished(self) -> None:
+        self.task = None
+        self._update_buttons()
+
+    def _succeeded(self, result: Any, path: Path) -> None:
+        self.result_value = result
+        self._show_outcome(self.describe(result, path))
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
+        self.imported.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ImportRefused):
+            self._show_outcome(
+                f"{WARNING_SIGN} {exc.summary}\nCorrect these rows in the spreadsheet, save "
+                "it and import it again:",
+                exc.rows,
+            )
+        elif isinstance(exc, Cancelled):
+            self._show_outcome("The import was cancelled; nothing was imported.")
+        elif isinstance(exc, WorkbenchError):
+            self._show_outcome(f"{WARNING_SIGN} {exc}")
+        else:
+            self._show_outcome("")
+            show_error(self, exc)
+
+    def _show_outcome(self, text: str, rows: list | None = None) -> None:
+        self.outcome.setText(text)
+        self.row_errors.set_rows(rows or [])
+        for widget in (self.errors_view, self.copy_button):
+            widget.setVisible(bool(rows))
+        fit_height(self)
+        if rows:
+            self.resize(max(self.width(), 860), max(self.height(), 560))
+            self.errors_view.resizeColumnToContents(0)
+            self.errors_view.resizeColumnToContents(1)
+            wrap = len(rows) <= WRAP_ROWS  # whole reasons, wrapped; past that, one line each
+            self.errors_view.setWordWrap(wrap)
+            self.errors_view.verticalHeader().setSectionResizeMode(
+                QHeaderView.ResizeMode.ResizeToContents if wrap else QHeaderView.ResizeMode.Fixed
+            )
+
+    def copy_errors(self) -> None:
+        lines = [str(self.row_errors.row_error(i)) for i in range(self.row_errors.rowCount())]
+        QGuiApplication.clipboard().setText("\n".join(lines))
+
+
+class ImportCasesDialog(_ImportDialog):
+    title = "Import cases"
+    task_title = "Importing cases"
+    explanation = (
+        "Add the inspection's case sample from a spreadsheet with one row per case. Columns: "
+        "reference and category (required); unit, opened_on, closed_on, child_ref, "
+        "force_grade and assigned_to (optional). Every row is checked first: if any row is "
+        "wrong, nothing is imported and the rows to correct are listed here."
+    )
+
+    def _run(self, path: Path, progress) -> Any:
+        from workbench.services.case_import import import_cases
+
+        return import_cases(self.store, self.inspection_id, path, progress)
+
+    def describe(self, result: Any, path: Path) -> str:
+        cases = "case" if result.added == 1 else "cases"
+        return f"Imported {result.added:,} {cases} from {path.name}."
+
+
+class ImportGradesDialog(_ImportDialog):
+    title = "Import grades"
+    task_title = "Importing grades"
+    explanation = (
+        "Apply one inspector's grades from a spreadsheet with one row per case. Columns: "
+        "case_ref and overall_grade (required); rationale, a stage:<stage> column per stage, "
+        "and referred, referral_summary and referral_urgency (optional). An empty cell leaves "
+        "what is recorded unchanged. If any row is wrong, nothing is imported."
+    )
+
+    def __init__(self, store: Store, inspection_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(store, inspection_id, parent)
+        self.inspector = QLineEdit(current_user_name(store) or "")
+        self.inspector.setAccessibleName("Inspector whose grades these are")
+        box, self.inspector_error = with_error(self.inspector)
+        self.form.addRow("Grades &by:", box)
+        self.form.labelForField(box).setBuddy(self.inspector)
+
+    def check_inputs(self) -> bool:
+        self.inspector_error.clear_problem()
+        if not self.inspector.text().strip():
+            self.inspector_error.show_problem("Name the inspector whose grades these are.")
+            return False
+        return True
+
+    def _run(self, path: Path, progress) -> Any:
+        from workbench.services.grades_import import import_grades
+
+        inspector = self.inspector.text().strip()
+        return import_grades(self.store, self.inspection_id, inspector, path, progress)
+
+    def describe(self, result: Any, path: Path) -> str:
+        cases = "case" if result.assessments == 1 else "cases"
+        text = (
+            f"Imported {self.inspector.text().strip()}'s grades for {result.assessments:,} "
+            f"{cases} from {path.name}: {result.graded:,} graded, {result.in_progress:,} still "
+            f"in progress."
+        )
+        if result.referrals:
+            text += f" {result.referrals:,} referral{'s' * (result.referrals != 1)} raised."
+        if result.warnings:
+            shown = [f"• {warning}" for warning in result.warnings[:8]]
+            if len(result.warnings) > 8:
+                shown.append(f"… and {len(result.warnings) - 8} more.")
+            text += "\n\nStill to do:\n" + "\n".join(shown)
+        return text
