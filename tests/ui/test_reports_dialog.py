@@ -1,0 +1,80 @@
+"""File ▸ Export findings report…: asks for a file, writes the PDF on a worker thread and
+says where it went; cancelling the file dialog writes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtWidgets import QFileDialog, QMainWindow
+
+from db.engine import Store
+from ui.dialogs import reports as report_dialogs
+from ui.worker import DELAY_MS
+from workbench.services.inspections import create_inspection
+
+WAIT_MS = DELAY_MS * 40
+
+
+@pytest.fixture
+def window(qtbot) -> QMainWindow:
+    widget = QMainWindow()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+@pytest.fixture
+def inspection(store: Store) -> str:
+    return create_inspection(
+        store,
+        force="Testshire Police",
+        title="Child protection inspection of Testshire Police",
+        start=date(2026, 3, 2),
+        end=date(2026, 3, 27),
+    ).id
+
+
+def test_the_chosen_file_gets_the_report_and_the_status_bar_says_so(
+    qtbot, window: QMainWindow, store: Store, inspection: str, tmp_path: Path, monkeypatch
+) -> None:
+    chosen = tmp_path / "findings"  # no suffix: ".pdf" is added
+    asked: list[str] = []
+
+    def pick(parent, title, start, file_filter):
+        asked.append(start)
+        return str(chosen), file_filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(pick))
+    task = report_dialogs.export_findings_report(window, store, inspection)
+    with qtbot.waitSignal(task.finished, timeout=WAIT_MS):
+        pass
+    written = tmp_path / "findings.pdf"
+    assert PdfReader(str(written)).metadata.author == "Alex Inspector"
+    assert Path(asked[0]).name.startswith("testshire-police-findings-")
+    assert str(written) in window.statusBar().currentMessage()
+
+
+def test_cancelling_the_file_dialog_writes_nothing(
+    window: QMainWindow, store: Store, inspection: str, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args: ("", "")))
+    assert report_dialogs.export_findings_report(window, store, inspection) is None
+    assert list(tmp_path.glob("*.pdf")) == []
+
+
+@pytest.mark.parametrize("kind", ["referrals", "xlsx", "html"])
+def test_the_other_reports_export_the_same_way(
+    qtbot, window: QMainWindow, store: Store, inspection: str, tmp_path: Path, kind: str
+) -> None:
+    messages: list[str] = []
+    target = tmp_path / f"out{report_dialogs.KINDS[kind].suffix}"
+    task = report_dialogs.export_report(
+        window, store, inspection, kind, path=target, notify=messages.append
+    )
+    with qtbot.waitSignal(task.finished, timeout=WAIT_MS):
+        pass
+    assert target.stat().st_size > 0
+    assert messages and str(target) in messages[0]

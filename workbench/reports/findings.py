@@ -1,0 +1,103 @@
+"""The findings report: cover, contents, the headline findings in words, tables and charts of
+the grades, the force's grades against ours, moderation, the referral schedule and an annex
+with one sheet per graded case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from db.engine import Store
+from workbench.progress import Progress, no_progress
+from workbench.reports import pdf
+from workbench.reports.annex import case_section
+from workbench.reports.content import Cover, Document, Section, TextBlock
+from workbench.reports.data import ReportData, gather
+from workbench.reports.files import Written, atomic_path, final_path
+from workbench.reports.referrals import referrals_section
+from workbench.reports.sections import (
+    breakdown_section,
+    force_section,
+    moderation_section,
+    stage_section,
+    summary_section,
+)
+from workbench.reports.words import fieldwork, long_date, plural
+
+FICTIONAL = (
+    "Fictional demonstration data: the force, cases, grades and referrals in this report "
+    "are made up."
+)
+FRONT_PAGES = 10  # cover, contents and the findings before the annex, roughly
+
+
+def cover(data: ReportData) -> Cover:
+    facts, summary = data.facts, data.summary
+    return Cover(
+        title=facts.title,
+        subtitle="Findings of the case file audit",
+        facts=[
+            ("Force", facts.force),
+            ("Fieldwork", fieldwork(facts.start, facts.end)),
+            ("Methodology", facts.methodology),
+            ("Cases", f"{plural(summary['cases'], 'case')} sampled, {summary['graded']} graded"),
+            ("Produced", f"{long_date(data.produced)} by {data.author}"),
+            ("Marking", facts.marking),
+        ],
+        notice=FICTIONAL if facts.fictional else "",
+    )
+
+
+def annex_sections(data: ReportData) -> list[Section]:
+    graded = [case for case in data.cases if case.graded]
+    rest = len(data.cases) - len(graded)
+    intro = (
+        f"This annex has one sheet for each of the {plural(len(graded), 'graded case')}, in "
+        "order of the force's reference: the case's details, each inspector's stage grades, "
+        "evidence notes, overall grade and rationale, any moderation and any referral to "
+        "the force."
+    )
+    if rest:
+        verb = "is" if rest == 1 else "are"
+        intro += f" The {plural(rest, 'case')} not yet graded {verb} not included."
+    head = Section("Annex A: Case sheets", "annex", [TextBlock(intro)], new_page=True)
+    sheets = [case_section(data.method, case) for case in graded]
+    if sheets:  # the first sheet shares the annex's first page
+        sheets[0].new_page = False
+    return [head, *sheets]
+
+
+def findings_document(data: ReportData) -> Document:
+    """The whole findings report as content, for the PDF and the HTML twin alike."""
+    facts = data.facts
+    sections = [
+        summary_section(data),
+        breakdown_section(data, "category", 2),
+        stage_section(data, 3),
+        breakdown_section(data, "unit", 4),
+        force_section(data, 5),
+        moderation_section(data, 6),
+        referrals_section(data, 7),
+        *annex_sections(data),
+    ]
+    return Document(
+        title=f"{facts.title}: findings",
+        subject=f"Findings of the case file audit of {facts.force}",
+        author=data.author,
+        marking=facts.marking,
+        running_title=f"{facts.force}: findings of the case file audit",
+        cover=cover(data),
+        sections=sections,
+    )
+
+
+def write_findings_pdf(
+    store: Store, inspection_id: str, out: str | Path, progress: Progress = no_progress
+) -> Written:
+    """Write the findings report as a PDF at ``out`` (atomically); returns its page count."""
+    data = gather(store, inspection_id, progress)
+    document = findings_document(data)
+    graded = sum(1 for case in data.cases if case.graded)
+    with atomic_path(out) as temporary:
+        pages = pdf.render(document, data.method, temporary, progress, FRONT_PAGES + graded)
+    progress(pages, pages, f"Wrote {plural(pages, 'page')}")
+    return Written(final_path(out), pages)

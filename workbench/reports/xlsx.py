@@ -1,0 +1,106 @@
+"""The inspection's data as an XLSX workbook, written with pandas and openpyxl.
+
+Sheets: About, Summary, Cases, Assessments, Stage grades, Referrals, and the summary's
+tables (By category, By stage, By unit, Force vs ours). Columns are typed (dates are dates,
+counts are whole numbers, flags are TRUE/FALSE), every sheet has its header row frozen and
+a filter on it, and the marking is printed in the header and footer of every page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from db.engine import Store
+from workbench.methodology import Methodology
+from workbench.progress import Progress, no_progress
+from workbench.reports import xlsx_frames as frames
+from workbench.reports.data import ReportData, gather
+from workbench.reports.files import Written, atomic_path, final_path
+from workbench.reports.words import long_date
+
+HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+WIDE = 60  # characters: long text columns wrap at this width
+
+
+def sheets(data: ReportData) -> dict[str, pd.DataFrame]:
+    """Every sheet of the workbook, in order, as a typed DataFrame."""
+    method: Methodology = data.method
+    summary: dict[str, Any] = data.summary
+    return {
+        "About": frames.about(data),
+        "Summary": frames.key_figures(summary, method),
+        "Cases": frames.cases(data),
+        "Assessments": frames.assessments(data),
+        "Stage grades": frames.stage_grades(data),
+        "Referrals": frames.referrals(data),
+        "By category": frames.breakdown(summary, method, "by_category", "Category"),
+        "By stage": frames.by_stage(summary, method),
+        "By unit": frames.breakdown(summary, method, "by_unit", "Unit"),
+        "Force vs ours": frames.force_vs_ours(summary, method),
+    }
+
+
+def _format(sheet: Worksheet, frame: pd.DataFrame, marking: str) -> None:
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for cell in sheet[1]:
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, (name, column) in enumerate(frame.items(), start=1):
+        letter = get_column_letter(index)
+        width = max([len(str(name))] + [len(str(v)) for v in column.head(200) if v is not None])
+        sheet.column_dimensions[letter].width = min(max(width + 2, 10), WIDE)
+        kind = str(column.dtype)
+        number_format = None
+        if kind.startswith("datetime64"):
+            number_format = DATETIME_FORMAT if name.endswith("(UTC)") else DATE_FORMAT
+        for cell in sheet[letter][1:]:
+            if number_format:
+                cell.number_format = number_format
+            if width > WIDE:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _no_formulas(sheet)
+    sheet.oddHeader.center.text = marking
+    sheet.oddFooter.center.text = marking
+    sheet.oddFooter.right.text = "Page &P of &N"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+
+
+def _no_formulas(sheet: Worksheet) -> None:
+    """Text that starts with "=" (a rationale, a force's reference) stays text: openpyxl would
+    otherwise store it as a formula for Excel to run when the workbook is opened."""
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+def write_xlsx(
+    store: Store, inspection_id: str, out: str | Path, progress: Progress = no_progress
+) -> Written:
+    """The workbook, written atomically."""
+    data = gather(store, inspection_id, progress, every_assessment=True)
+    frames_by_sheet = sheets(data)
+    with atomic_path(out) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
+        total = len(frames_by_sheet)
+        for number, (name, frame) in enumerate(frames_by_sheet.items(), start=1):
+            frame.to_excel(writer, sheet_name=name, index=False)
+            _format(writer.sheets[name], frame, data.facts.marking)
+            progress(number, total, f"Writing the {name} sheet")
+        properties = writer.book.properties
+        properties.title = f"{data.facts.title}: data"
+        properties.creator = data.author
+        properties.subject = f"Case file audit data: {data.facts.force}"
+        properties.keywords = data.facts.marking
+        properties.description = f"Produced {long_date(data.produced)}"
+    return Written(final_path(out))
