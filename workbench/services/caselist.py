@@ -1,0 +1,251 @@
+"""Read-only views of an inspection's cases for the case list and the grading panel.
+
+Plain Python (no Qt). ``case_rows`` answers with one plain row per case in three SQL
+queries (cases, assessments, referral counts), fast enough for 10,000 cases; the UI
+filters and sorts those rows itself rather than asking the database again.
+
+Whose grade a row shows: with ``inspector`` given, that inspector's own assessment;
+without, the team's view of the case — the lead's moderated grade if there is one, else
+the most advanced assessment (graded before in progress), and ``grades_differ`` when two
+inspectors graded the case differently and nobody has moderated it yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import Session
+
+from db.engine import Store
+from db.models import Assessment, Case, Inspection, Moderation, Referral
+from workbench.errors import NotFoundError
+from workbench.methodology import Methodology, load_methodology
+from workbench.services.grading import GRADED, IN_PROGRESS, NOT_STARTED
+
+_STATUS_ORDER = {NOT_STARTED: 0, IN_PROGRESS: 1, GRADED: 2}
+
+
+@dataclass(slots=True)
+class CaseRow:
+    """One case as the case list shows it."""
+
+    id: str
+    reference: str
+    category: str
+    category_name: str
+    unit: str
+    assigned_to: str
+    status: str
+    overall_grade: str | None
+    referred: bool
+    open_referrals: int = 0
+    referrals: int = 0
+    grades_differ: bool = False
+
+
+@dataclass(frozen=True)
+class OtherAssessment:
+    """Another inspector's assessment of the same case (dual grading)."""
+
+    inspector: str
+    status: str
+    overall_grade: str | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """What the grading panel's header shows about a case."""
+
+    id: str
+    inspection_id: str
+    reference: str
+    category: str
+    category_name: str
+    unit: str
+    opened_on: date | None
+    closed_on: date | None
+    child_ref: str | None
+    force_grade: str | None
+    assigned_to: str | None
+    methodology_id: str
+    stage_ids: tuple[str, ...]
+    referrals: int = 0
+    open_referrals: int = 0
+    moderated_grade: str | None = None
+    others: tuple[OtherAssessment, ...] = field(default_factory=tuple)
+
+
+def _methodology(session: Session, inspection_id: str) -> Methodology:
+    inspection = session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFoundError(f"No inspection with id '{inspection_id}' in this store.")
+    return load_methodology(inspection.methodology_id)
+
+
+def _category_name(method: Methodology, category_id: str) -> str:
+    try:
+        return method.category(category_id).name
+    except KeyError:
+        return category_id
+
+
+def _referral_counts(session: Session, where) -> dict[str, tuple[int, int]]:
+    """case id -> (referrals, open referrals) for the cases selected by ``where``."""
+    query = (
+        select(
+            Referral.case_id,
+            func.count(),
+            func.sum(sql_case((Referral.status == "open", 1), else_=0)),
+        )
+        .join(Case, Case.id == Referral.case_id)
+        .where(where)
+        .group_by(Referral.case_id)
+    )
+    return {case_id: (total, int(open_ or 0)) for case_id, total, open_ in session.execute(query)}
+
+
+def _assessments(session: Session, where, inspector: str | None) -> dict[str, list[tuple]]:
+    """case id -> [(status, overall grade)] for the cases selected by ``where``."""
+    query = (
+        select(Assessment.case_id, Assessment.status, Assessment.overall_grade)
+        .join(Case, Case.id == Assessment.case_id)
+        .where(where)
+    )
+    if inspector is not None:
+        query = query.where(Assessment.inspector == inspector)
+    found: dict[str, list[tuple]] = {}
+    for case_id, status, grade in session.execute(query):
+        found.setdefault(case_id, []).append((status, grade))
+    return found
+
+
+def _moderations(session: Session, where) -> dict[str, str]:
+    query = (
+        select(Moderation.case_id, Moderation.grade)
+        .join(Case, Case.id == Moderation.case_id)
+        .where(where)
+    )
+    return dict(session.execute(query).all())
+
+
+def _summarise(assessments: list[tuple], moderated: str | None) -> tuple[str, str | None, bool]:
+    """(status, overall grade, grades differ) of a case from its assessments."""
+    if not assessments:
+        return (GRADED if moderated else NOT_STARTED, moderated, False)
+    status = max((s for s, _ in assessments), key=lambda s: _STATUS_ORDER.get(s, 0))
+    if moderated:
+        return status, moderated, False
+    graded = {g for s, g in assessments if s == GRADED and g}
+    if len(graded) > 1:
+        return status, None, True
+    if graded:
+        return status, graded.pop(), False
+    grades = [g for s, g in assessments if s == status and g]
+    return status, (grades[0] if grades else None), False
+
+
+def _rows(session: Session, inspection_id: str, where, inspector: str | None) -> list[CaseRow]:
+    method = _methodology(session, inspection_id)
+    names = {c.id: c.name for c in method.categories}
+    assessments = _assessments(session, where, inspector)
+    referrals = _referral_counts(session, where)
+    moderated = {} if inspector is not None else _moderations(session, where)
+    query = (
+        select(Case.id, Case.reference, Case.category, Case.unit, Case.assigned_to)
+        .where(where)
+        .order_by(Case.reference)
+    )
+    rows = []
+    for case_id, reference, category, unit, assigned in session.execute(query):
+        status, grade, differ = _summarise(assessments.get(case_id, []), moderated.get(case_id))
+        total, open_ = referrals.get(case_id, (0, 0))
+        rows.append(
+            CaseRow(
+                id=case_id,
+                reference=reference,
+                category=category,
+                category_name=names.get(category, category),
+                unit=unit or "",
+                assigned_to=assigned or "",
+                status=status,
+                overall_grade=grade,
+                referred=total > 0,
+                open_referrals=open_,
+                referrals=total,
+                grades_differ=differ,
+            )
+        )
+    return rows
+
+
+def case_rows(store: Store, inspection_id: str, inspector: str | None = None) -> list[CaseRow]:
+    """Every case of the inspection as a plain row, ordered by reference."""
+    with store.sessions() as session:
+        return _rows(session, inspection_id, Case.inspection_id == inspection_id, inspector)
+
+
+def case_row(store: Store, case_id: str, inspector: str | None = None) -> CaseRow:
+    """One case's row, to refresh the list after an edit without reloading every case."""
+    with store.sessions() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFoundError(f"No case with id '{case_id}'.")
+        return _rows(session, case.inspection_id, Case.id == case_id, inspector)[0]
+
+
+# The panel asks for a case's details every time a case is opened: the statements are
+# built once, with the case id bound at run time.
+_DETAIL_CASE = (
+    select(Case, Inspection.methodology_id, Moderation.grade)
+    .join(Inspection, Inspection.id == Case.inspection_id)
+    .outerjoin(Moderation, Moderation.case_id == Case.id)
+    .where(Case.id == bindparam("case_id"))
+)
+_DETAIL_REFERRALS = select(
+    func.count(), func.sum(sql_case((Referral.status == "open", 1), else_=0))
+).where(Referral.case_id == bindparam("case_id"))
+_DETAIL_OTHERS = (
+    select(Assessment.inspector, Assessment.status, Assessment.overall_grade)
+    .where(Assessment.case_id == bindparam("case_id"))
+    .where(Assessment.inspector != bindparam("inspector"))
+    .order_by(Assessment.inspector)
+)
+
+
+def case_detail(store: Store, case_id: str, inspector: str | None = None) -> CaseDetail:
+    """The case's details for the grading panel; ``others`` leaves out ``inspector``'s own."""
+    params = {"case_id": case_id, "inspector": inspector or ""}
+    with store.sessions() as session:
+        found = session.execute(_DETAIL_CASE, params).first()
+        if found is None:
+            raise NotFoundError(f"No case with id '{case_id}'.")
+        case, methodology_id, moderated = found
+        method = load_methodology(methodology_id)
+        total, open_ = session.execute(_DETAIL_REFERRALS, params).one()
+        others = session.execute(_DETAIL_OTHERS, params).all()
+        try:
+            stage_ids = tuple(s.id for s in method.stages_for(case.category))
+        except KeyError:
+            stage_ids = ()
+        return CaseDetail(
+            id=case.id,
+            inspection_id=case.inspection_id,
+            reference=case.reference,
+            category=case.category,
+            category_name=_category_name(method, case.category),
+            unit=case.unit or "",
+            opened_on=case.opened_on,
+            closed_on=case.closed_on,
+            child_ref=case.child_ref,
+            force_grade=case.force_grade,
+            assigned_to=case.assigned_to,
+            methodology_id=method.id,
+            stage_ids=stage_ids,
+            referrals=total,
+            open_referrals=int(open_ or 0),
+            moderated_grade=moderated,
+            others=tuple(OtherAssessment(*row) for row in others),
+        )
