@@ -248,3 +248,58 @@ class ImportLog(Base):
     added: Mapped[int] = mapped_column(Integer, default=0)
     changed: Mapped[int] = mapped_column(Integer, default=0)
     details: Mapped[str] = mapped_column(Text, default="")
+
+
+class InspectionKey(Base):
+    """An inspection's key pair: Ed25519 to sign kits, X25519 to receive packs.
+
+    The lead's store holds the private keys, encrypted under the lead's passphrase
+    (``private_blob`` with the KDF parameters in ``kdf``); a store set up from a kit holds
+    only the public keys, so it can encrypt packs to the lead but never open them.
+    """
+
+    __tablename__ = "inspection_key"
+
+    inspection_id: Mapped[str] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True
+    )
+    sign_public: Mapped[str] = mapped_column(String(64))
+    encrypt_public: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    private_blob: Mapped[str | None] = mapped_column(Text)
+    kdf: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20), default="created")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeviceKey(Base):
+    """This store's Ed25519 signing key, which signs the packs it exports. One row."""
+
+    __tablename__ = "device_key"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    public_key: Mapped[str] = mapped_column(String(64))
+    private_key: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InspectorKey(Base):
+    """An inspector's device key as registered in the lead's store for an inspection.
+
+    The first pack from an inspector registers its key; a pack under another key is refused
+    until the lead re-registers (which deactivates the old row and adds one with only the
+    fingerprint, told by phone; ``public_key`` is filled in by the first matching pack).
+    """
+
+    __tablename__ = "inspector_key"
+    __table_args__ = (Index("ix_inspector_key_lookup", "inspection_id", "inspector"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"))
+    inspector: Mapped[str] = mapped_column(String(200))
+    public_key: Mapped[str | None] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    registered_by: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,275 @@
+"""Findings pack benchmarks: export one 500-case pack, merge 20 of them, import them again.
+
+Prints JSON lines. Twenty inspectors' stores are set up from kits and filled with 500 graded
+cases each (every applicable stage graded with notes, every prompt answered, one audit event
+per recorded field, a referral every 25 cases), then each exports its pack through the real
+code. The merge is compared with a raw ``sqlite3.executemany`` of the same rows into a copy of
+the same lead store, in the same run.
+
+Goals: export < 1 s; merge of 20 packs < 5 s; importing all 20 again < 2 s, changing nothing.
+Importing again is measured twice: the very same files (recognised, not merged again) and
+the same contents exported afresh (new files, merged in full, changing nothing).
+``--audit-per-case`` audits only each record's creation, for packs without the per-field
+audit trail (a store's trail is usually most of its pack).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import emit, timed  # noqa: E402
+
+from db.models import Assessment as AssessmentRow  # noqa: E402
+from db.models import AuditEvent, Case, PromptAnswer, Referral, StageJudgement, new_id  # noqa: E402
+from db.types import utcnow  # noqa: E402
+from workbench import audit  # noqa: E402
+from workbench.methodology import load_methodology  # noqa: E402
+from workbench.packs import (  # noqa: E402
+    create_inspection_keys,
+    export_kit,
+    export_pack,
+    import_kit,
+    import_packs,
+)
+from workbench.packs.pack import collect  # noqa: E402
+from workbench.services.inspections import create_inspection, get_inspection  # noqa: E402
+from workbench.store import identity, open_workbench_store, set_user_name  # noqa: E402
+
+PACKS, CASES_PER_PACK = 20, 500
+PASSPHRASE = "benchmark passphrase, long enough"
+NOTE = "Strategy discussion held within a day; the child was seen and spoken to alone. " * 2
+
+
+def lead_store(folder: Path):
+    store = open_workbench_store(folder / "lead.sqlite")
+    set_user_name(store, "Lee Lead")
+    inspection = create_inspection(
+        store, force="Benchmark Police", title="Bench", start=date(2026, 1, 5), end=date(2026, 2, 6)
+    )
+    create_inspection_keys(store, inspection.id, PASSPHRASE)
+    method, rng, now = load_methodology(), random.Random(4), utcnow()
+    cases = [
+        dict(
+            id=new_id(),
+            inspection_id=inspection.id,
+            reference=f"B/{i:06d}",
+            category=rng.choice(method.category_ids),
+            unit="North",
+            assigned_to=f"Inspector {i // CASES_PER_PACK:02d}",
+            methodology_version=method.version,
+            created_at=now,
+        )
+        for i in range(PACKS * CASES_PER_PACK)
+    ]
+    with store.sessions.begin() as session:
+        session.execute(insert(Case), cases)
+    return store, inspection.id
+
+
+class _Chain:
+    """This store's audit chain, continued in bulk with correct hashes and links."""
+
+    def __init__(self, session, actor: str, every_field: bool) -> None:
+        self.origin, self.actor, self.every_field = identity(session).id, actor, every_field
+        last = session.execute(
+            select(AuditEvent.origin_seq, AuditEvent.hash)
+            .where(AuditEvent.origin == self.origin)
+            .order_by(AuditEvent.origin_seq.desc())
+            .limit(1)
+        ).first()
+        self.origin_seq, self.prev = (last[0], last[1]) if last else (0, audit.GENESIS)
+        self.seq = session.scalar(select(func.max(AuditEvent.seq))) or 0
+        self.rows: list[dict] = []
+
+    def add(self, action: str, entity: str, entity_id: str, field: str, new: str | None) -> None:
+        if not self.every_field and action == "update":
+            return  # --audit-per-case: only the creation of each record is audited
+        self.origin_seq += 1
+        self.seq += 1
+        values = dict(
+            id=new_id(), origin=self.origin, origin_seq=self.origin_seq, at=utcnow(),
+            actor=self.actor, action=action, entity=entity, entity_id=entity_id, field=field,
+            old_value=None, new_value=new, prev_hash=self.prev,
+        )  # fmt: skip
+        self.prev = audit.event_hash(**values)
+        self.rows.append({**values, "hash": self.prev, "seq": self.seq})
+
+
+def fill_inspector(store, inspection_id: str, name: str, seed: int, every_field: bool) -> None:
+    """500 graded assessments, with stages, answers, referrals and their audit events."""
+    method, rng, now = load_methodology(), random.Random(seed), utcnow()
+    rows: dict[str, list[dict]] = {"assessment": [], "stage": [], "answer": [], "referral": []}
+    with store.sessions.begin() as session:
+        chain = _Chain(session, name, every_field)
+        cases = session.scalars(select(Case).where(Case.inspection_id == inspection_id)).all()
+        for n, case in enumerate(cases):
+            assessment_id = new_id()
+            grades = {s.id: rng.choice(method.grade_ids) for s in method.stages_for(case.category)}
+            overall = method.worst(grades.values())
+            rows["assessment"].append(
+                dict(
+                    id=assessment_id, case_id=case.id, inspector=name, status="graded",
+                    overall_grade=overall, rationale=NOTE, methodology_id=method.id,
+                    methodology_version=method.version, revision=len(grades) * 4 + 3,
+                    created_at=now, updated_at=now, graded_at=now,
+                )
+            )  # fmt: skip
+            chain.add("create", "assessment", assessment_id, "", None)
+            for stage_id, grade in grades.items():
+                rows["stage"].append(
+                    dict(id=new_id(), assessment_id=assessment_id, stage_id=stage_id,
+                         grade=grade, notes=NOTE)
+                )  # fmt: skip
+                chain.add("update", "assessment", assessment_id, f"stage:{stage_id}:grade", grade)
+                chain.add("update", "assessment", assessment_id, f"stage:{stage_id}:notes", NOTE)
+                for prompt in method.stage(stage_id).prompts:
+                    answer = rng.choice(("yes", "partly", "no"))
+                    rows["answer"].append(
+                        dict(id=new_id(), assessment_id=assessment_id, stage_id=stage_id,
+                             prompt_id=prompt.id, answer=answer)
+                    )  # fmt: skip
+                    chain.add("update", "assessment", assessment_id, f"prompt:{prompt.id}", answer)
+            for field, value in (("overall_grade", overall), ("rationale", NOTE)):
+                chain.add("update", "assessment", assessment_id, field, value)
+            chain.add("update", "assessment", assessment_id, "status", "graded")
+            if n % 25 == 0:
+                referral_id = new_id()
+                rows["referral"].append(
+                    dict(id=referral_id, case_id=case.id, raised_by=name, risk_summary=NOTE,
+                         urgency="urgent", referred_to="Duty DI", referred_at=now,
+                         status="open", revision=1, created_at=now, updated_at=now)
+                )  # fmt: skip
+                chain.add("create", "referral", referral_id, "", NOTE)
+        for model, key in ((AssessmentRow, "assessment"), (StageJudgement, "stage")):
+            session.execute(insert(model), rows[key])
+        session.execute(insert(PromptAnswer), rows["answer"])
+        session.execute(insert(Referral), rows["referral"])
+        session.execute(insert(AuditEvent), chain.rows)
+
+
+def raw_baseline(lead_path: Path, folder: Path, documents: list) -> tuple[float, int]:
+    """``sqlite3.executemany`` of the same rows into a copy of the lead store."""
+    target = folder / "raw.sqlite"
+    shutil.copy(lead_path, target)
+    conn = sqlite3.connect(target)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA cache_size=-65536")  # as the merge uses
+    top = conn.execute("SELECT coalesce(max(seq), 0) FROM audit_event").fetchone()[0]
+    tables = {"assessment": [], "stage_judgement": [], "prompt_answer": [], "referral": []}
+    tables.update(referral_event=[], audit_event=[])
+    for doc in documents:
+        for a in doc.assessments:
+            tables["assessment"].append(
+                {k: v for k, v in a.items() if k not in ("stages", "answers")}
+            )
+            tables["stage_judgement"] += [{**s, "assessment_id": a["id"]} for s in a["stages"]]
+            tables["prompt_answer"] += [{**x, "assessment_id": a["id"]} for x in a["answers"]]
+        tables["referral"] += doc.referrals
+        tables["referral_event"] += doc.referral_events
+        for event in doc.audit_events:
+            top += 1
+            tables["audit_event"].append({**event, "seq": top})
+    rows = sum(len(v) for v in tables.values())
+    start = time.perf_counter()
+    with conn:
+        for table, records in tables.items():
+            if records:
+                columns = list(records[0])
+                sql = (
+                    f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                    f"VALUES ({', '.join('?' * len(columns))})"
+                )
+                ordered = sorted(records, key=lambda r: r["id"])  # as the merge does
+                conn.executemany(sql, [tuple(r[c] for c in columns) for r in ordered])
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed, rows
+
+
+def main() -> None:
+    """``--audit-per-case``: audit only each record's creation (smaller packs), to compare."""
+    every_field = "--audit-per-case" not in sys.argv[1:]
+    shape = "audit_every_field" if every_field else "audit_per_case"
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        lead, inspection_id = lead_store(folder)
+        paths, exports, documents, stores = [], [], [], []
+        for n in range(PACKS):
+            inspector = f"Inspector {n:02d}"
+            kit = export_kit(lead, inspection_id, inspector, folder / f"{n}.wbkit", PASSPHRASE)
+            store = open_workbench_store(folder / f"inspector{n}.sqlite")
+            import_kit(store, kit.path, kit.code)
+            fill_inspector(store, inspection_id, inspector, seed=n, every_field=every_field)
+            seconds, result = timed(
+                lambda s=store, n=n: export_pack(s, inspection_id, folder / f"{n}.wbpack")
+            )
+            exports.append((seconds, result))
+            with store.sessions() as session:
+                documents.append(
+                    collect(session, get_inspection(session, inspection_id), inspector)
+                )
+            paths.append(result.path)
+            stores.append(store)
+        seconds, result = exports[0]
+        emit(
+            "packs.export_500_cases",
+            seconds=round(seconds, 3),
+            slowest_of_20=round(max(s for s, _ in exports), 3),
+            goal_seconds=1.0,
+            assessments=result.assessments,
+            audit_events=result.audit_events,
+            pack_bytes=result.size,
+            shape=shape,
+        )
+        raw_seconds, rows = raw_baseline(lead.path, folder, documents)
+        seconds, outcomes = timed(lambda: import_packs(lead, paths, PASSPHRASE))
+        assert all(o.error is None for o in outcomes), [str(o.error) for o in outcomes]
+        emit(
+            "packs.merge_20_packs_of_500",
+            seconds=round(seconds, 3),
+            goal_seconds=5.0,
+            rows_written=rows,
+            records_added=sum(o.result.counts.added for o in outcomes),
+            raw_executemany_seconds=round(raw_seconds, 3),
+            ratio_to_raw=round(seconds / raw_seconds, 1),
+            shape=shape,
+        )
+        seconds, outcomes = timed(lambda: import_packs(lead, paths, PASSPHRASE))
+        emit(
+            "packs.import_20_again_same_files",
+            seconds=round(seconds, 3),
+            goal_seconds=2.0,
+            shape=shape,
+            added_or_changed=sum(o.result.counts.added + o.result.counts.changed for o in outcomes),
+        )
+        again = [
+            export_pack(store, inspection_id, folder / f"again{n}.wbpack").path
+            for n, store in enumerate(stores)
+        ]
+        seconds, outcomes = timed(lambda: import_packs(lead, again, PASSPHRASE))
+        emit(
+            "packs.import_20_reexported_unchanged",
+            seconds=round(seconds, 3),
+            goal_seconds=2.0,
+            shape=shape,
+            added_or_changed=sum(o.result.counts.added + o.result.counts.changed for o in outcomes),
+        )
+        for store in (*stores, lead):
+            store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""The keys, kit, pack, imports and moderation commands, run in-process through ``main``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from packs_helpers import ANN, PASSPHRASE, REFERENCES, digest, grade, make_inspector, make_lead
+
+from workbench.cli import main
+from workbench.packs import export_pack
+
+
+@pytest.fixture
+def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("WORKBENCH_PASSPHRASE", raising=False)
+    monkeypatch.delenv("WORKBENCH_KIT_CODE", raising=False)
+    return make_lead(tmp_path)
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+def test_keys_show_lists_fingerprints_as_json(team, capsys: pytest.CaptureFixture) -> None:
+    db = team.lead.path
+    assert run(db, "keys", "show", "--inspection", team.inspection_id[:8], "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["holds_private_key"] is True and shown["inspectors"] == []
+    assert shown["kdf"]["name"] == "argon2id"
+    assert len(shown["device"].split()) == len(shown["inspection"].split()) == 8
+
+
+def test_a_refused_pack_is_reported_on_stderr_with_exit_1(
+    team, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    junk = tmp_path / "photo.wbpack"
+    junk.write_bytes(b"\xff\xd8\xff\xe0 not a pack")
+    before = digest(team.lead)
+    monkeypatch.setenv("WORKBENCH_PASSPHRASE", PASSPHRASE)
+    assert run(team.lead.path, "pack", "import", str(junk)) == 1
+    err = capsys.readouterr().err
+    assert "photo.wbpack refused: photo.wbpack is not a findings pack" in err
+    assert digest(team.lead) == before
+
+
+def test_without_a_passphrase_or_terminal_the_import_says_how_to_give_one(
+    team, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert run(team.lead.path, "pack", "import", str(tmp_path / "any.wbpack")) == 1
+    assert "set WORKBENCH_PASSPHRASE" in capsys.readouterr().err
+
+
+def test_reregistering_an_inspector_and_listing_imports(
+    team, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann = make_inspector(team, ANN)
+    grade(ann, team.cases[REFERENCES[0]], ANN, "good")
+    pack = export_pack(ann, team.inspection_id, tmp_path / "ann.wbpack")
+    db = team.lead.path
+    assert run(db, "imports", "list") == 0
+    assert "Nothing has been imported" in capsys.readouterr().out
+    monkeypatch.setenv("WORKBENCH_PASSPHRASE", PASSPHRASE)
+    assert run(db, "pack", "import", str(pack.path)) == 0
+    capsys.readouterr()
+    args = ["keys", "reregister", "--inspection", team.inspection_id, "--inspector", ANN]
+    assert run(db, *args, "--fingerprint", "1234") == 1
+    assert "not a key fingerprint" in capsys.readouterr().err
+    assert run(db, *args, "--fingerprint", "ab" * 16) == 0
+    assert "now accepted under the key ABAB ABAB" in capsys.readouterr().out
+    assert run(db, "imports", "list", "--inspection", team.inspection_id) == 0
+    listing = capsys.readouterr().out
+    assert "ann.wbpack" in listing and ANN in listing and pack.fingerprint in listing
+    assert run(db, "keys", "show", "--inspection", team.inspection_id) == 0
+    shown = capsys.readouterr().out
+    assert pack.fingerprint in shown and "ABAB ABAB" in shown
+
+
+def test_moderation_list_with_nothing_to_moderate(team, capsys: pytest.CaptureFixture) -> None:
+    assert run(team.lead.path, "moderation", "list", "--inspection", team.inspection_id) == 0
+    assert "No dual-graded case has differing grades." in capsys.readouterr().out
+    args = ["moderate", "--inspection", team.inspection_id, "--case", REFERENCES[0]]
+    assert run(team.lead.path, *args, "--grade", "good", "--reason", "x") == 1
+    assert "graded by 0 inspector(s)" in capsys.readouterr().err

@@ -1,0 +1,687 @@
+"""Kits and findings packs in the window: File ▸ Issue kit…, Open kit…, Export pack…,
+Import packs…, and the imports log.
+
+The work runs on the worker (``ui.worker.run_task``); each dialog shows its outcome in words
+inside itself, so the kit code and fingerprints can be read out by phone. The lead's
+passphrase is typed into the dialog that needs it and never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.engine import Store
+from ui.dialogs import WARNING_SIGN, fit_height, read_only_table, selectable, with_error
+from ui.messages import confirm, show_error
+from ui.worker import Cancelled, Task, run_task
+from workbench import crypto, packs
+from workbench.errors import WorkbenchError
+from workbench.packs.imports_log import ImportEntry, list_imports
+from workbench.services.inspections import list_inspections
+
+_Index = QModelIndex | QPersistentModelIndex
+KIT_FILTER = "Inspection kits (*.wbkit)"
+PACK_FILTER = "Findings packs (*.wbpack)"
+
+
+def _secret_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(name)
+    return field
+
+
+def _file_row(field: QLineEdit, choose: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(field, 1)
+    row.addWidget(choose)
+    return row
+
+
+class _WorkDialog(QDialog):
+    """A form, an action button that runs the work on the worker, the outcome in words."""
+
+    action_text = ""
+
+    def __init__(self, store: Store, title: str, intro: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.store, self.task, self.result_value = store, None, None
+        self.setWindowTitle(title)
+        self.setMinimumWidth(620)
+        self.form = QFormLayout()
+        self.outcome = selectable()
+        self.outcome.setAccessibleName("Outcome")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.action = self.buttons.addButton(
+            self.action_text, QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.action.setDefault(True)
+        self.action.clicked.connect(self.start)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(selectable(intro))
+        layout.addLayout(self.form)
+        layout.addWidget(self.outcome)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+    def add_row(self, label: str, field: QWidget, layout: Any = None) -> Any:
+        box, error = with_error(field)
+        if layout is not None:
+            inner = QVBoxLayout()
+            inner.addLayout(layout)
+            inner.addWidget(error)
+            self.form.addRow(label, inner)
+        else:
+            self.form.addRow(label, box)
+        return error
+
+    def show_outcome(self, text: str) -> None:
+        self.outcome.setText(text)
+        fit_height(self)
+
+    def run(self, title: str, work: Any) -> None:
+        self.action.setEnabled(False)
+        self.show_outcome("Working…")
+        self.task = run_task(self, title, work, self._succeeded, self._failed)
+        self.task.finished.connect(self._finished)
+
+    def _finished(self) -> None:
+        self.task = None
+        self.action.setEnabled(True)
+
+    def _succeeded(self, result: Any) -> None:
+        self.result_value = result
+        self.show_outcome(self.describe(result))
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self.show_outcome("Cancelled; nothing was changed.")
+        elif isinstance(exc, WorkbenchError):
+            self.show_outcome(f"{WARNING_SIGN} {exc}")
+        else:
+            self.show_outcome("")
+            show_error(self, exc)
+
+    def start(self) -> None:  # pragma: no cover - each dialog defines it
+        raise NotImplementedError
+
+    def describe(self, result: Any) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+
+class IssueKitDialog(_WorkDialog):
+    """The lead issues a kit to one inspector; the kit code is shown to read out by phone."""
+
+    action_text = "&Issue kit"
+
+    def __init__(
+        self, store: Store, inspection_id: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            store,
+            "Issue kit",
+            "Write a kit for one inspector: the inspection, its methodology, the cases assigned "
+            "to them and the inspection's public key. It is encrypted under a kit code that you "
+            "tell the inspector by phone, never in the email that carries the kit.",
+            parent,
+        )
+        self.inspection = QComboBox()
+        self.inspection.setAccessibleName("Inspection")
+        for info in list_inspections(store):
+            self.inspection.addItem(info.title, info.id)
+        if inspection_id is not None:
+            self.inspection.setCurrentIndex(max(self.inspection.findData(inspection_id), 0))
+        self.inspector = QComboBox(editable=True)
+        self.inspector.setAccessibleName("Inspector the kit is for")
+        self.all_cases = QCheckBox("Every case, not only those assigned to them")
+        self.passphrase = _secret_field("Your passphrase for the inspection's key")
+        self.path = QLineEdit(placeholderText="Where to save the kit (.wbkit)")
+        self.path.setAccessibleName("Kit file")
+        choose = QPushButton("&Choose…")
+        choose.clicked.connect(self.choose_file)
+        self.errors = {
+            "inspection": self.add_row("I&nspection:", self.inspection),
+            "inspector": self.add_row("Ins&pector:", self.inspector),
+        }
+        self.form.addRow("", self.all_cases)
+        self.errors["passphrase"] = self.add_row("Pa&ssphrase:", self.passphrase)
+        self.errors["path"] = self.add_row("Kit &file:", self.path, _file_row(self.path, choose))
+        self.inspection.currentIndexChanged.connect(self._load_inspectors)
+        self._load_inspectors()
+
+    def _load_inspectors(self) -> None:
+        self.inspector.clear()
+        inspection_id = self.inspection.currentData()
+        if inspection_id:
+            self.inspector.addItems(packs.assigned_inspectors(self.store, inspection_id))
+
+    def choose_file(self) -> None:
+        name = f"{self.inspector.currentText().strip() or 'inspector'}.wbkit"
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save the kit", name, KIT_FILTER)
+        if chosen:
+            self.path.setText(chosen)
+
+    def start(self) -> None:
+        for error in self.errors.values():
+            error.clear_problem()
+        values = {
+            "inspection": self.inspection.currentData(),
+            "inspector": self.inspector.currentText().strip(),
+            "passphrase": self.passphrase.text(),
+            "path": self.path.text().strip(),
+        }
+        missing = {
+            "inspection": "Choose the inspection.",
+            "inspector": "Name the inspector the kit is for.",
+            "passphrase": "Type your passphrase for the inspection's key.",
+            "path": "Choose where to save the kit.",
+        }
+        for key in reversed(list(values)):
+            if not values[key]:
+                self.errors[key].show_problem(missing[key])
+        if not all(values.values()):
+            return
+        self.run(
+            "Issuing the kit",
+            lambda progress: packs.export_kit(
+                self.store,
+                values["inspection"],
+                values["inspector"],
+                Path(values["path"]),
+                values["passphrase"],
+                all_cases=self.all_cases.isChecked(),
+                progress=progress,
+            ),
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, crypto.WrongPassphrase):
+            self.show_outcome("")
+            self.errors["passphrase"].show_problem(str(exc))
+            return
+        super()._failed(exc)
+
+    def describe(self, result: packs.KitExport) -> str:
+        self.passphrase.clear()
+        cases = "1 case" if result.cases == 1 else f"{result.cases} cases"
+        return (
+            f"Kit for {result.inspector} saved as {result.path.name} ({cases}).\n\n"
+            f"Kit code:  {result.code}\n\n"
+            "Tell the kit code to the inspector by phone or in person, not in the email that "
+            "carries the kit. Ask them to check the inspection's fingerprint:\n"
+            f"{result.fingerprint}"
+        )
+
+
+class OpenKitDialog(_WorkDialog):
+    """An inspector opens the kit the lead sent, with the kit code the lead told them."""
+
+    action_text = "&Open kit"
+    opened = Signal(object)  # packs.KitImport
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(
+            store,
+            "Open kit",
+            "Open the kit the lead inspector sent you. It adds the inspection and your cases to "
+            "this store. You need the kit code the lead told you.",
+            parent,
+        )
+        self.path = QLineEdit(placeholderText="The kit file (.wbkit)")
+        self.path.setAccessibleName("Kit file")
+        choose = QPushButton("&Choose…")
+        choose.clicked.connect(self.choose_file)
+        self.code = QLineEdit(placeholderText="Five groups of four, such as 7KQF-M2XA-…")
+        self.code.setAccessibleName("Kit code")
+        self.errors = {"path": self.add_row("Kit &file:", self.path, _file_row(self.path, choose))}
+        self.errors["code"] = self.add_row("Kit &code:", self.code)
+
+    def choose_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Open kit", "", KIT_FILTER)
+        if chosen:
+            self.path.setText(chosen)
+
+    def start(self) -> None:
+        for error in self.errors.values():
+            error.clear_problem()
+        path, code = self.path.text().strip(), self.code.text().strip()
+        if not code:
+            self.errors["code"].show_problem("Type the kit code the lead told you.")
+        if not path:
+            self.errors["path"].show_problem("Choose the kit file.")
+        if path and code:
+            self.run(
+                "Opening the kit",
+                lambda progress: packs.import_kit(self.store, Path(path), code, progress),
+            )
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, crypto.WrongKitCode):
+            self.show_outcome("")
+            self.errors["code"].show_problem(str(exc))
+            return
+        super()._failed(exc)
+
+    def describe(self, result: packs.KitImport) -> str:
+        self.opened.emit(result)
+        added = "1 case" if result.cases_added == 1 else f"{result.cases_added} cases"
+        named = f"\nThis store's user is now {result.inspector}." if result.user_name_set else ""
+        return (
+            f"Opened the kit for '{result.title}': {added} added, {result.cases_updated} "
+            f"updated.{named}\n\nCheck this fingerprint with the lead inspector by phone:\n"
+            f"{result.fingerprint}"
+        )
+
+
+def export_pack(
+    parent: QWidget | None, store: Store, inspection_id: str, path: str | Path | None = None
+) -> Task | None:
+    """File ▸ Export pack…: choose where, export on the worker, say what was written."""
+    if path is None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent, "Export pack", "findings.wbpack", PACK_FILTER
+        )
+        if not chosen:
+            return None
+        path = chosen
+    target = Path(path)
+
+    def done(result: packs.PackExport) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "Pack exported", _pack_text(result), parent=parent
+        )
+        box.setAccessibleName("Pack exported")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    return run_task(
+        parent,
+        "Exporting pack",
+        lambda progress: packs.export_pack(store, inspection_id, target, progress),
+        done,
+    )
+
+
+def _pack_text(result: packs.PackExport) -> str:
+    return (
+        f"Saved {result.path.name}: {result.assessments} assessments, {result.referrals} "
+        f"referrals, {result.responses} responses. It is encrypted to the inspection and "
+        f"signed by this store's key {result.fingerprint}. Send it to the lead inspector."
+    )
+
+
+class OutcomesModel(QAbstractTableModel):
+    """One row per pack imported: file, from, key, added, changed, result."""
+
+    HEADERS = ("File", "From", "Key", "Added", "Changed", "Result")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[packs.ImportOutcome] = []
+
+    def set_rows(self, rows: Sequence[packs.ImportOutcome]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def cells(self, outcome: packs.ImportOutcome) -> tuple[str, ...]:
+        result = outcome.result
+        if result is None:
+            return (outcome.path.name, "", "", "", "", f"{WARNING_SIGN} Refused: {outcome.error}")
+        note = "Imported; their key is now registered" if result.registered else "Imported"
+        counts = result.counts
+        return (
+            outcome.path.name, result.inspector, result.fingerprint, str(counts.added),
+            str(counts.changed), note,
+        )  # fmt: skip
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        text = self.cells(self.rows[index.row()])[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return text or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (3, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+
+class ImportPacksDialog(_WorkDialog):
+    """The lead merges inspectors' packs; each is its own transaction and log entry."""
+
+    action_text = "&Import"
+    imported = Signal(object)  # list[packs.ImportOutcome]
+
+    def __init__(
+        self,
+        store: Store,
+        paths: Sequence[str | Path] = (),
+        inspection_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            store,
+            "Import packs",
+            "Merge findings packs from the team. Each pack is checked (signature, inspection, "
+            "sender's key) and merged on its own: a refused pack changes nothing and says why.",
+            parent,
+        )
+        self.inspection_id = inspection_id
+        self.paths: list[Path] = [Path(p) for p in paths]
+        self.files = selectable()
+        self.files.setAccessibleName("Packs to import")
+        add = QPushButton("&Add packs…")
+        add.clicked.connect(self.choose_files)
+        row = QHBoxLayout()
+        row.addWidget(self.files, 1)
+        row.addWidget(add)
+        self.errors = {"files": self.add_row("Packs:", self.files, row)}
+        self.passphrase = _secret_field("Your passphrase for the inspection's key")
+        self.errors["passphrase"] = self.add_row("Pa&ssphrase:", self.passphrase)
+        self.model = OutcomesModel(self)
+        self.table = read_only_table("Packs imported")
+        self.table.setModel(self.model)
+        self.table.hide()
+        self.accept_key = QPushButton("Accept the &new key…")
+        self.accept_key.setAccessibleName("Accept an inspector's new key")
+        self.accept_key.clicked.connect(self.accept_new_key)
+        self.accept_key.hide()
+        layout = self.layout()
+        layout.insertWidget(layout.indexOf(self.outcome) + 1, self.table, 1)
+        layout.insertWidget(layout.indexOf(self.table) + 1, self.accept_key)
+        self._show_files()
+
+    def choose_files(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileNames(self, "Import packs", "", PACK_FILTER)
+        self.paths += [Path(c) for c in chosen if Path(c) not in self.paths]
+        self._show_files()
+
+    def _show_files(self) -> None:
+        names = ", ".join(p.name for p in self.paths)
+        self.files.setText(names or "No packs chosen yet.")
+
+    def start(self, paths: Sequence[Path] | None = None) -> None:
+        for error in self.errors.values():
+            error.clear_problem()
+        passphrase, chosen = self.passphrase.text(), list(paths or self.paths)
+        if not passphrase:
+            self.errors["passphrase"].show_problem("Type your passphrase for the inspection's key.")
+        if not chosen:
+            self.errors["files"].show_problem("Add the packs to import.")
+        if passphrase and chosen:
+            self.run(
+                "Importing packs",
+                lambda progress: packs.import_packs(
+                    self.store, chosen, passphrase, inspection_id=self.inspection_id,
+                    progress=progress,
+                ),
+            )  # fmt: skip
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, crypto.WrongPassphrase):
+            self.show_outcome("")
+            self.errors["passphrase"].show_problem(str(exc))
+            return
+        super()._failed(exc)
+
+    def describe(self, result: list[packs.ImportOutcome]) -> str:
+        merged = {o.path: o for o in self.model.rows}
+        merged.update({o.path: o for o in result})
+        self.model.set_rows(list(merged.values()))
+        self.table.show()
+        self.table.resizeColumnsToContents()
+        self.resize(max(self.width(), 900), max(self.height(), 480))
+        unknown = [o for o in self.model.rows if isinstance(o.error, packs.UnknownKey)]
+        self.accept_key.setVisible(bool(unknown))
+        self.imported.emit(result)
+        refused = sum(o.error is not None for o in result)
+        done = len(result) - refused
+        text = f"{done} of {len(result)} packs imported."
+        return text + (f" {refused} refused: the reasons are below." if refused else "")
+
+    def accept_new_key(self) -> None:
+        """Re-register an inspector's new key (after checking it by phone) and import again."""
+        unknown = [o for o in self.model.rows if isinstance(o.error, packs.UnknownKey)]
+        if not unknown:
+            return
+        outcome = unknown[0]
+        error: packs.UnknownKey = outcome.error  # type: ignore[assignment]
+        question = (
+            f"{outcome.path.name} is signed by a key that {error.inspector} has not used before:"
+            f"\n\n{error.fingerprint}\n\nPhone {error.inspector} and ask them to read you the "
+            "fingerprint from their workbench. Accept this key only if every character "
+            "matches. Accept it and import the pack?"
+        )
+        if not confirm(self, "Accept a new key", question):
+            return
+        try:
+            packs.reregister(self.store, error.inspection_id, error.inspector, error.fingerprint)
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        self.start([outcome.path])
+
+
+class ImportsLogModel(QAbstractTableModel):
+    """The imports log: newest first."""
+
+    HEADERS = ("When (UTC)", "Kind", "File", "Inspection", "From", "Key", "Added", "Changed")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ImportEntry] = []
+
+    def set_rows(self, rows: Sequence[ImportEntry]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def cells(self, entry: ImportEntry) -> tuple[str, ...]:
+        return (
+            f"{entry.at:%d/%m/%Y %H:%M}", entry.kind, Path(entry.source).name,
+            entry.inspection_title or "", entry.inspector or entry.actor, entry.fingerprint or "",
+            str(entry.added), str(entry.changed),
+        )  # fmt: skip
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        entry = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.cells(entry)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry.source
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 6:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+
+class ImportsLogView(QWidget):
+    """Everything imported into the store (of one inspection when given), newest first."""
+
+    def __init__(
+        self, store: Store, inspection_id: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.inspection_id = store, inspection_id
+        self.model = ImportsLogModel(self)
+        self.table = read_only_table("Imports log")
+        self.table.setModel(self.model)
+        self.empty = QLabel("Nothing has been imported yet.")
+        refresh = QPushButton("&Refresh")
+        refresh.clicked.connect(self.refresh)
+        row = QHBoxLayout()
+        row.addWidget(self.empty, 1)
+        row.addWidget(refresh)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_rows(list_imports(self.store, self.inspection_id))
+        self.empty.setVisible(not self.model.rows)
+        self.table.resizeColumnsToContents()
+
+
+class NewPassphraseDialog(QDialog):
+    """Choose the passphrase that protects a new inspection's key (typed twice)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Passphrase for the inspection's key")
+        self.first = _secret_field("New passphrase")
+        self.second = _secret_field("The same passphrase again")
+        form = QFormLayout()
+        first_box, self.error = with_error(self.first)
+        form.addRow("&Passphrase:", first_box)
+        form.addRow("&Again:", self.second)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            selectable(
+                "The inspection's private key is kept encrypted under this passphrase. You need "
+                f"it to issue kits and import packs; it cannot be recovered. At least "
+                f"{crypto.MIN_PASSPHRASE} characters: a few unrelated words make a good one."
+            )
+        )
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        self.error.clear_problem()
+        if self.first.text() != self.second.text():
+            self.error.show_problem("The two passphrases differ.")
+            return
+        try:
+            crypto.check_new_passphrase(self.first.text())
+        except WorkbenchError as exc:
+            self.error.show_problem(str(exc))
+            return
+        super().accept()
+
+
+def create_keys(parent: QWidget | None, store: Store, inspection_id: str) -> str | None:
+    """Ask for a new passphrase and make the inspection's key pair; its fingerprint.
+
+    For the New inspection flow (and for an inspection made before keys existed). None if
+    the user cancels; the fingerprint is shown to them.
+    """
+    dialog = NewPassphraseDialog(parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    try:
+        fingerprint = packs.create_inspection_keys(store, inspection_id, dialog.first.text())
+    except WorkbenchError as exc:
+        show_error(parent, exc)
+        return None
+    text = f"The inspection's key pair is made. Its fingerprint:\n\n{fingerprint}"
+    box = QMessageBox(QMessageBox.Icon.Information, "Inspection key", text, parent=parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return fingerprint
+
+
+def issue_kit(
+    parent: QWidget | None, store: Store, inspection_id: str | None = None
+) -> IssueKitDialog:
+    """File ▸ Issue kit…"""
+    dialog = IssueKitDialog(store, inspection_id, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def open_kit(parent: QWidget | None, store: Store) -> OpenKitDialog:
+    """File ▸ Open kit… (connect ``opened`` to refresh the inspections shown)."""
+    dialog = OpenKitDialog(store, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def import_packs(
+    parent: QWidget | None,
+    store: Store,
+    paths: Sequence[str | Path] | None = None,
+    inspection_id: str | None = None,
+) -> ImportPacksDialog | None:
+    """File ▸ Import packs… (connect ``imported`` to refresh what is shown)."""
+    if paths is None:
+        chosen, _ = QFileDialog.getOpenFileNames(parent, "Import packs", "", PACK_FILTER)
+        if not chosen:
+            return None
+        paths = chosen
+    dialog = ImportPacksDialog(store, paths, inspection_id, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    dialog.passphrase.setFocus()
+    return dialog
+
+
+__all__ = [
+    "ImportPacksDialog",
+    "ImportsLogModel",
+    "ImportsLogView",
+    "IssueKitDialog",
+    "NewPassphraseDialog",
+    "OpenKitDialog",
+    "OutcomesModel",
+    "create_keys",
+    "export_pack",
+    "import_packs",
+    "issue_kit",
+    "open_kit",
+]

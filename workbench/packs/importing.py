@@ -1,0 +1,275 @@
+"""Importing findings packs into the lead's store: open, check, merge, log.
+
+Every pack is read and verified before the passphrase is used, then decrypted, checked record
+by record and merged in its own transaction with its log entry (see ``docs/pack-format.md``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.engine import Store
+from db.models import ImportLog, Inspection
+from workbench import crypto
+from workbench.errors import WorkbenchError
+from workbench.methodology import load_methodology
+from workbench.packs import container, payload, records
+from workbench.packs.container import PackRefused
+from workbench.packs.document import PackDocument, parse_pack
+from workbench.packs.keys import active_key, admit_sender, unlock
+from workbench.packs.merge import MergeCounts, merge
+from workbench.packs.pack import MAX_PACK_BYTES, SCHEME
+from workbench.progress import Progress, no_progress
+from workbench.services.inspections import get_inspection
+from workbench.store import identity, require_user_name
+
+
+@dataclass(frozen=True)
+class PackImport:
+    path: Path
+    inspection_id: str
+    inspector: str
+    fingerprint: str
+    registered: bool
+    counts: MergeCounts
+    log_id: str
+
+
+@dataclass
+class ImportOutcome:
+    """Per file: the import, or the reason it was refused (the store unchanged by it)."""
+
+    path: Path
+    result: PackImport | None = None
+    error: WorkbenchError | None = None
+
+
+def _inspection_of(session: Session, header: dict, expected: str | None) -> Inspection:
+    wanted = str(header.get("inspection_id", ""))
+    inspection = session.get(Inspection, wanted)
+    if expected is not None:
+        current = get_inspection(session, expected)
+        if inspection is None or inspection.id != current.id:
+            other = f"'{inspection.title}'" if inspection else "an inspection not in this store"
+            raise PackRefused(
+                f"This pack is for another inspection ({other}), not '{current.title}'; "
+                "nothing was imported.",
+                "other_inspection",
+            )
+    if inspection is None:
+        raise PackRefused(
+            f"This pack is for an inspection that is not in this store (id {wanted[:36]}); "
+            "import it into the lead inspector's store for that inspection.",
+            "other_inspection",
+        )
+    return inspection
+
+
+def _known_events(session: Session, document: object) -> dict[int, tuple[str, str]]:
+    """The sender's audit events already in this store: origin_seq -> (id, hash)."""
+    origin = document.get("origin") if isinstance(document, dict) else None
+    return records.audit_index(session.connection(), origin) if isinstance(origin, str) else {}
+
+
+def _decrypt(
+    session: Session,
+    opened: container.Opened,
+    inspection: Inspection,
+    private: crypto.InspectionPrivate,
+) -> PackDocument:
+    """The pack's checked document; refused if it is not for this inspection's key."""
+    encryption = opened.header.get("encryption")
+    if not isinstance(encryption, dict) or encryption.get("scheme") != SCHEME:
+        raise payload.malformed("findings pack", "its encryption scheme is not known")
+    if encryption.get("recipient") != private.public.fingerprint:
+        raise PackRefused(
+            "This pack was encrypted to another key than this inspection's "
+            f"({encryption.get('recipient')!s:.40} rather than {private.public.fingerprint}); "
+            "it cannot be opened here.",
+            "wrong_key",
+        )
+    try:
+        key = crypto.pack_key(private.encrypt, crypto.unb64(str(encryption.get("ephemeral"))))
+        body = crypto.unseal(key, opened.payload, opened.header_bytes)
+    except (InvalidTag, ValueError):
+        raise PackRefused(
+            "This pack cannot be decrypted with this inspection's key: it was not made for "
+            "it, or it was altered. Nothing was imported.",
+            "wrong_key",
+        ) from None
+    method = load_methodology(inspection.methodology_id, inspection.methodology_version)
+    raw = payload.decode(body, "findings pack")
+    document = parse_pack(raw, method, _known_events(session, raw))
+    if document.inspection_id != inspection.id:
+        raise payload.malformed("findings pack", "its records are for another inspection")
+    return document
+
+
+def _same_file_again(
+    session: Session, opened: container.Opened, inspection: Inspection
+) -> ImportLog | None:
+    """The earlier import of this very file, if its sender's key is still the registered one.
+
+    Merging is monotone (every record keeps its greatest version), so a file already merged
+    cannot change anything when merged again: it is logged, not decrypted and merged again.
+    """
+    marker = f'"sha256": "{opened.sha256}"'
+    earlier = session.scalars(
+        select(ImportLog)
+        .where(
+            ImportLog.inspection_id == inspection.id,
+            ImportLog.kind == "pack",
+            ImportLog.details.contains(marker),
+        )
+        .limit(1)
+    ).first()
+    if earlier is None or earlier.inspector is None:
+        return None
+    key = active_key(session, inspection.id, earlier.inspector)
+    fingerprint = crypto.fingerprint(opened.signer)
+    if key is None or key.fingerprint != fingerprint or earlier.fingerprint != fingerprint:
+        return None
+    return earlier
+
+
+def _import_one(
+    store: Store, path: Path, private_keys: dict, passphrase: str, expected: str | None
+) -> PackImport:
+    # Damaged, unsigned, foreign and newer files are refused here, before any passphrase.
+    opened = container.read(path, "pack", MAX_PACK_BYTES)
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        inspection = _inspection_of(session, opened.header, expected)
+        if inspection.id not in private_keys:
+            private_keys[inspection.id] = unlock(session, inspection.id, passphrase)
+        earlier = _same_file_again(session, opened, inspection)
+        if earlier is not None:
+            inspector = str(earlier.inspector)
+            details = {"sha256": opened.sha256, "same_file_as": earlier.id}
+            counts = MergeCounts()
+            return _log(session, path, inspection, actor, inspector, opened, counts, details, False)
+        document = _decrypt(session, opened, inspection, private_keys[inspection.id])
+        if document.origin == identity(session).id:
+            raise PackRefused(
+                "This pack was exported from this store; there is nothing to import.", "own_pack"
+            )
+        if document.inspector == actor:
+            raise PackRefused(
+                f"This pack carries grades recorded under your own name, {actor}, from another "
+                "store. Packs come from other inspectors' stores; nothing was imported.",
+                "own_name",
+            )
+        registered = admit_sender(session, inspection.id, document.inspector, opened.signer, actor)
+        method = load_methodology(inspection.methodology_id, inspection.methodology_version)
+        try:
+            counts = merge(session.connection(), document, method, inspection.id)
+        except IntegrityError as exc:
+            raise PackRefused(
+                "This pack's records clash with records already in this store (an id is used "
+                "twice); nothing was imported.",
+                "conflict",
+            ) from exc
+        details = _details(document, counts, registered, opened.sha256)
+        return _log(
+            session, path, inspection, actor, document.inspector, opened, counts, details,
+            registered,
+        )  # fmt: skip
+
+
+def _log(
+    session: Session,
+    path: Path,
+    inspection: Inspection,
+    actor: str,
+    inspector: str,
+    opened: container.Opened,
+    counts: MergeCounts,
+    details: dict,
+    registered: bool,
+) -> PackImport:
+    """The import's log entry, in its transaction; the import's result."""
+    fingerprint = crypto.fingerprint(opened.signer)
+    log = ImportLog(
+        kind="pack",
+        source=str(path)[-500:],
+        inspection_id=inspection.id,
+        actor=actor,
+        inspector=inspector,
+        fingerprint=fingerprint,
+        added=counts.added,
+        changed=counts.changed,
+        details=json.dumps(details, sort_keys=True),
+    )
+    session.add(log)
+    session.flush()
+    return PackImport(path, inspection.id, inspector, fingerprint, registered, counts, log.id)
+
+
+def _details(
+    document: PackDocument, counts: MergeCounts, registered: bool, sha256: str
+) -> dict[str, object]:
+    return {
+        "sha256": sha256,
+        "exported_at": document.exported_at,
+        "origin": document.origin,
+        "registered_key": registered,
+        "assessments": {
+            "in_pack": len(document.assessments),
+            "added": counts.assessments_added,
+            "changed": counts.assessments_changed,
+        },
+        "referrals": {
+            "in_pack": len(document.referrals),
+            "added": counts.referrals_added,
+            "changed": counts.referrals_changed,
+        },
+        "referral_responses": {
+            "in_pack": len(document.referral_events),
+            "added": counts.responses_added,
+            "changed": counts.responses_changed,
+        },
+        "audit_events": {
+            "not_yet_here": len(document.audit_events),
+            "added": counts.audit_events_added,
+        },
+    }
+
+
+def import_packs(
+    store: Store,
+    paths: Sequence[str | Path],
+    passphrase: str,
+    *,
+    inspection_id: str | None = None,
+    progress: Progress = no_progress,
+) -> list[ImportOutcome]:
+    """Import each pack in its own transaction; a refused pack leaves the store unchanged.
+
+    A wrong passphrase stops everything at once (``WrongPassphrase``): no pack could be
+    opened with it. Any other refusal is reported in that file's outcome.
+    """
+    if inspection_id is not None:
+        with store.sessions() as session:
+            inspection_id = get_inspection(session, inspection_id).id
+    outcomes, private_keys = [], {}
+    for done, name in enumerate(paths):
+        path = Path(name)
+        progress(done, len(paths), f"Importing {path.name} ({done + 1} of {len(paths)})…")
+        outcome = ImportOutcome(path)
+        try:
+            outcome.result = _import_one(store, path, private_keys, passphrase, inspection_id)
+        except crypto.WrongPassphrase:
+            raise
+        except WorkbenchError as exc:
+            outcome.error = exc
+        outcomes.append(outcome)
+    progress(len(paths), len(paths), "Done")
+    return outcomes

@@ -1,0 +1,351 @@
+"""Inspection kits: issued by the lead to one inspector, opened in the inspector's store.
+
+A kit holds the inspection, its methodology, the cases assigned to the inspector (or all of
+them) and the inspection's public keys. It is signed by the inspection's signing key and,
+because case references are sensitive, encrypted under a one-off kit code that the lead
+tells the inspector separately (by phone, not in the email that carries the kit). Opening
+it creates the inspection and its cases with the same ids as in the lead's store.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.engine import Store
+from db.models import Case, Inspection, InspectionKey
+from db.types import utcnow
+from workbench import audit, crypto
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.methodology import Methodology, load_methodology
+from workbench.packs import container, payload
+from workbench.packs.container import PackRefused
+from workbench.packs.keys import unlock
+from workbench.progress import Progress, no_progress
+from workbench.services.inspections import get_inspection
+from workbench.store import identity, require_user_name
+
+SCHEME = "kit-code-hkdf-sha256-aes256gcm"
+MAX_KIT_BYTES = 32 * 1024 * 1024
+WHAT = "inspection kit"
+INSPECTION = {
+    "id": "id",
+    "force": "str:200",
+    "title": "str:400",
+    "start_date": "date",
+    "end_date": "date",
+    "methodology_id": "str:100",
+    "methodology_version": "str:40",
+    "marking": "str:100",
+    "fictional": "bool",
+    "created_by": "str?:200",
+    "created_at": "ts",
+}
+CASE = {
+    "id": "id",
+    "reference": "str:100",
+    "category": "str:100",
+    "unit": "str:200",
+    "opened_on": "date?",
+    "closed_on": "date?",
+    "child_ref": "str?:100",
+    "force_grade": "str?:40",
+    "assigned_to": "str?:200",
+    "methodology_version": "str:40",
+    "created_at": "ts",
+}
+KIT = {"inspector": "str:200", "issued_by": "str:200", "issued_at": "ts"}
+
+
+@dataclass(frozen=True)
+class KitExport:
+    path: Path
+    inspector: str
+    code: str
+    fingerprint: str
+    cases: int
+
+
+@dataclass(frozen=True)
+class KitImport:
+    inspection_id: str
+    title: str
+    inspector: str
+    fingerprint: str
+    cases_added: int
+    cases_updated: int
+    user_name_set: bool
+
+
+def _as_record(row: Any, spec: dict[str, str]) -> dict[str, Any]:
+    record = {}
+    for field, kind in spec.items():
+        value = getattr(row, field)
+        if kind.startswith("ts"):
+            value = payload.timestamp(value)
+        elif kind.startswith("date") and value is not None:
+            value = value.isoformat()
+        record[field] = value
+    return record
+
+
+def assigned_inspectors(store: Store, inspection_id: str) -> list[str]:
+    """The names cases are assigned to in the inspection, for choosing whom a kit is for."""
+    with store.sessions() as session:
+        names = session.scalars(
+            select(Case.assigned_to)
+            .where(Case.inspection_id == inspection_id, Case.assigned_to.is_not(None))
+            .distinct()
+            .order_by(Case.assigned_to)
+        )
+        return [name for name in names if name and name.strip()]
+
+
+def _kit_cases(session: Session, inspection: Inspection, inspector: str, every: bool) -> list:
+    query = select(Case).where(Case.inspection_id == inspection.id).order_by(Case.reference)
+    if not every:
+        query = query.where(Case.assigned_to == inspector)
+    cases = list(session.scalars(query))
+    if not cases:
+        raise WorkbenchError(
+            f"No cases in this inspection are assigned to {inspector}. Check the name, assign "
+            "cases first, or issue a kit with every case (--all-cases)."
+            if not every
+            else "This inspection has no cases yet; import the case sample first."
+        )
+    return cases
+
+
+def export_kit(
+    store: Store,
+    inspection_id: str,
+    inspector: str,
+    out: str | Path,
+    passphrase: str,
+    *,
+    all_cases: bool = False,
+    progress: Progress = no_progress,
+) -> KitExport:
+    """Write a kit for ``inspector``; returns the kit code to tell them separately."""
+    inspector = inspector.strip()
+    if not inspector:
+        raise WorkbenchError("Name the inspector the kit is for (--inspector).")
+    path = Path(out)
+    progress(0, 2, "Preparing the kit…")
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        inspection = get_inspection(session, inspection_id)
+        private = unlock(session, inspection.id, passphrase)
+        cases = _kit_cases(session, inspection, inspector, all_cases)
+        public = private.public
+        method = load_methodology(inspection.methodology_id, inspection.methodology_version)
+        document = {
+            "inspection": _as_record(inspection, INSPECTION),
+            "keys": {"sign": crypto.b64(public.sign), "encrypt": crypto.b64(public.encrypt)},
+            "methodology": method.to_dict(),
+            "cases": [_as_record(case, CASE) for case in cases],
+            "inspector": inspector,
+            "issued_by": actor,
+            "issued_at": payload.timestamp(utcnow()),
+        }
+        audit.record(
+            session, actor, "issue_kit", "inspection", inspection.id, "", None,
+            {"inspector": inspector, "cases": len(cases)},
+        )  # fmt: skip
+    progress(1, 2, "Encrypting and signing…")
+    code, salt = crypto.new_kit_code(), os.urandom(16)
+    header = {
+        "magic": container.MAGIC,
+        "format": container.FORMAT,
+        "kind": "kit",
+        "inspection_id": inspection.id,
+        "created_at": document["issued_at"],
+        "signer": {"key": crypto.b64(public.sign), "fingerprint": public.fingerprint},
+        "encryption": {"scheme": SCHEME, "salt": crypto.b64(salt)},
+    }
+    sealed = crypto.seal(
+        crypto.kit_key(code, salt), payload.encode(document), container.encode_header(header)
+    )
+    container.write(path, header, sealed, private.sign)  # type: ignore[arg-type]
+    progress(2, 2, "Done")
+    return KitExport(path, inspector, code, public.fingerprint, len(cases))
+
+
+def _open(path: Path, code: str) -> tuple[dict[str, Any], crypto.InspectionPublic]:
+    opened = container.read(path, "kit", MAX_KIT_BYTES)
+    encryption = opened.header.get("encryption")
+    if not isinstance(encryption, dict) or encryption.get("scheme") != SCHEME:
+        raise payload.malformed(WHAT, "its encryption scheme is not known")
+    try:
+        key = crypto.kit_key(code, crypto.unb64(str(encryption.get("salt"))))
+        body = crypto.unseal(key, opened.payload, opened.header_bytes)
+    except crypto.InvalidTag:
+        raise crypto.WrongKitCode(
+            "The kit code is wrong: it does not open this kit. Check it with the lead "
+            "inspector (it is five groups of four letters and digits)."
+        ) from None
+    except ValueError:
+        raise payload.malformed(WHAT, "its encryption details are damaged") from None
+    document = payload.decode(body, WHAT)
+    try:
+        keys = document["keys"]
+        public = crypto.InspectionPublic(crypto.unb64(keys["sign"]), crypto.unb64(keys["encrypt"]))
+    except (KeyError, TypeError, ValueError):
+        raise payload.malformed(WHAT, "its keys are missing") from None
+    if public.sign != opened.signer or public.fingerprint != opened.header["signer"].get(
+        "fingerprint"
+    ):
+        raise PackRefused(
+            "This kit is not signed by the inspection key it carries; do not use it.",
+            "signature",
+        )
+    if document.get("inspection", {}).get("id") != opened.header.get("inspection_id"):
+        raise payload.malformed(WHAT, "its header and contents name different inspections")
+    return document, public
+
+
+def _check_methodology(document: dict[str, Any], inspection: dict[str, Any]) -> Methodology:
+    wanted = f"{inspection['methodology_id']} version {inspection['methodology_version']}"
+    try:
+        method = load_methodology(inspection["methodology_id"], inspection["methodology_version"])
+    except NotFoundError:
+        raise WorkbenchError(
+            f"This kit uses the methodology {wanted}, which this version of the Inspector's "
+            "Workbench does not have. Install the version the lead inspector uses."
+        ) from None
+    if method.to_dict() != document.get("methodology"):
+        raise WorkbenchError(
+            f"The methodology {wanted} in this kit differs from this installation's copy. "
+            "Install the version of the Inspector's Workbench the lead inspector uses."
+        )
+    return method
+
+
+def _claim_store(session: Session, inspector: str) -> tuple[str, bool]:
+    """This store's user, who must be the kit's inspector (set now if there is none)."""
+    row = identity(session)
+    if row.user_name is None:
+        row.user_name = inspector
+        audit.record(session, inspector, "update", "identity", row.id, "user_name", None, inspector)
+        return inspector, True
+    if row.user_name != inspector:
+        raise WorkbenchError(
+            f"This kit was issued to {inspector}, but this store belongs to {row.user_name}. "
+            "Open it in their store, or ask the lead for a kit in your name."
+        )
+    return inspector, False
+
+
+def _upsert_inspection(
+    session: Session, record: dict[str, Any], public: crypto.InspectionPublic
+) -> None:
+    existing = session.get(Inspection, record["id"])
+    key = session.get(InspectionKey, record["id"])
+    if existing is not None:
+        if key is None or key.fingerprint != public.fingerprint:
+            raise PackRefused(
+                "This store already has this inspection under another key; the kit cannot be "
+                "trusted here. Check with the lead inspector.",
+                "unknown_key",
+            )
+        if key.private_blob is not None:
+            raise WorkbenchError(
+                "This is the lead inspector's store for this inspection (it holds its private "
+                "key); a kit is opened in an inspector's own store."
+            )
+        return
+    values = dict(record)
+    for field in ("start_date", "end_date"):
+        values[field] = date.fromisoformat(values[field])
+    values["created_at"] = payload.parse_timestamp(values["created_at"])
+    session.add(Inspection(**values))
+    session.add(
+        InspectionKey(
+            inspection_id=record["id"],
+            sign_public=public.sign.hex(),
+            encrypt_public=public.encrypt.hex(),
+            fingerprint=public.fingerprint,
+            source="kit",
+        )
+    )
+    session.flush()
+
+
+def _case_values(record: dict[str, Any], inspection_id: str) -> dict[str, Any]:
+    values = dict(record, inspection_id=inspection_id)
+    for field in ("opened_on", "closed_on"):
+        if values[field] is not None:
+            values[field] = date.fromisoformat(values[field])
+    values["created_at"] = payload.parse_timestamp(values["created_at"])
+    return values
+
+
+def _upsert_cases(session: Session, inspection_id: str, cases: list[dict]) -> tuple[int, int]:
+    query = select(Case).where(Case.inspection_id == inspection_id)
+    existing = {c.id: c for c in session.scalars(query)}
+    by_reference = {c.reference: c.id for c in existing.values()}
+    added = updated = 0
+    for record in cases:
+        values = _case_values(record, inspection_id)
+        row = existing.get(record["id"])
+        if row is None:
+            if record["reference"] in by_reference or session.get(Case, record["id"]):
+                raise PackRefused(
+                    f"The case {record['reference']} is already in this store under another "
+                    "id; check with the lead inspector.",
+                    "conflict",
+                )
+            session.add(Case(**values))
+            added += 1
+            continue
+        changes = {k: v for k, v in values.items() if k != "created_at" and getattr(row, k) != v}
+        for field, value in changes.items():
+            setattr(row, field, value)
+        updated += bool(changes)
+    return added, updated
+
+
+def import_kit(
+    store: Store, path: str | Path, code: str, progress: Progress = no_progress
+) -> KitImport:
+    """Open a kit: create its inspection and cases (same ids) and keep its public key."""
+    progress(0, 2, "Opening the kit…")
+    document, public = _open(Path(path), code)
+    inspection = payload.check_record(document.get("inspection"), INSPECTION, WHAT, "inspection")
+    head = payload.check_record({k: document.get(k) for k in KIT}, KIT, WHAT, "kit")
+    cases = [
+        payload.check_record(c, CASE, WHAT, "case")
+        for c in payload.check_list(document.get("cases"), WHAT, "case", 100_000)
+    ]
+    method = _check_methodology(document, inspection)
+    if any(c["category"] not in method.category_ids for c in cases):
+        raise payload.malformed(WHAT, "a case has a category the methodology does not know")
+    if len({c["id"] for c in cases}) != len(cases):
+        raise payload.malformed(WHAT, "two cases share an id")
+    if len({c["reference"] for c in cases}) != len(cases):
+        raise payload.malformed(WHAT, "two cases share a reference")
+    progress(1, 2, "Adding the inspection and its cases…")
+    with store.sessions.begin() as session:
+        inspector, named = _claim_store(session, head["inspector"])
+        _upsert_inspection(session, inspection, public)
+        added, updated = _upsert_cases(session, inspection["id"], cases)
+        audit.record(
+            session, inspector, "open_kit", "inspection", inspection["id"], "", None,
+            {"issued_by": head["issued_by"], "cases_added": added, "cases_updated": updated},
+        )  # fmt: skip
+    progress(2, 2, "Done")
+    return KitImport(
+        inspection["id"],
+        inspection["title"],
+        inspector,
+        public.fingerprint,
+        added,
+        updated,
+        named,
+    )

@@ -1,0 +1,157 @@
+"""Exporting a findings pack from an inspector's store (importing: ``packs.importing``).
+
+A pack holds everything this store's user recorded for one inspection: their assessments
+(with stage judgements and prompt answers), the referrals they raised or recorded responses
+to (with every response), and this store's audit events about the inspection. It is
+encrypted to the inspection's X25519 key and signed by this store's device key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from db.engine import Store
+from db.models import (
+    Assessment,
+    Case,
+    Inspection,
+    Moderation,
+    Referral,
+    ReferralEvent,
+)
+from db.types import utcnow
+from workbench import crypto
+from workbench.packs import container, payload, records
+from workbench.packs.document import PackDocument
+from workbench.packs.keys import device_key, inspection_key, public_of
+from workbench.progress import Progress, no_progress
+from workbench.services.inspections import get_inspection
+from workbench.store import identity, require_user_name
+
+SCHEME = "x25519-hkdf-sha256-aes256gcm"
+MAX_PACK_BYTES = container.MAX_FILE_BYTES
+STORE_LEVEL = ("identity",)
+
+
+@dataclass(frozen=True)
+class PackExport:
+    path: Path
+    inspector: str
+    fingerprint: str
+    inspection_fingerprint: str
+    assessments: int
+    referrals: int
+    responses: int
+    audit_events: int
+    size: int
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def _relevant_ids(session: Session, inspection_id: str) -> set[str]:
+    """Every id in this store that belongs to the inspection (for choosing audit events)."""
+    in_inspection = Case.inspection_id == inspection_id
+    queries = [
+        select(Case.id).where(in_inspection),
+        select(Assessment.id).join(Case).where(in_inspection),
+        select(Referral.id).join(Case).where(in_inspection),
+        select(ReferralEvent.id).join(Referral).join(Case).where(in_inspection),
+        select(Moderation.id).join(Case, Case.id == Moderation.case_id).where(in_inspection),
+    ]
+    ids = {inspection_id}
+    for query in queries:
+        ids.update(session.scalars(query))
+    return ids
+
+
+def collect(session: Session, inspection: Inspection, inspector: str) -> PackDocument:
+    """What this store's user recorded for the inspection, as a pack document."""
+    conn = session.connection()
+    in_inspection = Case.inspection_id == inspection.id
+    assessment_ids = list(
+        session.scalars(
+            select(Assessment.id)
+            .join(Case)
+            .where(in_inspection, Assessment.inspector == inspector)
+            .order_by(Assessment.id)
+        )
+    )
+    responded = select(ReferralEvent.referral_id).where(ReferralEvent.recorded_by == inspector)
+    referral_ids = list(
+        session.scalars(
+            select(Referral.id)
+            .join(Case)
+            .where(in_inspection, or_(Referral.raised_by == inspector, Referral.id.in_(responded)))
+        )
+    )
+    origin = identity(session).id
+    relevant = _relevant_ids(session, inspection.id)
+    audit = [
+        event
+        for event in records.audit_events(conn, origin)
+        if event["entity_id"] in relevant or event["entity"] in STORE_LEVEL
+    ]
+    return PackDocument(
+        inspection_id=inspection.id,
+        inspector=inspector,
+        origin=origin,
+        exported_at=payload.timestamp(utcnow()) or "",
+        methodology_id=inspection.methodology_id,
+        methodology_version=inspection.methodology_version,
+        assessments=records.assessments(conn, assessment_ids),
+        referrals=records.referrals(conn, referral_ids),
+        referral_events=records.referral_events(conn, referral_ids, by="referral_id"),
+        audit_events=audit,
+    )
+
+
+def export_pack(
+    store: Store, inspection_id: str, out: str | Path, progress: Progress = no_progress
+) -> PackExport:
+    """Write this store's findings for the inspection to ``out`` (a ``.wbpack`` file)."""
+    path = Path(out)
+    progress(0, 3, "Collecting your findings…")
+    with store.sessions.begin() as session:
+        inspector = require_user_name(session)
+        inspection = get_inspection(session, inspection_id)
+        public = public_of(inspection_key(session, inspection.id))
+        device = device_key(session)
+        document = collect(session, inspection, inspector)
+        signing_key = bytes.fromhex(device.private_key)
+        device_public, device_fingerprint = bytes.fromhex(device.public_key), device.fingerprint
+    progress(1, 3, "Encrypting…")
+    ephemeral, key = crypto.new_pack_key(public.encrypt)
+    header = {
+        "magic": container.MAGIC,
+        "format": container.FORMAT,
+        "kind": "pack",
+        "inspection_id": document.inspection_id,
+        "created_at": document.exported_at,
+        "signer": {"key": crypto.b64(device_public), "fingerprint": device_fingerprint},
+        "encryption": {
+            "scheme": SCHEME,
+            "recipient": public.fingerprint,
+            "ephemeral": crypto.b64(ephemeral),
+        },
+    }
+    body = payload.encode(document.to_json())
+    sealed = crypto.seal(key, body, container.encode_header(header))
+    progress(2, 3, "Writing the pack…")
+    data = container.write(path, header, sealed, signing_key)
+    progress(3, 3, "Done")
+    return PackExport(
+        path=path,
+        inspector=inspector,
+        fingerprint=device_fingerprint,
+        inspection_fingerprint=public.fingerprint,
+        assessments=len(document.assessments),
+        referrals=len(document.referrals),
+        responses=len(document.referral_events),
+        audit_events=len(document.audit_events),
+        size=len(data),
+    )

@@ -1,0 +1,179 @@
+"""A payload's JSON: compressed before encryption, decompressed through a hard cap, checked.
+
+Every record in a payload is checked against a spec before anything is merged: the fields
+it must have, their types and their lengths (the store's own column sizes). Timestamps are
+rewritten in the one canonical form (ISO 8601 UTC with microseconds) so that the same
+record always has the same digest, whichever store it came from.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import zlib
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from workbench.packs.container import PackRefused
+
+MAX_JSON_BYTES = 256 * 1024 * 1024
+MAX_TEXT = 100_000
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def encode(document: dict[str, Any]) -> bytes:
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def decode(data: bytes, what: str, cap: int = MAX_JSON_BYTES) -> dict[str, Any]:
+    """The payload's JSON object; a payload that would inflate past ``cap`` is refused."""
+    inflater = zlib.decompressobj()
+    try:
+        text = inflater.decompress(data, cap + 1)
+    except zlib.error as exc:
+        raise malformed(what, "its contents cannot be unpacked") from exc
+    if len(text) > cap or inflater.unconsumed_tail:
+        raise PackRefused(
+            f"The contents of this {what} unpack to more than it can hold (a decompression "
+            "bomb); it was not imported.",
+            "bomb",
+        )
+    if not inflater.eof or inflater.unused_data:
+        raise malformed(what, "its contents are cut short or have extra bytes")
+    try:
+        document = json.loads(text.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, absurdly long numbers
+        raise malformed(what, "its contents are not valid JSON") from exc
+    if not isinstance(document, dict):
+        raise malformed(what, "its contents are not a record set")
+    return document
+
+
+def malformed(what: str, detail: str) -> PackRefused:
+    return PackRefused(
+        f"This {what} is signed but its contents are not what this version expects "
+        f"({detail}); nothing was imported.",
+        "malformed",
+    )
+
+
+def timestamp(value: datetime | None) -> str | None:
+    """The canonical text of a timestamp (as ``db.types.UTCDateTime`` stores it)."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_timestamp(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("timestamp without a time zone")
+    return moment.astimezone(UTC)
+
+
+_CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
+
+
+def _timestamp(value: Any) -> str:
+    if type(value) is str and len(value) <= 40:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if _CANONICAL.fullmatch(value):
+                return value
+            if moment.tzinfo is not None:
+                return timestamp(moment) or ""
+    raise ValueError("is not a timestamp")
+
+
+def _date(value: Any) -> str:
+    if type(value) is str and len(value) == 10:
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise ValueError("is not a date")
+
+
+def _id(value: Any) -> str:
+    if type(value) is str and _UUID.match(value):
+        return value
+    raise ValueError("is not an id")
+
+
+def _int(value: Any) -> int:
+    if type(value) is int and 0 <= value < 2**31:
+        return value
+    raise ValueError("is not a whole number")
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    raise ValueError("is not true or false")
+
+
+def _text(size: int) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if type(value) is str and len(value) <= size:
+            return value
+        raise ValueError(f"is not text of at most {size} characters")
+
+    return check
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "id": _id,
+    "int": _int,
+    "ts": _timestamp,
+    "date": _date,
+    "bool": _bool,
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(spec: tuple[tuple[str, str], ...]) -> tuple[tuple[str, bool, Callable], ...]:
+    """``(field, optional, check)`` for each field of a spec such as ``{"at": "ts?"}``."""
+    result = []
+    for field, kind in spec:
+        name, _, size = kind.partition(":")
+        optional = name.endswith("?")
+        name = name.rstrip("?")
+        check = _CHECKS.get(name) or _text(int(size or MAX_TEXT))
+        result.append((field, optional, check))
+    return tuple(result)
+
+
+def check_record(record: Any, spec: dict[str, str], what: str, label: str) -> dict[str, Any]:
+    """A copy of ``record`` with exactly the fields of ``spec``, each checked; else refused."""
+    if type(record) is not dict:
+        raise malformed(what, f"a {label} is not a record")
+    if len(record) > len(spec) or not record.keys() <= spec.keys():
+        extra = ", ".join(sorted(set(record) - set(spec)))[:200]
+        raise malformed(what, f"a {label} has unknown fields: {extra}")
+    result = {}
+    for field, optional, check in _compiled(tuple(spec.items())):
+        value = record.get(field)
+        try:
+            if value is None:
+                if not optional:
+                    raise ValueError("is missing")
+                result[field] = None
+            else:
+                result[field] = check(value)
+        except ValueError as exc:
+            raise malformed(what, f"the {label} field '{field}' {exc}") from None
+    return result
+
+
+def check_list(value: Any, what: str, label: str, cap: int) -> list[Any]:
+    if not isinstance(value, list):
+        raise malformed(what, f"the {label} list is missing")
+    if len(value) > cap:
+        raise malformed(what, f"it holds {len(value)} {label} records, more than {cap}")
+    return value

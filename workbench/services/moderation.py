@@ -1,0 +1,234 @@
+"""Moderation: the lead compares two inspectors' grades of a case and records the agreed one.
+
+A case is *dual-graded* when at least two inspectors have marked their assessments of it
+graded. Where their grades differ (overall, or for any stage) it is listed for moderation,
+the assessments side by side stage by stage. The lead's agreed overall grade, with the
+reason, is kept beside the originals (which are never changed); the summary then counts
+the case under that grade instead of ``unresolved``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.engine import Store
+from db.models import Assessment, Case, Moderation
+from db.types import utcnow
+from workbench import audit
+from workbench.errors import WorkbenchError
+from workbench.methodology import Methodology, load_methodology
+from workbench.services.inspections import get_case, get_inspection
+from workbench.store import require_user_name
+
+GRADED = "graded"
+MAX_REASON = 20_000
+
+
+@dataclass(frozen=True)
+class Grader:
+    """One inspector's graded assessment of the case."""
+
+    inspector: str
+    overall_grade: str | None
+    rationale: str
+    graded_at: datetime | None
+    stage_grades: dict[str, str | None]
+    stage_notes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StageComparison:
+    stage_id: str
+    name: str
+    grades: tuple[str | None, ...]  # in the order of ``ModerationCase.graders``
+    differs: bool
+
+
+@dataclass(frozen=True)
+class ModerationRecord:
+    grade: str
+    reason: str
+    moderated_by: str
+    moderated_at: datetime
+
+
+@dataclass(frozen=True)
+class ModerationCase:
+    case_id: str
+    reference: str
+    category: str
+    category_name: str
+    unit: str
+    graders: tuple[Grader, ...]
+    stages: tuple[StageComparison, ...]
+    overall_differs: bool
+    moderation: ModerationRecord | None
+
+    @property
+    def stages_differ(self) -> bool:
+        return any(stage.differs for stage in self.stages)
+
+    @property
+    def differs(self) -> bool:
+        return self.overall_differs or self.stages_differ
+
+    def to_json(self) -> dict[str, Any]:
+        moderation = self.moderation
+        return {
+            "case_id": self.case_id,
+            "reference": self.reference,
+            "category": self.category,
+            "unit": self.unit,
+            "overall_differs": self.overall_differs,
+            "stages_differ": self.stages_differ,
+            "assessments": [
+                {
+                    "inspector": g.inspector,
+                    "overall_grade": g.overall_grade,
+                    "rationale": g.rationale,
+                }
+                for g in self.graders
+            ],
+            "stages": [
+                {
+                    "stage_id": s.stage_id,
+                    "grades": dict(zip((g.inspector for g in self.graders), s.grades, strict=True)),
+                    "differs": s.differs,
+                }
+                for s in self.stages
+            ],
+            "moderation": None
+            if moderation is None
+            else {
+                "grade": moderation.grade,
+                "reason": moderation.reason,
+                "moderated_by": moderation.moderated_by,
+                "moderated_at": moderation.moderated_at.isoformat(),
+            },
+        }
+
+
+def _grader(assessment: Assessment) -> Grader:
+    return Grader(
+        assessment.inspector,
+        assessment.overall_grade,
+        assessment.rationale,
+        assessment.graded_at,
+        {s.stage_id: s.grade for s in assessment.stages},
+        {s.stage_id: s.notes for s in assessment.stages},
+    )
+
+
+def _compare(
+    method: Methodology, case: Case, graded: list[Assessment], moderation: Moderation | None
+) -> ModerationCase:
+    graders = tuple(_grader(a) for a in sorted(graded, key=lambda a: a.inspector))
+    stages = []
+    for stage in method.stages_for(case.category):
+        grades = tuple(g.stage_grades.get(stage.id) for g in graders)
+        stages.append(StageComparison(stage.id, stage.name, grades, len(set(grades)) > 1))
+    record = None
+    if moderation is not None:
+        record = ModerationRecord(
+            moderation.grade, moderation.reason, moderation.moderated_by, moderation.moderated_at
+        )
+    return ModerationCase(
+        case.id,
+        case.reference,
+        case.category,
+        method.category(case.category).name,
+        case.unit,
+        graders,
+        tuple(stages),
+        len({g.overall_grade for g in graders}) > 1,
+        record,
+    )
+
+
+def _dual_graded(session: Session, inspection_id: str) -> dict[str, list[Assessment]]:
+    rows = session.scalars(
+        select(Assessment)
+        .join(Case)
+        .where(Case.inspection_id == inspection_id, Assessment.status == GRADED)
+        .options(selectinload(Assessment.stages))
+    )
+    by_case: dict[str, list[Assessment]] = {}
+    for row in rows:
+        by_case.setdefault(row.case_id, []).append(row)
+    return {case_id: rows for case_id, rows in by_case.items() if len(rows) >= 2}
+
+
+def moderation_cases(
+    store: Store, inspection_id: str, *, include_agreed: bool = False
+) -> list[ModerationCase]:
+    """Dual-graded cases whose grades differ (all dual-graded ones with ``include_agreed``)."""
+    with store.sessions() as session:
+        inspection = get_inspection(session, inspection_id)
+        method = load_methodology(inspection.methodology_id, inspection.methodology_version)
+        dual = _dual_graded(session, inspection.id)
+        cases = session.scalars(select(Case).where(Case.id.in_(list(dual)))).all()
+        moderations = {
+            m.case_id: m
+            for m in session.scalars(select(Moderation).where(Moderation.case_id.in_(list(dual))))
+        }
+        found = [_compare(method, c, dual[c.id], moderations.get(c.id)) for c in cases]
+    return sorted((c for c in found if include_agreed or c.differs), key=lambda c: c.reference)
+
+
+def _checked(method: Methodology, grade: str, reason: str) -> tuple[str, str]:
+    grade_id = method.parse_grade(grade)
+    if grade_id not in method.grade_ids:
+        names = ", ".join(method.grade(g).name.lower() for g in method.grade_ids)
+        raise WorkbenchError(f"'{grade}' is not a grade a case can be given; use one of {names}.")
+    reason = reason.strip()
+    if not reason:
+        raise WorkbenchError("Give the reason for the agreed grade (--reason).")
+    if len(reason) > MAX_REASON:
+        raise WorkbenchError(f"The reason is longer than {MAX_REASON} characters; shorten it.")
+    return grade_id, reason
+
+
+def moderate(
+    store: Store, inspection_id: str, case_ref: str, grade: str, reason: str
+) -> ModerationRecord:
+    """Record (or change) the agreed grade of a dual-graded case, with the reason; audited."""
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        inspection = get_inspection(session, inspection_id)
+        method = load_methodology(inspection.methodology_id, inspection.methodology_version)
+        grade_id, reason = _checked(method, grade, reason)
+        case = get_case(session, inspection.id, case_ref.strip())
+        graded = session.scalars(
+            select(Assessment.inspector).where(
+                Assessment.case_id == case.id, Assessment.status == GRADED
+            )
+        ).all()
+        if len(graded) < 2:
+            raise WorkbenchError(
+                f"Case {case.reference} has been graded by {len(graded)} inspector(s); "
+                "moderation settles a case that two inspectors have graded."
+            )
+        row = session.scalars(select(Moderation).where(Moderation.case_id == case.id)).first()
+        old = {"grade": row.grade, "reason": row.reason} if row else None
+        if row is None:
+            row = Moderation(case_id=case.id, grade=grade_id, reason=reason, moderated_by=actor)
+            session.add(row)
+        elif old == {"grade": grade_id, "reason": reason}:
+            return ModerationRecord(row.grade, row.reason, row.moderated_by, row.moderated_at)
+        row.grade, row.reason, row.moderated_by, row.moderated_at = (
+            grade_id,
+            reason,
+            actor,
+            utcnow(),
+        )
+        session.flush()
+        audit.record(
+            session, actor, "moderate", "moderation", row.id, "grade", old,
+            {"case": case.reference, "grade": grade_id, "reason": reason},
+        )  # fmt: skip
+        return ModerationRecord(row.grade, row.reason, row.moderated_by, row.moderated_at)
