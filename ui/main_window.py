@@ -30,6 +30,7 @@ from ui.grading_panel import GradingPanel
 from ui.messages import show_error
 from ui.shortcuts import SHORTCUTS, shortcut
 from ui.style import chip_icon, set_role
+from ui.team_actions import TeamActions
 from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology, load_methodology
 from workbench.services.caselist import case_row, case_rows
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         a("view.case_list", "Move to the case &list", self.table.setFocus)
         a("view.grading", "Move to the &grading panel", self.panel.focus_form)
         a("help.shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
+        self.team = TeamActions(self)
         self.undo_stack.canUndoChanged.connect(self._update_undo_actions)
         self.undo_stack.canRedoChanged.connect(self._update_undo_actions)
         self.undo_stack.indexChanged.connect(self._update_undo_actions)
@@ -171,11 +173,14 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = (
             ("&File", ["file.new_inspection", "file.import_cases", "file.import_grades", None,
-                       "file.quit"]),
+                       "file.issue_kit", "file.open_kit", "file.export_pack", "file.import_packs",
+                       None, "file.export_findings", "file.export_referrals", "file.export_xlsx",
+                       "file.export_html", None, "file.quit"]),
             ("&Edit", ["edit.undo", "edit.redo"]),
             ("&Case", ["case.next", "case.previous", "case.find", None, "grade", "case.mark_graded",
                        None, "case.referral"]),
-            ("&View", ["view.referrals", None, "view.case_list", "view.grading"]),
+            ("&View", ["view.referrals", "view.moderation", "view.imports", None,
+                       "view.case_list", "view.grading"]),
             ("&Help", ["help.shortcuts"]),
         )  # fmt: skip
         for title, names in menus:
@@ -214,6 +219,7 @@ class MainWindow(QMainWindow):
                 action.setEnabled(False)
         for name in ("file.import_cases", "file.import_grades", "view.referrals"):
             self.actions[name].setEnabled(self.inspection is not None)
+        self.team.update_enabled()
 
     # --- Inspections ------------------------------------------------------------------------
 
@@ -254,6 +260,7 @@ class MainWindow(QMainWindow):
             self.panel.set_methodology(None)
             self.panel.placeholder.setText(NO_INSPECTIONS)
             self._load_rows([])
+            self.team.inspection_changed()
             return
         self.method = load_methodology(self.inspection.methodology_id)
         self.panel.placeholder.setText("Choose a case from the list to grade it.")
@@ -263,6 +270,7 @@ class MainWindow(QMainWindow):
         self.panel.prebuild(sorted({r.category for r in self.cases.index.rows}))
         if self.register_dock is not None:
             self.register_dock.widget().set_inspection(self.inspection.id)
+        self.team.inspection_changed()
         if keep is not None and self.cases.index.get(keep) is not None:
             self.select_case(keep)
         elif self.model.rowCount():
@@ -348,7 +356,8 @@ class MainWindow(QMainWindow):
 
         dialog = NewInspectionDialog(self.store, self)
         if self.exec_dialog(dialog):
-            self.reload_inspections(getattr(dialog, "inspection_id", None))
+            self.reload_inspections(dialog.inspection_id)
+            self.team.create_keys(dialog.inspection_id)
 
     def import_cases(self) -> None:
         from ui.dialogs.setup import ImportCasesDialog

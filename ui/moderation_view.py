@@ -216,7 +216,8 @@ class ModerationView(QWidget):
         self.summary.setText(
             "No dual-graded case has differing grades."
             if not cases
-            else f"{len(cases)} dual-graded cases shown; {waiting} awaiting moderation."
+            else f"{len(cases)} dual-graded case{'s' if len(cases) != 1 else ''} shown; "
+            f"{waiting} awaiting moderation."
         )
         self.cases_view.resizeColumnsToContents()
         self.select_case(current.reference if current else None)

@@ -193,7 +193,7 @@ def test_moderation_view_compares_and_records_the_agreed_grade(
     [row] = view.cases_model.cells
     assert (row[0], row[2]) == ("UI-1", "North")
     assert row[3:] == ("Good / Inadequate", "Awaiting moderation")
-    assert view.summary.text() == "1 dual-graded cases shown; 1 awaiting moderation."
+    assert view.summary.text() == "1 dual-graded case shown; 1 awaiting moderation."
     assert view.comparison.headers == ("Stage", ANN, BOB, "")
     assert view.comparison.cells[-1] == ("Overall", "Good", "Inadequate", "differs")
     assert all(row[-1] == "differs" for row in view.comparison.cells)

@@ -56,6 +56,7 @@ GRADES = "\n".join(
 def cli(db: Path | str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """``python -m workbench --db DB ARGS...`` in a subprocess, as a user would type it."""
     env = {k: v for k, v in os.environ.items() if k != "WORKBENCH_DB"}
+    env["WORKBENCH_PASSPHRASE"] = "correct horse battery staple"
     return subprocess.run(
         [sys.executable, "-m", "workbench", "--db", str(db), *args],
         capture_output=True,

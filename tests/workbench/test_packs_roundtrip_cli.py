@@ -68,13 +68,13 @@ def test_an_inspection_from_kits_to_moderated_summary(tmp_path: Path) -> None:
 
     # The lead sets up the inspection: its key pair, the case sample, two kits.
     ok(lead, "identity", "set", "--name", "Lee Lead")
-    inspection = ok(
-        lead, "inspection", "create", "--force", "Northshire Police", "--title", "NCPI 2026",
-        "--start", "2026-03-02", "--end", "2026-03-27",
-    ).strip()  # fmt: skip
-    refused = cli(lead, "keys", "create", "--inspection", inspection)
+    create = ("inspection", "create", "--force", "Northshire Police", "--title", "NCPI 2026",
+              "--start", "2026-03-02", "--end", "2026-03-27")  # fmt: skip
+    refused = cli(lead, *create)  # creating an inspection makes its keys: needs the passphrase
     assert refused.returncode == 1 and "WORKBENCH_PASSPHRASE" in refused.stderr
-    assert "fingerprint" in ok(lead, "keys", "create", "--inspection", inspection, env=secret)
+    assert "NCPI 2026" not in cli(lead, "inspection", "list").stdout
+    inspection = ok(lead, *create, env=secret).strip()
+    assert "(private key held here)" in ok(lead, "keys", "show", "--inspection", inspection)
     ok(lead, "cases", "import", "--inspection", inspection, str(tmp_path / "cases.csv"))
     codes = {}
     for name, extra in ((ANN, []), (BOB, ["--all-cases"])):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,9 +80,12 @@ def _register_inspection(actions: argparse._SubParsersAction) -> None:
 
 
 def run_inspection_create(args: argparse.Namespace) -> int:
+    from workbench.cli.packs import read_passphrase
     from workbench.methodology import DEFAULT_METHODOLOGY
+    from workbench.packs import create_inspection_keys
     from workbench.services.inspections import DEFAULT_MARKING, create_inspection
 
+    passphrase = read_passphrase(new=True)  # asked and checked before anything is created
     with opened_store(args) as store:
         row = create_inspection(
             store,
@@ -92,7 +96,9 @@ def run_inspection_create(args: argparse.Namespace) -> int:
             methodology_id=args.methodology or DEFAULT_METHODOLOGY,
             marking=DEFAULT_MARKING if args.marking is None else args.marking,
         )
-    echo(row.id)
+        fingerprint = create_inspection_keys(store, row.id, passphrase)
+    echo(row.id)  # stdout holds the id only, for scripts
+    echo(f"Inspection key fingerprint: {fingerprint}", sys.stderr)
     return 0
 
 
