@@ -10,7 +10,8 @@ import sqlite3
 import sys
 import tempfile
 import time
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -41,24 +42,43 @@ def new_store(folder: Path, name: str):
     return store, inspection.id
 
 
-def baseline_import(csv: Path, db: Path) -> None:
-    """The floor: pandas reads the file, sqlite3.executemany writes the rows."""
+def baseline_import(csv: Path, db: Path, schema: list[str]) -> None:
+    """The floor: pandas reads the file, sqlite3.executemany writes the same rows (with
+    their ids and inspection) into a table of the same schema and indexes."""
     frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    now = datetime.now(UTC).isoformat()
+    rows = [
+        (str(uuid.uuid4()), "inspection", *values, "1.0", now)
+        for values in frame.itertuples(index=False, name=None)
+    ]
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(
-            "CREATE TABLE c (reference, category, unit, opened_on, closed_on, "
-            "child_ref, force_grade, assigned_to)"
-        )
+        for statement in schema:
+            conn.execute(statement)
         conn.executemany(
-            "INSERT INTO c VALUES (?,?,?,?,?,?,?,?)", frame.itertuples(index=False, name=None)
+            "INSERT INTO case_file (id, inspection_id, reference, category, unit, opened_on, "
+            "closed_on, child_ref, force_grade, assigned_to, methodology_version, created_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
         )
+
+
+def case_file_schema(store_path: Path) -> list[str]:
+    """The case table's CREATE statements (table and indexes). The baseline leaves foreign
+    keys off, as sqlite3 does by default, so the inspection table is not needed."""
+    with sqlite3.connect(store_path) as conn:
+        found = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'case_file' AND sql IS NOT NULL "
+            "ORDER BY type DESC"
+        ).fetchall()
+    return [row[0] for row in found]
 
 
 def bench_import(folder: Path) -> None:
     csv = write_case_csv(folder / "cases.csv", CASES)
-    base_s, _ = timed(lambda: baseline_import(csv, folder / "baseline.sqlite"))
     store, inspection_id = new_store(folder, "import")
+    schema = case_file_schema(folder / "import.sqlite")
+    base_s, _ = timed(lambda: baseline_import(csv, folder / "baseline.sqlite", schema))
     ours_s, result = timed(lambda: import_cases(store, inspection_id, csv))
     emit(
         "case_import",
@@ -66,7 +86,7 @@ def bench_import(folder: Path) -> None:
         seconds=round(ours_s, 3),
         baseline_seconds=round(base_s, 3),
         ratio=round(ours_s / base_s, 2),
-        goal="under 2 s and within 4x of pandas + sqlite3.executemany",
+        goal="under 2 s and within 4x of pandas + sqlite3.executemany of the same rows",
     )
     store.close()
 
