@@ -18,19 +18,19 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from db.engine import Store
-from db.models import Case, Inspection, Referral, ReferralEvent
+from db.models import Case, Inspection
 from db.types import utcnow
 from workbench import audit
 from workbench.methodology import Methodology, load_methodology
 from workbench.progress import Progress, no_progress
 from workbench.services.grading import (
-    GRADED,
     GradingIncomplete,
     apply_edit,
     check,
     find_assessment,
+    set_graded_in,
 )
-from workbench.services.referrals import raise_referral_in
+from workbench.services.referrals import add_response_in, raise_referral_in
 from workbench.store import require_user_name
 
 SEED = 20261102
@@ -239,12 +239,7 @@ def _mark_graded(
     if not result.complete:
         raise GradingIncomplete(result)
     assert assessment is not None
-    old = assessment.status
-    assessment.status = GRADED
-    assessment.graded_at = utcnow()
-    assessment.revision += 1
-    assessment.updated_at = assessment.graded_at
-    audit.record(session, actor, "update", "assessment", assessment.id, "status", old, GRADED)
+    set_graded_in(session, assessment, actor)
 
 
 def _dual_grade(
@@ -288,51 +283,12 @@ def _referrals(session: Session, method: Methodology, plans: list[_Plan], actor:
         )
         for days, response, note in spec.responses:
             when = _moment(referred_at.date() + timedelta(days=days), 15)
-            _respond(session, method, referral, actor, response, note, when)
+            add_response_in(session, referral, actor, response, note, when)
 
 
 def _moment(day: date, hour: int) -> datetime:
     """A moment during fieldwork, never in the future (referral dates may not be)."""
     return min(datetime(day.year, day.month, day.day, hour, tzinfo=UTC), utcnow())
-
-
-def _respond(
-    session: Session,
-    method: Methodology,
-    referral: Referral,
-    actor: str,
-    response: str,
-    note: str,
-    when: datetime,
-) -> None:
-    """What ``referrals.add_response`` does, inside this transaction."""
-    event = ReferralEvent(
-        referral_id=referral.id, response=response, note=note, occurred_at=when, recorded_by=actor
-    )
-    session.add(event)
-    referral.revision += 1
-    referral.updated_at = utcnow()
-    closes = method.response(response).closes
-    if closes:
-        referral.status, referral.closed_at = "closed", when
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "create",
-        "referral_event",
-        event.id,
-        "",
-        None,
-        {
-            "referral": referral.id,
-            "response": response,
-            "note": note,
-            "occurred_at": when.isoformat(),
-        },
-    )
-    if closes:
-        audit.record(session, actor, "update", "referral", referral.id, "status", "open", "closed")
 
 
 # --- The words: short notes in an inspector's voice about fictional children. ---------------

@@ -312,22 +312,7 @@ def _settle_status(
         return False
     result.graded += 1
     result.warnings += [f"{where}: {problem.message}" for problem in check.warnings]
-    return _mark_graded(session, assessment, actor)
-
-
-def _mark_graded(session: Session, assessment: Assessment, actor: str) -> bool:
-    """As ``grading.mark_graded`` does, inside this import's transaction."""
-    if assessment.status == grading.GRADED:
-        return False
-    old = assessment.status
-    assessment.status = grading.GRADED
-    assessment.graded_at = utcnow()
-    assessment.revision += 1
-    assessment.updated_at = assessment.graded_at
-    audit.record(
-        session, actor, "update", "assessment", assessment.id, "status", old, grading.GRADED
-    )
-    return True
+    return grading.set_graded_in(session, assessment, actor)
 
 
 def _has_open_referral(session: Session, case: Case, summary: str, raisers: set[str]) -> bool:

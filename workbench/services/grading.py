@@ -241,6 +241,20 @@ def check(method: Methodology, case: Case, assessment: Assessment | None) -> Gra
     return result
 
 
+def set_graded_in(session: Session, assessment: Assessment, actor: str) -> bool:
+    """Mark a complete assessment graded inside the caller's transaction (the caller has
+    run ``check``); False when it already was."""
+    if assessment.status == GRADED:
+        return False
+    old = assessment.status
+    assessment.status = GRADED
+    assessment.graded_at = utcnow()
+    assessment.revision += 1
+    assessment.updated_at = assessment.graded_at
+    audit.record(session, actor, "update", "assessment", assessment.id, "status", old, GRADED)
+    return True
+
+
 def mark_graded(store: Store, case_id: str, inspector: str) -> GradeCheck:
     """Mark the assessment graded, or raise ``GradingIncomplete`` saying what is missing."""
     from workbench.store import require_user_name
@@ -254,15 +268,7 @@ def mark_graded(store: Store, case_id: str, inspector: str) -> GradeCheck:
         if not result.complete:
             raise GradingIncomplete(result)
         assert assessment is not None
-        if assessment.status != GRADED:
-            old = assessment.status
-            assessment.status = GRADED
-            assessment.graded_at = utcnow()
-            assessment.revision += 1
-            assessment.updated_at = assessment.graded_at
-            audit.record(
-                session, actor, "update", "assessment", assessment.id, "status", old, GRADED
-            )
+        set_graded_in(session, assessment, actor)
         return result
 
 

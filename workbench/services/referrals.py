@@ -121,50 +121,62 @@ def add_response(
         referral = session.get(Referral, referral_id)
         if referral is None:
             raise NotFoundError(f"No referral with id '{referral_id}'.")
-        if referral.status == CLOSED:
-            raise WorkbenchError("This referral is closed; no further responses can be added.")
-        method = methodology_for(session, referral.case)
-        try:
-            kind = method.response(response)
-        except KeyError:
-            names = ", ".join(r.id for r in method.responses)
-            raise WorkbenchError(f"'{response}' is not a response; use one of {names}.") from None
-        when = as_utc(occurred_at)
-        if when < referral.referred_at.replace(hour=0, minute=0, second=0, microsecond=0):
-            raise WorkbenchError("The response is dated before the referral was made.")
-        if when > utcnow():
-            raise WorkbenchError("The response date is in the future.")
-        event = ReferralEvent(
-            referral_id=referral.id,
-            response=response,
-            note=note.strip(),
-            occurred_at=when,
-            recorded_by=actor,
-        )
-        session.add(event)
-        referral.revision += 1
-        referral.updated_at = utcnow()
-        if kind.closes:
-            referral.status, referral.closed_at = CLOSED, when
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "create",
-            "referral_event",
-            event.id,
-            "",
-            None,
-            {
-                "referral": referral.id,
-                "response": response,
-                "note": event.note,
-                "occurred_at": when.isoformat(),
-            },
-        )
-        if kind.closes:
-            audit.record(session, actor, "update", "referral", referral.id, "status", OPEN, CLOSED)
-        return event.id
+        return add_response_in(session, referral, actor, response, note, occurred_at)
+
+
+def add_response_in(
+    session: Session,
+    referral: Referral,
+    actor: str,
+    response: str,
+    note: str = "",
+    occurred_at: datetime | date | None = None,
+) -> str:
+    """Record a response inside the caller's transaction; returns the event's id."""
+    if referral.status == CLOSED:
+        raise WorkbenchError("This referral is closed; no further responses can be added.")
+    method = methodology_for(session, referral.case)
+    try:
+        kind = method.response(response)
+    except KeyError:
+        names = ", ".join(r.id for r in method.responses)
+        raise WorkbenchError(f"'{response}' is not a response; use one of {names}.") from None
+    when = as_utc(occurred_at)
+    if when < referral.referred_at.replace(hour=0, minute=0, second=0, microsecond=0):
+        raise WorkbenchError("The response is dated before the referral was made.")
+    if when > utcnow():
+        raise WorkbenchError("The response date is in the future.")
+    event = ReferralEvent(
+        referral_id=referral.id,
+        response=response,
+        note=note.strip(),
+        occurred_at=when,
+        recorded_by=actor,
+    )
+    session.add(event)
+    referral.revision += 1
+    referral.updated_at = utcnow()
+    if kind.closes:
+        referral.status, referral.closed_at = CLOSED, when
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "create",
+        "referral_event",
+        event.id,
+        "",
+        None,
+        {
+            "referral": referral.id,
+            "response": response,
+            "note": event.note,
+            "occurred_at": when.isoformat(),
+        },
+    )
+    if kind.closes:
+        audit.record(session, actor, "update", "referral", referral.id, "status", OPEN, CLOSED)
+    return event.id
 
 
 @dataclass(frozen=True)
