@@ -83,7 +83,7 @@ class TeamActions:
             export_pack(self.window, self.window.store, self.inspection_id)
 
     def import_packs(self) -> None:
-        from ui.dialogs.packs import import_packs
+        from ui.dialogs.pack_import import import_packs
 
         if self.inspection_id is None:
             return
@@ -115,7 +115,7 @@ class TeamActions:
             view = ModerationView(self.window.store, inspection_id)
             view.moderated.connect(lambda *_: self.window.refresh_cases())
             return view
-        from ui.dialogs.packs import ImportsLogView
+        from ui.dialogs.pack_import import ImportsLogView
 
         return ImportsLogView(self.window.store, inspection_id)
 

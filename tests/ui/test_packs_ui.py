@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from db.engine import Store
 from db.models import Case, Moderation
+from ui.dialogs import pack_import
 from ui.dialogs import packs as packs_ui
 from ui.moderation_view import ModerationView
 from workbench import packs
@@ -135,7 +136,7 @@ def test_exporting_then_importing_packs_with_an_imports_log(
     box.close()
     junk = tmp_path / "notes.wbpack"
     junk.write_text("meeting notes")
-    dialog = packs_ui.import_packs(parent, store, [tmp_path / "ann.wbpack", junk], inspection_id)
+    dialog = pack_import.import_packs(parent, store, [tmp_path / "ann.wbpack", junk], inspection_id)
     assert "ann.wbpack, notes.wbpack" in dialog.files.text()
     dialog.action.click()
     assert dialog.errors["passphrase"].isVisible()
@@ -148,7 +149,7 @@ def test_exporting_then_importing_packs_with_an_imports_log(
     assert cells[0][:2] == ("ann.wbpack", ANN) and cells[0][3:5] == ("1", "0")
     assert cells[0][5] == "Imported; their key is now registered"
     assert "not a findings pack" in cells[1][5]
-    log = packs_ui.ImportsLogView(store, inspection_id)
+    log = pack_import.ImportsLogView(store, inspection_id)
     qtbot.addWidget(log)
     assert [log.model.cells(e)[1:3] for e in log.model.rows] == [("pack", "ann.wbpack")]
     assert log.empty.isHidden()
@@ -166,8 +167,10 @@ def test_a_new_key_is_accepted_after_confirming_its_fingerprint(
     new = packs.export_pack(second, inspection_id, tmp_path / "new.wbpack")
     packs.import_packs(store, [old], PASSPHRASE)
     asked = []
-    monkeypatch.setattr(packs_ui, "confirm", lambda parent, title, text: asked.append(text) or True)
-    dialog = packs_ui.ImportPacksDialog(store, [new.path], inspection_id)
+    monkeypatch.setattr(
+        pack_import, "confirm", lambda parent, title, text: asked.append(text) or True
+    )
+    dialog = pack_import.ImportPacksDialog(store, [new.path], inspection_id)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.passphrase.setText(PASSPHRASE)
@@ -219,9 +222,9 @@ def test_the_models_pass_the_model_tester(
     view = ModerationView(store, inspection_id)
     qtmodeltester.check(view.cases_model)
     qtmodeltester.check(view.comparison)
-    log = packs_ui.ImportsLogView(store)
+    log = pack_import.ImportsLogView(store)
     qtmodeltester.check(log.model)
-    outcomes = packs_ui.OutcomesModel()
+    outcomes = pack_import.OutcomesModel()
     outcomes.set_rows(
         [packs.ImportOutcome(tmp_path / "x.wbpack", error=packs.PackRefused("No.", "x"))]
     )

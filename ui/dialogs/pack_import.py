@@ -1,0 +1,287 @@
+"""File ▸ Import packs… with its outcome per file, and the imports log view."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.engine import Store
+from ui.dialogs import WARNING_SIGN, read_only_table, selectable
+from ui.dialogs.packs import PACK_FILTER, _secret_field, _WorkDialog
+from ui.messages import confirm, show_error
+from workbench import crypto, packs
+from workbench.errors import WorkbenchError
+from workbench.packs.imports_log import ImportEntry, list_imports
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class OutcomesModel(QAbstractTableModel):
+    """One row per pack imported: file, from, key, added, changed, result."""
+
+    HEADERS = ("File", "From", "Key", "Added", "Changed", "Result")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[packs.ImportOutcome] = []
+
+    def set_rows(self, rows: Sequence[packs.ImportOutcome]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def cells(self, outcome: packs.ImportOutcome) -> tuple[str, ...]:
+        result = outcome.result
+        if result is None:
+            return (outcome.path.name, "", "", "", "", f"{WARNING_SIGN} Refused: {outcome.error}")
+        note = "Imported; their key is now registered" if result.registered else "Imported"
+        counts = result.counts
+        return (
+            outcome.path.name, result.inspector, result.fingerprint, str(counts.added),
+            str(counts.changed), note,
+        )  # fmt: skip
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        text = self.cells(self.rows[index.row()])[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return text or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (3, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+
+class ImportPacksDialog(_WorkDialog):
+    """The lead merges inspectors' packs; each is its own transaction and log entry."""
+
+    action_text = "&Import"
+    imported = Signal(object)  # list[packs.ImportOutcome]
+
+    def __init__(
+        self,
+        store: Store,
+        paths: Sequence[str | Path] = (),
+        inspection_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            store,
+            "Import packs",
+            "Merge findings packs from the team. Each pack is checked (signature, inspection, "
+            "sender's key) and merged on its own: a refused pack changes nothing and says why.",
+            parent,
+        )
+        self.inspection_id = inspection_id
+        self.paths: list[Path] = [Path(p) for p in paths]
+        self.files = selectable()
+        self.files.setAccessibleName("Packs to import")
+        add = QPushButton("&Add packs…")
+        add.clicked.connect(self.choose_files)
+        row = QHBoxLayout()
+        row.addWidget(self.files, 1)
+        row.addWidget(add)
+        self.errors = {"files": self.add_row("Packs:", self.files, row)}
+        self.passphrase = _secret_field("Your passphrase for the inspection's key")
+        self.errors["passphrase"] = self.add_row("Pa&ssphrase:", self.passphrase)
+        self.model = OutcomesModel(self)
+        self.table = read_only_table("Packs imported")
+        self.table.setModel(self.model)
+        self.table.hide()
+        self.accept_key = QPushButton("Accept the &new key…")
+        self.accept_key.setAccessibleName("Accept an inspector's new key")
+        self.accept_key.clicked.connect(self.accept_new_key)
+        self.accept_key.hide()
+        layout = self.layout()
+        layout.insertWidget(layout.indexOf(self.outcome) + 1, self.table, 1)
+        layout.insertWidget(layout.indexOf(self.table) + 1, self.accept_key)
+        self._show_files()
+
+    def choose_files(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileNames(self, "Import packs", "", PACK_FILTER)
+        self.paths += [Path(c) for c in chosen if Path(c) not in self.paths]
+        self._show_files()
+
+    def _show_files(self) -> None:
+        names = ", ".join(p.name for p in self.paths)
+        self.files.setText(names or "No packs chosen yet.")
+
+    def start(self, paths: Sequence[Path] | None = None) -> None:
+        for error in self.errors.values():
+            error.clear_problem()
+        passphrase, chosen = self.passphrase.text(), list(paths or self.paths)
+        if not passphrase:
+            self.errors["passphrase"].show_problem("Type your passphrase for the inspection's key.")
+        if not chosen:
+            self.errors["files"].show_problem("Add the packs to import.")
+        if passphrase and chosen:
+            self.run(
+                "Importing packs",
+                lambda progress: packs.import_packs(
+                    self.store, chosen, passphrase, inspection_id=self.inspection_id,
+                    progress=progress,
+                ),
+            )  # fmt: skip
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, crypto.WrongPassphrase):
+            self.show_outcome("")
+            self.errors["passphrase"].show_problem(str(exc))
+            return
+        super()._failed(exc)
+
+    def describe(self, result: list[packs.ImportOutcome]) -> str:
+        merged = {o.path: o for o in self.model.rows}
+        merged.update({o.path: o for o in result})
+        self.model.set_rows(list(merged.values()))
+        self.table.show()
+        self.table.resizeColumnsToContents()
+        self.resize(max(self.width(), 900), max(self.height(), 480))
+        unknown = [o for o in self.model.rows if isinstance(o.error, packs.UnknownKey)]
+        self.accept_key.setVisible(bool(unknown))
+        self.imported.emit(result)
+        refused = sum(o.error is not None for o in result)
+        done = len(result) - refused
+        text = f"{done} of {len(result)} packs imported."
+        return text + (f" {refused} refused: the reasons are below." if refused else "")
+
+    def accept_new_key(self) -> None:
+        """Re-register an inspector's new key (after checking it by phone) and import again."""
+        unknown = [o for o in self.model.rows if isinstance(o.error, packs.UnknownKey)]
+        if not unknown:
+            return
+        outcome = unknown[0]
+        error: packs.UnknownKey = outcome.error  # type: ignore[assignment]
+        question = (
+            f"{outcome.path.name} is signed by a key that {error.inspector} has not used before:"
+            f"\n\n{error.fingerprint}\n\nPhone {error.inspector} and ask them to read you the "
+            "fingerprint from their workbench. Accept this key only if every character "
+            "matches. Accept it and import the pack?"
+        )
+        if not confirm(self, "Accept a new key", question):
+            return
+        try:
+            packs.reregister(self.store, error.inspection_id, error.inspector, error.fingerprint)
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            return
+        self.start([outcome.path])
+
+
+class ImportsLogModel(QAbstractTableModel):
+    """The imports log: newest first."""
+
+    HEADERS = ("When (UTC)", "Kind", "File", "Inspection", "From", "Key", "Added", "Changed")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ImportEntry] = []
+
+    def set_rows(self, rows: Sequence[ImportEntry]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def cells(self, entry: ImportEntry) -> tuple[str, ...]:
+        return (
+            f"{entry.at:%d/%m/%Y %H:%M}", entry.kind, Path(entry.source).name,
+            entry.inspection_title or "", entry.inspector or entry.actor, entry.fingerprint or "",
+            str(entry.added), str(entry.changed),
+        )  # fmt: skip
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        entry = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.cells(entry)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry.source
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 6:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+
+class ImportsLogView(QWidget):
+    """Everything imported into the store (of one inspection when given), newest first."""
+
+    def __init__(
+        self, store: Store, inspection_id: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.inspection_id = store, inspection_id
+        self.model = ImportsLogModel(self)
+        self.table = read_only_table("Imports log")
+        self.table.setModel(self.model)
+        self.empty = QLabel("Nothing has been imported yet.")
+        refresh = QPushButton("&Refresh")
+        refresh.clicked.connect(self.refresh)
+        row = QHBoxLayout()
+        row.addWidget(self.empty, 1)
+        row.addWidget(refresh)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_rows(list_imports(self.store, self.inspection_id))
+        self.empty.setVisible(not self.model.rows)
+        self.table.resizeColumnsToContents()
+
+
+def import_packs(
+    parent: QWidget | None,
+    store: Store,
+    paths: Sequence[str | Path] | None = None,
+    inspection_id: str | None = None,
+) -> ImportPacksDialog | None:
+    """File ▸ Import packs… (connect ``imported`` to refresh what is shown)."""
+    if paths is None:
+        chosen, _ = QFileDialog.getOpenFileNames(parent, "Import packs", "", PACK_FILTER)
+        if not chosen:
+            return None
+        paths = chosen
+    dialog = ImportPacksDialog(store, paths, inspection_id, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    dialog.passphrase.setFocus()
+    return dialog
