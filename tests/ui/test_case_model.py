@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from PySide6.QtCore import Qt
 
@@ -138,17 +136,15 @@ def test_replaced_row_is_found_by_its_new_values() -> None:
     assert index.graded() == 3
 
 
-def test_filtering_ten_thousand_rows_is_quick() -> None:
+def test_filtering_ten_thousand_rows() -> None:
+    """At the scale of a big inspection (speed is measured in bench/bench_ui.py)."""
     categories = METHOD.category_ids
     rows = [
         row(f"R/{i:05d}", categories[i % len(categories)], unit=f"Harbour-{i % 7}")
         for i in range(10_000)
     ]
     index = CaseIndex(rows)
-    started = time.perf_counter()
     found = index.apply(CaseFilter(text="harbour-3", category="cse", status="not_started"))
-    elapsed = time.perf_counter() - started
     cse = categories.index("cse")
     expected = sum(1 for i in range(10_000) if i % 7 == 3 and i % len(categories) == cse)
     assert len(found) == expected > 0
-    assert elapsed < 0.1, f"filtering took {elapsed * 1000:.0f} ms"

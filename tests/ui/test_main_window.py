@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -338,7 +337,8 @@ def test_empty_store_says_how_to_start(qtbot, store: Store) -> None:
     assert not main.actions["case.mark_graded"].isEnabled()
 
 
-def test_ten_thousand_cases_select_and_filter_quickly(qtbot, store: Store) -> None:
+def test_ten_thousand_cases_select_and_filter(qtbot, store: Store) -> None:
+    """At the scale of a big inspection (speed is measured in bench/bench_ui.py)."""
     categories = METHOD.category_ids
     cases = [(f"R/{i:05d}", categories[i % len(categories)], "Jo Marsh") for i in range(10_000)]
     make_inspection(store, cases)
@@ -350,19 +350,11 @@ def test_ten_thousand_cases_select_and_filter_quickly(qtbot, store: Store) -> No
     for _ in range(len(categories)):  # every category's form built once, as in real use
         main.cases.step(1)
 
-    timings = []
-    for _ in range(10):
-        started = time.perf_counter()
-        main.cases.step(1)
-        main.panel.repaint()
-        timings.append(time.perf_counter() - started)
-    started = time.perf_counter()
+    before = main.panel.case_id
+    main.cases.step(1)
+    assert main.panel.case_id not in (None, before)
     main.cases.search.setText("R/0999")
-    filtering = time.perf_counter() - started
-
     assert main.model.rowCount() == 10
-    assert max(timings) < 0.25, f"opening a case took {max(timings) * 1000:.0f} ms"
-    assert filtering < 0.25, f"filtering took {filtering * 1000:.0f} ms"
 
 
 def test_reading_the_cases_again_keeps_the_open_case_and_undo(qtbot, window, store) -> None:

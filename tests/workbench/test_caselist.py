@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -165,17 +164,15 @@ def test_rows_agree_with_the_inspection_list(store: Store) -> None:
     assert sum(r.status == "graded" for r in rows) == info.graded == 2
 
 
-def test_ten_thousand_cases_are_listed_quickly(store: Store) -> None:
+def test_ten_thousand_cases_are_all_listed(store: Store) -> None:
+    """At the scale of a big inspection (speed is measured in bench/bench_ui.py)."""
     insp = _inspection(store)
     cats = load_methodology().category_ids
     specs = [(f"R/{i:05d}", cats[i % len(cats)], f"Unit {i % 9}", "Jo") for i in range(10_000)]
     ids = _add_cases(store, insp, specs)
     grading.edit(store, ids[5], "Jo", "overall_grade", "good")
 
-    started = time.perf_counter()
     rows = case_rows(store, insp)
-    elapsed = time.perf_counter() - started
 
     assert len(rows) == 10_000
     assert rows[5].overall_grade == "good"
-    assert elapsed < 1.0, f"listing 10,000 cases took {elapsed:.2f} s"
