@@ -38,10 +38,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _register_grades_import(grades)
 
 
-def add_inspection_option(parser: argparse.ArgumentParser) -> None:
+def add_inspection_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
     parser.add_argument(
         "--inspection",
-        required=True,
+        required=required,
         metavar="ID",
         help="the inspection's id, or enough of its start to be unambiguous",
     )

@@ -83,12 +83,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _inspection_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
-    parser.add_argument(
-        "--inspection",
-        required=required,
-        metavar="ID",
-        help="the inspection's id, or enough of its start to be unambiguous",
-    )
+    from workbench.cli.core_inspections import add_inspection_option
+
+    add_inspection_option(parser, required)
 
 
 # --- keys ----------------------------------------------------------------------------------

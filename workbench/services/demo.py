@@ -30,6 +30,7 @@ from workbench.services.grading import (
     find_assessment,
     set_graded_in,
 )
+from workbench.services.inspections import create_inspection_in
 from workbench.services.referrals import add_response_in, raise_referral_in
 from workbench.store import require_user_name
 
@@ -91,30 +92,10 @@ def create_demo(store: Store, progress: Progress = no_progress) -> str:
 
 
 def _inspection(session: Session, method: Methodology, actor: str) -> Inspection:
-    row = Inspection(
-        force=FORCE,
-        title=TITLE,
-        start_date=START,
-        end_date=END,
-        methodology_id=method.id,
-        methodology_version=method.version,
-        marking="OFFICIAL-SENSITIVE",
+    return create_inspection_in(
+        session, actor, force=FORCE, title=TITLE, start=START, end=END, method=method,
         fictional=True,
-        created_by=actor,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "create",
-        "inspection",
-        row.id,
-        "",
-        None,
-        {"force": FORCE, "title": TITLE, "marking": row.marking, "fictional": True},
-    )
-    return row
+    )  # fmt: skip
 
 
 def _cases(

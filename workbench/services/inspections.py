@@ -12,7 +12,7 @@ from db.engine import Store
 from db.models import Assessment, Case, Inspection
 from workbench import audit
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.methodology import DEFAULT_METHODOLOGY, load_methodology
+from workbench.methodology import DEFAULT_METHODOLOGY, Methodology, load_methodology
 from workbench.store import require_user_name
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
@@ -78,30 +78,43 @@ def create_inspection(
     method = load_methodology(methodology_id)
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        row = Inspection(
-            force=force,
-            title=title,
-            start_date=start,
-            end_date=end,
-            methodology_id=method.id,
-            methodology_version=method.version,
-            marking=marking,
-            fictional=fictional,
-            created_by=actor,
-        )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "create",
-            "inspection",
-            row.id,
-            "",
-            None,
-            {"force": force, "title": title, "marking": marking},
-        )
-        return row
+        return create_inspection_in(
+            session, actor, force=force, title=title, start=start, end=end, method=method,
+            marking=marking, fictional=fictional,
+        )  # fmt: skip
+
+
+def create_inspection_in(
+    session: Session,
+    actor: str,
+    *,
+    force: str,
+    title: str,
+    start: date,
+    end: date,
+    method: Methodology,
+    marking: str = DEFAULT_MARKING,
+    fictional: bool = False,
+) -> Inspection:
+    """Add an inspection and its audit event inside the caller's transaction."""
+    row = Inspection(
+        force=force,
+        title=title,
+        start_date=start,
+        end_date=end,
+        methodology_id=method.id,
+        methodology_version=method.version,
+        marking=marking,
+        fictional=fictional,
+        created_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    details = {"force": force, "title": title, "marking": marking}
+    if fictional:
+        details["fictional"] = True
+    audit.record(session, actor, "create", "inspection", row.id, "", None, details)
+    return row
 
 
 def list_inspections(store: Store) -> list[InspectionInfo]:
