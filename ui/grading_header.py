@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -15,14 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.style import Card, GradeChip, grade_name, role_label
+from workbench.dates import long_date
 from workbench.methodology import Methodology
 from workbench.services.caselist import CaseDetail
 from workbench.services.grading import STATUS_NAMES
-
-
-def long_date(day: date | None) -> str:
-    """29 November 2026 (no leading zero), or a dash."""
-    return f"{day.day} {day:%B %Y}" if day else "—"
 
 
 class CaseHeader(Card):
@@ -100,7 +94,7 @@ class CaseHeader(Card):
         self.subtitle.setText(detail.category_name)
         self.values["unit"].setText(detail.unit or "—")
         self.values["assigned"].setText(detail.assigned_to or "Not assigned")
-        self.values["opened"].setText(long_date(detail.opened_on))
+        self.values["opened"].setText(long_date(detail.opened_on, "—"))
         closed = long_date(detail.closed_on) if detail.closed_on else "Not closed yet"
         self.values["closed"].setText(closed)
         self.values["child"].setText(detail.child_ref or "—")

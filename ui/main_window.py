@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
         if not found:
             return
         chosen = next((r for r in reversed(found) if r.status == "open"), found[-1])
-        dialog = ReferralDetailDialog(self.store, chosen.id, self, inspection_id=self.inspection.id)
+        dialog = ReferralDetailDialog(self.store, chosen.id, self)
         dialog.changed.connect(self._referrals_changed)
         self.exec_dialog(dialog)
 

@@ -27,19 +27,12 @@ from PySide6.QtWidgets import (
 from db.engine import Store
 from ui.dialogs import read_only_table, selectable, text_box, with_error
 from workbench.errors import WorkbenchError
-from workbench.methodology import Methodology, load_methodology
-from workbench.services.inspections import list_inspections
+from workbench.methodology import Methodology
+from workbench.services.inspections import inspection_methodology
 from workbench.services.moderation import ModerationCase, moderate, moderation_cases
 
 _Index = QModelIndex | QPersistentModelIndex
 DIFFERS_SHADE = QColor("#FFF3CD")
-
-
-def _methodology(store: Store, inspection_id: str) -> Methodology:
-    for info in list_inspections(store):
-        if info.id == inspection_id:
-            return load_methodology(info.methodology_id, info.methodology_version)
-    raise WorkbenchError(f"No inspection with id '{inspection_id}' in this store.")
 
 
 def grade_word(method: Methodology, grade_id: str | None) -> str:
@@ -154,7 +147,7 @@ class ModerationView(QWidget):
     def __init__(self, store: Store, inspection_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.inspection_id = store, inspection_id
-        self.method = _methodology(store, inspection_id)
+        self.method = inspection_methodology(store, inspection_id)
         self.cases_model = ModerationCasesModel(self)
         self.cases_view = read_only_table("Dual-graded cases to moderate")
         self.cases_view.setModel(self.cases_model)

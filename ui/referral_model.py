@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from workbench.dates import short_date
 from workbench.methodology import Methodology
 from workbench.services.referrals import CLOSED, ReferralRow
 
@@ -20,7 +21,8 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def shown_day(moment: datetime | None) -> str:
-    return moment.strftime("%d/%m/%Y") if moment else ""
+    """29/11/2026 on the UK calendar (empty when unknown)."""
+    return short_date(moment, "")
 
 
 def _name(lookup, key: str) -> str:

@@ -125,6 +125,11 @@ class Methodology:
     def category(self, id: str) -> Category:
         return _find("category", self.categories, id)
 
+    def category_name(self, id: str) -> str:
+        """The category's name, or its id when this version does not know it."""
+        known = {c.id: c.name for c in self.categories}
+        return known.get(id, id)
+
     def urgency(self, id: str) -> Urgency:
         return _find("urgency", self.urgencies, id)
 

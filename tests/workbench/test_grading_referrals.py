@@ -296,3 +296,26 @@ def test_verify_names_the_gap_left_by_a_deleted_event(store: Store, case_id: str
     assert not report.intact
     assert report.broken_event.origin_seq == middle.origin_seq + 1
     assert f"event {middle.origin_seq} of chain {middle.origin} is missing" == report.problem
+
+
+# --- looking up one referral or inspection -------------------------------------------------
+
+
+def test_one_referral_and_one_inspection_are_found_by_id(store: Store, case_id: str) -> None:
+    from workbench.services.inspections import inspection_info, inspection_methodology
+
+    referral = referrals.raise_referral(
+        store, case_id, risk_summary="Siblings not safeguarded.", urgency="urgent"
+    )
+    row = referrals.get_referral(store, referral)
+    assert (row.case_reference, row.urgency, row.status) == ("T/1", "urgent", "open")
+    assert row == referrals.list_referrals(store, _inspection_of(store, case_id))[0]
+    with pytest.raises(NotFoundError, match="No referral"):
+        referrals.get_referral(store, "no-such-referral")
+
+    inspection_id = _inspection_of(store, case_id)
+    info = inspection_info(store, inspection_id)
+    assert (info.force, info.cases, info.graded) == ("Testshire Police", 1, 0)
+    assert inspection_methodology(store, inspection_id).version == info.methodology_version
+    with pytest.raises(NotFoundError, match="No inspection"):
+        inspection_info(store, "no-such-inspection")

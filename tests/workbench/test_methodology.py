@@ -385,3 +385,9 @@ def test_unreadable_file_is_a_methodology_error(tmp_path: Path) -> None:
     path.write_bytes(MINIMAL.replace("Mini", "Mïni").encode("latin-1"))
     with pytest.raises(MethodologyError, match="UTF-8"):
         load_methodology_file(path)
+
+
+def test_category_name_falls_back_to_the_id_for_an_unknown_category() -> None:
+    method = load_methodology()
+    assert method.category_name("section_47") == method.category("section_47").name
+    assert method.category_name("retired_category") == "retired_category"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
+    QFormLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
@@ -15,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from workbench.dates import short_date
 
 DATE_FORMAT = "dd/MM/yyyy"
 WARNING_SIGN = "⚠"
@@ -30,7 +34,7 @@ def from_qdate(value: QDate) -> date:
 
 def shown_date(value: date | None) -> str:
     """A date as the interface shows it: 29/11/2026 (empty when unknown)."""
-    return value.strftime("%d/%m/%Y") if value else ""
+    return short_date(value, "")
 
 
 def date_edit(value: date, accessible_name: str) -> QDateEdit:
@@ -88,6 +92,19 @@ def with_error(field: QWidget) -> tuple[QWidget, FieldError]:
     error = FieldError(field)
     layout.addWidget(error)
     return box, error
+
+
+def form_with_errors(
+    rows: Sequence[tuple[str, QWidget]],
+) -> tuple[QFormLayout, dict[QWidget, FieldError]]:
+    """A form of (label, field) rows, each field with its error line beneath and its label
+    as the field's buddy (so the label's Alt key reaches it); the error lines by field."""
+    form, errors = QFormLayout(), {}
+    for label, field in rows:
+        box, errors[field] = with_error(field)
+        form.addRow(label, box)
+        form.labelForField(box).setBuddy(field)
+    return form, errors
 
 
 def text_box(accessible_name: str, placeholder: str, lines: int) -> QPlainTextEdit:

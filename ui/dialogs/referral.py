@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from db.engine import Store
 from ui.dialogs import (
     date_edit,
+    form_with_errors,
     from_qdate,
     read_only_table,
     selectable,
@@ -37,36 +38,19 @@ from ui.dialogs import (
 )
 from ui.messages import show_error
 from ui.referral_model import ReferralsModel, ResponsesModel, shown_day, state_text
-from workbench.errors import NotFoundError, WorkbenchError
-from workbench.methodology import Methodology, load_methodology
+from workbench.errors import WorkbenchError
+from workbench.methodology import load_methodology
 from workbench.services.caselist import case_detail
-from workbench.services.inspections import list_inspections
+from workbench.services.inspections import inspection_methodology
 from workbench.services.referrals import (
     CLOSED,
-    ReferralRow,
     add_response,
+    get_referral,
     list_referrals,
     raise_referral,
 )
 
 MAX_COLUMN_WIDTH = 190
-
-
-def methodology_of(store: Store, inspection_id: str) -> Methodology:
-    for info in list_inspections(store):
-        if info.id == inspection_id:
-            return load_methodology(info.methodology_id)
-    raise NotFoundError(f"No inspection with id '{inspection_id}' in this store.")
-
-
-def find_referral(store: Store, referral_id: str, inspection_id: str | None = None) -> ReferralRow:
-    """One referral's row, looked up in its inspection (or in every inspection)."""
-    inspections = [inspection_id] if inspection_id else [i.id for i in list_inspections(store)]
-    for key in inspections:
-        for row in list_referrals(store, key):
-            if row.id == referral_id:
-                return row
-    raise NotFoundError(f"No referral with id '{referral_id}' in this store.")
 
 
 class RaiseReferralDialog(QDialog):
@@ -105,17 +89,14 @@ class RaiseReferralDialog(QDialog):
         self.referred_to.setAccessibleName("Referred to")
         self.referred_on = date_edit(date.today(), "Referred on")
         self.referred_on.setMaximumDate(to_qdate(date.today()))
-        self.errors = {}
-        form = QFormLayout()
-        for label, field in (
-            ("&Risk to the child:", self.risk),
-            ("&Urgency:", self.urgency),
-            ("Referred &to:", self.referred_to),
-            ("Referred &on:", self.referred_on),
-        ):
-            box, self.errors[field] = with_error(field)
-            form.addRow(label, box)
-            form.labelForField(box).setBuddy(field)
+        form, self.errors = form_with_errors(
+            (
+                ("&Risk to the child:", self.risk),
+                ("&Urgency:", self.urgency),
+                ("Referred &to:", self.referred_to),
+                ("Referred &on:", self.referred_on),
+            )
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.raise_button = buttons.addButton(
             "Raise referral", QDialogButtonBox.ButtonRole.AcceptRole
@@ -162,17 +143,10 @@ class ReferralDetailDialog(QDialog):
 
     changed = Signal(str)  # the referral id, after a response was added
 
-    def __init__(
-        self,
-        store: Store,
-        referral_id: str,
-        parent: QWidget | None = None,
-        *,
-        inspection_id: str | None = None,
-    ) -> None:
+    def __init__(self, store: Store, referral_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.referral_id = store, referral_id
-        self.referral = find_referral(store, referral_id, inspection_id)
+        self.referral = get_referral(store, referral_id)
         case = case_detail(store, self.referral.case_id)
         self.inspection_id = case.inspection_id
         self.method = load_methodology(case.methodology_id)
@@ -292,7 +266,7 @@ class ReferralDetailDialog(QDialog):
         except WorkbenchError as exc:
             show_error(self, exc)
             return
-        self.referral = find_referral(self.store, self.referral_id, self.inspection_id)
+        self.referral = get_referral(self.store, self.referral_id)
         self.response.setCurrentIndex(-1)
         self.note.clear()
         self._show_referral()
@@ -312,7 +286,7 @@ class ReferralsRegister(QWidget):
         self.setAccessibleName("Referrals register")
         self.summary = QLabel()
         self.summary.setAccessibleName("Referrals summary")
-        self.model = ReferralsModel(methodology_of(store, inspection_id), parent=self)
+        self.model = ReferralsModel(inspection_methodology(store, inspection_id), parent=self)
         self.table = read_only_table("Referrals")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -330,7 +304,7 @@ class ReferralsRegister(QWidget):
 
     def set_inspection(self, inspection_id: str) -> None:
         self.inspection_id = inspection_id
-        self.model.method = methodology_of(self.store, inspection_id)
+        self.model.method = inspection_methodology(self.store, inspection_id)
         self.refresh()
 
     def refresh(self) -> None:
@@ -353,9 +327,7 @@ class ReferralsRegister(QWidget):
             return
         referral = self.model.referral(index.row())
         try:
-            dialog = ReferralDetailDialog(
-                self.store, referral.id, self, inspection_id=self.inspection_id
-            )
+            dialog = ReferralDetailDialog(self.store, referral.id, self)
         except WorkbenchError as exc:
             show_error(self, exc)
             return

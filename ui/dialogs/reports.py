@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from db.engine import Store
 from ui.worker import Task, run_task
-from workbench.services.inspections import list_inspections
+from workbench.services.inspections import inspection_info
 
 if TYPE_CHECKING:
     from workbench.reports import Written
@@ -73,7 +73,7 @@ KINDS = {
 
 def suggested_name(store: Store, inspection_id: str, kind: str) -> str:
     """A file name such as ``northshire-police-findings-2026-11-29.pdf``."""
-    force = next((i.force for i in list_inspections(store) if i.id == inspection_id), "")
+    force = inspection_info(store, inspection_id).force
     slug = re.sub(r"[^a-z0-9]+", "-", force.lower()).strip("-") or "inspection"
     label = {"findings": "findings", "referrals": "referral-schedule"}.get(kind, "findings")
     return f"{slug}-{label}-{date.today().isoformat()}{KINDS[kind].suffix}"

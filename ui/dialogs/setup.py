@@ -29,7 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Store
-from ui.dialogs import WARNING_SIGN, date_edit, fit_height, from_qdate, read_only_table, with_error
+from ui.dialogs import (
+    WARNING_SIGN,
+    date_edit,
+    fit_height,
+    form_with_errors,
+    from_qdate,
+    read_only_table,
+    with_error,
+)
 from ui.dialogs.identity import current_user_name
 from ui.messages import show_error
 from ui.row_errors_model import RowErrorsModel
@@ -73,19 +81,16 @@ class NewInspectionDialog(QDialog):
         self.marking = QComboBox(editable=True)
         self.marking.addItems(MARKINGS)
         self.marking.setAccessibleName("Protective marking")
-        self.errors = {}
-        form = QFormLayout()
-        for label, field in (
-            ("&Force:", self.force),
-            ("&Title:", self.title_edit),
-            ("Fieldwork &starts:", self.start),
-            ("Fieldwork &ends:", self.end),
-            ("&Methodology:", self.methodology),
-            ("Protective m&arking:", self.marking),
-        ):
-            box, self.errors[field] = with_error(field)
-            form.addRow(label, box)
-            form.labelForField(box).setBuddy(field)
+        form, self.errors = form_with_errors(
+            (
+                ("&Force:", self.force),
+                ("&Title:", self.title_edit),
+                ("Fieldwork &starts:", self.start),
+                ("Fieldwork &ends:", self.end),
+                ("&Methodology:", self.methodology),
+                ("Protective m&arking:", self.marking),
+            )
+        )
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = self.buttons.addButton(
             "Create inspection", QDialogButtonBox.ButtonRole.AcceptRole

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
+from workbench.dates import short_date
+
 if TYPE_CHECKING:
     from db.engine import Store
 
@@ -52,7 +54,7 @@ def date_argument(text: str) -> date:
 
 
 def british(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
+    return short_date(day)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

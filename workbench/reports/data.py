@@ -175,13 +175,6 @@ def _moderations(store: Store, inspection_id: str) -> dict[str, ModerationNote]:
         }
 
 
-def _category_name(method: Methodology, category_id: str) -> str:
-    try:
-        return method.category(category_id).name
-    except KeyError:
-        return category_id
-
-
 def gather(
     store: Store,
     inspection_id: str,
@@ -215,7 +208,7 @@ def gather(
                 case_id=row.id,
                 reference=row.reference,
                 category=row.category,
-                category_name=_category_name(method, row.category),
+                category_name=method.category_name(row.category),
                 unit=row.unit or "",
                 opened_on=row.opened_on,
                 closed_on=row.closed_on,

@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date
 
-try:
-    LOCAL = ZoneInfo("Europe/London")
-except ZoneInfoNotFoundError:  # no time zone data on this machine: show UTC dates
-    LOCAL = UTC
+from workbench.dates import LOCAL, local_date, long_date, short_date
 
-
-def local_date(moment: datetime | date | None) -> date | None:
-    """The calendar date in the UK of a stored UTC moment (a plain date is returned as is)."""
-    if moment is None:
-        return None
-    if isinstance(moment, datetime):
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        return aware.astimezone(LOCAL).date()
-    return moment
-
-
-def long_date(moment: datetime | date | None, missing: str = "–") -> str:
-    """29 November 2026."""
-    day = local_date(moment)
-    return missing if day is None else f"{day.day} {day:%B %Y}"
-
-
-def short_date(moment: datetime | date | None, missing: str = "–") -> str:
-    """29/11/2026."""
-    day = local_date(moment)
-    return missing if day is None else f"{day:%d/%m/%Y}"
+__all__ = ["LOCAL", "fieldwork", "local_date", "long_date", "plural", "short_date"]
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

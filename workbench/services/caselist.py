@@ -85,13 +85,6 @@ def _methodology(session: Session, inspection_id: str) -> Methodology:
     return load_methodology(inspection.methodology_id)
 
 
-def _category_name(method: Methodology, category_id: str) -> str:
-    try:
-        return method.category(category_id).name
-    except KeyError:
-        return category_id
-
-
 def _referral_counts(session: Session, where) -> dict[str, tuple[int, int]]:
     """case id -> (referrals, open referrals) for the cases selected by ``where``."""
     query = (
@@ -235,7 +228,7 @@ def case_detail(store: Store, case_id: str, inspector: str | None = None) -> Cas
             inspection_id=case.inspection_id,
             reference=case.reference,
             category=case.category,
-            category_name=_category_name(method, case.category),
+            category_name=method.category_name(case.category),
             unit=case.unit or "",
             opened_on=case.opened_on,
             closed_on=case.closed_on,

@@ -117,7 +117,8 @@ def create_inspection_in(
     return row
 
 
-def list_inspections(store: Store) -> list[InspectionInfo]:
+def list_inspections(store: Store, inspection_id: str | None = None) -> list[InspectionInfo]:
+    """Every inspection in the store (or only the one with ``inspection_id``) with counts."""
     with store.sessions() as session:
         cases = (
             select(Case.inspection_id, func.count().label("n")).group_by(Case.inspection_id)
@@ -128,13 +129,29 @@ def list_inspections(store: Store) -> list[InspectionInfo]:
             .where(Assessment.status == "graded")
             .group_by(Case.inspection_id)
         ).subquery()
-        rows = session.execute(
+        query = (
             select(Inspection, func.coalesce(cases.c.n, 0), func.coalesce(graded.c.n, 0))
             .outerjoin(cases, cases.c.inspection_id == Inspection.id)
             .outerjoin(graded, graded.c.inspection_id == Inspection.id)
             .order_by(Inspection.created_at)
-        ).all()
-        return [_info(row, n, g) for row, n, g in rows]
+        )
+        if inspection_id is not None:
+            query = query.where(Inspection.id == inspection_id)
+        return [_info(row, n, g) for row, n, g in session.execute(query).all()]
+
+
+def inspection_info(store: Store, inspection_id: str) -> InspectionInfo:
+    """One inspection with its counts, by its full id."""
+    found = list_inspections(store, inspection_id)
+    if not found:
+        raise NotFoundError(f"No inspection with id '{inspection_id}' in this store.")
+    return found[0]
+
+
+def inspection_methodology(store: Store, inspection_id: str) -> Methodology:
+    """The methodology (at its recorded version) an inspection is graded against."""
+    info = inspection_info(store, inspection_id)
+    return load_methodology(info.methodology_id, info.methodology_version)
 
 
 def _info(row: Inspection, cases: int, graded: int) -> InspectionInfo:

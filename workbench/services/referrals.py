@@ -214,20 +214,34 @@ def list_referrals(
         )
         if case_id is not None:
             query = query.where(Referral.case_id == case_id)
-        return [
-            ReferralRow(
-                r.id,
-                r.case_id,
-                r.case.reference,
-                r.case.unit,
-                r.raised_by,
-                r.risk_summary,
-                r.urgency,
-                r.referred_to,
-                r.referred_at,
-                r.status,
-                r.closed_at,
-                tuple((e.response, e.note, e.occurred_at, e.recorded_by) for e in r.events),
-            )
-            for r in session.scalars(query)
-        ]
+        return [_row(r) for r in session.scalars(query)]
+
+
+def get_referral(store: Store, referral_id: str) -> ReferralRow:
+    """One referral with its responses, by id."""
+    with store.sessions() as session:
+        found = session.get(
+            Referral,
+            referral_id,
+            options=[selectinload(Referral.events), selectinload(Referral.case)],
+        )
+        if found is None:
+            raise NotFoundError(f"No referral with id '{referral_id}' in this store.")
+        return _row(found)
+
+
+def _row(r: Referral) -> ReferralRow:
+    return ReferralRow(
+        r.id,
+        r.case_id,
+        r.case.reference,
+        r.case.unit,
+        r.raised_by,
+        r.risk_summary,
+        r.urgency,
+        r.referred_to,
+        r.referred_at,
+        r.status,
+        r.closed_at,
+        tuple((e.response, e.note, e.occurred_at, e.recorded_by) for e in r.events),
+    )

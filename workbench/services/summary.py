@@ -255,16 +255,9 @@ def _by_category(data: _Data, frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
     result = {}
     for category_id in order:
         if category_id in tallies:
-            result[category_id] = {"name": _category_name(data.method, category_id)}
+            result[category_id] = {"name": data.method.category_name(category_id)}
             result[category_id].update(tallies[category_id])
     return result
-
-
-def _category_name(method: Methodology, category_id: str) -> str:
-    try:
-        return method.category(category_id).name
-    except KeyError:
-        return category_id
 
 
 def _by_stage(data: _Data, frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
