@@ -1,8 +1,10 @@
 """Window benchmarks with a 10,000-case store, offscreen. Prints JSON lines.
 
-- ui_startup: from launching a fresh process to the main window first shown (the real
-  ``ui.app.run`` path), beside a bare QApplication + empty QMainWindow started the same way
-  in the same run. Goal: under 1.5 s and within 3x of the bare window.
+- ui_startup: launching a fresh process on the real ``ui.app.run`` path, two figures per
+  run: ``shown``, until the main window's first paint has finished, and ``cases_listed``,
+  until its case list holds all 10,000 cases. Beside them, a bare QApplication + empty
+  QMainWindow started and timed the same way in the same run. Goal (for ``shown``): under
+  1.5 s and within 3x of the bare window.
 - ui_select_case: selecting another case in the list and painting its grading panel.
   Goal: under 100 ms.
 - ui_search_filter: typing a search into the search box over 10,000 cases, list repainted.
@@ -37,31 +39,58 @@ CASES, GRADED, REFERRALS = 10_000, 3_000, 120
 STARTUP_RUNS = 5
 USER = "Alex Inspector"
 
-# Each child prints "shown" once its first window has been shown and painted, then exits.
-BARE_CHILD = """
+# Both children print "shown" on the event loop's first turn after their main window's
+# first paint (the whole window is painted by then). The workbench child then runs the
+# event loop (``QApplication.exec`` is replaced by a loop of ``processEvents``, no sleeps)
+# until the case list holds every case, prints "listed" and quits.
+FIRST_PAINT = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([])
+
+class FirstPaint(QObject):
+    window = None
+
+    def eventFilter(self, watched, event):
+        if (self.window is None and event.type() == QEvent.Type.Paint
+                and isinstance(watched, QMainWindow)):
+            self.window = watched
+            QTimer.singleShot(0, lambda: print("shown", flush=True))
+        return False
+
+app = QApplication([sys.argv[0]])
+first_paint = FirstPaint()
+app.installEventFilter(first_paint)
+"""
+BARE_CHILD = (
+    FIRST_PAINT
+    + """
 window = QMainWindow()
 window.resize(1280, 760)
 window.show()
-app.processEvents()
-print("shown", flush=True)
-"""
-WORKBENCH_CHILD = """
-import sys
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
-QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[2])
-
-def first_show_then_quit(app):
+while first_paint.window is None:
     app.processEvents()
-    print("shown", flush=True)
+app.processEvents()
+"""
+)
+WORKBENCH_CHILD = (
+    FIRST_PAINT
+    + """
+from PySide6.QtCore import QSettings
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[2])
+CASES = int(sys.argv[3])
+
+def until_listed(app):
+    while first_paint.window is None or first_paint.window.model.rowCount() < CASES:
+        app.processEvents()
+    print("listed", flush=True)
     return 0
 
-QApplication.exec = first_show_then_quit
+QApplication.exec = until_listed
 from ui.app import run
 sys.exit(run(["--db", sys.argv[1]]))
 """
+)
 
 
 def make_store(path: Path) -> str:
@@ -113,8 +142,8 @@ def make_store(path: Path) -> str:
     return inspection.id
 
 
-def time_to_first_window(code: str, *args: str) -> float:
-    """Seconds from launching a fresh interpreter to its 'shown' line."""
+def time_to_lines(code: str, *args: str) -> dict[str, float]:
+    """Seconds from launching a fresh interpreter to each line it prints ("shown", ...)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
     child = subprocess.Popen(
@@ -125,33 +154,38 @@ def time_to_first_window(code: str, *args: str) -> float:
         env=env,
         cwd=ROOT,
     )
-    line = child.stdout.readline().strip()
-    elapsed = time.perf_counter() - start
+    seen = {line.strip(): time.perf_counter() - start for line in child.stdout}
     child.wait(timeout=120)
-    if line != "shown":
+    if child.returncode != 0 or "shown" not in seen:
         raise RuntimeError(f"the child process never showed its window (exit {child.returncode})")
-    return elapsed
+    return seen
 
 
 def bench_startup(store_path: Path) -> None:
-    bare, ours = [], []
-    time_to_first_window(BARE_CHILD)  # warm the file cache for both
     settings = str(store_path.parent)  # the window's remembered layout stays in the temp folder
-    time_to_first_window(WORKBENCH_CHILD, str(store_path), settings)
+    workbench = (WORKBENCH_CHILD, str(store_path), settings, str(CASES))
+    time_to_lines(BARE_CHILD)  # warm the file cache for both
+    time_to_lines(*workbench)
+    bare, shown, listed = [], [], []
     for _ in range(STARTUP_RUNS):
-        bare.append(time_to_first_window(BARE_CHILD))
-        ours.append(time_to_first_window(WORKBENCH_CHILD, str(store_path), settings))
-    ours_s, bare_s = median(ours), median(bare)
+        bare.append(time_to_lines(BARE_CHILD)["shown"])
+        seen = time_to_lines(*workbench)
+        shown.append(seen["shown"])
+        listed.append(seen["listed"])
+    shown_s, listed_s, bare_s = median(shown), median(listed), median(bare)
     emit(
         "ui_startup",
         cases=CASES,
-        seconds=round(ours_s, 3),
+        shown_seconds=round(shown_s, 3),
+        cases_listed_seconds=round(listed_s, 3),
         bare_qt_seconds=round(bare_s, 3),
-        ratio=round(ours_s / bare_s, 2),
+        ratio=round(shown_s / bare_s, 2),
+        cases_listed_ratio=round(listed_s / bare_s, 2),
         runs=STARTUP_RUNS,
-        slowest_seconds=round(max(ours), 3),
-        goal="under 1.5 s and within 3x of a bare QApplication + empty QMainWindow",
-        met=ours_s < 1.5 and ours_s / bare_s <= 3,
+        slowest_shown_seconds=round(max(shown), 3),
+        slowest_cases_listed_seconds=round(max(listed), 3),
+        goal="shown under 1.5 s and within 3x of a bare QApplication + empty QMainWindow",
+        met=shown_s < 1.5 and shown_s / bare_s <= 3,
     )
 
 

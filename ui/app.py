@@ -1,47 +1,43 @@
 """Starting the window: the application object, the store, the user's name, the demo offer.
 
-``run(argv)`` is what ``workbench`` does without a subcommand. ``--self-test`` checks that
-an installed or frozen build works end to end (store and migrations, methodology, demo
-inspection, main window) without touching the user's own store, and prints
-"self-test passed".
+``run(argv)`` is what ``workbench`` does without a subcommand. The main window is shown
+first, empty, saying which store it is opening; only once it has been painted is the store
+opened (importing SQLAlchemy and migrating the store take longer than showing the window),
+the user's name asked on first run, the cases listed and, for an empty store, the demo
+offered (``Startup``).
+
+``--self-test`` (``ui.self_test``) checks that an installed or frozen build works end to
+end without touching the user's own store.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import re
 import sys
-import tempfile
-import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QMessageLogContext,
-    QSettings,
-    QTimer,
-    QtMsgType,
-    qInstallMessageHandler,
-)
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from db.engine import Store
-from ui.dialogs.identity import ask_user_name, current_user_name
 from ui.messages import confirm, show_error
-from ui.worker import run_task
-from workbench.errors import WorkbenchError
-from workbench.store import open_workbench_store, set_user_name
+
+if TYPE_CHECKING:
+    from db.engine import Store
+    from ui.main_window import MainWindow
 
 ORGANISATION = "InspectorsWorkbench"
 APPLICATION = "Workbench"
 DISPLAY_NAME = "Inspector's Workbench"
-SELF_TEST_USER = "Self-test"
 DEMO_QUESTION = (
     "This store has no inspections yet.\n\n"
     "Open the demo inspection? It is a fictional force with sample cases to try the "
     "workbench on; you can set up a real inspection at any time from the File menu."
 )
+# A window that is never painted (started minimised, say) still opens its store after this.
+UNPAINTED_MS = 500
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -59,9 +55,17 @@ def configure_application(app: QCoreApplication) -> None:
     """Names that decide where QSettings keeps the window layout."""
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
-    app.setApplicationVersion(_version())
     if isinstance(app, QApplication):
         app.setApplicationDisplayName(DISPLAY_NAME)
+
+
+def set_version() -> None:
+    """The installed version, from the package metadata.
+
+    Done once the window is up: importing ``importlib.metadata`` and finding the
+    distribution take a few hundredths of a second, and nothing shows the version sooner.
+    """
+    QCoreApplication.setApplicationVersion(_version())
 
 
 def _version() -> str:
@@ -86,38 +90,124 @@ def run(argv: Sequence[str]) -> int:
     """Open the window on the store given by ``--db`` (or the default store)."""
     args = parse_args(argv)
     if args.self_test:
+        from ui.self_test import self_test
+
         return self_test()
     app = application()
+    startup = start(args.db, app.exit)
     try:
-        store = open_workbench_store(args.db)
-    except WorkbenchError as exc:
-        show_error(None, exc, wait=True)
-        return 1
-    try:
-        return _run_window(app, store)
+        code = app.exec()
     finally:
-        store.close()
+        startup.close()
+    return code if startup.exit_code is None else startup.exit_code
 
 
-def _run_window(app: QApplication, store: Store) -> int:
-    window = start(store)
-    if window is None:
-        return 0  # the user chose not to give a name: nothing could be recorded
-    return app.exec()
+def start(target: str | None, finish: Callable[[int], None]) -> Startup:
+    """Show the main window now; open the store at ``target`` once it has been painted.
 
-
-def start(store: Store) -> QWidget | None:
-    """Ask the name on first run, show the main window, then offer the demo if empty."""
-    name = current_user_name(store) or ask_user_name(None, store)
-    if not name:
-        return None
-    window = build_main_window(store, name)
+    ``finish(code)`` ends the application (``QApplication.exit`` when run for real): 1
+    when the store cannot be opened, 0 when the user gives no name.
+    """
+    window = build_main_window(None, "")
+    window.show_opening(shown_place(target))
+    startup = Startup(window, target, finish)
+    _AfterFirstPaint(window, startup.open_store)
     window.show()
-    QTimer.singleShot(0, lambda: offer_demo(window, store))
-    return window
+    return startup
 
 
-def build_main_window(store: Store, name: str) -> QWidget:
+def shown_place(target: str | None) -> str | None:
+    """The store as the window names it: the full path, or the URL without its password."""
+    if target is None:
+        return None
+    if "://" in target:
+        return re.sub(r"(://[^/:@]*):[^@/]*@", r"\1:***@", target)
+    return str(Path(target).expanduser().resolve())
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once, on the event loop's next turn after ``window`` is first painted.
+
+    A zero-timer started beside ``show()`` could run before the window system asks for the
+    first paint (it usually does, on Windows and X11), and the window would stay blank while
+    the store opened.
+    """
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window, self._then, self._called = window, then, False
+        window.installEventFilter(self)
+        QTimer.singleShot(UNPAINTED_MS, self, self._call)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            self._window.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._call)
+        return False
+
+    def _call(self) -> None:
+        if not self._called:
+            self._called = True
+            self._then()
+
+
+class Startup:
+    """What happens once the window is on screen: the store, the name, the cases, the demo."""
+
+    def __init__(self, window: MainWindow, target: str | None, finish: Callable[[int], None]):
+        self.window, self.target, self._finish = window, target, finish
+        self.store: Store | None = None
+        self.exit_code: int | None = None  # set when start-up ended the application
+
+    def open_store(self) -> None:
+        """Name the store in the status bar, then open it on the event loop's next turn."""
+        self._step(self._locate)
+
+    def _locate(self) -> None:
+        from workbench.store import default_store_path  # the first import of SQLAlchemy
+
+        set_version()
+        self.window.show_opening(shown_place(self.target) or str(default_store_path()))
+        QTimer.singleShot(0, self.window, lambda: self._step(self._open))
+
+    def _open(self) -> None:
+        from ui.dialogs.identity import ask_user_name, current_user_name
+        from workbench.store import open_workbench_store
+
+        self.store = open_workbench_store(self.target)
+        name = current_user_name(self.store) or ask_user_name(self.window, self.store)
+        if not name:
+            self._end(0)  # the user chose not to give a name: nothing could be recorded
+            return
+        self.window.attach(self.store, name)
+        QTimer.singleShot(0, self.window, lambda: offer_demo(self.window, self.store))
+
+    def _step(self, step: Callable[[], None]) -> None:
+        """Run one step of the start-up; if it fails, say why over the window and end with 1.
+
+        Anything else than a ``WorkbenchError`` is a fault of the workbench: the message
+        says so, with the details to report (a window left saying "Opening the store…"
+        would hide it).
+        """
+        try:
+            step()
+        except Exception as exc:  # noqa: BLE001 - shown to the user, then the application ends
+            show_error(self.window, exc, wait=True)
+            self._end(1)
+
+    def _end(self, code: int) -> None:
+        self.exit_code = code
+        self._finish(code)
+
+    def close(self) -> None:
+        """After the event loop: close the window (keeping its layout) and the store."""
+        if self.window.isVisible():
+            self.window.close()
+        if self.store is not None:
+            self.store.close()
+
+
+def build_main_window(store: Store | None, name: str) -> MainWindow:
     from ui.main_window import MainWindow
 
     return MainWindow(store, name)
@@ -129,10 +219,11 @@ def has_inspections(store: Store) -> bool:
     return bool(list_inspections(store))
 
 
-def offer_demo(window: QWidget, store: Store) -> None:
+def offer_demo(window: MainWindow, store: Store) -> None:
     """When the store is empty, offer to create the demo inspection (on the worker)."""
     if has_inspections(store) or not confirm(window, "Open the demo inspection?", DEMO_QUESTION):
         return
+    from ui.worker import run_task
     from workbench.services.demo import create_demo
 
     run_task(
@@ -141,87 +232,3 @@ def offer_demo(window: QWidget, store: Store) -> None:
         lambda progress: create_demo(store, progress),
         window.open_inspection,
     )
-
-
-# --- Self-test ---------------------------------------------------------------------------
-
-
-def self_test() -> int:
-    """Exercise the whole installation in a temporary store; 0 when everything works."""
-    if not os.environ.get("QT_QPA_PLATFORM"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # never flash a window; works headless
-    previous = qInstallMessageHandler(_quiet_offscreen_noise)
-    try:
-        with tempfile.TemporaryDirectory(prefix="workbench-self-test-") as folder:
-            for line in _self_test_steps(Path(folder) / "self-test.sqlite"):
-                print(line, flush=True)
-    except Exception as exc:  # noqa: BLE001 - any failure is the self-test's answer
-        traceback.print_exc(file=sys.stderr)
-        print(f"self-test FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        qInstallMessageHandler(previous)
-    print("self-test passed", flush=True)
-    return 0
-
-
-def _quiet_offscreen_noise(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    """Qt's messages on stderr, less the offscreen platform's note about size hints."""
-    if "does not support propagateSizeHints" not in message:
-        print(message, file=sys.stderr)
-
-
-def _self_test_steps(path: Path):
-    from workbench.methodology import load_methodology
-    from workbench.services.demo import create_demo
-    from workbench.services.inspections import list_inspections
-
-    store = open_workbench_store(path)
-    try:
-        yield f"store: {store.describe()} (migrated)"
-        # The window remembers its layout; keep that in the temporary folder too.
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(path.parent))
-        set_user_name(store, SELF_TEST_USER)
-        method = load_methodology()
-        yield (
-            f"methodology: {method.id} {method.version}, {len(method.stages)} stages, "
-            f"{len(method.categories)} categories"
-        )
-        create_demo(store)
-        inspections = list_inspections(store)
-        if not inspections or not inspections[0].cases:
-            raise RuntimeError("the demo inspection has no cases")
-        demo = inspections[0]
-        yield f"demo inspection: {demo.force}, {demo.cases} cases"
-        yield from _self_test_reports(store, demo.id, path.parent)
-        app = application()
-        window = build_main_window(store, SELF_TEST_USER)
-        window.show()
-        app.processEvents()
-        if not window.isVisible():
-            raise RuntimeError("the main window did not show")
-        listed = window.model.rowCount()
-        if listed != demo.cases:
-            raise RuntimeError(f"the case list shows {listed} of {demo.cases} cases")
-        yield (
-            f"main window: {window.windowTitle()!r} shown on '{app.platformName()}', "
-            f"listing {listed} cases"
-        )
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-    finally:
-        store.close()
-
-
-def _self_test_reports(store: Store, inspection_id: str, folder: Path):
-    """The findings summary (pandas) and the PDF report (reportlab with its fonts)."""
-    from workbench.reports.findings import write_findings_pdf
-    from workbench.services.summary import summarise
-
-    summary = summarise(store, inspection_id)
-    yield f"summary: {summary['graded']} of {summary['cases']} cases graded"
-    written = write_findings_pdf(store, inspection_id, folder / "findings.pdf")
-    if not written.pages or written.path.stat().st_size == 0:
-        raise RuntimeError("the findings report is empty")
-    yield f"findings report: {written.pages} pages of PDF"

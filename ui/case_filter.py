@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workbench.services.caselist import CaseRow
+if TYPE_CHECKING:
+    from workbench.services.caselist import CaseRow
 
 UNGRADED = "__ungraded__"  # the grade filter's choice for cases with no overall grade yet
 

@@ -9,6 +9,7 @@ what opening a case means.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
 from ui.case_filter import UNGRADED, CaseFilter, CaseIndex
 from ui.case_model import CATEGORY, CaseModel
 from ui.style import chip_icon, set_role
-from workbench.methodology import Methodology
-from workbench.services.caselist import CaseRow
-from workbench.services.grading import STATUS_NAMES
+from workbench.services.status import STATUS_NAMES
+
+if TYPE_CHECKING:
+    from workbench.methodology import Methodology
+    from workbench.services.caselist import CaseRow
 
 COLUMN_WIDTHS = (92, 170, 108, 104, 86, 162, 84)
 
@@ -80,7 +83,7 @@ class CaseListPane(QWidget):
         self.referred_check = QCheckBox("&Referred")
         self.referred_check.setAccessibleName("Show only cases referred to the force")
         self.mine_check = QCheckBox("&Mine only")
-        self.mine_check.setAccessibleName(f"Show only cases assigned to {self.user_name}")
+        self.set_user_name(self.user_name)
         row = QHBoxLayout()
         row.addWidget(self.search, 1)
         for box in (self.referred_check, self.mine_check):
@@ -122,6 +125,11 @@ class CaseListPane(QWidget):
         header.sortIndicatorChanged.connect(self._sort_index)  # after the view sorts the model
         table.selectionModel().currentRowChanged.connect(self._current_changed)
         return table
+
+    def set_user_name(self, user_name: str) -> None:
+        """Whose cases "Mine only" shows."""
+        self.user_name = user_name
+        self.mine_check.setAccessibleName(f"Show only cases assigned to {user_name}")
 
     # --- Rows -------------------------------------------------------------------------------
 

@@ -8,21 +8,22 @@ when the rows are replaced.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ui.style import MUTED_COLOUR, chip_icon, flag_icon, grade_colour, grade_name
-from workbench.methodology import Methodology
-from workbench.services.caselist import CaseRow
-from workbench.services.grading import STATUS_NAMES
+from workbench.services.status import STATUS_NAMES, STATUS_ORDER
+
+if TYPE_CHECKING:
+    from workbench.methodology import Methodology
+    from workbench.services.caselist import CaseRow
 
 ROLE_CASE_ID = Qt.ItemDataRole.UserRole
 
 COLUMNS = ("Reference", "Category", "Unit", "Assigned to", "Status", "Overall grade", "Referral")
 REFERENCE, CATEGORY, UNIT, ASSIGNED, STATUS, GRADE, REFERRAL = range(len(COLUMNS))
-_STATUS_ORDER = {"not_started": 0, "in_progress": 1, "graded": 2}
 
 Index = QModelIndex | QPersistentModelIndex
 _ITEM_FLAGS = (
@@ -192,7 +193,7 @@ class CaseModel(QAbstractTableModel):
             CATEGORY: lambda r: (r.category_name.casefold(), r.reference.casefold()),
             UNIT: lambda r: (r.unit.casefold(), r.reference.casefold()),
             ASSIGNED: lambda r: (r.assigned_to.casefold(), r.reference.casefold()),
-            STATUS: lambda r: (_STATUS_ORDER.get(r.status, 0), r.reference.casefold()),
+            STATUS: lambda r: (STATUS_ORDER.get(r.status, 0), r.reference.casefold()),
             GRADE: lambda r: (ranks.get(r.overall_grade or "", 99), r.reference.casefold()),
             REFERRAL: lambda r: (-r.open_referrals, -r.referrals, r.reference.casefold()),
         }

@@ -12,6 +12,7 @@ The form only reports what the user changed; the panel saves it.
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.style import Card, chip_icon, role_label
-from workbench.methodology import Grade, Methodology, Stage
-from workbench.services.grading import AssessmentView
+
+if TYPE_CHECKING:
+    from workbench.methodology import Grade, Methodology, Stage
+    from workbench.services.grading import AssessmentView
 
 NOT_GRADED = "Choose a grade…"
 NOTES_LINES = 4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -14,9 +16,11 @@ from PySide6.QtWidgets import (
 
 from ui.style import Card, GradeChip, grade_name, role_label
 from workbench.dates import long_date
-from workbench.methodology import Methodology
-from workbench.services.caselist import CaseDetail
-from workbench.services.grading import STATUS_NAMES
+from workbench.services.status import STATUS_NAMES
+
+if TYPE_CHECKING:
+    from workbench.methodology import Methodology
+    from workbench.services.caselist import CaseDetail
 
 
 class CaseHeader(Card):

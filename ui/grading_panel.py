@@ -7,11 +7,15 @@ text box or another case is opened. Each saved change is pushed on the undo stac
 
 The form for a category is built once from the methodology and reused for every case of
 that category; opening another case only loads values into it.
+
+The services (and so SQLAlchemy) are imported when a case is first opened, not with this
+module, so the main window can be on screen before the store is even opened.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -26,16 +30,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.engine import Store
 from ui.grading_form import CategoryForm, field_label
 from ui.grading_header import CaseHeader
 from ui.messages import show_error
 from ui.style import PROBLEM_COLOUR, role_label, set_role
 from ui.undo import FieldEdit
 from workbench.errors import WorkbenchError
-from workbench.methodology import Methodology
-from workbench.services import grading
-from workbench.services.caselist import CaseDetail, case_detail
+from workbench.services.status import GRADED, NOT_STARTED, STATUS_NAMES
+
+if TYPE_CHECKING:
+    from db.engine import Store
+    from workbench.methodology import Methodology
+    from workbench.services.caselist import CaseDetail
+    from workbench.services.grading import GradeCheck
 
 SAVE_DELAY_MS = 800
 PLACEHOLDER = "Choose a case from the list to grade it."
@@ -51,7 +58,11 @@ class GradingPanel(QWidget):
     referrals_requested = Signal(str)
 
     def __init__(
-        self, store: Store, user_name: str, undo_stack: QUndoStack, parent: QWidget | None = None
+        self,
+        store: Store | None,
+        user_name: str,
+        undo_stack: QUndoStack,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.user_name, self.undo_stack = store, user_name, undo_stack
@@ -61,7 +72,7 @@ class GradingPanel(QWidget):
         self.last_saved: datetime | None = None
         self._forms: dict[str, CategoryForm] = {}
         self._saved: dict[str, str | None] = {}
-        self._status = grading.NOT_STARTED
+        self._status = NOT_STARTED
         self._pending: set[str] = set()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -158,6 +169,9 @@ class GradingPanel(QWidget):
             self.detail = None
             self.pages.setCurrentIndex(0)
             return
+        from workbench.services import grading
+        from workbench.services.caselist import case_detail
+
         detail = case_detail(self.store, case_id, inspector=self.user_name)
         view = grading.view(self.store, case_id, self.user_name)
         self.detail = detail
@@ -251,6 +265,8 @@ class GradingPanel(QWidget):
             self._save_text(field)
 
     def _save(self, field: str, value: str | None, *, text: bool) -> None:
+        from workbench.services import grading
+
         if self.detail is None or self.method is None or self.form is None:
             return
         old = self._saved.get(field)
@@ -273,6 +289,8 @@ class GradingPanel(QWidget):
         self._after_save(case_id, field, value)
 
     def _after_save(self, case_id: str, field: str, value: str | None) -> None:
+        from workbench.services import grading
+
         self.last_saved = datetime.now()
         if self.detail is not None and case_id == self.detail.id and self.form is not None:
             self.form.clear_problem(field)
@@ -285,6 +303,8 @@ class GradingPanel(QWidget):
 
     def apply_field(self, case_id: str, field: str, value: str | None) -> bool:
         """Save a value for undo/redo and show it; opens the case first if it is another."""
+        from workbench.services import grading
+
         if case_id != self.case_id:
             self.reveal_requested.emit(case_id)
         try:
@@ -312,6 +332,8 @@ class GradingPanel(QWidget):
 
     def mark_graded(self) -> bool:
         """Run the checks; mark the case graded or show what is missing beside each field."""
+        from workbench.services import grading
+
         if self.detail is None or self.form is None:
             return False
         self.flush()
@@ -324,7 +346,7 @@ class GradingPanel(QWidget):
         except WorkbenchError as exc:
             show_error(self, exc)
             return False
-        self._status = grading.GRADED
+        self._status = GRADED
         self._show_check(result)
         self.header.set_status(self._status)
         self.last_saved = datetime.now()
@@ -333,7 +355,7 @@ class GradingPanel(QWidget):
         self.graded.emit(case_id)
         return True
 
-    def _show_check(self, check: grading.GradeCheck) -> None:
+    def _show_check(self, check: GradeCheck) -> None:
         assert self.form is not None
         problems: dict[str, str] = {}
         for problem in check.problems:
@@ -358,7 +380,7 @@ class GradingPanel(QWidget):
             return
         stages = self.detail.stage_ids
         done = sum(1 for s in stages if self._saved.get(f"stage:{s}:grade"))
-        status = grading.STATUS_NAMES.get(self._status, self._status)
+        status = STATUS_NAMES.get(self._status, self._status)
         text = f"<b>{status}</b> · {done} of {len(stages)} stages graded"
         if missing:
             plural = "s" if missing > 1 else ""

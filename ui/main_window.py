@@ -3,12 +3,19 @@
 Left of the splitter is the case list (search, filters and a ``QTableView`` over
 ``CaseModel``); right is the ``GradingPanel``. Menus and shortcuts come from one table
 (``ui.shortcuts``). The window's layout is remembered with ``QSettings``.
+
+The window can be built before the store is open (``MainWindow()``): it then shows its
+layout, menus and an empty list saying the store is being opened, with everything that
+needs the store disabled, until ``attach(store, user_name)``. That is how the application
+starts, so the window is on screen at once; the services (and SQLAlchemy with them) are
+imported only when first used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -24,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.engine import Store
 from ui.case_list import CaseListPane, labelled_combo
 from ui.grading_panel import GradingPanel
 from ui.messages import show_error
@@ -32,13 +38,17 @@ from ui.shortcuts import SHORTCUTS, shortcut
 from ui.style import chip_icon, set_role
 from ui.team_actions import TeamActions
 from workbench.errors import WorkbenchError
-from workbench.methodology import Methodology, load_methodology
-from workbench.services.caselist import case_row, case_rows
-from workbench.services.inspections import InspectionInfo, list_inspections
+
+if TYPE_CHECKING:
+    from db.engine import Store
+    from workbench.methodology import Methodology
+    from workbench.services.caselist import CaseRow
+    from workbench.services.inspections import InspectionInfo
 
 ORGANISATION, APPLICATION = "InspectorsWorkbench", "Workbench"
 TITLE = "Inspector's Workbench"
 NO_INSPECTIONS = "No inspections yet. Use File ▸ New inspection… to set one up."
+OPENING = "Opening the store…"
 
 
 def settings() -> QSettings:
@@ -58,11 +68,18 @@ def _slot(fn: Callable[[], object]) -> Callable[[bool], None]:
 
 
 class MainWindow(QMainWindow):
-    """Inspections, cases and grading for the store's user."""
+    """Inspections, cases and grading for the store's user.
 
-    def __init__(self, store: Store, user_name: str, parent: QWidget | None = None) -> None:
+    ``MainWindow(store, user_name)`` lists the store's cases before it returns;
+    ``MainWindow()`` waits, empty, for ``attach``.
+    """
+
+    def __init__(
+        self, store: Store | None = None, user_name: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.store, self.user_name = store, user_name
+        self.store: Store | None = None
+        self.user_name = user_name
         self.method: Methodology | None = None
         self.inspection: InspectionInfo | None = None
         self.undo_stack = QUndoStack(self)
@@ -74,6 +91,38 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.resize(1280, 760)
         self._restore_layout()
+        if store is None:
+            self._wait_for_store()
+        else:
+            self.attach(store, user_name)
+
+    # --- The store --------------------------------------------------------------------------
+
+    def _wait_for_store(self) -> None:
+        """Before the store is open: an empty list, and nothing to do that needs the store."""
+        self.inspection_combo.blockSignals(True)
+        self.inspection_combo.addItem(OPENING, None)
+        self.inspection_combo.blockSignals(False)
+        self.inspection_combo.setEnabled(False)
+        self.cases.setEnabled(False)
+        self.panel.placeholder.setText(OPENING)
+        self.progress_bar.hide()  # an empty bar reads as a box to type in
+        self.show_opening(None)
+        self._update_case_actions()
+
+    def show_opening(self, place: str | None) -> None:
+        """Say in the status bar which store is being opened (``None``: not known yet)."""
+        self.store_label.setText(f"Opening the store at {place}…" if place else OPENING)
+        self.store_label.setToolTip(place or "")
+
+    def attach(self, store: Store, user_name: str) -> None:
+        """Work in this store as this user: list its inspections and open the last one used."""
+        self.store, self.user_name = store, user_name
+        self.panel.store, self.panel.user_name = store, user_name
+        self.cases.set_user_name(user_name)
+        self.cases.setEnabled(True)
+        self.store_label.setText(f"Store: {store.describe()}")
+        self.store_label.setToolTip(store.describe())
         self.reload_inspections()
 
     # --- Layout -----------------------------------------------------------------------------
@@ -102,9 +151,8 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([815, 535])
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self.store_label = QLabel(f"Store: {self.store.describe()}")
+        self.store_label = QLabel()
         self.store_label.setAccessibleName("Where the store is")
-        self.store_label.setToolTip(self.store.describe())
         self.saved_label = QLabel("No changes yet")
         self.saved_label.setAccessibleName("When the last change was saved")
         self.statusBar().addPermanentWidget(self.store_label, 1)
@@ -219,6 +267,7 @@ class MainWindow(QMainWindow):
                 action.setEnabled(False)
         for name in ("file.import_cases", "file.import_grades", "view.referrals"):
             self.actions[name].setEnabled(self.inspection is not None)
+        self.actions["file.new_inspection"].setEnabled(self.store is not None)
         self.team.update_enabled()
 
     # --- Inspections ------------------------------------------------------------------------
@@ -226,6 +275,8 @@ class MainWindow(QMainWindow):
     def reload_inspections(self, select_id: str | None = None) -> None:
         """List the store's inspections again and open ``select_id`` (or the last one used)."""
         wanted = select_id or (self.inspection.id if self.inspection else None)
+        from workbench.services.inspections import list_inspections
+
         wanted = wanted or settings().value("main/inspection", "", str)
         self._inspections = {i.id: i for i in list_inspections(self.store)}
         combo = self.inspection_combo
@@ -262,11 +313,13 @@ class MainWindow(QMainWindow):
             self._load_rows([])
             self.team.inspection_changed()
             return
+        from workbench.methodology import load_methodology
+
         self.method = load_methodology(self.inspection.methodology_id)
         self.panel.placeholder.setText("Choose a case from the list to grade it.")
         self.panel.set_methodology(self.method)
         self.cases.set_methodology(self.method)
-        self._load_rows(case_rows(self.store, self.inspection.id))
+        self._load_rows(self._case_rows())
         self.panel.prebuild(sorted({r.category for r in self.cases.index.rows}))
         if self.register_dock is not None:
             self.register_dock.widget().set_inspection(self.inspection.id)
@@ -275,6 +328,12 @@ class MainWindow(QMainWindow):
             self.select_case(keep)
         elif self.model.rowCount():
             self.cases.select_row(0)
+
+    def _case_rows(self) -> list[CaseRow]:
+        from workbench.services.caselist import case_rows
+
+        assert self.store is not None and self.inspection is not None
+        return case_rows(self.store, self.inspection.id)
 
     def _load_rows(self, rows: list) -> None:
         self.cases.set_rows(rows)
@@ -300,6 +359,8 @@ class MainWindow(QMainWindow):
             self._open_case(case_id)
 
     def _case_saved(self, case_id: str) -> None:
+        from workbench.services.caselist import case_row
+
         try:
             fresh = case_row(self.store, case_id)
         except WorkbenchError:
@@ -318,13 +379,14 @@ class MainWindow(QMainWindow):
         total, graded = len(self.cases.index), self.cases.index.graded()
         self.progress_bar.setMaximum(max(total, 1))
         self.progress_bar.setValue(graded)
+        self.progress_bar.show()
         self.progress_text.setText(f"{graded:,} of {total:,} graded")
 
     def refresh_cases(self) -> None:
         """Read the inspection's cases again (after an import or a referral)."""
         if self.inspection is None:
             return
-        self._load_rows(case_rows(self.store, self.inspection.id))
+        self._load_rows(self._case_rows())
         if self.panel.case_id:
             self.panel.show_case(self.panel.case_id)
 

@@ -7,6 +7,7 @@ shown beside the grade's name: colour is a help, never the only way something is
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import (
@@ -22,7 +23,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QWidget
 
-from workbench.methodology import Methodology
+if TYPE_CHECKING:
+    from workbench.methodology import Methodology
 
 PROBLEM_COLOUR = "#B3261E"  # words under a field that is missing something
 WARNING_COLOUR = "#7A4F01"  # dark amber, readable on white

@@ -61,6 +61,7 @@ class TeamActions:
         for name in NEEDS_INSPECTION:
             if name != "file.open_kit":
                 self.window.actions[name].setEnabled(has_inspection)
+        self.window.actions["file.open_kit"].setEnabled(self.window.store is not None)
 
     # --- Kits and packs ---------------------------------------------------------------------
 

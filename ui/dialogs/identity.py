@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,10 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.engine import Store
 from ui.dialogs import with_error
 from workbench.errors import WorkbenchError
-from workbench.store import set_user_name, user_name
+
+if TYPE_CHECKING:
+    from db.engine import Store
 
 EXPLANATION = (
     "Every change you make is recorded in the audit trail with your name, so that the lead "
@@ -26,6 +29,8 @@ EXPLANATION = (
 
 def current_user_name(store: Store) -> str | None:
     """The name recorded for this store, or None on first run."""
+    from workbench.store import user_name
+
     with store.sessions.begin() as session:
         return user_name(session)
 
@@ -67,6 +72,8 @@ class IdentityDialog(QDialog):
         self.ok_button.setEnabled(bool(self.name_edit.text().strip()))
 
     def accept(self) -> None:
+        from workbench.store import set_user_name
+
         self.error.clear_problem()
         try:
             row = set_user_name(self.store, self.name_edit.text())
