@@ -7,6 +7,9 @@ code. The merge is compared with a raw ``sqlite3.executemany`` of the same rows 
 the same lead store, in the same run.
 
 Goals: export < 1 s; merge of 20 packs < 5 s; importing all 20 again < 2 s, changing nothing.
+The rows the merge writes are assessments (answers inside), stage judgements, referrals and
+one audit segment per pack holding its ~24,000 events as the pack carried them; the raw
+baseline inserts exactly those rows.
 Importing again is measured twice: the very same files (recognised, not merged again) and
 the same contents exported afresh (new files, merged in full, changing nothing).
 ``--audit-per-case`` audits only each record's creation, for packs without the per-field
@@ -21,6 +24,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -31,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import emit, timed  # noqa: E402
 
 from db.models import Assessment as AssessmentRow  # noqa: E402
-from db.models import AuditEvent, Case, PromptAnswer, Referral, StageJudgement, new_id  # noqa: E402
-from db.types import utcnow  # noqa: E402
+from db.models import AuditEvent, Case, Referral, StageJudgement, new_id  # noqa: E402
+from db.types import canonical_json, utcnow  # noqa: E402
 from workbench import audit  # noqa: E402
 from workbench.methodology import load_methodology  # noqa: E402
 from workbench.packs import (  # noqa: E402
@@ -109,7 +113,7 @@ class _Chain:
 def fill_inspector(store, inspection_id: str, name: str, seed: int, every_field: bool) -> None:
     """500 graded assessments, with stages, answers, referrals and their audit events."""
     method, rng, now = load_methodology(), random.Random(seed), utcnow()
-    rows: dict[str, list[dict]] = {"assessment": [], "stage": [], "answer": [], "referral": []}
+    rows: dict[str, list[dict]] = {"assessment": [], "stage": [], "referral": []}
     with store.sessions.begin() as session:
         chain = _Chain(session, name, every_field)
         cases = session.scalars(select(Case).where(Case.inspection_id == inspection_id)).all()
@@ -117,14 +121,14 @@ def fill_inspector(store, inspection_id: str, name: str, seed: int, every_field:
             assessment_id = new_id()
             grades = {s.id: rng.choice(method.grade_ids) for s in method.stages_for(case.category)}
             overall = method.worst(grades.values())
-            rows["assessment"].append(
-                dict(
-                    id=assessment_id, case_id=case.id, inspector=name, status="graded",
-                    overall_grade=overall, rationale=NOTE, methodology_id=method.id,
-                    methodology_version=method.version, revision=len(grades) * 4 + 3,
-                    created_at=now, updated_at=now, graded_at=now,
-                )
+            answers: dict[str, str] = {}
+            assessment = dict(
+                id=assessment_id, case_id=case.id, inspector=name, status="graded",
+                overall_grade=overall, rationale=NOTE, methodology_id=method.id,
+                methodology_version=method.version, revision=len(grades) * 4 + 3,
+                created_at=now, updated_at=now, graded_at=now, answers=answers,
             )  # fmt: skip
+            rows["assessment"].append(assessment)
             chain.add("create", "assessment", assessment_id, "", None)
             for stage_id, grade in grades.items():
                 rows["stage"].append(
@@ -134,11 +138,7 @@ def fill_inspector(store, inspection_id: str, name: str, seed: int, every_field:
                 chain.add("update", "assessment", assessment_id, f"stage:{stage_id}:grade", grade)
                 chain.add("update", "assessment", assessment_id, f"stage:{stage_id}:notes", NOTE)
                 for prompt in method.stage(stage_id).prompts:
-                    answer = rng.choice(("yes", "partly", "no"))
-                    rows["answer"].append(
-                        dict(id=new_id(), assessment_id=assessment_id, stage_id=stage_id,
-                             prompt_id=prompt.id, answer=answer)
-                    )  # fmt: skip
+                    answer = answers[prompt.id] = rng.choice(("yes", "partly", "no"))
                     chain.add("update", "assessment", assessment_id, f"prompt:{prompt.id}", answer)
             for field, value in (("overall_grade", overall), ("rationale", NOTE)):
                 chain.add("update", "assessment", assessment_id, field, value)
@@ -153,13 +153,16 @@ def fill_inspector(store, inspection_id: str, name: str, seed: int, every_field:
                 chain.add("create", "referral", referral_id, "", NOTE)
         for model, key in ((AssessmentRow, "assessment"), (StageJudgement, "stage")):
             session.execute(insert(model), rows[key])
-        session.execute(insert(PromptAnswer), rows["answer"])
         session.execute(insert(Referral), rows["referral"])
         session.execute(insert(AuditEvent), chain.rows)
 
 
 def raw_baseline(lead_path: Path, folder: Path, documents: list) -> tuple[float, int]:
-    """``sqlite3.executemany`` of the same rows into a copy of the lead store."""
+    """``sqlite3.executemany`` of the same rows into a copy of the lead store.
+
+    The same rows the merge writes: assessments (answers as their canonical JSON), stage
+    judgements, referrals and their responses, and each pack's audit trail as one segment
+    row holding the block the pack carries."""
     target = folder / "raw.sqlite"
     shutil.copy(lead_path, target)
     conn = sqlite3.connect(target)
@@ -167,21 +170,23 @@ def raw_baseline(lead_path: Path, folder: Path, documents: list) -> tuple[float,
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA cache_size=-65536")  # as the merge uses
-    top = conn.execute("SELECT coalesce(max(seq), 0) FROM audit_event").fetchone()[0]
-    tables = {"assessment": [], "stage_judgement": [], "prompt_answer": [], "referral": []}
-    tables.update(referral_event=[], audit_event=[])
+    tables = {"assessment": [], "stage_judgement": [], "referral": []}
+    tables.update(referral_event=[], audit_segment=[])
     for doc in documents:
         for a in doc.assessments:
-            tables["assessment"].append(
-                {k: v for k, v in a.items() if k not in ("stages", "answers")}
-            )
+            row = {k: v for k, v in a.items() if k not in ("stages", "answers")}
+            tables["assessment"].append({**row, "answers": canonical_json(a["answers"])})
             tables["stage_judgement"] += [{**s, "assessment_id": a["id"]} for s in a["stages"]]
-            tables["prompt_answer"] += [{**x, "assessment_id": a["id"]} for x in a["answers"]]
         tables["referral"] += doc.referrals
         tables["referral_event"] += doc.referral_events
-        for event in doc.audit_events:
-            top += 1
-            tables["audit_event"].append({**event, "seq": top})
+        trail = doc.audit
+        tables["audit_segment"].append(
+            dict(
+                id=new_id(), origin=doc.origin, first_seq=trail.seqs[0], last_seq=trail.seqs[-1],
+                events=len(trail), last_hash=trail.digests(len(trail) - 1)[0].hex(),
+                lines=zlib.compress(b"\n".join(trail.lines), 6), received_at=doc.exported_at,
+            )
+        )  # fmt: skip
     rows = sum(len(v) for v in tables.values())
     start = time.perf_counter()
     with conn:
@@ -243,6 +248,7 @@ def main() -> None:
             goal_seconds=5.0,
             rows_written=rows,
             records_added=sum(o.result.counts.added for o in outcomes),
+            audit_events_kept=sum(o.result.counts.audit_events_added for o in outcomes),
             raw_executemany_seconds=round(raw_seconds, 3),
             ratio_to_raw=round(seconds / raw_seconds, 1),
             shape=shape,

@@ -14,13 +14,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from db.types import UTCDateTime, utcnow
+from db.types import AnswerMap, UTCDateTime, utcnow
 
 
 def new_id() -> str:
@@ -90,10 +91,11 @@ class Assessment(Base):
     """One inspector's grading of one case. Two inspectors may grade the same case."""
 
     __tablename__ = "assessment"
+    # The unique index also serves lookups by case (its leading column).
     __table_args__ = (UniqueConstraint("case_id", "inspector"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
     inspector: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     overall_grade: Mapped[str | None] = mapped_column(String(40))
@@ -104,44 +106,27 @@ class Assessment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Prompt id -> yes / partly / no / not_applicable (or None once cleared).
+    answers: Mapped[dict[str, str | None]] = mapped_column(AnswerMap, default=dict)
 
     case: Mapped[Case] = relationship(back_populates="assessments")
     stages: Mapped[list[StageJudgement]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan"
-    )
-    answers: Mapped[list[PromptAnswer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
 
 
 class StageJudgement(Base):
     __tablename__ = "stage_judgement"
+    # The unique index also serves lookups by assessment (its leading column).
     __table_args__ = (UniqueConstraint("assessment_id", "stage_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    assessment_id: Mapped[str] = mapped_column(
-        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
-    )
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
     stage_id: Mapped[str] = mapped_column(String(100))
     grade: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str] = mapped_column(Text, default="")
 
     assessment: Mapped[Assessment] = relationship(back_populates="stages")
-
-
-class PromptAnswer(Base):
-    __tablename__ = "prompt_answer"
-    __table_args__ = (UniqueConstraint("assessment_id", "prompt_id"),)
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    assessment_id: Mapped[str] = mapped_column(
-        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
-    )
-    stage_id: Mapped[str] = mapped_column(String(100))
-    prompt_id: Mapped[str] = mapped_column(String(100))
-    answer: Mapped[str | None] = mapped_column(String(40))
-
-    assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
 
 class Referral(Base):
@@ -228,6 +213,29 @@ class AuditEvent(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditSegment(Base):
+    """Audit events received from another store, kept exactly as that store wrote them.
+
+    ``lines`` is zlib-compressed UTF-8 text, one event per line in ``origin_seq`` order, each
+    line the canonical JSON that the event's hash covers (``workbench.audit.event_line``), so
+    the sender's chain verifies here line by line. A findings pack carries its store's trail
+    this way, and an import keeps the part not yet here as one segment: hundreds of thousands
+    of events cost a few rows rather than one row (and four index entries) each.
+    """
+
+    __tablename__ = "audit_segment"
+    __table_args__ = (UniqueConstraint("origin", "first_seq"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    origin: Mapped[str] = mapped_column(String(36))
+    first_seq: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    events: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    lines: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ImportLog(Base):

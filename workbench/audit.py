@@ -2,21 +2,25 @@
 
 Each store appends events to its own chain (``origin`` = the store's identity id).
 An event's hash covers its fields and the previous event's hash, so editing or removing
-a past event (other than the newest) is detected by ``verify``. Events imported from
-other stores keep their origin and hashes, so their chains verify here too.
+a past event (other than the newest) is detected by ``verify``. Events received from other
+stores (in findings packs) keep their origin and hashes: they are kept as ``AuditSegment``
+blocks of canonical lines, exactly the text each hash covers, so their chains verify here too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, new_id
+from db.models import AuditEvent, AuditSegment, new_id
 from db.types import utcnow
 
 GENESIS = "0" * 64
@@ -28,40 +32,29 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
 
 
-def event_hash(
-    *,
-    origin: str,
-    origin_seq: int,
-    at: datetime,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: str,
-    field: str,
-    old_value: str | None,
-    new_value: str | None,
-    prev_hash: str,
-    id: str,
-) -> str:
-    payload = json.dumps(
-        [
-            id,
-            origin,
-            origin_seq,
-            at.isoformat(timespec="microseconds"),
-            actor,
-            action,
-            entity,
-            entity_id,
-            field,
-            old_value,
-            new_value,
-            prev_hash,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+HASHED = (
+    "id", "origin", "origin_seq", "at", "actor", "action", "entity", "entity_id", "field",
+    "old_value", "new_value", "prev_hash",
+)  # fmt: skip
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def event_line(values: dict[str, Any]) -> str:
+    """The canonical text an event's hash covers: its ``HASHED`` fields as a JSON array, with
+    ``at`` as ISO 8601 UTC text (a datetime is written so). One line: JSON escapes newlines."""
+    at = values["at"]
+    fields = [values[name] for name in HASHED]
+    fields[3] = at.isoformat(timespec="microseconds") if isinstance(at, datetime) else at
+    return _LINE.encode(fields)
+
+
+def line_hash(line: str | bytes) -> str:
+    return hashlib.sha256(line.encode("utf-8") if isinstance(line, str) else line).hexdigest()
+
+
+def event_hash(**values: Any) -> str:
+    """The hash of an event given as keyword arguments (the ``HASHED`` fields)."""
+    return line_hash(event_line(values))
 
 
 def hash_of(event: AuditEvent) -> str:
@@ -173,37 +166,85 @@ class ChainReport:
         return self.broken_event is None and not self.problem
 
 
+def segment_lines(segment: AuditSegment) -> list[str]:
+    """A received segment's events, one canonical line each, in ``origin_seq`` order."""
+    return zlib.decompress(segment.lines).decode("utf-8").split("\n")
+
+
+def parse_line(line: str) -> AuditEvent:
+    """An event (not added to any session) from its canonical line; ValueError if malformed."""
+    values = json.loads(line)
+    if not isinstance(values, list) or len(values) != len(HASHED):
+        raise ValueError("not an audit event")
+    event = AuditEvent(**dict(zip(HASHED, values, strict=True)))
+    event.at = datetime.fromisoformat(values[3])
+    event.hash = line_hash(line)
+    return event
+
+
+def received_events(session: Session, origin: str | None = None) -> Iterator[AuditEvent]:
+    """Events received from other stores (kept in segments), by origin and sequence.
+
+    Raises ``ValueError`` for a segment whose lines no longer end on the hash, span and
+    count recorded when it was received (its last line edited, or lines removed)."""
+    query = select(AuditSegment).order_by(AuditSegment.origin, AuditSegment.first_seq)
+    if origin is not None:
+        query = query.where(AuditSegment.origin == origin)
+    for segment in session.scalars(query):
+        events = [parse_line(line) for line in segment_lines(segment)]
+        span = (events[0].origin_seq, events[-1].origin_seq, len(events), events[-1].hash)
+        if span != (segment.first_seq, segment.last_seq, segment.events, segment.last_hash):
+            raise ValueError(
+                f"the events received from {segment.origin} (from event {segment.first_seq} "
+                f"to {segment.last_seq}) are not those recorded on receipt: edited since"
+            )
+        yield from events
+
+
+def all_events(session: Session) -> Iterator[AuditEvent]:
+    """Every event in this store, this store's own and received ones, by origin and sequence.
+
+    Received segments are decompressed one at a time; an origin's events are either rows or
+    segments (a store's own events are rows, other stores' are segments)."""
+    rows = session.scalars(select(AuditEvent).order_by(AuditEvent.origin, AuditEvent.origin_seq))
+    yield from rows
+    yield from received_events(session)
+
+
 def verify(session: Session) -> ChainReport:
     """Check every origin's chain: sequence without gaps, links and hashes."""
-    rows = session.scalars(select(AuditEvent).order_by(AuditEvent.origin, AuditEvent.origin_seq))
     count, origins = 0, set()
     expected_prev, expected_seq, origin = GENESIS, 1, None
-    for event in rows:
-        count += 1
-        if event.origin != origin:
-            origin, expected_prev, expected_seq = event.origin, GENESIS, 1
-            origins.add(origin)
-        if event.origin_seq != expected_seq:
-            return ChainReport(
-                count, len(origins), event, f"event {expected_seq} of chain {origin} is missing"
-            )
-        if event.prev_hash != expected_prev:
-            return ChainReport(
-                count, len(origins), event, "it does not follow the event before it (link broken)"
-            )
-        if hash_of(event) != event.hash:
-            return ChainReport(
-                count,
-                len(origins),
-                event,
-                "its content does not match its hash (edited after it was written)",
-            )
-        expected_prev, expected_seq = event.hash, expected_seq + 1
+    try:
+        for event in all_events(session):
+            count += 1
+            if event.origin != origin:
+                origin, expected_prev, expected_seq = event.origin, GENESIS, 1
+                origins.add(origin)
+            problem = _problem(event, expected_seq, expected_prev)
+            if problem:
+                return ChainReport(count, len(origins), event, problem)
+            expected_prev, expected_seq = event.hash, expected_seq + 1
+    except (ValueError, TypeError, zlib.error) as exc:
+        return ChainReport(
+            count, len(origins), None, f"a received audit event is unreadable: {exc}"
+        )
     return ChainReport(count, len(origins))
 
 
+def _problem(event: AuditEvent, expected_seq: int, expected_prev: str) -> str:
+    if event.origin_seq != expected_seq:
+        return f"event {expected_seq} of chain {event.origin} is missing"
+    if event.prev_hash != expected_prev:
+        return "it does not follow the event before it (link broken)"
+    if hash_of(event) != event.hash:
+        return "its content does not match its hash (edited after it was written)"
+    return ""
+
+
 def describe(event: AuditEvent) -> str:
+    where = f"#{event.seq}" if event.seq is not None else f"{event.origin_seq} of {event.origin}"
     return (
-        f"audit event #{event.seq} ({event.id}) at {event.at:%d/%m/%Y %H:%M:%S} UTC by "
+        f"audit event {where} ({event.id}) at {event.at:%d/%m/%Y %H:%M:%S} UTC by "
         f"{event.actor}: {event.action} {event.entity} {event.entity_id} {event.field}"
     )

@@ -149,3 +149,87 @@ def test_revision_file_names_match_alembics_graph():
     graph = [rev.revision for rev in reversed(list(script.walk_revisions()))]
     assert known_revisions() == graph
     assert head_revision() == script.get_current_head()
+
+
+def _chain(origin: str, count: int, seq_from: int) -> list[dict]:
+    """``count`` linked audit events of ``origin`` (as rows, with a global ``seq``)."""
+    from workbench import audit
+
+    events, previous = [], audit.GENESIS
+    for n in range(1, count + 1):
+        values = {
+            "id": f"{origin[:8]}-0000-4000-8000-{n:012d}", "origin": origin, "origin_seq": n,
+            "at": f"2026-11-0{n}T09:00:00.000000+00:00", "actor": "Ann Able",
+            "action": "update", "entity": "assessment", "entity_id": ASSESSMENT_ID,
+            "field": "notes", "old_value": None, "new_value": f"Note {n}\nsecond line, café",
+            "prev_hash": previous,
+        }  # fmt: skip
+        previous = audit.event_hash(**values)
+        events.append({**values, "hash": previous, "seq": seq_from + n})
+    return events
+
+
+ASSESSMENT_ID = "a0000000-0000-4000-8000-000000000001"
+OWN, OTHER = "0a000000-0000-4000-8000-000000000000", "0b000000-0000-4000-8000-000000000000"
+
+
+def _store_at_keys_revision(path: Path) -> list[dict]:
+    """A store as revision 0003 wrote it: prompt answers as rows, received audit events as
+    rows beside this store's own; returns the events."""
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), "0003_keys")
+    now = "2026-11-02T09:00:00.000000+00:00"
+    case = {"id": "c0000000-0000-4000-8000-000000000001", "inspection_id": INSPECTION_ROW["id"]}
+    case.update(reference="NS/1", category="section_47", unit="North", created_at=now)
+    case.update(methodology_version="1.0")
+    assessment = {"id": ASSESSMENT_ID, "case_id": case["id"], "inspector": "Ann Able"}
+    assessment.update(status="in_progress", rationale="", methodology_id="ncpi-child-protection")
+    assessment.update(methodology_version="1.0", revision=3, created_at=now, updated_at=now)
+    answers = [
+        {"id": f"d0000000-0000-4000-8000-00000000000{n}", "assessment_id": ASSESSMENT_ID,
+         "stage_id": "investigation", "prompt_id": prompt, "answer": answer}
+        for n, (prompt, answer) in enumerate([("inv.joint_visit", "no"), ("inv.seen", "yes")])
+    ]  # fmt: skip
+    events = _chain(OWN, 2, 0) + _chain(OTHER, 3, 2)
+    rows = [
+        ("store_identity", [{"id": OWN, "created_at": now, "updated_at": now}]),
+        ("inspection", [INSPECTION_ROW]),
+        ("case_file", [case]),
+        ("assessment", [assessment]),
+        ("prompt_answer", answers),
+        ("audit_event", events),
+    ]
+    with engine.begin() as conn:
+        for table, records in rows:
+            columns = ", ".join(records[0])
+            values = ", ".join(f":{key}" for key in records[0])
+            conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({values})"), records)
+    engine.dispose()
+    return events
+
+
+def test_answers_and_received_audit_events_move_to_their_compact_form(store_path: Path) -> None:
+    from workbench import audit
+
+    events = _store_at_keys_revision(store_path)
+    store = open_store(store_path)
+    try:
+        with store.engine.connect() as conn:
+            answers = conn.execute(text("SELECT answers FROM assessment")).scalar_one()
+            own_rows = conn.execute(text("SELECT origin, origin_seq FROM audit_event")).all()
+            segment = conn.execute(
+                text("SELECT origin, first_seq, last_seq, events, last_hash FROM audit_segment")
+            ).one()
+        tables = set(inspect(store.engine).get_table_names())
+        with store.sessions() as session:
+            received = [(e.origin, e.origin_seq, e.hash) for e in audit.received_events(session)]
+            report = audit.verify(session)
+    finally:
+        store.close()
+
+    assert answers == '{"inv.joint_visit":"no","inv.seen":"yes"}'
+    assert "prompt_answer" not in tables
+    assert own_rows == [(OWN, 1), (OWN, 2)]  # this store's own events stay rows
+    assert segment == (OTHER, 1, 3, 3, events[-1]["hash"])
+    assert received == [(e["origin"], e["origin_seq"], e["hash"]) for e in events[2:]]
+    assert report.intact and (report.events, report.origins) == (5, 2)

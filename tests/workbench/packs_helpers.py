@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,7 +29,6 @@ TABLES = (
     "case_file",
     "assessment",
     "stage_judgement",
-    "prompt_answer",
     "referral",
     "referral_event",
     "moderation",
@@ -116,13 +116,20 @@ def grade(
 
 
 def dump(store: Store, *, skip: tuple[str, ...] = ()) -> dict[str, list]:
-    """Every row of every table, sorted, as plain values (``skip``: table.column to leave out)."""
+    """Every row of every table, sorted, as plain values (``skip``: table.column to leave out).
+
+    Audit events received from other stores are listed one by one (``received_audit``),
+    whichever segments the imports happened to keep them in."""
     result = {}
     with store.engine.connect() as conn:
         for table in TABLES:
             rows = conn.execute(text(f"SELECT * FROM {table}")).mappings().all()  # noqa: S608
             cleaned = [{k: v for k, v in row.items() if f"{table}.{k}" not in skip} for row in rows]
             result[table] = sorted(json.dumps(r, sort_keys=True, default=str) for r in cleaned)
+        blocks = conn.execute(text("SELECT lines FROM audit_segment")).scalars()
+        lines = [line for block in blocks for line in zlib.decompress(block).decode().split("\n")]
+        result["received_audit"] = sorted(lines)
+        assert len(set(lines)) == len(lines), "an audit event is kept twice"
     return result
 
 

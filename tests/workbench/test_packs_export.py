@@ -40,7 +40,7 @@ def _document(team, path: Path):
     with team.lead.sessions() as session:
         inspection = get_inspection(session, team.inspection_id)
         private = unlock(session, inspection.id, PASSPHRASE)
-        return _decrypt(session, opened, inspection, private)
+        return _decrypt(opened, inspection, private, None)
 
 
 def test_a_pack_holds_what_this_stores_user_recorded(tmp_path: Path) -> None:
@@ -57,7 +57,9 @@ def test_a_pack_holds_what_this_stores_user_recorded(tmp_path: Path) -> None:
     assert document.referrals[0]["id"] == referral
     assert document.referral_events[0]["note"] == "Duty inspector informed."
     with ann.sessions() as session:
-        assert len(document.audit_events) == session.scalar(select(func.count(AuditEvent.id)))
+        assert len(document.audit) == session.scalar(select(func.count(AuditEvent.id)))
+        stored = [audit.event_line(vars(e)) for e in session.scalars(select(AuditEvent))]
+    assert sorted(line.decode() for line in document.audit.lines) == sorted(stored)
 
 
 def test_audit_events_about_other_inspections_stay_behind(tmp_path: Path) -> None:
@@ -67,10 +69,11 @@ def test_audit_events_about_other_inspections_stay_behind(tmp_path: Path) -> Non
     import_kit(ann, kit.path, kit.code)
     grade(ann, other.cases[REFERENCES[0]], ANN, "good", rationale="Other inspection's finding.")
     document = _document(team, export_pack(ann, team.inspection_id, tmp_path / "a.wbpack").path)
-    text = json.dumps(document.audit_events)
-    assert "Other inspection's finding." not in text
+    events = [audit.parse_line(line.decode()) for line in document.audit.lines]
+    text = "\n".join(line.decode() for line in document.audit.lines)
+    assert events and "Other inspection's finding." not in text
     assert other.inspection_id not in text
-    assert not set(other.cases.values()) & {e["entity_id"] for e in document.audit_events}
+    assert not set(other.cases.values()) & {e.entity_id for e in events}
 
 
 def test_the_lead_imports_a_pack_and_its_audit_chain_verifies(tmp_path: Path) -> None:

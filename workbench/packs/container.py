@@ -29,7 +29,7 @@ from workbench.crypto import b64, sign, signature_valid, unb64
 from workbench.errors import WorkbenchError
 
 MAGIC = "inspectors-workbench"
-FORMAT = 1
+FORMAT = 2
 HEADER_NAME, PAYLOAD_NAME = "workbench.json", "payload.bin"
 MAX_FILE_BYTES = 128 * 1024 * 1024
 MAX_HEADER_BYTES = 16 * 1024

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,12 +20,12 @@ from db.models import ImportLog, Inspection
 from workbench import crypto
 from workbench.errors import WorkbenchError
 from workbench.methodology import load_methodology
-from workbench.packs import container, payload, records
+from workbench.packs import container, opening, payload
 from workbench.packs.container import PackRefused
 from workbench.packs.document import PackDocument, parse_pack
 from workbench.packs.keys import active_key, admit_sender, unlock
 from workbench.packs.merge import MergeCounts, merge
-from workbench.packs.pack import MAX_PACK_BYTES, SCHEME
+from workbench.packs.pack import FIRST_PACK_FORMAT
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
 from workbench.store import identity, require_user_name
@@ -73,43 +72,33 @@ def _inspection_of(session: Session, header: dict, expected: str | None) -> Insp
     return inspection
 
 
-def _known_events(session: Session, document: object) -> dict[int, tuple[str, str]]:
-    """The sender's audit events already in this store: origin_seq -> (id, hash)."""
-    origin = document.get("origin") if isinstance(document, dict) else None
-    return records.audit_index(session.connection(), origin) if isinstance(origin, str) else {}
+def _check_pack_format(opened: container.Opened) -> None:
+    """Packs of format 1 (audit events as JSON records) are no longer read."""
+    if opened.header.get("format", 0) < FIRST_PACK_FORMAT:
+        raise PackRefused(
+            f"This pack was written in format version {opened.header.get('format')} by an "
+            "earlier version of the Inspector's Workbench; this version reads packs of format "
+            f"{FIRST_PACK_FORMAT} and later. Ask the inspector to export the pack again after "
+            "updating; nothing was imported.",
+            "older_format",
+        )
 
 
 def _decrypt(
-    session: Session,
     opened: container.Opened,
     inspection: Inspection,
     private: crypto.InspectionPrivate,
+    body: opening.Inflated | None,
 ) -> PackDocument:
-    """The pack's checked document; refused if it is not for this inspection's key."""
-    encryption = opened.header.get("encryption")
-    if not isinstance(encryption, dict) or encryption.get("scheme") != SCHEME:
-        raise payload.malformed("findings pack", "its encryption scheme is not known")
-    if encryption.get("recipient") != private.public.fingerprint:
-        raise PackRefused(
-            "This pack was encrypted to another key than this inspection's "
-            f"({encryption.get('recipient')!s:.40} rather than {private.public.fingerprint}); "
-            "it cannot be opened here.",
-            "wrong_key",
-        )
-    try:
-        key = crypto.pack_key(private.encrypt, crypto.unb64(str(encryption.get("ephemeral"))))
-        body = crypto.unseal(key, opened.payload, opened.header_bytes)
-    except (InvalidTag, ValueError):
-        raise PackRefused(
-            "This pack cannot be decrypted with this inspection's key: it was not made for "
-            "it, or it was altered. Nothing was imported.",
-            "wrong_key",
-        ) from None
+    """The pack's checked document; refused if it is not for this inspection's key.
+
+    ``body`` is the body already opened ahead with this inspection's key, if it was."""
+    body = body or opening.open_body(opened, private)
     method = load_methodology(inspection.methodology_id, inspection.methodology_version)
-    raw = payload.decode(body, "findings pack")
-    document = parse_pack(raw, method, _known_events(session, raw))
+    raw = payload.parse_json(body.document, opening.WHAT)
+    document = parse_pack(raw, body.checked_trail(), method)
     if document.inspection_id != inspection.id:
-        raise payload.malformed("findings pack", "its records are for another inspection")
+        raise payload.malformed(opening.WHAT, "its records are for another inspection")
     return document
 
 
@@ -141,10 +130,17 @@ def _same_file_again(
 
 
 def _import_one(
-    store: Store, path: Path, private_keys: dict, passphrase: str, expected: str | None
+    store: Store,
+    fetched: opening.Fetched,
+    private_keys: dict[str, crypto.InspectionPrivate],
+    passphrase: str,
+    expected: str | None,
 ) -> PackImport:
-    # Damaged, unsigned, foreign and newer files are refused here, before any passphrase.
-    opened = container.read(path, "pack", MAX_PACK_BYTES)
+    # Damaged, unsigned, foreign and newer files are refused on reading, before any passphrase.
+    if fetched.error is not None or fetched.opened is None:
+        raise fetched.error or WorkbenchError(f"{fetched.path} could not be read.")
+    opened, path = fetched.opened, fetched.path
+    _check_pack_format(opened)
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = _inspection_of(session, opened.header, expected)
@@ -156,7 +152,8 @@ def _import_one(
             details = {"sha256": opened.sha256, "same_file_as": earlier.id}
             counts = MergeCounts()
             return _log(session, path, inspection, actor, inspector, opened, counts, details, False)
-        document = _decrypt(session, opened, inspection, private_keys[inspection.id])
+        private = private_keys[inspection.id]
+        document = _decrypt(opened, inspection, private, fetched.body(inspection.id))
         if document.origin == identity(session).id:
             raise PackRefused(
                 "This pack was exported from this store; there is nothing to import.", "own_pack"
@@ -237,7 +234,7 @@ def _details(
             "changed": counts.responses_changed,
         },
         "audit_events": {
-            "not_yet_here": len(document.audit_events),
+            "in_pack": len(document.audit),
             "added": counts.audit_events_added,
         },
     }
@@ -259,17 +256,22 @@ def import_packs(
     if inspection_id is not None:
         with store.sessions() as session:
             inspection_id = get_inspection(session, inspection_id).id
-    outcomes, private_keys = [], {}
-    for done, name in enumerate(paths):
-        path = Path(name)
-        progress(done, len(paths), f"Importing {path.name} ({done + 1} of {len(paths)})…")
-        outcome = ImportOutcome(path)
-        try:
-            outcome.result = _import_one(store, path, private_keys, passphrase, inspection_id)
-        except crypto.WrongPassphrase:
-            raise
-        except WorkbenchError as exc:
-            outcome.error = exc
-        outcomes.append(outcome)
-    progress(len(paths), len(paths), "Done")
+    outcomes: list[ImportOutcome] = []
+    private_keys: dict[str, crypto.InspectionPrivate] = {}
+    files = [Path(name) for name in paths]
+    with opening.prefetch(files, private_keys) as fetched_files:
+        for done, fetched in enumerate(fetched_files):
+            name = fetched.path.name
+            progress(done, len(files), f"Importing {name} ({done + 1} of {len(files)})…")
+            outcome = ImportOutcome(fetched.path)
+            try:
+                outcome.result = _import_one(
+                    store, fetched, private_keys, passphrase, inspection_id
+                )
+            except crypto.WrongPassphrase:
+                raise
+            except WorkbenchError as exc:
+                outcome.error = exc
+            outcomes.append(outcome)
+    progress(len(files), len(files), "Done")
     return outcomes

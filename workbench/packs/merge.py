@@ -5,9 +5,11 @@ its content): an older revision never overwrites a newer one, a tie on revision 
 broken by the digest, so whichever order packs arrive in, every store ends up the same, and
 a pack merged twice changes nothing the second time. An assessment is one inspector's grading
 of one case (the key is the case and the inspector), so two inspectors' grades of a case are
-both kept. Referral responses and audit events are append-only and merged as a union by id;
-a referral's status then follows from its responses (closed once any closing response is
-known). Everything is written with bulk Core statements in the caller's transaction.
+both kept. Referral responses are append-only and merged as a union by id; a referral's
+status then follows from its responses (closed once any closing response is known). The
+sender's audit trail is append-only too: the lines beyond what this store holds of it are
+kept as one ``AuditSegment`` once their links check. Everything is written with bulk
+statements in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -21,28 +23,27 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
     select,
     update,
 )
 from sqlalchemy.engine import Connection
 
+from db.bulk import bulk_insert
 from db.models import (
     Assessment,
-    AuditEvent,
     Case,
-    PromptAnswer,
     Referral,
     ReferralEvent,
     StageJudgement,
 )
-from workbench.audit import GENESIS
+from db.types import canonical_json
 from workbench.methodology import Methodology
 from workbench.packs import records
 from workbench.packs.container import PackRefused
 from workbench.packs.document import PackDocument
-from workbench.packs.payload import parse_timestamp, timestamp
+from workbench.packs.payload import conflict, parse_timestamp, timestamp
 from workbench.packs.records import chunks, digest
+from workbench.packs.trail import merge_trail
 
 
 @dataclass
@@ -64,14 +65,6 @@ class MergeCounts:
         return self.assessments_changed + self.referrals_changed + self.responses_changed
 
 
-def _conflict(detail: str) -> PackRefused:
-    return PackRefused(
-        f"This pack clashes with what is already in this store ({detail}); nothing was "
-        "imported. Ask the inspector which copy is right before going further.",
-        "conflict",
-    )
-
-
 def _rows(record: dict[str, Any], spec: dict[str, str], **extra: Any) -> dict[str, Any]:
     """A checked record as column values for ``_plain`` tables (timestamps stay text)."""
     row = {field: record[field] for field in spec}
@@ -82,7 +75,7 @@ def _rows(record: dict[str, Any], spec: dict[str, str], **extra: Any) -> dict[st
 def _insert(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
     """Bulk insert, in primary key order (far fewer index pages touched in SQLite)."""
     if rows:
-        conn.execute(insert(records.plain(model)), sorted(rows, key=lambda row: row["id"]))
+        bulk_insert(conn, records.plain(model), sorted(rows, key=lambda row: row["id"]))
 
 
 def _wins(new: dict[str, Any], old: dict[str, Any], derived: tuple[str, ...] = ()) -> bool:
@@ -104,8 +97,13 @@ def _wins(new: dict[str, Any], old: dict[str, Any], derived: tuple[str, ...] = (
     return rank(new) > rank(old)
 
 
-def _case_ids(conn: Connection, inspection_id: str) -> set[str]:
-    return set(conn.scalars(select(Case.id).where(Case.inspection_id == inspection_id)))
+def _cases_outside(conn: Connection, inspection_id: str, wanted: set[str]) -> set[str]:
+    """The ``wanted`` case ids that are not cases of the inspection in this store."""
+    found: set[str] = set()
+    for chunk in chunks(sorted(wanted)):
+        query = select(Case.id).where(Case.inspection_id == inspection_id, Case.id.in_(chunk))
+        found.update(conn.scalars(query))
+    return wanted - found
 
 
 def merge(
@@ -113,29 +111,29 @@ def merge(
 ) -> MergeCounts:
     """Merge ``pack`` (already checked by ``parse_pack``) in the caller's transaction."""
     counts = MergeCounts()
-    cases = _case_ids(conn, inspection_id)
-    outside = {a["case_id"] for a in pack.assessments} | {r["case_id"] for r in pack.referrals}
-    if outside - cases:
+    cases = {a["case_id"] for a in pack.assessments} | {r["case_id"] for r in pack.referrals}
+    outside = _cases_outside(conn, inspection_id, cases)
+    if outside:
         raise PackRefused(
-            f"This pack refers to {len(outside - cases)} case(s) that are not in this "
+            f"This pack refers to {len(outside)} case(s) that are not in this "
             "inspection in this store; nothing was imported. Was the kit issued from here?",
             "unknown_cases",
         )
     with _roomy_cache(conn):
-        _merge_all(conn, pack, method, cases, counts)
+        _merge_all(conn, pack, method, inspection_id, counts)
     return counts
 
 
 def _merge_all(
-    conn: Connection, pack: PackDocument, method: Methodology, cases: set[str], counts: MergeCounts
+    conn: Connection, pack: PackDocument, method: Methodology, inspection: str, counts: MergeCounts
 ) -> None:
     _merge_assessments(conn, pack, counts)
     closing = [r.id for r in method.responses if r.closes]
     closes = _first_closes(conn, pack, closing)
     touched = _merge_referrals(conn, [_settled(r, closes) for r in pack.referrals], counts)
-    touched |= _merge_responses(conn, pack, cases, counts)
+    touched |= _merge_responses(conn, pack, inspection, counts)
     _derive_status(conn, touched, closing)
-    _merge_audit(conn, pack, counts)
+    counts.audit_events_added += merge_trail(conn, pack.origin, pack.audit)
 
 
 @contextmanager
@@ -195,10 +193,9 @@ def _same(stored: dict[str, Any], record: dict[str, Any]) -> bool:
     """Whether an incoming assessment (children not yet checked) equals the stored one."""
     try:
         stages = sorted(record["stages"], key=lambda s: s["stage_id"])
-        answers = sorted(record["answers"], key=lambda a: a["prompt_id"])
     except (TypeError, KeyError):
         return False
-    return {**record, "stages": stages, "answers": answers} == stored
+    return {**record, "stages": stages} == stored
 
 
 def _check_ids(conn: Connection, model: Any, ids: list[str], found: dict) -> None:
@@ -207,26 +204,22 @@ def _check_ids(conn: Connection, model: Any, ids: list[str], found: dict) -> Non
     for chunk in chunks(ids):
         clash = conn.scalars(select(model.id).where(model.id.in_(chunk))).all()
         if set(clash) - known:
-            raise _conflict("an assessment id is used here for another case or inspector")
+            raise conflict("an assessment id is used here for another case or inspector")
 
 
 def _delete_assessments(conn: Connection, ids: list[str]) -> None:
     for chunk in chunks(ids):
-        for model in (StageJudgement, PromptAnswer):
-            conn.execute(delete(model).where(model.assessment_id.in_(chunk)))
+        conn.execute(delete(StageJudgement).where(StageJudgement.assessment_id.in_(chunk)))
         conn.execute(delete(Assessment).where(Assessment.id.in_(chunk)))
 
 
 def _insert_assessments(conn: Connection, incoming: list[dict]) -> None:
     if not incoming:
         return
-    _insert(conn, Assessment, [_rows(a, records.ASSESSMENT) for a in incoming])
-    stages = [_rows(s, records.STAGE, assessment_id=a["id"]) for a in incoming for s in a["stages"]]
-    answers = [
-        _rows(x, records.ANSWER, assessment_id=a["id"]) for a in incoming for x in a["answers"]
-    ]
+    rows = [_rows(a, records.ASSESSMENT, answers=canonical_json(a["answers"])) for a in incoming]
+    _insert(conn, Assessment, rows)
+    stages = [{**s, "assessment_id": a["id"]} for a in incoming for s in a["stages"]]
     _insert(conn, StageJudgement, stages)
-    _insert(conn, PromptAnswer, answers)
 
 
 def _first_closes(conn: Connection, pack: PackDocument, closing: list[str]) -> dict[str, str]:
@@ -267,7 +260,7 @@ def _merge_referrals(conn: Connection, incoming: list[dict], counts: MergeCounts
         if old is None:
             inserts.append(record)
         elif old["case_id"] != record["case_id"]:
-            raise _conflict("a referral is recorded here against another case")
+            raise conflict("a referral is recorded here against another case")
         elif _wins(record, old, records.REFERRAL_DERIVED):
             updates.append(record)
     _insert(conn, Referral, [_rows(r, records.REFERRAL) for r in inserts])
@@ -285,7 +278,7 @@ def _merge_referrals(conn: Connection, incoming: list[dict], counts: MergeCounts
 
 
 def _merge_responses(
-    conn: Connection, pack: PackDocument, cases: set[str], counts: MergeCounts
+    conn: Connection, pack: PackDocument, inspection: str, counts: MergeCounts
 ) -> set[str]:
     incoming = pack.referral_events
     if not incoming:
@@ -295,7 +288,8 @@ def _merge_responses(
     for chunk in chunks(wanted):
         query = select(Referral.id, Referral.case_id).where(Referral.id.in_(chunk))
         known.update((row.id, row.case_id) for row in conn.execute(query))
-    if any(known.get(referral_id) not in cases for referral_id in wanted):
+    referral_cases = {known.get(referral_id) for referral_id in wanted}
+    if None in referral_cases or _cases_outside(conn, inspection, referral_cases):  # type: ignore[arg-type]
         raise PackRefused(
             "This pack holds a response to a referral that is not in this inspection; "
             "nothing was imported.",
@@ -308,7 +302,7 @@ def _merge_responses(
         if old is None:
             inserts.append(record)
         elif old["referral_id"] != record["referral_id"]:
-            raise _conflict("a referral response is recorded here against another referral")
+            raise conflict("a referral response is recorded here against another referral")
         elif digest(record) > digest(old):
             updates.append(record)
     _insert(conn, ReferralEvent, [_rows(e, records.REFERRAL_EVENT) for e in inserts])
@@ -344,35 +338,3 @@ def _derive_status(conn: Connection, touched: set[str], closing: list[str]) -> N
                     .where(Referral.id == referral_id)
                     .values(status="closed", closed_at=when)
                 )
-
-
-def _merge_audit(conn: Connection, pack: PackDocument, counts: MergeCounts) -> None:
-    """Add the sender's audit events not yet here, checking they continue its chain."""
-    incoming = pack.audit_events
-    if not incoming:
-        return
-    stored = pack.stored_events
-    if stored is None:
-        stored = records.audit_index(conn, pack.origin)
-    hashes = {seq: value[1] for seq, value in stored.items()}
-    hashes.update({e["origin_seq"]: e["hash"] for e in incoming})
-    hashes[0] = GENESIS
-    new = []
-    for event in incoming:
-        seq = event["origin_seq"]
-        if seq in stored:
-            if stored[seq] != (event["id"], event["hash"]):
-                raise _conflict(f"event {seq} of the sender's audit trail differs from ours")
-            continue
-        previous = hashes.get(seq - 1)
-        if previous is not None and previous != event["prev_hash"]:
-            raise _conflict(f"event {seq} of the sender's audit trail does not follow on")
-        new.append(event)
-    ids = [e["id"] for e in new]
-    for chunk in chunks(ids):
-        if conn.scalar(select(func.count()).where(AuditEvent.id.in_(chunk))):
-            raise _conflict("an audit event id is already used here")
-    top = conn.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0))) or 0
-    rows = [_rows(e, records.AUDIT_EVENT, seq=top + i) for i, e in enumerate(new, start=1)]
-    _insert(conn, AuditEvent, rows)
-    counts.audit_events_added += len(rows)

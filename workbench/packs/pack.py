@@ -28,12 +28,15 @@ from workbench import crypto
 from workbench.packs import container, payload, records
 from workbench.packs.document import PackDocument
 from workbench.packs.keys import device_key, inspection_key, public_of
+from workbench.packs.trail import AuditTrail
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
 from workbench.store import identity, require_user_name
 
 SCHEME = "x25519-hkdf-sha256-aes256gcm"
 MAX_PACK_BYTES = container.MAX_FILE_BYTES
+# Format 2 carries the audit trail as canonical lines beside the document (format 1: records).
+FIRST_PACK_FORMAT = 2
 STORE_LEVEL = ("identity",)
 
 
@@ -91,11 +94,9 @@ def collect(session: Session, inspection: Inspection, inspector: str) -> PackDoc
     )
     origin = identity(session).id
     relevant = _relevant_ids(session, inspection.id)
-    audit = [
-        event
-        for event in records.audit_events(conn, origin)
-        if event["entity_id"] in relevant or event["entity"] in STORE_LEVEL
-    ]
+    lines = records.audit_lines(
+        conn, origin, lambda entity, entity_id: entity_id in relevant or entity in STORE_LEVEL
+    )
     return PackDocument(
         inspection_id=inspection.id,
         inspector=inspector,
@@ -106,7 +107,7 @@ def collect(session: Session, inspection: Inspection, inspector: str) -> PackDoc
         assessments=records.assessments(conn, assessment_ids),
         referrals=records.referrals(conn, referral_ids),
         referral_events=records.referral_events(conn, referral_ids, by="referral_id"),
-        audit_events=audit,
+        audit=AuditTrail.of_lines(lines),
     )
 
 
@@ -139,7 +140,7 @@ def export_pack(
             "ephemeral": crypto.b64(ephemeral),
         },
     }
-    body = payload.encode(document.to_json())
+    body = payload.encode_pack(document.to_json(), document.audit.lines)
     sealed = crypto.seal(key, body, container.encode_header(header))
     progress(2, 3, "Writing the pack…")
     data = container.write(path, header, sealed, signing_key)
@@ -152,6 +153,6 @@ def export_pack(
         assessments=len(document.assessments),
         referrals=len(document.referrals),
         responses=len(document.referral_events),
-        audit_events=len(document.audit_events),
+        audit_events=len(document.audit),
         size=len(data),
     )

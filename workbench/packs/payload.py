@@ -23,13 +23,21 @@ MAX_TEXT = 100_000
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
+MAX_AUDIT_BYTES = 1024 * 1024 * 1024
+
+
 def encode(document: dict[str, Any]) -> bytes:
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return zlib.compress(text.encode("utf-8"), 6)
 
 
-def decode(data: bytes, what: str, cap: int = MAX_JSON_BYTES) -> dict[str, Any]:
-    """The payload's JSON object; a payload that would inflate past ``cap`` is refused."""
+def encode_pack(document: dict[str, Any], audit_lines: list[bytes]) -> bytes:
+    """A pack's body: its document, then its audit trail as a second zlib stream of lines."""
+    return encode(document) + zlib.compress(b"\n".join(audit_lines), 6)
+
+
+def inflate(data: bytes, what: str, cap: int) -> tuple[bytes, bytes]:
+    """The first zlib stream in ``data``, inflated through ``cap``, and the bytes after it."""
     inflater = zlib.decompressobj()
     try:
         text = inflater.decompress(data, cap + 1)
@@ -41,8 +49,20 @@ def decode(data: bytes, what: str, cap: int = MAX_JSON_BYTES) -> dict[str, Any]:
             "bomb); it was not imported.",
             "bomb",
         )
-    if not inflater.eof or inflater.unused_data:
-        raise malformed(what, "its contents are cut short or have extra bytes")
+    if not inflater.eof:
+        raise malformed(what, "its contents are cut short")
+    return text, inflater.unused_data
+
+
+def decode(data: bytes, what: str, cap: int = MAX_JSON_BYTES) -> dict[str, Any]:
+    """The payload's JSON object; a payload that would inflate past ``cap`` is refused."""
+    text, rest = inflate(data, what, cap)
+    if rest:
+        raise malformed(what, "its contents have extra bytes")
+    return parse_json(text, what)
+
+
+def parse_json(text: bytes, what: str) -> dict[str, Any]:
     try:
         document = json.loads(text.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, absurdly long numbers
@@ -57,6 +77,14 @@ def malformed(what: str, detail: str) -> PackRefused:
         f"This {what} is signed but its contents are not what this version expects "
         f"({detail}); nothing was imported.",
         "malformed",
+    )
+
+
+def conflict(detail: str) -> PackRefused:
+    return PackRefused(
+        f"This pack clashes with what is already in this store ({detail}); nothing was "
+        "imported. Ask the inspector which copy is right before going further.",
+        "conflict",
     )
 
 
@@ -98,6 +126,10 @@ def _date(value: Any) -> str:
         except ValueError:
             pass
     raise ValueError("is not a date")
+
+
+def is_id(text: str) -> bool:
+    return _UUID.match(text) is not None
 
 
 def _id(value: Any) -> str:

@@ -1,9 +1,9 @@
 """Records as they travel in a pack: specs, readers from the store, digests.
 
-An assessment travels with its stage judgements and prompt answers; a referral alone, its
-events separately; audit events with their origin, sequence and hashes so that their chain
-verifies in the lead's store. Every reader uses SQLAlchemy Core (plain rows, no ORM
-objects): a pack can hold tens of thousands of rows.
+An assessment travels with its stage judgements and its prompt answers (a map); a referral
+alone, its events separately; audit events as canonical lines (``workbench.audit.event_line``)
+so that their chain verifies in the lead's store. Every reader uses SQLAlchemy Core (plain
+rows, no ORM objects): a pack can hold tens of thousands of rows.
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Column, MetaData, String, Table, select
+from sqlalchemy import Column, MetaData, String, Table, Text, func, select
 from sqlalchemy.engine import Connection
 
 from db.models import Assessment as AssessmentRow
-from db.models import AuditEvent, PromptAnswer, Referral, ReferralEvent, StageJudgement
-from db.types import UTCDateTime
+from db.models import AuditEvent, AuditSegment, Referral, ReferralEvent, StageJudgement
+from db.types import AnswerMap, UTCDateTime
+from workbench.audit import HASHED, event_line
 
 ASSESSMENT = {
     "id": "id",
@@ -36,7 +37,6 @@ ASSESSMENT = {
     "graded_at": "ts?",
 }
 STAGE = {"id": "id", "stage_id": "str:100", "grade": "str?:40", "notes": "text"}
-ANSWER = {"id": "id", "stage_id": "str:100", "prompt_id": "str:100", "answer": "str?:40"}
 REFERRAL = {
     "id": "id",
     "case_id": "id",
@@ -60,21 +60,6 @@ REFERRAL_EVENT = {
     "recorded_by": "str:200",
     "created_at": "ts",
 }
-AUDIT_EVENT = {
-    "id": "id",
-    "origin": "id",
-    "origin_seq": "int",
-    "at": "ts",
-    "actor": "str:200",
-    "action": "str:40",
-    "entity": "str:40",
-    "entity_id": "str:36",
-    "field": "str:100",
-    "old_value": "text?",
-    "new_value": "text?",
-    "prev_hash": "str:64",
-    "hash": "str:64",
-}
 # A referral's status follows from its events when they are merged, so it is left out of the
 # digest that breaks ties between two versions of one referral.
 REFERRAL_DERIVED = ("status", "closed_at")
@@ -96,15 +81,18 @@ def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 
 @functools.cache
 def plain(model: Any) -> Table:
-    """The model's table with its UTC timestamps as plain text columns.
+    """The model's table with its UTC timestamps and answer maps as plain text columns.
 
-    ``db.types.UTCDateTime`` stores the exact canonical text that records carry, so bulk reads
-    and writes pass it through rather than parse and format every timestamp again.
+    ``db.types.UTCDateTime`` and ``AnswerMap`` store the exact canonical text that records
+    carry, so bulk reads and writes pass it through rather than convert every value again.
     """
-    columns = [
-        Column(c.name, String(32) if isinstance(c.type, UTCDateTime) else c.type, key=c.key)
-        for c in model.__table__.columns
-    ]
+
+    def plain_type(column: Column) -> Any:
+        if isinstance(column.type, UTCDateTime):
+            return String(32)
+        return Text() if isinstance(column.type, AnswerMap) else column.type
+
+    columns = [Column(c.name, plain_type(c), key=c.key) for c in model.__table__.columns]
     return Table(model.__tablename__, MetaData(), *columns)
 
 
@@ -118,21 +106,16 @@ def assessments(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
     result: dict[str, dict[str, Any]] = {}
     fields = list(ASSESSMENT)
     for chunk in chunks(ids):
-        table, query = _select(AssessmentRow, ASSESSMENT)
-        for row in conn.execute(query.where(table.c.id.in_(chunk))).all():
-            result[row[0]] = {**dict(zip(fields, row, strict=True)), "stages": [], "answers": []}
-        for model, spec, key in (
-            (StageJudgement, STAGE, "stages"),
-            (PromptAnswer, ANSWER, "answers"),
-        ):
-            table, query = _select(model, spec, "assessment_id")
-            names = list(spec)
-            rows = conn.execute(query.where(table.c.assessment_id.in_(chunk))).all()
-            for owner, *values in rows:
-                result[owner][key].append(dict(zip(names, values, strict=True)))
+        table, query = _select(AssessmentRow, ASSESSMENT, "answers")
+        for answers, *row in conn.execute(query.where(table.c.id.in_(chunk))).all():
+            record = dict(zip(fields, row, strict=True))
+            result[row[0]] = {**record, "stages": [], "answers": json.loads(answers or "{}")}
+        table, query = _select(StageJudgement, STAGE, "assessment_id")
+        names = list(STAGE)
+        for owner, *values in conn.execute(query.where(table.c.assessment_id.in_(chunk))).all():
+            result[owner]["stages"].append(dict(zip(names, values, strict=True)))
     for record in result.values():
         record["stages"].sort(key=lambda s: s["stage_id"])
-        record["answers"].sort(key=lambda a: a["prompt_id"])
     return [result[i] for i in ids if i in result]
 
 
@@ -155,15 +138,31 @@ def referral_events(conn: Connection, ids: list[str], by: str = "id") -> list[di
     return _records(conn, ReferralEvent, REFERRAL_EVENT, by, ids)
 
 
-def audit_events(conn: Connection, origin: str) -> list[dict[str, Any]]:
-    table, query = _select(AuditEvent, AUDIT_EVENT)
-    fields = list(AUDIT_EVENT)
-    rows = conn.execute(query.where(table.c.origin == origin).order_by(table.c.origin_seq)).all()
-    return [dict(zip(fields, row, strict=True)) for row in rows]
-
-
-def audit_index(conn: Connection, origin: str) -> dict[int, tuple[str, str]]:
-    """The audit events of ``origin`` in this store: origin_seq -> (id, hash)."""
+def audit_lines(conn: Connection, origin: str, keep: Callable[[str, str], bool]) -> list[str]:
+    """This store's audit events (``origin``) that ``keep(entity, entity_id)``, as lines."""
     table = plain(AuditEvent)
-    query = select(table.c.origin_seq, table.c.id, table.c.hash).where(table.c.origin == origin)
-    return {seq: (event_id, digest) for seq, event_id, digest in conn.execute(query).all()}
+    query = select(*(table.c[name] for name in HASHED))
+    query = query.where(table.c.origin == origin).order_by(table.c.origin_seq)
+    entity, entity_id = HASHED.index("entity"), HASHED.index("entity_id")
+    return [
+        event_line(dict(zip(HASHED, row, strict=True)))
+        for row in conn.execute(query)
+        if keep(row[entity], row[entity_id])
+    ]
+
+
+def received_mark(conn: Connection, origin: str) -> tuple[int, int, str | None]:
+    """What this store holds of ``origin``'s trail: (events, last sequence, last hash)."""
+    count, last = conn.execute(
+        select(
+            func.coalesce(func.sum(AuditSegment.events), 0), func.max(AuditSegment.last_seq)
+        ).where(AuditSegment.origin == origin)
+    ).one()
+    if last is None:
+        return 0, 0, None
+    last_hash = conn.scalar(
+        select(AuditSegment.last_hash).where(
+            AuditSegment.origin == origin, AuditSegment.last_seq == last
+        )
+    )
+    return int(count), int(last), last_hash

@@ -16,14 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.engine import Store
-from db.models import Assessment, Case, Inspection, PromptAnswer, StageJudgement
+from db.models import Assessment, Case, Inspection, StageJudgement
 from db.types import utcnow
 from workbench import audit
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.methodology import Methodology, load_methodology
+from workbench.services.status import GRADED, IN_PROGRESS, NOT_STARTED
+from workbench.services.status import STATUS_NAMES as STATUS_NAMES  # re-exported
 
-NOT_STARTED, IN_PROGRESS, GRADED = "not_started", "in_progress", "graded"
-STATUS_NAMES = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", GRADED: "Graded"}
 MAX_TEXT = 20_000
 
 
@@ -70,7 +70,7 @@ def find_assessment(session: Session, case_id: str, inspector: str) -> Assessmen
     return session.scalars(
         select(Assessment)
         .where(Assessment.case_id == case_id, Assessment.inspector == inspector)
-        .options(selectinload(Assessment.stages), selectinload(Assessment.answers))
+        .options(selectinload(Assessment.stages))
     ).first()
 
 
@@ -88,7 +88,7 @@ def assessment_for(session: Session, case: Case, inspector: str, actor: str) -> 
         methodology_version=method.version,
         rationale="",
         stages=[],
-        answers=[],
+        answers={},
     )
     session.add(row)
     session.flush()
@@ -149,7 +149,7 @@ def _current(assessment: Assessment, kind: str, key: str) -> str | None:
     if kind in ("overall_grade", "rationale"):
         return getattr(assessment, kind)
     if kind == "prompt":
-        return next((a.answer for a in assessment.answers if a.prompt_id == key), None)
+        return assessment.answers.get(key)
     stage = next((s for s in assessment.stages if s.stage_id == key), None)
     return None if stage is None else getattr(stage, kind)
 
@@ -158,11 +158,10 @@ def _apply(assessment: Assessment, method: Methodology, kind: str, key: str, val
     if kind in ("overall_grade", "rationale"):
         setattr(assessment, kind, value if value is not None or kind != "rationale" else "")
     elif kind == "prompt":
-        row = next((a for a in assessment.answers if a.prompt_id == key), None)
-        if row is None:
-            row = PromptAnswer(prompt_id=key, stage_id=method.prompt(key).stage_id)
-            assessment.answers.append(row)
-        row.answer = value
+        answers = {k: v for k, v in assessment.answers.items() if k != key}
+        if value is not None:
+            answers[key] = value
+        assessment.answers = answers  # a new dict: the column sees the change
     else:
         row = next((s for s in assessment.stages if s.stage_id == key), None)
         if row is None:
@@ -303,5 +302,5 @@ def view(store: Store, case_id: str, inspector: str) -> AssessmentView:
             row.revision,
             {s.stage_id: s.grade for s in row.stages},
             {s.stage_id: s.notes for s in row.stages},
-            {a.prompt_id: a.answer for a in row.answers},
+            dict(row.answers),
         )

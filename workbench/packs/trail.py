@@ -1,0 +1,156 @@
+"""A pack's audit trail: the sender's events as lines of canonical JSON, checked cheaply.
+
+Each line is exactly the text its event's hash covers (``workbench.audit.event_line``):
+``["<id>","<origin>",<origin_seq>,"<at>",...,"<prev_hash>"]``. The fixed widths of the id
+and origin put the origin and the sequence number at known places, and the previous hash
+closes every line, so hundreds of thousands of lines are checked by slicing rather than
+parsing. ``merge_trail`` checks the links of the lines it adds and keeps them as one
+``AuditSegment``; ``audit verify`` reads every line in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from bisect import bisect_right
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Connection
+
+from db.bulk import bulk_insert
+from db.models import AuditSegment, new_id
+from db.types import utcnow
+from workbench.audit import GENESIS
+from workbench.packs.payload import MAX_TEXT, conflict, is_id, malformed, timestamp
+from workbench.packs.records import plain, received_mark
+
+WHAT = "findings pack"
+MAX_EVENTS = 2_000_000
+MAX_LINE = 2 * MAX_TEXT + 2_000
+
+
+@dataclass
+class AuditTrail:
+    """The sender's audit events: the compressed block as carried, and its checked lines."""
+
+    block: bytes = b""
+    lines: list[bytes] = field(default_factory=list)
+    seqs: list[int] = field(default_factory=list)
+    origin: str | None = None
+
+    @classmethod
+    def of_lines(cls, lines: list[str]) -> AuditTrail:
+        """A trail of this store's own events, to export."""
+        encoded = [line.encode("utf-8") for line in lines]
+        return cls(b"", encoded, [_seq(line) for line in encoded])
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def digests(self, start: int = 0, stop: int | None = None) -> list[bytes]:
+        """The SHA-256 digests (binary) of the lines from index ``start`` to ``stop``: an
+        event's hash is the hex of its line's digest."""
+        sha = hashlib.sha256
+        return [sha(line).digest() for line in self.lines[start:stop]]
+
+    def carried(self, start: int = 0) -> bytes:
+        """The previous-event hashes the lines from ``start`` carry, as binary digests."""
+        return bytes.fromhex(b"".join(line[-66:-2] for line in self.lines[start:]).decode())
+
+
+def _seq(line: bytes) -> int:
+    return int(line[79 : line.index(b",", 79)])
+
+
+def check_trail(text: bytes, block: bytes) -> AuditTrail:
+    """The lines of ``text`` (``block`` inflated): every one an event of one store, in order.
+
+    Checked on every line: its place in the canonical JSON array (the same origin as the
+    first line, a sequence number, a closing previous hash), its length, and that sequence
+    numbers only increase. The caller checks the origin is the sender's.
+    """
+    if not text:
+        return AuditTrail(block)
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        raise malformed(WHAT, "its audit trail is not UTF-8 text") from None
+    lines = text.split(b"\n")
+    if len(lines) > MAX_EVENTS:
+        raise malformed(WHAT, f"it holds {len(lines)} audit events, more than {MAX_EVENTS}")
+    origin = lines[0][41:77].decode("ascii", "replace")
+    if not is_id(origin):
+        raise malformed(WHAT, "its audit trail does not begin with an audit event")
+    head = f'","{origin}",'.encode("ascii")
+    try:  # one pass: a line not shaped as an event of that store gets -1
+        seqs = [
+            int(line[79 : line.index(b",", 79)])
+            if line[38:79] == head and line[:2] == b'["' and line[-68:-66] == b',"'
+            and line[-2:] == b'"]' and len(line) <= MAX_LINE
+            else -1
+            for line in lines
+        ]  # fmt: skip
+    except ValueError:
+        raise malformed(WHAT, "an audit event has no sequence number") from None
+    if -1 in seqs:
+        raise malformed(WHAT, "its audit trail holds an event from another store or not an event")
+    if seqs[0] < 1 or any(b <= a for a, b in zip(seqs, seqs[1:], strict=False)):
+        raise malformed(WHAT, "its audit trail is not in order")
+    return AuditTrail(block, lines, seqs, origin)
+
+
+def merge_trail(conn: Connection, origin: str, trail: AuditTrail) -> int:
+    """Keep the sender's audit events not yet here, once they follow on from what is here;
+    how many were added.
+
+    A pack carries its store's whole trail for the inspection, so what is here of it is a
+    prefix: the line at the last sequence held here must hash to the hash held here (then,
+    by the chain, every line before it is the same), and each new line must link to the one
+    before it where the sequence runs on.
+    """
+    if not len(trail):
+        return 0
+    held, last_seq, last_hash = received_mark(conn, origin)
+    start = bisect_right(trail.seqs, last_seq)
+    if start == len(trail):
+        return 0  # nothing beyond what is here
+    if start != held or (start and trail.seqs[start - 1] != last_seq):
+        raise conflict("the sender's audit trail differs from the one already here")
+    if start and trail.digests(start - 1, start)[0].hex() != last_hash:
+        raise conflict(f"event {last_seq} of the sender's audit trail differs from ours")
+    digests = trail.digests(start)
+    broken = _first_unlinked(trail, start, digests, last_seq, bytes.fromhex(last_hash or GENESIS))
+    if broken is not None:
+        raise conflict(f"event {broken} of the sender's audit trail does not follow on")
+    seqs, lines = trail.seqs[start:], trail.lines[start:]
+    block = trail.block if start == 0 and trail.block else zlib.compress(b"\n".join(lines), 6)
+    segment = {
+        "id": new_id(), "origin": origin, "first_seq": seqs[0], "last_seq": seqs[-1],
+        "events": len(seqs), "last_hash": digests[-1].hex(), "lines": block,
+        "received_at": timestamp(utcnow()),
+    }  # fmt: skip
+    bulk_insert(conn, plain(AuditSegment), [segment])
+    return len(seqs)
+
+
+def _first_unlinked(
+    trail: AuditTrail, start: int, digests: list[bytes], prev_seq: int, prev_digest: bytes
+) -> int | None:
+    """The first line from ``start`` on that runs on from the one before it but does not
+    carry its hash (a line ends with its previous event's hash, ``...,"<64 hex>"]``).
+
+    Where the sequence runs on without a gap (the usual case) all the links are compared
+    at once, as two byte strings; otherwise line by line."""
+    seqs = trail.seqs[start:]
+    if seqs[-1] - prev_seq == len(seqs):
+        with suppress(ValueError):  # not hex somewhere: found below
+            if trail.carried(start) == prev_digest + b"".join(digests[:-1]):
+                return None
+    before = zip([prev_seq, *seqs[:-1]], [prev_digest, *digests[:-1]], strict=True)
+    for seq, line, (seq_before, digest_before) in zip(
+        seqs, trail.lines[start:], before, strict=True
+    ):
+        if seq == seq_before + 1 and line[-66:-2] != digest_before.hex().encode("ascii"):
+            return seq
+    return None
