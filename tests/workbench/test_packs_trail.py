@@ -4,7 +4,9 @@ or at odds with the part already here."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+import threading
 import zlib
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from sqlalchemy import func, select, text
 from db.engine import Store
 from db.models import AuditEvent, AuditSegment
 from workbench import audit, crypto
-from workbench.packs import container, import_packs
+from workbench.packs import container, import_packs, opening
 from workbench.store import open_workbench_store
 
 SPEC = {"inspector": ANN, "assessments": {}, "referral": None, "audit": 0}
@@ -161,3 +163,42 @@ def test_verify_finds_the_last_received_event_edited_in_the_store(lead, template
         report = audit.verify(session)
     assert not report.intact
     assert "(from event 1 to 3) are not those recorded on receipt: edited since" in report.problem
+
+
+def test_in_a_batch_a_pack_that_cannot_be_opened_is_refused_in_its_place(
+    lead, template, tmp_path, monkeypatch
+):
+    """Packs after the first are opened ahead on a worker thread; one that cannot be opened
+    there is still refused, with its own reason, between the packs either side of it."""
+    events = lines_of(audit_chain(ANN, 4))
+    first = pack(template, tmp_path, events[:2], "first")
+    stranger = crypto.InspectionPrivate.generate().public  # not this inspection's key
+    doc = document(SPEC, template["case_ids"], template["inspection_id"])
+    doc["audit"] = events
+    elsewhere = write_pack(tmp_path / "elsewhere.wbpack", doc, stranger)
+    middle, later = (pack(template, tmp_path, events[:n], f"day{n}") for n in (3, 4))
+    batch = [first, middle, elsewhere, later, first]
+    opened_on: list[tuple[str, str]] = []
+    open_body = opening.open_body
+    names = {hashlib.sha256(path.read_bytes()).hexdigest(): path.stem for path in batch}
+
+    def recording(opened, private):
+        opened_on.append((names[opened.sha256], threading.current_thread().name.split("_")[0]))
+        return open_body(opened, private)
+
+    monkeypatch.setattr(opening, "open_body", recording)
+    outcomes = import_packs(lead, batch, PASSPHRASE)
+    assert [o.path for o in outcomes] == batch
+    errors = [o.error.code if o.error else None for o in outcomes]
+    assert errors == [None, None, "wrong_key", None, None]
+    added = [o.result.counts.audit_events_added for o in outcomes if o.result]
+    assert added == [2, 1, 1, 0]  # the last is the first file again: logged, not merged
+    # The files after the first are opened ahead on the worker once the first has unlocked
+    # the key (the second may be read before it has); the first file again too, and then not
+    # needed. The one the worker could not open was opened again in turn, and refused.
+    second = [thread for name, thread in opened_on if name == "day3"]
+    assert len(second) == 1
+    assert sorted(entry for entry in opened_on if entry[0] != "day3") == [
+        ("day4", "pack-open"), ("elsewhere", "MainThread"), ("elsewhere", "pack-open"),
+        ("first", "MainThread"), ("first", "pack-open"),
+    ]  # fmt: skip

@@ -114,8 +114,8 @@ def _open_ahead(
         return None
     try:
         return inspection_id, open_body(opened, private)
-    except WorkbenchError:
-        return None  # opened again, and refused in order, by the importing thread
+    except Exception:  # noqa: BLE001 - opened again, and refused in order, by the importer
+        return None
 
 
 @contextmanager
