@@ -60,8 +60,9 @@ class CaseHeader(Card):
         row = len(facts) // 2
         self.force_grade = GradeChip()
         self.our_grade = GradeChip()
-        self._pair(grid, row, 0, "Force's grade", self.force_grade)
-        self._pair(grid, row, 2, "Our grade", self.our_grade)
+        # The grades get whole rows: a grade's name beside a chip never wraps or crowds.
+        self._pair(grid, row, 0, "Force's grade", self.force_grade, span=3)
+        self._pair(grid, row + 1, 0, "Our grade", self.our_grade, span=3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         outer.addLayout(grid)
@@ -87,10 +88,12 @@ class CaseHeader(Card):
         self._pair(grid, row, column, caption, value)
         return value
 
-    def _pair(self, grid: QGridLayout, row: int, column: int, caption: str, value: QWidget):
+    def _pair(
+        self, grid: QGridLayout, row: int, column: int, caption: str, value: QWidget, span: int = 1
+    ):
         name = role_label(f"{caption}:", "muted", wrap=False)
         grid.addWidget(name, row, column)
-        grid.addWidget(value, row, column + 1)
+        grid.addWidget(value, row, column + 1, 1, span)
         value.setAccessibleName(caption)
 
     def show_case(self, method: Methodology, detail: CaseDetail, status: str) -> None:

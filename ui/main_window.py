@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 
 ORGANISATION, APPLICATION = "InspectorsWorkbench", "Workbench"
 TITLE = "Inspector's Workbench"
+PROGRESS_STYLE = (
+    "QProgressBar { border: 1px solid #A8ADB3; border-radius: 4px; background: #E3E6EA; }"
+    "QProgressBar::chunk { background: #2F6FB3; border-radius: 3px; }"
+)
 NO_INSPECTIONS = "No inspections yet. Use File ▸ New inspection… to set one up."
 OPENING = "Opening the store…"
 
@@ -170,7 +174,9 @@ class MainWindow(QMainWindow):
         bar.addSpacing(16)
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(False)
-        self.progress_bar.setFixedWidth(160)
+        self.progress_bar.setFixedSize(160, 10)
+        # A slim bar on a grey groove: at 0 graded a full-height white bar reads as a text box.
+        self.progress_bar.setStyleSheet(PROGRESS_STYLE)
         self.progress_bar.setAccessibleName("Cases graded")
         self.progress_text = QLabel()
         set_role(self.progress_text, "progressText")
