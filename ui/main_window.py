@@ -2,7 +2,8 @@
 
 Left of the splitter is the case list (search, filters and a ``QTableView`` over
 ``CaseModel``); right is the ``GradingPanel``. Menus and shortcuts come from one table
-(``ui.shortcuts``). The window's layout is remembered with ``QSettings``.
+(``ui.shortcuts``, built in ``ui.window_menus``); the commands that open dialogs are in
+``ui.window_dialogs``. The window's layout is remembered with ``QSettings``.
 
 The window can be built before the store is open (``MainWindow()``): it then shows its
 layout, menus and an empty list saying the store is being opened, with everything that
@@ -13,14 +14,12 @@ imported only when first used.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QDialog,
     QDockWidget,
     QHBoxLayout,
     QLabel,
@@ -34,9 +33,9 @@ from PySide6.QtWidgets import (
 from ui.case_list import CaseListPane, labelled_combo
 from ui.grading_panel import GradingPanel
 from ui.messages import show_error
-from ui.shortcuts import SHORTCUTS, shortcut
-from ui.style import chip_icon, set_role
-from ui.team_actions import TeamActions
+from ui.style import set_role
+from ui.window_dialogs import DialogCommands
+from ui.window_menus import ActionsAndMenus
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -62,16 +61,7 @@ def settings() -> QSettings:
     )
 
 
-def _slot(fn: Callable[[], object]) -> Callable[[bool], None]:
-    """A slot that calls ``fn`` and returns None (PySide6 mishandles a slot returning bool)."""
-
-    def run(_checked: bool = False) -> None:
-        fn()
-
-    return run
-
-
-class MainWindow(QMainWindow):
+class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
     """Inspections, cases and grading for the store's user.
 
     ``MainWindow(store, user_name)`` lists the store's cases before it returns;
@@ -184,97 +174,6 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.progress_bar)
         bar.addWidget(self.progress_text)
         return bar
-
-    # --- Actions and menus ------------------------------------------------------------------
-
-    def _action(self, name: str, text: str, slot, *, with_keys: bool = True) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if with_keys and name in {s.name for s in SHORTCUTS}:
-            keys = shortcut(name).keys
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setToolTip(f"{text.rstrip('…')} ({shortcut(name).key_text})")
-        action.triggered.connect(_slot(slot))
-        self.addAction(action)
-        self.actions[name] = action
-        return action
-
-    def _build_actions(self) -> None:
-        a = self._action
-        a("file.new_inspection", "&New inspection…", self.new_inspection)
-        a("file.import_cases", "Import &cases…", self.import_cases)
-        a("file.import_grades", "Import &grades…", self.import_grades)
-        a("file.quit", "&Quit", self.close)
-        a("edit.undo", "&Undo", self.undo)
-        a("edit.redo", "&Redo", self.redo)
-        a("case.next", "&Next case", lambda: self.cases.step(1))
-        a("case.previous", "&Previous case", lambda: self.cases.step(-1))
-        a("case.find", "&Find a case", self.cases.focus_search)
-        for number in (1, 2, 3):
-            a(f"grade.{number}", f"Grade {number}", lambda n=number: self.set_grade(n))
-        a("case.mark_graded", "&Mark graded", self.mark_graded)
-        a("case.referral", "&Raise referral…", lambda: self.raise_referral())
-        a("view.referrals", "&Referrals register", self.show_register)
-        a("view.case_list", "Move to the case &list", self.table.setFocus)
-        a("view.grading", "Move to the &grading panel", self.panel.focus_form)
-        a("help.shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
-        self.team = TeamActions(self)
-        self.undo_stack.canUndoChanged.connect(self._update_undo_actions)
-        self.undo_stack.canRedoChanged.connect(self._update_undo_actions)
-        self.undo_stack.indexChanged.connect(self._update_undo_actions)
-        self._update_undo_actions()
-
-    def _build_menus(self) -> None:
-        menus = (
-            ("&File", ["file.new_inspection", "file.import_cases", "file.import_grades", None,
-                       "file.issue_kit", "file.open_kit", "file.export_pack", "file.import_packs",
-                       None, "file.export_findings", "file.export_referrals", "file.export_xlsx",
-                       "file.export_html", None, "file.quit"]),
-            ("&Edit", ["edit.undo", "edit.redo"]),
-            ("&Case", ["case.next", "case.previous", "case.find", None, "grade", "case.mark_graded",
-                       None, "case.referral"]),
-            ("&View", ["view.referrals", "view.moderation", "view.imports", None,
-                       "view.case_list", "view.grading"]),
-            ("&Help", ["help.shortcuts"]),
-        )  # fmt: skip
-        for title, names in menus:
-            menu = self.menuBar().addMenu(title)
-            for name in names:
-                if name is None:
-                    menu.addSeparator()
-                elif name == "grade":
-                    self.grade_menu = menu.addMenu("Set &overall grade")
-                    for number in (1, 2, 3):
-                        self.grade_menu.addAction(self.actions[f"grade.{number}"])
-                else:
-                    menu.addAction(self.actions[name])
-
-    def _update_undo_actions(self) -> None:
-        for name, can, text in (
-            ("edit.undo", self.undo_stack.canUndo(), self.undo_stack.undoText()),
-            ("edit.redo", self.undo_stack.canRedo(), self.undo_stack.redoText()),
-        ):
-            action = self.actions[name]
-            verb = "&Undo" if name == "edit.undo" else "&Redo"
-            action.setEnabled(can)
-            action.setText(f"{verb} {text}" if can and text else verb)
-
-    def _update_case_actions(self) -> None:
-        has_case = self.panel.case_id is not None
-        for name in ("case.mark_graded", "case.referral", "grade.1", "grade.2", "grade.3"):
-            self.actions[name].setEnabled(has_case)
-        grades = self.method.grades if self.method else ()
-        for number in (1, 2, 3):
-            action = self.actions[f"grade.{number}"]
-            if number <= len(grades):
-                action.setText(grades[number - 1].name)
-                action.setIcon(chip_icon(grades[number - 1].colour))
-            else:
-                action.setEnabled(False)
-        for name in ("file.import_cases", "file.import_grades", "view.referrals"):
-            self.actions[name].setEnabled(self.inspection is not None)
-        self.actions["file.new_inspection"].setEnabled(self.store is not None)
-        self.team.update_enabled()
 
     # --- Inspections ------------------------------------------------------------------------
 
@@ -412,86 +311,6 @@ class MainWindow(QMainWindow):
 
     def mark_graded(self) -> None:
         self.panel.mark_graded()
-
-    # --- Dialogs ----------------------------------------------------------------------------
-
-    def exec_dialog(self, dialog: QDialog) -> bool:
-        """Run a dialog modally; True when accepted. (Tests replace this.)"""
-        return dialog.exec() == QDialog.DialogCode.Accepted
-
-    def new_inspection(self) -> None:
-        from ui.dialogs.setup import NewInspectionDialog
-
-        dialog = NewInspectionDialog(self.store, self)
-        if self.exec_dialog(dialog):
-            self.reload_inspections(dialog.inspection_id)
-            self.team.create_keys(dialog.inspection_id)
-
-    def import_cases(self) -> None:
-        from ui.dialogs.setup import ImportCasesDialog
-
-        if self.inspection is not None:
-            self.exec_dialog(ImportCasesDialog(self.store, self.inspection.id, self))
-            self.reload_inspections(self.inspection.id)
-
-    def import_grades(self) -> None:
-        from ui.dialogs.setup import ImportGradesDialog
-
-        if self.inspection is not None:
-            self.exec_dialog(ImportGradesDialog(self.store, self.inspection.id, self))
-            self.reload_inspections(self.inspection.id)
-
-    def raise_referral(self, case_id: str | None = None) -> None:
-        from ui.dialogs.referral import RaiseReferralDialog
-
-        case_id = case_id or self.panel.case_id
-        if case_id is None:
-            return
-        self.panel.flush()
-        if self.exec_dialog(RaiseReferralDialog(self.store, case_id, self)):
-            self._referrals_changed()
-
-    def show_case_referrals(self, case_id: str) -> None:
-        """The latest open referral of the case (else the latest) with its history."""
-        from ui.dialogs.referral import ReferralDetailDialog
-        from workbench.services.referrals import list_referrals
-
-        if self.inspection is None:
-            return
-        found = list_referrals(self.store, self.inspection.id, case_id)
-        if not found:
-            return
-        chosen = next((r for r in reversed(found) if r.status == "open"), found[-1])
-        dialog = ReferralDetailDialog(self.store, chosen.id, self)
-        dialog.changed.connect(self._referrals_changed)
-        self.exec_dialog(dialog)
-
-    def _referrals_changed(self, *_args: object) -> None:
-        self.refresh_cases()
-        if self.register_dock is not None:
-            self.register_dock.widget().refresh()
-
-    def show_register(self) -> None:
-        from ui.dialogs.referral import ReferralsRegister
-
-        if self.inspection is None:
-            return
-        if self.register_dock is None:
-            register = ReferralsRegister(self.store, self.inspection.id, self)
-            register.changed.connect(self.refresh_cases)
-            dock = QDockWidget("Referrals register", self)
-            dock.setObjectName("referralsRegister")
-            dock.setWidget(register)
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-            self.register_dock = dock
-        self.register_dock.show()
-        self.register_dock.raise_()
-        self.register_dock.widget().setFocus()
-
-    def show_shortcuts(self) -> None:
-        from ui.dialogs.shortcuts import ShortcutsDialog
-
-        self.exec_dialog(ShortcutsDialog(SHORTCUTS, self))
 
     # --- Remembering the layout -------------------------------------------------------------
 
