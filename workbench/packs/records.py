@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import Column, MetaData, String, Table, Text, func, select
 from sqlalchemy.engine import Connection
 
+from db.bulk import bulk_insert
 from db.models import Assessment as AssessmentRow
-from db.models import AuditEvent, AuditSegment, Referral, ReferralEvent, StageJudgement
+from db.models import AuditEvent, AuditSegment, Case, Referral, ReferralEvent, StageJudgement
 from db.types import AnswerMap, UTCDateTime
 from workbench.audit import HASHED, event_line
 
@@ -166,3 +167,47 @@ def received_mark(conn: Connection, origin: str) -> tuple[int, int, str | None]:
         )
     )
     return int(count), int(last), last_hash
+
+
+# -- helpers for merging ----------------------------------------------------------------------
+
+
+def row_of(record: dict[str, Any], spec: dict[str, str], **extra: Any) -> dict[str, Any]:
+    """A checked record as column values for ``plain`` tables (timestamps stay text)."""
+    row = {field: record[field] for field in spec}
+    row.update(extra)
+    return row
+
+
+def insert_sorted(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert, in primary key order (far fewer index pages touched in SQLite)."""
+    if rows:
+        bulk_insert(conn, plain(model), sorted(rows, key=lambda row: row["id"]))
+
+
+def wins(new: dict[str, Any], old: dict[str, Any], derived: tuple[str, ...] = ()) -> bool:
+    """Whether ``new`` is a greater version than ``old`` (full records).
+
+    The order is (revision, updated_at, digest without the ``derived`` fields, full digest).
+    Fields derived on merge (a referral's status) count last, so a stored row whose status
+    was derived from its responses still compares as the version it was.
+    """
+
+    def rank(record: dict[str, Any]) -> tuple:
+        return (
+            record["revision"],
+            record["updated_at"],
+            digest(record, derived),
+            digest(record) if derived else "",
+        )
+
+    return rank(new) > rank(old)
+
+
+def cases_outside(conn: Connection, inspection_id: str, wanted: set[str]) -> set[str]:
+    """The ``wanted`` case ids that are not cases of the inspection in this store."""
+    found: set[str] = set()
+    for chunk in chunks(sorted(wanted)):
+        query = select(Case.id).where(Case.inspection_id == inspection_id, Case.id.in_(chunk))
+        found.update(conn.scalars(query))
+    return wanted - found
