@@ -56,7 +56,7 @@ class AuditTrail:
 
     def carried(self, start: int = 0) -> bytes:
         """The previous-event hashes the lines from ``start`` carry, as binary digests."""
-        return bytes.fromhex(b"".join(line[-66:-2] for line in self.lines[start:]).decode())
+        return bytes.fromhex(b"".join([line[-66:-2] for line in self.lines[start:]]).decode())
 
 
 def _seq(line: bytes) -> int:
