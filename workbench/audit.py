@@ -58,20 +58,7 @@ def event_hash(**values: Any) -> str:
 
 
 def hash_of(event: AuditEvent) -> str:
-    return event_hash(
-        id=event.id,
-        origin=event.origin,
-        origin_seq=event.origin_seq,
-        at=event.at,
-        actor=event.actor,
-        action=event.action,
-        entity=event.entity,
-        entity_id=event.entity_id,
-        field=event.field,
-        old_value=event.old_value,
-        new_value=event.new_value,
-        prev_hash=event.prev_hash,
-    )
+    return event_hash(**{name: getattr(event, name) for name in HASHED})
 
 
 class _Chain:
@@ -166,11 +153,6 @@ class ChainReport:
         return self.broken_event is None and not self.problem
 
 
-def segment_lines(segment: AuditSegment) -> list[str]:
-    """A received segment's events, one canonical line each, in ``origin_seq`` order."""
-    return zlib.decompress(segment.lines).decode("utf-8").split("\n")
-
-
 def parse_line(line: str) -> AuditEvent:
     """An event (not added to any session) from its canonical line; ValueError if malformed."""
     values = json.loads(line)
@@ -182,16 +164,16 @@ def parse_line(line: str) -> AuditEvent:
     return event
 
 
-def received_events(session: Session, origin: str | None = None) -> Iterator[AuditEvent]:
-    """Events received from other stores (kept in segments), by origin and sequence.
+def received_events(session: Session) -> Iterator[AuditEvent]:
+    """Events received from other stores (kept in segments, one canonical line each), by
+    origin and sequence.
 
     Raises ``ValueError`` for a segment whose lines no longer end on the hash, span and
     count recorded when it was received (its last line edited, or lines removed)."""
     query = select(AuditSegment).order_by(AuditSegment.origin, AuditSegment.first_seq)
-    if origin is not None:
-        query = query.where(AuditSegment.origin == origin)
     for segment in session.scalars(query):
-        events = [parse_line(line) for line in segment_lines(segment)]
+        lines = zlib.decompress(segment.lines).decode("utf-8").split("\n")
+        events = [parse_line(line) for line in lines]
         span = (events[0].origin_seq, events[-1].origin_seq, len(events), events[-1].hash)
         if span != (segment.first_seq, segment.last_seq, segment.events, segment.last_hash):
             raise ValueError(

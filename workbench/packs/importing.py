@@ -137,9 +137,7 @@ def _import_one(
     expected: str | None,
 ) -> PackImport:
     # Damaged, unsigned, foreign and newer files are refused on reading, before any passphrase.
-    if fetched.error is not None or fetched.opened is None:
-        raise fetched.error or WorkbenchError(f"{fetched.path} could not be read.")
-    opened, path = fetched.opened, fetched.path
+    opened, path = fetched.opened_or_raise(), fetched.path
     _check_pack_format(opened)
     with store.sessions.begin() as session:
         actor = require_user_name(session)

@@ -88,6 +88,12 @@ class Fetched:
     error: WorkbenchError | None
     _body: Future[tuple[str, Inflated] | None] | None = None
 
+    def opened_or_raise(self) -> container.Opened:
+        """The verified container; the refusal it met on reading, raised here, in turn."""
+        if self.opened is None:
+            raise self.error or WorkbenchError(f"{self.path} could not be read.")
+        return self.opened
+
     def body(self, inspection_id: str) -> Inflated | None:
         """The body the worker opened with this inspection's key, else None."""
         found = self._body.result() if self._body is not None else None

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from db.bulk import bulk_insert
 from db.models import Assessment as AssessmentRow
 from db.models import AuditEvent, AuditSegment, Case, Referral, ReferralEvent, StageJudgement
-from db.types import AnswerMap, UTCDateTime
+from db.types import AnswerMap, UTCDateTime, canonical_json
 from workbench.audit import HASHED, event_line
 
 ASSESSMENT = {
@@ -71,8 +71,7 @@ def digest(record: dict[str, Any], leave_out: Iterable[str] = ()) -> str:
     """SHA-256 of a record's canonical JSON: equal records, equal digests, in any store."""
     skip = set(leave_out)
     body = {k: v for k, v in record.items() if k not in skip}
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
 def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
