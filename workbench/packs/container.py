@@ -44,6 +44,12 @@ _ARCHIVE_NAMES = re.compile(
 )
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 KINDS = {"pack": "findings pack", "kit": "inspection kit"}
+# The oldest format each kind is still read in, and what to do with an older file. Format 2
+# packs carry the audit trail as canonical lines (format 1: JSON records); kits are unchanged.
+OLDEST_FORMAT = {
+    "pack": (2, "Ask the inspector to export the pack again after updating"),
+    "kit": (1, "Ask the lead inspector to issue the kit again"),
+}
 A_KIND = {"pack": "a findings pack", "kit": "an inspection kit"}
 
 
@@ -282,3 +288,11 @@ def _check_format(header: dict[str, Any], kind: str, what: str) -> None:
     if header.get("kind") != kind:
         other = A_KIND.get(str(header.get("kind")), "a different kind of file")
         raise PackRefused(f"This file is {other}, not {A_KIND[kind]}.", "wrong_kind")
+    oldest, remedy = OLDEST_FORMAT[kind]
+    if version < oldest:
+        raise PackRefused(
+            f"This {what} was written in format version {version} by an earlier version of "
+            f"the Inspector's Workbench; this version reads {what}s of format {oldest} and "
+            f"later. {remedy}; nothing was imported.",
+            "older_format",
+        )

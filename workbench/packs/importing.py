@@ -25,7 +25,6 @@ from workbench.packs.container import PackRefused
 from workbench.packs.document import PackDocument, parse_pack
 from workbench.packs.keys import active_key, admit_sender, unlock
 from workbench.packs.merge import MergeCounts, merge
-from workbench.packs.pack import FIRST_PACK_FORMAT
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
 from workbench.store import identity, require_user_name
@@ -70,18 +69,6 @@ def _inspection_of(session: Session, header: dict, expected: str | None) -> Insp
             "other_inspection",
         )
     return inspection
-
-
-def _check_pack_format(opened: container.Opened) -> None:
-    """Packs of format 1 (audit events as JSON records) are no longer read."""
-    if opened.header.get("format", 0) < FIRST_PACK_FORMAT:
-        raise PackRefused(
-            f"This pack was written in format version {opened.header.get('format')} by an "
-            "earlier version of the Inspector's Workbench; this version reads packs of format "
-            f"{FIRST_PACK_FORMAT} and later. Ask the inspector to export the pack again after "
-            "updating; nothing was imported.",
-            "older_format",
-        )
 
 
 def _decrypt(
@@ -138,7 +125,6 @@ def _import_one(
 ) -> PackImport:
     # Damaged, unsigned, foreign and newer files are refused on reading, before any passphrase.
     opened, path = fetched.opened_or_raise(), fetched.path
-    _check_pack_format(opened)
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = _inspection_of(session, opened.header, expected)

@@ -35,8 +35,6 @@ from workbench.store import identity, require_user_name
 
 SCHEME = "x25519-hkdf-sha256-aes256gcm"
 MAX_PACK_BYTES = container.MAX_FILE_BYTES
-# Format 2 carries the audit trail as canonical lines beside the document (format 1: records).
-FIRST_PACK_FORMAT = 2
 STORE_LEVEL = ("identity",)
 
 
