@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs import text_box
 from ui.style import Card, chip_icon, role_label
 
 if TYPE_CHECKING:
@@ -61,16 +62,6 @@ def _grade_combo(grades: list[Grade], name: str) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # no grade changes by a stray wheel
     return combo
-
-
-def _notes_edit(name: str, placeholder: str) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setAccessibleName(name)
-    edit.setPlaceholderText(placeholder)
-    edit.setTabChangesFocus(True)
-    line = edit.fontMetrics().lineSpacing()
-    edit.setFixedHeight(line * NOTES_LINES + 14)
-    return edit
 
 
 def _message_label() -> QLabel:
@@ -137,7 +128,7 @@ class CategoryForm(QWidget):
         combo = _grade_combo(grades, f"{stage.name}: stage grade")
         self._add_choice(layout, field, "Stage grade", combo)
         notes = f"stage:{stage.id}:notes"
-        edit = _notes_edit(f"{stage.name}: evidence notes", "What the case file shows…")
+        edit = text_box(f"{stage.name}: evidence notes", "What the case file shows…", NOTES_LINES)
         self._add_text(layout, notes, "Evidence notes", edit)
         return card
 
@@ -152,7 +143,9 @@ class CategoryForm(QWidget):
         warning.setVisible(False)
         layout.addWidget(warning)
         self.warning_label = warning
-        edit = _notes_edit("Rationale for the overall grade", "Why the case gets this grade…")
+        edit = text_box(
+            "Rationale for the overall grade", "Why the case gets this grade…", NOTES_LINES
+        )
         self._add_text(layout, "rationale", "Rationale", edit)
         return card
 

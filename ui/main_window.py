@@ -30,12 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.app import APPLICATION, DISPLAY_NAME, ORGANISATION
 from ui.case_list import CaseListPane, labelled_combo
 from ui.grading_panel import GradingPanel
 from ui.messages import show_error
 from ui.style import set_role
 from ui.window_dialogs import DialogCommands
 from ui.window_menus import ActionsAndMenus
+from workbench.dates import short_date
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -44,8 +46,6 @@ if TYPE_CHECKING:
     from workbench.services.caselist import CaseRow
     from workbench.services.inspections import InspectionInfo
 
-ORGANISATION, APPLICATION = "InspectorsWorkbench", "Workbench"
-TITLE = "Inspector's Workbench"
 PROGRESS_STYLE = (
     "QProgressBar { border: 1px solid #A8ADB3; border-radius: 4px; background: #E3E6EA; }"
     "QProgressBar::chunk { background: #2F6FB3; border-radius: 3px; }"
@@ -79,7 +79,7 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.actions: dict[str, QAction] = {}
         self.register_dock: QDockWidget | None = None
-        self.setWindowTitle(TITLE)
+        self.setWindowTitle(DISPLAY_NAME)
         self._build()
         self._build_actions()
         self._build_menus()
@@ -179,17 +179,17 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
 
     def reload_inspections(self, select_id: str | None = None) -> None:
         """List the store's inspections again and open ``select_id`` (or the last one used)."""
-        wanted = select_id or (self.inspection.id if self.inspection else None)
         from workbench.services.inspections import list_inspections
 
-        wanted = wanted or settings().value("main/inspection", "", str)
+        current = self.inspection.id if self.inspection else None
+        wanted = select_id or current or settings().value("main/inspection", "", str)
         self._inspections = {i.id: i for i in list_inspections(self.store)}
         combo = self.inspection_combo
         combo.blockSignals(True)
         combo.clear()
         for info in self._inspections.values():
             combo.addItem(f"{info.force} — {info.title}", info.id)
-            dates = f"{info.start_date:%d/%m/%Y} to {info.end_date:%d/%m/%Y}"
+            dates = f"{short_date(info.start_date)} to {short_date(info.end_date)}"
             combo.setItemData(combo.count() - 1, f"Fieldwork {dates}", Qt.ItemDataRole.ToolTipRole)
         combo.setEnabled(bool(self._inspections))
         if not self._inspections:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,34 +25,31 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Store
-from ui.dialogs import read_only_table, selectable, text_box, with_error
+from ui.dialogs import add_with_error, read_only_table, selectable, shown_date, text_box
+from ui.style import grade_name
+from ui.table_model import ReadOnlyTableModel
 from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology
 from workbench.services.inspections import inspection_methodology
 from workbench.services.moderation import ModerationCase, moderate, moderation_cases
 
-_Index = QModelIndex | QPersistentModelIndex
 DIFFERS_SHADE = QColor("#FFF3CD")
 
 
 def grade_word(method: Methodology, grade_id: str | None) -> str:
-    if grade_id is None:
-        return "Not recorded"
-    try:
-        return method.grade(grade_id).name
-    except KeyError:
-        return grade_id
+    return grade_name(method, grade_id, "Not recorded")
 
 
-class _TableModel(QAbstractTableModel):
+class _TableModel(ReadOnlyTableModel):
     """A read-only table of text cells, with a shade for rows marked as differing."""
 
-    headers: tuple[str, ...] = ()
-
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.cells: list[tuple[str, ...]] = []
+        super().__init__(parent=parent)
         self.shaded: list[bool] = []
+
+    @property
+    def cells(self) -> list[tuple[str, ...]]:
+        return self.rows
 
     def set_cells(
         self,
@@ -61,34 +58,17 @@ class _TableModel(QAbstractTableModel):
         headers: tuple[str, ...] | None = None,
     ) -> None:
         self.beginResetModel()
-        self.cells, self.shaded = list(cells), list(shaded)
+        self.rows, self.shaded = list(cells), list(shaded)
         if headers is not None:
             self.headers = headers
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.cells)
+    def text(self, row: int, column: int) -> str:
+        return self.rows[row][column]
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self.cells):
-            return None
-        row = self.cells[index.row()]
-        if not 0 <= index.column() < len(row):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return row[index.column()]
-        if role == Qt.ItemDataRole.BackgroundRole and self.shaded[index.row()]:
+    def role_data(self, row: int, column: int, role: int) -> object:
+        if role == Qt.ItemDataRole.BackgroundRole and self.shaded[row]:
             return QBrush(DIFFERS_SHADE)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
         return None
 
 
@@ -185,8 +165,7 @@ class ModerationView(QWidget):
         box = QGroupBox("Moderation")
         form = QFormLayout(box)
         form.addRow("Agreed &grade:", self.grade)
-        reason_box, self.reason_error = with_error(self.reason)
-        form.addRow("Rea&son:", reason_box)
+        self.reason_error = add_with_error(form, "Rea&son:", self.reason)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.record_button)
@@ -250,7 +229,7 @@ class ModerationView(QWidget):
             self.reason.setPlainText(case.moderation.reason)
             self.status.setText(
                 f"Moderated by {case.moderation.moderated_by} on "
-                f"{case.moderation.moderated_at:%d/%m/%Y}."
+                f"{shown_date(case.moderation.moderated_at)}."
             )
         else:
             self.reason.clear()

@@ -2,53 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from PySide6.QtCore import Qt
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
+from ui.table_model import RIGHT, ReadOnlyTableModel
 from workbench.errors import RowError
 
-_Index = QModelIndex | QPersistentModelIndex
 LINE, COLUMN, REASON = range(3)
 HEADERS = ("Line", "Column", "Reason")
 
 
-class RowErrorsModel(QAbstractTableModel):
+class RowErrorsModel(ReadOnlyTableModel):
     """A read-only table over ``ImportRefused.rows``."""
 
-    def __init__(self, rows: Sequence[RowError] = (), parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[RowError] = list(rows)
-
-    def set_rows(self, rows: Sequence[RowError]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    headers = HEADERS
+    rows: list[RowError]
 
     def row_error(self, row: int) -> RowError:
-        return self._rows[row]
+        return self.rows[row]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def text(self, row: int, column: int) -> str:
+        error = self.rows[row]
+        return (str(error.line), error.column, error.reason)[column]
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        error, column = self._rows[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (str(error.line), error.column, error.reason)[column]
+    def role_data(self, row: int, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.ToolTipRole:
-            return str(error)
+            return str(self.rows[row])
         if role == Qt.ItemDataRole.TextAlignmentRole and column == LINE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+            return RIGHT
         return None

@@ -47,9 +47,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 _BY_NAME = {s.name: s for s in SHORTCUTS}
 
 
-def shortcut(name: str) -> Shortcut:
-    """The shortcut for an action name; KeyError if there is none."""
-    return _BY_NAME[name]
+def shortcut(name: str) -> Shortcut | None:
+    """The shortcut for an action name; None if it has none."""
+    return _BY_NAME.get(name)
 
 
 def markdown_table() -> str:

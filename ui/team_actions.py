@@ -23,7 +23,8 @@ FILE_ACTIONS = (
     ("file.export_html", "Export accessible findings (&HTML)…"),
 )
 VIEW_ACTIONS = (("view.moderation", "&Moderation"), ("view.imports", "&Imports log"))
-NEEDS_INSPECTION = tuple(name for name, _ in FILE_ACTIONS + VIEW_ACTIONS)
+DOCK_TITLES = {"moderation": "Moderation", "imports": "Imports log"}
+NEEDS_INSPECTION = tuple(n for n, _ in FILE_ACTIONS + VIEW_ACTIONS if n != "file.open_kit")
 REPORT_KINDS = {
     "file.export_findings": "findings",
     "file.export_referrals": "referrals",
@@ -59,8 +60,7 @@ class TeamActions:
     def update_enabled(self) -> None:
         has_inspection = self.inspection_id is not None
         for name in NEEDS_INSPECTION:
-            if name != "file.open_kit":
-                self.window.actions[name].setEnabled(has_inspection)
+            self.window.actions[name].setEnabled(has_inspection)
         self.window.actions["file.open_kit"].setEnabled(self.window.store is not None)
 
     # --- Kits and packs ---------------------------------------------------------------------
@@ -125,8 +125,7 @@ class TeamActions:
             return
         dock = self.docks.get(which)
         if dock is None:
-            title = "Moderation" if which == "moderation" else "Imports log"
-            dock = QDockWidget(title, self.window)
+            dock = QDockWidget(DOCK_TITLES[which], self.window)
             dock.setObjectName(f"{which}Dock")
             self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             self.docks[which] = dock

@@ -54,14 +54,14 @@ class DialogCommands:
     def show_case_referrals(self, case_id: str) -> None:
         """The latest open referral of the case (else the latest) with its history."""
         from ui.dialogs.referral import ReferralDetailDialog
-        from workbench.services.referrals import list_referrals
+        from workbench.services.referrals import CLOSED, list_referrals
 
         if self.inspection is None:
             return
         found = list_referrals(self.store, self.inspection.id, case_id)
         if not found:
             return
-        chosen = next((r for r in reversed(found) if r.status == "open"), found[-1])
+        chosen = next((r for r in reversed(found) if r.status != CLOSED), found[-1])
         dialog = ReferralDetailDialog(self.store, chosen.id, self)
         dialog.changed.connect(self._referrals_changed)
         self.exec_dialog(dialog)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from ui.shortcuts import SHORTCUTS, shortcut
+from ui.shortcuts import shortcut
 from ui.style import chip_icon
 from ui.team_actions import TeamActions
 
@@ -27,13 +27,13 @@ def _slot(fn: Callable[[], object]) -> Callable[[bool], None]:
 class ActionsAndMenus:
     """Actions (with their shortcuts and tooltips), menus, and when each is enabled."""
 
-    def _action(self, name: str, text: str, slot, *, with_keys: bool = True) -> QAction:
+    def _action(self, name: str, text: str, slot) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
-        if with_keys and name in {s.name for s in SHORTCUTS}:
-            keys = shortcut(name).keys
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setToolTip(f"{text.rstrip('…')} ({shortcut(name).key_text})")
+        found = shortcut(name)
+        if found is not None:
+            action.setShortcuts([QKeySequence(k) for k in found.keys])
+            action.setToolTip(f"{text.rstrip('…')} ({found.key_text})")
         action.triggered.connect(_slot(slot))
         self.addAction(action)
         self.actions[name] = action

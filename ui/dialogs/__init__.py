@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -22,6 +23,7 @@ from workbench.dates import short_date
 
 DATE_FORMAT = "dd/MM/yyyy"
 WARNING_SIGN = "⚠"
+K = TypeVar("K")
 
 
 def to_qdate(value: date) -> QDate:
@@ -99,12 +101,31 @@ def form_with_errors(
 ) -> tuple[QFormLayout, dict[QWidget, FieldError]]:
     """A form of (label, field) rows, each field with its error line beneath and its label
     as the field's buddy (so the label's Alt key reaches it); the error lines by field."""
-    form, errors = QFormLayout(), {}
-    for label, field in rows:
-        box, errors[field] = with_error(field)
-        form.addRow(label, box)
-        form.labelForField(box).setBuddy(field)
+    form = QFormLayout()
+    errors = {field: add_with_error(form, label, field) for label, field in rows}
     return form, errors
+
+
+def add_with_error(form: QFormLayout, label: str, field: QWidget) -> FieldError:
+    """Add a row of the field with its (hidden) error line beneath; the label's Alt key
+    reaches the field itself (not the box holding it). The error line is returned."""
+    box, error = with_error(field)
+    form.addRow(label, box)
+    form.labelForField(box).setBuddy(field)
+    return error
+
+
+def show_problems(errors: Mapping[K, FieldError], problems: Mapping[K, str]) -> bool:
+    """Clear every error line, then show each problem under its field; True when none.
+
+    ``problems`` come in the form's order; they are shown last first, so the keyboard
+    focus lands on the first field to correct.
+    """
+    for error in errors.values():
+        error.clear_problem()
+    for key, text in reversed(problems.items()):
+        errors[key].show_problem(text)
+    return not problems
 
 
 def text_box(accessible_name: str, placeholder: str, lines: int) -> QPlainTextEdit:

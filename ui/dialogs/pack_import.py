@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -16,35 +16,20 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Store
-from ui.dialogs import WARNING_SIGN, read_only_table, selectable
+from ui.dialogs import WARNING_SIGN, read_only_table, selectable, show_problems
 from ui.dialogs.packs import PACK_FILTER, _secret_field, _WorkDialog
 from ui.messages import confirm, show_error
+from ui.table_model import RIGHT, ReadOnlyTableModel
 from workbench import crypto, packs
 from workbench.errors import WorkbenchError
 from workbench.packs.imports_log import ImportEntry, list_imports
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class OutcomesModel(QAbstractTableModel):
+class OutcomesModel(ReadOnlyTableModel):
     """One row per pack imported: file, from, key, added, changed, result."""
 
-    HEADERS = ("File", "From", "Key", "Added", "Changed", "Result")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[packs.ImportOutcome] = []
-
-    def set_rows(self, rows: Sequence[packs.ImportOutcome]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+    headers = ("File", "From", "Key", "Added", "Changed", "Result")
+    rows: list[packs.ImportOutcome]
 
     def cells(self, outcome: packs.ImportOutcome) -> tuple[str, ...]:
         result = outcome.result
@@ -57,23 +42,14 @@ class OutcomesModel(QAbstractTableModel):
             str(counts.changed), note,
         )  # fmt: skip
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        text = self.cells(self.rows[index.row()])[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return text or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (3, 4):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+    def text(self, row: int, column: int) -> str:
+        return self.cells(self.rows[row])[column]
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+    def role_data(self, row: int, column: int, role: int) -> object:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.text(row, column) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 4):
+            return RIGHT
         return None
 
 
@@ -81,6 +57,7 @@ class ImportPacksDialog(_WorkDialog):
     """The lead merges inspectors' packs; each is its own transaction and log entry."""
 
     action_text = "&Import"
+    field_errors = {crypto.WrongPassphrase: "passphrase"}
     imported = Signal(object)  # list[packs.ImportOutcome]
 
     def __init__(
@@ -106,10 +83,10 @@ class ImportPacksDialog(_WorkDialog):
         row = QHBoxLayout()
         row.addWidget(self.files, 1)
         row.addWidget(add)
-        self.errors = {"files": self.add_row("Packs:", self.files, row)}
+        self.add_row("files", "Packs:", self.files, row)
         self.passphrase = _secret_field("Your passphrase for the inspection's key")
-        self.errors["passphrase"] = self.add_row("Pa&ssphrase:", self.passphrase)
-        self.model = OutcomesModel(self)
+        self.add_row("passphrase", "Pa&ssphrase:", self.passphrase)
+        self.model = OutcomesModel(parent=self)
         self.table = read_only_table("Packs imported")
         self.table.setModel(self.model)
         self.table.hide()
@@ -132,14 +109,13 @@ class ImportPacksDialog(_WorkDialog):
         self.files.setText(names or "No packs chosen yet.")
 
     def start(self, paths: Sequence[Path] | None = None) -> None:
-        for error in self.errors.values():
-            error.clear_problem()
         passphrase, chosen = self.passphrase.text(), list(paths or self.paths)
-        if not passphrase:
-            self.errors["passphrase"].show_problem("Type your passphrase for the inspection's key.")
+        problems = {}
         if not chosen:
-            self.errors["files"].show_problem("Add the packs to import.")
-        if passphrase and chosen:
+            problems["files"] = "Add the packs to import."
+        if not passphrase:
+            problems["passphrase"] = "Type your passphrase for the inspection's key."
+        if show_problems(self.errors, problems):
             self.run(
                 "Importing packs",
                 lambda progress: packs.import_packs(
@@ -147,13 +123,6 @@ class ImportPacksDialog(_WorkDialog):
                     progress=progress,
                 ),
             )  # fmt: skip
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, crypto.WrongPassphrase):
-            self.show_outcome("")
-            self.errors["passphrase"].show_problem(str(exc))
-            return
-        super()._failed(exc)
 
     def describe(self, result: list[packs.ImportOutcome]) -> str:
         merged = {o.path: o for o in self.model.rows}
@@ -193,25 +162,11 @@ class ImportPacksDialog(_WorkDialog):
         self.start([outcome.path])
 
 
-class ImportsLogModel(QAbstractTableModel):
+class ImportsLogModel(ReadOnlyTableModel):
     """The imports log: newest first."""
 
-    HEADERS = ("When (UTC)", "Kind", "File", "Inspection", "From", "Key", "Added", "Changed")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[ImportEntry] = []
-
-    def set_rows(self, rows: Sequence[ImportEntry]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+    headers = ("When (UTC)", "Kind", "File", "Inspection", "From", "Key", "Added", "Changed")
+    rows: list[ImportEntry]
 
     def cells(self, entry: ImportEntry) -> tuple[str, ...]:
         return (
@@ -220,23 +175,14 @@ class ImportsLogModel(QAbstractTableModel):
             str(entry.added), str(entry.changed),
         )  # fmt: skip
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        entry = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.cells(entry)[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return entry.source
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 6:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+    def text(self, row: int, column: int) -> str:
+        return self.cells(self.rows[row])[column]
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+    def role_data(self, row: int, column: int, role: int) -> object:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.rows[row].source
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 6:
+            return RIGHT
         return None
 
 
@@ -248,7 +194,7 @@ class ImportsLogView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.store, self.inspection_id = store, inspection_id
-        self.model = ImportsLogModel(self)
+        self.model = ImportsLogModel(parent=self)
         self.table = read_only_table("Imports log")
         self.table.setModel(self.model)
         self.empty = QLabel("Nothing has been imported yet.")

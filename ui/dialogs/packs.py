@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,14 +28,20 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Store
-from ui.dialogs import WARNING_SIGN, fit_height, selectable, with_error
+from ui.dialogs import (
+    WARNING_SIGN,
+    FieldError,
+    add_with_error,
+    fit_height,
+    selectable,
+    show_problems,
+)
 from ui.messages import show_error
 from ui.worker import Cancelled, Task, run_task
 from workbench import crypto, packs
 from workbench.errors import WorkbenchError
 from workbench.services.inspections import list_inspections
 
-_Index = QModelIndex | QPersistentModelIndex
 KIT_FILTER = "Inspection kits (*.wbkit)"
 PACK_FILTER = "Findings packs (*.wbpack)"
 
@@ -55,13 +61,19 @@ def _file_row(field: QLineEdit, choose: QPushButton) -> QHBoxLayout:
 
 
 class _WorkDialog(QDialog):
-    """A form, an action button that runs the work on the worker, the outcome in words."""
+    """A form, an action button that runs the work on the worker, the outcome in words.
+
+    Each field's error line is in ``errors`` by a short key; an error of a type in
+    ``field_errors`` (a wrong passphrase, say) is shown under that field, not as the outcome.
+    """
 
     action_text = ""
+    field_errors: dict[type[BaseException], str] = {}
 
     def __init__(self, store: Store, title: str, intro: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.store, self.task, self.result_value = store, None, None
+        self.errors: dict[str, FieldError] = {}
         self.setWindowTitle(title)
         self.setMinimumWidth(620)
         self.form = QFormLayout()
@@ -81,16 +93,17 @@ class _WorkDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
-    def add_row(self, label: str, field: QWidget, layout: Any = None) -> Any:
-        box, error = with_error(field)
-        if layout is not None:
-            inner = QVBoxLayout()
-            inner.addLayout(layout)
-            inner.addWidget(error)
-            self.form.addRow(label, inner)
-        else:
-            self.form.addRow(label, box)
-        return error
+    def add_row(self, key: str, label: str, field: QWidget, row: QHBoxLayout | None = None) -> None:
+        """A form row for ``field`` (inside ``row`` when it has buttons beside it)."""
+        if row is None:
+            self.errors[key] = add_with_error(self.form, label, field)
+            return
+        self.errors[key] = FieldError(field)
+        inner = QVBoxLayout()
+        inner.addLayout(row)
+        inner.addWidget(self.errors[key])
+        self.form.addRow(label, inner)
+        self.form.labelForField(inner).setBuddy(field)
 
     def show_outcome(self, text: str) -> None:
         self.outcome.setText(text)
@@ -111,7 +124,11 @@ class _WorkDialog(QDialog):
         self.show_outcome(self.describe(result))
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, Cancelled):
+        field = next((k for t, k in self.field_errors.items() if isinstance(exc, t)), None)
+        if field is not None:
+            self.show_outcome("")
+            self.errors[field].show_problem(str(exc))
+        elif isinstance(exc, Cancelled):
             self.show_outcome("Cancelled; nothing was changed.")
         elif isinstance(exc, WorkbenchError):
             self.show_outcome(f"{WARNING_SIGN} {exc}")
@@ -130,6 +147,7 @@ class IssueKitDialog(_WorkDialog):
     """The lead issues a kit to one inspector; the kit code is shown to read out by phone."""
 
     action_text = "&Issue kit"
+    field_errors = {crypto.WrongPassphrase: "passphrase"}
 
     def __init__(
         self, store: Store, inspection_id: str | None = None, parent: QWidget | None = None
@@ -156,13 +174,11 @@ class IssueKitDialog(_WorkDialog):
         self.path.setAccessibleName("Kit file")
         choose = QPushButton("&Choose…")
         choose.clicked.connect(self.choose_file)
-        self.errors = {
-            "inspection": self.add_row("I&nspection:", self.inspection),
-            "inspector": self.add_row("Ins&pector:", self.inspector),
-        }
+        self.add_row("inspection", "I&nspection:", self.inspection)
+        self.add_row("inspector", "Ins&pector:", self.inspector)
         self.form.addRow("", self.all_cases)
-        self.errors["passphrase"] = self.add_row("Pa&ssphrase:", self.passphrase)
-        self.errors["path"] = self.add_row("Kit &file:", self.path, _file_row(self.path, choose))
+        self.add_row("passphrase", "Pa&ssphrase:", self.passphrase)
+        self.add_row("path", "Kit &file:", self.path, _file_row(self.path, choose))
         self.inspection.currentIndexChanged.connect(self._load_inspectors)
         self._load_inspectors()
 
@@ -179,8 +195,6 @@ class IssueKitDialog(_WorkDialog):
             self.path.setText(chosen)
 
     def start(self) -> None:
-        for error in self.errors.values():
-            error.clear_problem()
         values = {
             "inspection": self.inspection.currentData(),
             "inspector": self.inspector.currentText().strip(),
@@ -193,10 +207,7 @@ class IssueKitDialog(_WorkDialog):
             "passphrase": "Type your passphrase for the inspection's key.",
             "path": "Choose where to save the kit.",
         }
-        for key in reversed(list(values)):
-            if not values[key]:
-                self.errors[key].show_problem(missing[key])
-        if not all(values.values()):
+        if not show_problems(self.errors, {k: missing[k] for k, v in values.items() if not v}):
             return
         self.run(
             "Issuing the kit",
@@ -210,13 +221,6 @@ class IssueKitDialog(_WorkDialog):
                 progress=progress,
             ),
         )
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, crypto.WrongPassphrase):
-            self.show_outcome("")
-            self.errors["passphrase"].show_problem(str(exc))
-            return
-        super()._failed(exc)
 
     def describe(self, result: packs.KitExport) -> str:
         self.passphrase.clear()
@@ -234,6 +238,7 @@ class OpenKitDialog(_WorkDialog):
     """An inspector opens the kit the lead sent, with the kit code the lead told them."""
 
     action_text = "&Open kit"
+    field_errors = {crypto.WrongKitCode: "code"}
     opened = Signal(object)  # packs.KitImport
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
@@ -250,8 +255,8 @@ class OpenKitDialog(_WorkDialog):
         choose.clicked.connect(self.choose_file)
         self.code = QLineEdit(placeholderText="Five groups of four, such as 7KQF-M2XA-…")
         self.code.setAccessibleName("Kit code")
-        self.errors = {"path": self.add_row("Kit &file:", self.path, _file_row(self.path, choose))}
-        self.errors["code"] = self.add_row("Kit &code:", self.code)
+        self.add_row("path", "Kit &file:", self.path, _file_row(self.path, choose))
+        self.add_row("code", "Kit &code:", self.code)
 
     def choose_file(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(self, "Open kit", "", KIT_FILTER)
@@ -259,25 +264,17 @@ class OpenKitDialog(_WorkDialog):
             self.path.setText(chosen)
 
     def start(self) -> None:
-        for error in self.errors.values():
-            error.clear_problem()
         path, code = self.path.text().strip(), self.code.text().strip()
-        if not code:
-            self.errors["code"].show_problem("Type the kit code the lead told you.")
+        problems = {}
         if not path:
-            self.errors["path"].show_problem("Choose the kit file.")
-        if path and code:
+            problems["path"] = "Choose the kit file."
+        if not code:
+            problems["code"] = "Type the kit code the lead told you."
+        if show_problems(self.errors, problems):
             self.run(
                 "Opening the kit",
                 lambda progress: packs.import_kit(self.store, Path(path), code, progress),
             )
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, crypto.WrongKitCode):
-            self.show_outcome("")
-            self.errors["code"].show_problem(str(exc))
-            return
-        super()._failed(exc)
 
     def describe(self, result: packs.KitImport) -> str:
         self.opened.emit(result)
@@ -336,8 +333,7 @@ class NewPassphraseDialog(QDialog):
         self.first = _secret_field("New passphrase")
         self.second = _secret_field("The same passphrase again")
         form = QFormLayout()
-        first_box, self.error = with_error(self.first)
-        form.addRow("&Passphrase:", first_box)
+        self.error = add_with_error(form, "&Passphrase:", self.first)
         form.addRow("&Again:", self.second)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -27,17 +27,19 @@ from PySide6.QtWidgets import (
 
 from db.engine import Store
 from ui.dialogs import (
+    add_with_error,
     date_edit,
     form_with_errors,
     from_qdate,
     read_only_table,
     selectable,
+    show_problems,
+    shown_date,
     text_box,
     to_qdate,
-    with_error,
 )
 from ui.messages import show_error
-from ui.referral_model import ReferralsModel, ResponsesModel, shown_day, state_text
+from ui.referral_model import ReferralsModel, ResponsesModel, state_text
 from workbench.errors import WorkbenchError
 from workbench.methodology import load_methodology
 from workbench.services.caselist import case_detail
@@ -111,16 +113,12 @@ class RaiseReferralDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        for error in self.errors.values():
-            error.clear_problem()
         problems = {}
         if not self.risk.toPlainText().strip():
             problems[self.risk] = "Say what the continued risk to the child is."
         if self.urgency.currentIndex() < 0:
             problems[self.urgency] = "Choose how urgently the force must respond."
-        for field, text in reversed(problems.items()):
-            self.errors[field].show_problem(text)
-        if problems:
+        if not show_problems(self.errors, problems):
             return
         day = from_qdate(self.referred_on.date())
         try:
@@ -199,14 +197,10 @@ class ReferralDetailDialog(QDialog):
         self.note = text_box("Note", "What the force did or said (optional)", 3)
         self.add_button = QPushButton("&Add response")
         self.add_button.clicked.connect(self.add)
-        response_box, self.response_error = with_error(self.response)
         form = QFormLayout(box)
-        form.addRow("&Response:", response_box)
-        form.labelForField(response_box).setBuddy(self.response)
-        form.addRow("&Date:", self.response_on)
-        form.labelForField(self.response_on).setBuddy(self.response_on)
+        self.response_error = add_with_error(form, "&Response:", self.response)
+        form.addRow("&Date:", self.response_on)  # a text label with & gets the field as buddy
         form.addRow("N&ote:", self.note)
-        form.labelForField(self.note).setBuddy(self.note)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.add_button)
@@ -232,7 +226,7 @@ class ReferralDetailDialog(QDialog):
         except KeyError:
             self.facts["urgency"].setText(row.urgency)
         self.facts["to"].setText(row.referred_to or "Not recorded")
-        self.facts["on"].setText(f"{shown_day(row.referred_at)} by {row.raised_by}")
+        self.facts["on"].setText(f"{shown_date(row.referred_at)} by {row.raised_by}")
         age = row.age_days()
         days = f"{age} day{'s' * (age != 1)}"
         after = "after" if row.status == CLOSED else "since"
@@ -244,7 +238,7 @@ class ReferralDetailDialog(QDialog):
         self.add_box.setVisible(not closed)
         self.closed_note.setVisible(closed)
         self.closed_note.setText(
-            f"This referral was closed on {shown_day(row.closed_at)}. Its history can be read "
+            f"This referral was closed on {shown_date(row.closed_at)}. Its history can be read "
             "but no further responses can be added."
         )
         self.response_on.setMinimumDate(to_qdate(row.referred_at.date()))

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -31,12 +30,14 @@ from PySide6.QtWidgets import (
 from db.engine import Store
 from ui.dialogs import (
     WARNING_SIGN,
+    add_with_error,
     date_edit,
     fit_height,
     form_with_errors,
     from_qdate,
     read_only_table,
-    with_error,
+    selectable,
+    show_problems,
 )
 from ui.dialogs.identity import current_user_name
 from ui.messages import show_error
@@ -50,12 +51,6 @@ MARKINGS = (DEFAULT_MARKING, "OFFICIAL", "OFFICIAL-SENSITIVE PERSONAL")
 FIELDWORK_DAYS = 28
 WRAP_ROWS = 300
 SPREADSHEET_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV UTF-8 (*.csv);;Excel workbook (*.xlsx)"
-
-
-def intro(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    return label
 
 
 class NewInspectionDialog(QDialog):
@@ -100,7 +95,7 @@ class NewInspectionDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(
-            intro(
+            selectable(
                 "Set up an inspection: the force, the fieldwork dates and the methodology the "
                 "cases will be graded against. Import the case sample next."
             )
@@ -136,12 +131,7 @@ class NewInspectionDialog(QDialog):
         return problems
 
     def accept(self) -> None:
-        for error in self.errors.values():
-            error.clear_problem()
-        problems = self._problems()
-        for field, text in reversed(problems.items()):  # focus lands on the first problem
-            self.errors[field].show_problem(text)
-        if problems:
+        if not show_problems(self.errors, self._problems()):
             return
         try:
             inspection = create_inspection(
@@ -186,10 +176,8 @@ class _ImportDialog(QDialog):
         file_row.addWidget(choose)
         self.form = QFormLayout()
         self.form.addRow("Spreadsheet:", file_row)
-        self.outcome = QLabel()
-        self.outcome.setWordWrap(True)
+        self.outcome = selectable()
         self.outcome.setAccessibleName("Import outcome")
-        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.row_errors = RowErrorsModel(parent=self)
         self.errors_view = read_only_table("Rows that cannot be imported")
         self.errors_view.setModel(self.row_errors)
@@ -209,7 +197,7 @@ class _ImportDialog(QDialog):
         self.import_button.clicked.connect(self.start_import)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro(self.explanation))
+        layout.addWidget(selectable(self.explanation))
         layout.addLayout(self.form)
         layout.addWidget(self.outcome)
         layout.addWidget(self.errors_view, 1)
@@ -332,9 +320,7 @@ class ImportGradesDialog(_ImportDialog):
         super().__init__(store, inspection_id, parent)
         self.inspector = QLineEdit(current_user_name(store) or "")
         self.inspector.setAccessibleName("Inspector whose grades these are")
-        box, self.inspector_error = with_error(self.inspector)
-        self.form.addRow("Grades &by:", box)
-        self.form.labelForField(box).setBuddy(self.inspector)
+        self.inspector_error = add_with_error(self.form, "Grades &by:", self.inspector)
 
     def check_inputs(self) -> bool:
         self.inspector_error.clear_problem()

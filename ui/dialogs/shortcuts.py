@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from ui.dialogs import read_only_table
+from ui.shortcuts import Shortcut
+from ui.table_model import ReadOnlyTableModel
 
-_Index = QModelIndex | QPersistentModelIndex
 AREAS = {
     "case": "Cases",
     "grade": "Grading",
@@ -27,57 +26,31 @@ def _area(name: str) -> str:
     return AREAS.get(prefix, prefix.replace("_", " ").capitalize())
 
 
-def keys_text(keys: str | Sequence[str]) -> str:
+def keys_text(keys: Sequence[str]) -> str:
     """The keys as this platform writes them (Ctrl+F; ⌘F on macOS), alternatives joined."""
-    sequences = [keys] if isinstance(keys, str) else list(keys)
-    shown = [QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in sequences]
+    shown = [QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys]
     return " or ".join(s for s in shown if s)
 
 
-def as_rows(shortcuts: Iterable[Any]) -> list[tuple[str, str, str]]:
-    """(area, keys, description) from ``ui.shortcuts.Shortcut`` items or plain triples."""
-    rows = []
-    for item in shortcuts:
-        if isinstance(item, tuple):
-            name, keys, description = item
-        else:
-            name, keys, description = item.name, item.keys, item.description
-        rows.append((_area(name), keys_text(keys), description))
-    return rows
+def as_rows(shortcuts: Iterable[Shortcut]) -> list[tuple[str, str, str]]:
+    """(area, keys, description) of each shortcut."""
+    return [(_area(s.name), keys_text(s.keys), s.description) for s in shortcuts]
 
 
-class ShortcutsModel(QAbstractTableModel):
+class ShortcutsModel(ReadOnlyTableModel):
     headers = ("Area", "Keys", "What it does")
 
-    def __init__(self, shortcuts: Iterable[Any], parent=None) -> None:
-        super().__init__(parent)
-        self._rows = as_rows(shortcuts)
+    def __init__(self, shortcuts: Iterable[Shortcut], parent=None) -> None:
+        super().__init__(as_rows(shortcuts), parent)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._rows[index.row()][index.column()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
+    def text(self, row: int, column: int) -> str:
+        return self.rows[row][column]
 
 
 class ShortcutsDialog(QDialog):
     """A read-only list of the keyboard shortcuts."""
 
-    def __init__(self, shortcuts: Iterable[Any], parent: QWidget | None = None) -> None:
+    def __init__(self, shortcuts: Iterable[Shortcut], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.resize(780, 560)
