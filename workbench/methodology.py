@@ -96,6 +96,11 @@ def _find(kind: str, items: Iterable[Any], id: str) -> Any:
     raise KeyError(f"unknown {kind} {id!r}")
 
 
+def _name(items: Iterable[Any], id: str) -> str:
+    """The name of the item with ``id``; the id itself for one from another version."""
+    return next((item.name for item in items if item.id == id), id)
+
+
 @dataclass(frozen=True)
 class Methodology:
     id: str
@@ -127,8 +132,23 @@ class Methodology:
 
     def category_name(self, id: str) -> str:
         """The category's name, or its id when this version does not know it."""
-        known = {c.id: c.name for c in self.categories}
-        return known.get(id, id)
+        return _name(self.categories, id)
+
+    def grade_name(self, id: str) -> str:
+        """The grade's name ("not assessed" included), or its id when unknown."""
+        return _name((*self.grades, self.not_assessed), id)
+
+    def stage_name(self, id: str) -> str:
+        """The stage's name, or its id when this version does not know it."""
+        return _name(self.stages, id)
+
+    def urgency_name(self, id: str) -> str:
+        """The urgency's name, or its id when this version does not know it."""
+        return _name(self.urgencies, id)
+
+    def response_name(self, id: str) -> str:
+        """The force response's name, or its id when this version does not know it."""
+        return _name(self.responses, id)
 
     def urgency(self, id: str) -> Urgency:
         return _find("urgency", self.urgencies, id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from workbench.dates import long_date, short_date
 from workbench.methodology import Methodology
 from workbench.reports.content import (
     Block,
@@ -19,10 +20,10 @@ from workbench.reports.content import (
 )
 from workbench.reports.data import AssessmentSheet, CaseSheet
 from workbench.reports.tables import grade_name
-from workbench.reports.words import long_date, short_date
+from workbench.reports.words import plural
 from workbench.services.referrals import ReferralRow
-
-STATUS_WORDS = {"graded": "Graded", "in_progress": "In progress", "not_started": "Not started"}
+from workbench.services.status import GRADED, STATUS_NAMES
+from workbench.services.summary import UNRESOLVED
 
 
 def paragraphs(value: str) -> list[str]:
@@ -38,7 +39,7 @@ def _names(names: list[str]) -> str:
 
 
 def case_facts(method: Methodology, case: CaseSheet) -> FactsBlock:
-    outcome: Value = GradeValue("unresolved" if case.unresolved else case.effective_grade)
+    outcome: Value = GradeValue(UNRESOLVED if case.unresolved else case.effective_grade)
     pairs: list[tuple[str, Value]] = [
         ("Category", case.category_name),
         ("Unit", case.unit or "–"),
@@ -64,25 +65,21 @@ def _referred(referrals: list[ReferralRow]) -> str:
     if not referrals:
         return "No"
     still_open = sum(1 for r in referrals if r.status == "open")
-    count = "1 referral" if len(referrals) == 1 else f"{len(referrals)} referrals"
-    state = (
-        "open"
-        if still_open == len(referrals)
-        else "closed"
-        if not still_open
-        else (f"{still_open} open")
-    )
-    return f"Yes: {count} ({state})"
+    if still_open == len(referrals):
+        state = "open"
+    else:
+        state = f"{still_open} open" if still_open else "closed"
+    return f"Yes: {plural(len(referrals), 'referral')} ({state})"
 
 
 def assessment_blocks(
     method: Methodology, case: CaseSheet, assessment: AssessmentSheet
 ) -> list[Block]:
     when = ""
-    if assessment.status == "graded" and assessment.graded_at is not None:
+    if assessment.status != GRADED:
+        when = f" ({STATUS_NAMES.get(assessment.status, assessment.status).lower()})"
+    elif assessment.graded_at is not None:
         when = f" (graded {long_date(assessment.graded_at)})"
-    elif assessment.status != "graded":
-        when = f" ({STATUS_WORDS.get(assessment.status, assessment.status).lower()})"
     rows: list[list[Value]] = [
         [line.name, GradeValue(line.grade), line.notes or "–"] for line in assessment.stages
     ]
@@ -110,21 +107,11 @@ def assessment_blocks(
 def _response_lines(referral: ReferralRow, method: Methodology) -> str:
     if not referral.responses:
         return "No response recorded yet."
-    lines = []
-    for response, note, when, _by in referral.responses:
-        try:
-            name = method.response(response).name
-        except KeyError:
-            name = response
-        lines.append(f"{short_date(when)}: {name}" + (f". {note}" if note else ""))
+    lines = [
+        f"{short_date(when)}: {method.response_name(response)}" + (f". {note}" if note else "")
+        for response, note, when, _by in referral.responses
+    ]
     return "\n".join(lines)
-
-
-def urgency_name(method: Methodology, urgency: str) -> str:
-    try:
-        return method.urgency(urgency).name
-    except KeyError:
-        return urgency
 
 
 def referral_blocks(method: Methodology, case: CaseSheet) -> list[Block]:
@@ -139,7 +126,7 @@ def referral_blocks(method: Methodology, case: CaseSheet) -> list[Block]:
             FactsBlock(
                 f"Referral of case {case.reference} to the force",
                 [
-                    ("Urgency", urgency_name(method, referral.urgency)),
+                    ("Urgency", method.urgency_name(referral.urgency)),
                     ("Referred on", long_date(referral.referred_at)),
                     ("Referred to", referral.referred_to or "–"),
                     ("Raised by", referral.raised_by),
@@ -181,3 +168,12 @@ def case_section(method: Methodology, case: CaseSheet) -> Section:
         new_page=True,
         in_contents=False,
     )
+
+
+def case_sheets(head: Section, method: Methodology, cases: list[CaseSheet]) -> list[Section]:
+    """``head`` (an annex's opening section) and a sheet for each case; the first sheet shares
+    the head's page, each of the others starts a new one."""
+    sheets = [case_section(method, case) for case in cases]
+    if sheets:
+        sheets[0].new_page = False
+    return [head, *sheets]

@@ -32,12 +32,6 @@ class Series:
     values: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class Chart:
-    drawing: Drawing
-    description: str
-
-
 def _wrap(label: str, width: float) -> str:
     return "\n".join(simpleSplit(label, fonts.REGULAR, LABEL_SIZE, width)[:3])
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reportlab.graphics.shapes import Drawing
+
+from workbench.reports import charts
 from workbench.reports.charts import Series
 
 
@@ -81,6 +84,14 @@ class ChartBlock:
     stacked: bool = True
     colours: list[str] | None = None  # one per bar, for a chart that is not stacked
     note: str = ""  # a short caption for print, where the figures are also in a table
+
+    def drawing(self, width: float) -> Drawing:
+        """The chart drawn ``width`` points wide, for the PDF and (as SVG) the HTML alike."""
+        if self.stacked:
+            return charts.stacked_chart(self.labels, self.series, width)
+        only = self.series[0]
+        colours = self.colours or [only.colour] * len(only.values)
+        return charts.bar_chart(self.labels, list(only.values), colours, width)
 
 
 Block = TextBlock | BulletsBlock | HeadingBlock | TableBlock | FactsBlock | ChartBlock

@@ -139,13 +139,13 @@ def _assessments(
         query = query.where(Assessment.inspector == inspector)
     elif not every:
         query = query.where(Assessment.status == summary_service.GRADED)
-    names = {stage.id: (i, stage.name) for i, stage in enumerate(method.stages)}
+    order = {stage_id: i for i, stage_id in enumerate(method.stage_ids)}  # unknown ones last
     found: dict[str, list[AssessmentSheet]] = defaultdict(list)
     with store.sessions() as session:
         for row in session.scalars(query):
-            stages = sorted(row.stages, key=lambda s: names.get(s.stage_id, (99, ""))[0])
+            stages = sorted(row.stages, key=lambda s: order.get(s.stage_id, len(order)))
             lines = tuple(
-                StageLine(s.stage_id, names.get(s.stage_id, (0, s.stage_id))[1], s.grade, s.notes)
+                StageLine(s.stage_id, method.stage_name(s.stage_id), s.grade, s.notes)
                 for s in stages
             )
             found[row.case_id].append(

@@ -7,12 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from db.engine import Store
+from workbench.dates import long_date
 from workbench.progress import Progress, no_progress
 from workbench.reports import pdf
-from workbench.reports.annex import case_section
+from workbench.reports.annex import case_sheets
 from workbench.reports.content import Cover, Document, Section, TextBlock
 from workbench.reports.data import ReportData, gather
-from workbench.reports.files import Written, atomic_path, final_path
+from workbench.reports.files import Written
 from workbench.reports.referrals import referrals_section
 from workbench.reports.sections import (
     breakdown_section,
@@ -21,7 +22,7 @@ from workbench.reports.sections import (
     stage_section,
     summary_section,
 )
-from workbench.reports.words import fieldwork, long_date, plural
+from workbench.reports.words import fieldwork, plural
 
 FICTIONAL = (
     "Fictional demonstration data: the force, cases, grades and referrals in this report "
@@ -60,10 +61,7 @@ def annex_sections(data: ReportData) -> list[Section]:
         verb = "is" if rest == 1 else "are"
         intro += f" The {plural(rest, 'case')} not yet graded {verb} not included."
     head = Section("Annex A: Case sheets", "annex", [TextBlock(intro)], new_page=True)
-    sheets = [case_section(data.method, case) for case in graded]
-    if sheets:  # the first sheet shares the annex's first page
-        sheets[0].new_page = False
-    return [head, *sheets]
+    return case_sheets(head, data.method, graded)
 
 
 def findings_document(data: ReportData) -> Document:
@@ -95,9 +93,5 @@ def write_findings_pdf(
 ) -> Written:
     """Write the findings report as a PDF at ``out`` (atomically); returns its page count."""
     data = gather(store, inspection_id, progress)
-    document = findings_document(data)
     graded = sum(1 for case in data.cases if case.graded)
-    with atomic_path(out) as temporary:
-        pages = pdf.render(document, data.method, temporary, progress, FRONT_PAGES + graded)
-    progress(pages, pages, f"Wrote {plural(pages, 'page')}")
-    return Written(final_path(out), pages)
+    return pdf.write(findings_document(data), data.method, out, progress, FRONT_PAGES + graded)

@@ -30,7 +30,9 @@ from workbench.reports.content import (
     TextBlock,
     Value,
 )
+from workbench.reports.data import gather
 from workbench.reports.files import Written, atomic_path, final_path
+from workbench.reports.findings import findings_document
 from workbench.reports.tables import grade_colour, grade_name
 
 CHART_WIDTH = 480.0
@@ -67,13 +69,7 @@ figcaption { font-style: italic; color: #555e6b; }
 
 
 def _chart_image(block: ChartBlock) -> str:
-    if block.stacked:
-        drawing = charts.stacked_chart(block.labels, block.series, CHART_WIDTH)
-    else:
-        values = list(block.series[0].values)
-        colours = block.colours or [block.series[0].colour] * len(values)
-        drawing = charts.bar_chart(block.labels, values, colours, CHART_WIDTH)
-    svg = charts.svg(drawing)
+    svg = charts.svg(block.drawing(CHART_WIDTH))
     svg = re.sub(r"font-family: WorkbenchSans-Bold\w*", f"{SVG_FONT}; font-weight: bold", svg)
     svg = re.sub(r"font-family: WorkbenchSans\w*", SVG_FONT, svg)
     svg = svg.replace("<title>...</title>", f"<title>{escape(block.title)}</title>")
@@ -199,9 +195,6 @@ def write_findings_html(
     store: Store, inspection_id: str, out: str | Path, progress: Progress = no_progress
 ) -> Written:
     """The HTML twin of the findings report, written atomically."""
-    from workbench.reports.data import gather
-    from workbench.reports.findings import findings_document
-
     data = gather(store, inspection_id, progress)
     page = render(findings_document(data), data.method, progress)
     with atomic_path(out) as temporary:

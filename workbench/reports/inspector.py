@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from db.engine import Store
 from db.models import Assessment, Case
+from workbench.dates import long_date
 from workbench.errors import NotFoundError
 from workbench.progress import Progress, no_progress
 from workbench.reports import pdf
-from workbench.reports.annex import STATUS_WORDS, case_section
+from workbench.reports.annex import case_sheets
 from workbench.reports.content import (
     Col,
     Cover,
@@ -26,9 +27,11 @@ from workbench.reports.content import (
     Value,
 )
 from workbench.reports.data import CaseSheet, ReportData, gather
-from workbench.reports.files import Written, atomic_path, final_path
+from workbench.reports.files import Written
 from workbench.reports.tables import grade_name
-from workbench.reports.words import fieldwork, long_date, plural
+from workbench.reports.words import fieldwork, plural
+from workbench.services.status import GRADED, IN_PROGRESS, NOT_STARTED, STATUS_NAMES
+from workbench.services.summary import UNRESOLVED
 
 
 def _check_inspector(store: Store, inspection_id: str, inspector: str) -> None:
@@ -48,20 +51,18 @@ def _check_inspector(store: Store, inspection_id: str, inspector: str) -> None:
         )
 
 
-def _mine(case: CaseSheet) -> tuple[str, str | None]:
-    assessment = case.assessments[0]
-    return assessment.status, assessment.overall_grade
-
-
 def _overview(data: ReportData, inspector: str, cases: list[CaseSheet]) -> Section:
     method = data.method
-    statuses = Counter(_mine(case)[0] for case in cases)
-    grades = Counter(_mine(case)[1] for case in cases if _mine(case)[0] == "graded")
-    graded = statuses.get("graded", 0)
+    mine = [(case.assessments[0].status, case.assessments[0].overall_grade) for case in cases]
+    statuses = Counter(status for status, _ in mine)
+    grades = Counter(grade for status, grade in mine if status == GRADED)
+    graded = statuses.get(GRADED, 0)
     sentence = (
         f"{inspector} has assessed {plural(len(cases), 'case')} in this inspection: "
         + ", ".join(
-            f"{statuses[s]} {STATUS_WORDS[s].lower()}" for s in STATUS_WORDS if statuses.get(s)
+            f"{statuses[s]} {STATUS_NAMES[s].lower()}"
+            for s in (GRADED, IN_PROGRESS, NOT_STARTED)
+            if statuses.get(s)
         )
         + "."
     )
@@ -74,15 +75,14 @@ def _overview(data: ReportData, inspector: str, cases: list[CaseSheet]) -> Secti
             + "."
         )
     rows: list[list[Value]] = []
-    for case in cases:
-        status, grade = _mine(case)
-        final = "unresolved" if case.unresolved else case.effective_grade
+    for case, (status, grade) in zip(cases, mine, strict=True):
+        final = UNRESOLVED if case.unresolved else case.effective_grade
         rows.append(
             [
                 case.reference,
                 case.category_name,
                 case.unit or "–",
-                STATUS_WORDS.get(status, status),
+                STATUS_NAMES.get(status, status),
                 GradeValue(grade),
                 GradeValue(final, "Not yet final"),
             ]
@@ -110,15 +110,12 @@ def _overview(data: ReportData, inspector: str, cases: list[CaseSheet]) -> Secti
 def inspector_document(data: ReportData, inspector: str) -> Document:
     facts = data.facts
     cases = [case for case in data.cases if case.assessments]
-    sheets = [case_section(data.method, case) for case in cases]
     annex = Section(
         "Case sheets",
         "sheets",
         [TextBlock(f"One sheet for each case {inspector} assessed, as {inspector} graded it.")],
         new_page=True,
     )
-    if sheets:
-        sheets[0].new_page = False
     title = f"Cases assessed by {inspector}"
     return Document(
         title=f"{title}: {facts.title}",
@@ -138,7 +135,7 @@ def inspector_document(data: ReportData, inspector: str) -> Document:
             ],
             notice="Fictional demonstration data." if facts.fictional else "",
         ),
-        sections=[_overview(data, inspector, cases), annex, *sheets],
+        sections=[_overview(data, inspector, cases), *case_sheets(annex, data.method, cases)],
     )
 
 
@@ -152,9 +149,5 @@ def write_inspector_pdf(
     """The inspector's own report as a PDF, written atomically."""
     data = gather(store, inspection_id, progress, inspector=inspector)
     _check_inspector(store, data.facts.id, inspector)
-    document = inspector_document(data, inspector)
     expected = 4 + sum(1 for case in data.cases if case.assessments)
-    with atomic_path(out) as temporary:
-        pages = pdf.render(document, data.method, temporary, progress, expected)
-    progress(pages, pages, f"Wrote {plural(pages, 'page')}")
-    return Written(final_path(out), pages)
+    return pdf.write(inspector_document(data, inspector), data.method, out, progress, expected)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from reportlab.lib.units import cm
@@ -19,7 +20,7 @@ from reportlab.platypus import (
 
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
-from workbench.reports import charts, fonts, layout
+from workbench.reports import fonts, layout
 from workbench.reports.content import (
     BulletsBlock,
     ChartBlock,
@@ -33,6 +34,7 @@ from workbench.reports.content import (
     TextBlock,
     Value,
 )
+from workbench.reports.files import Written, atomic_path, final_path
 from workbench.reports.styles import NAVY, multiline, styles, text
 from workbench.reports.tables import (
     SWATCH,
@@ -44,6 +46,7 @@ from workbench.reports.tables import (
     grade_colour,
     grade_name,
 )
+from workbench.reports.words import plural
 
 
 class _Renderer:
@@ -113,15 +116,9 @@ class _Renderer:
         return [CondPageBreak(3 * cm), caption, table, Spacer(1, 10)]
 
     def chart(self, block: ChartBlock) -> Flowable:
-        if block.stacked:
-            drawing = charts.stacked_chart(block.labels, block.series, self.width)
-        else:
-            only = block.series[0]
-            colours = block.colours or [only.colour] * len(only.values)
-            drawing = charts.bar_chart(block.labels, list(only.values), colours, self.width)
         title = Paragraph(text(block.title), self.sheet.table_caption)
         caption = Paragraph(text(block.note or block.description), self.sheet.caption)
-        return KeepTogether([title, drawing, caption])
+        return KeepTogether([title, block.drawing(self.width), caption])
 
 
 def _cover(cover: Cover, width: float) -> list[Flowable]:
@@ -196,7 +193,6 @@ def render(
     expected_pages: int = 0,
 ) -> int:
     """Write ``document`` as a PDF at ``path``; returns the number of pages."""
-    fonts.register_fonts()
     info = layout.DocumentInfo(
         title=document.title,
         subject=document.subject,
@@ -209,3 +205,17 @@ def render(
     width = layout.frame_width(info)
     story = _story(document, method, width)
     return layout.build(path, story, info, progress, expected_pages)
+
+
+def write(
+    document: Document,
+    method: Methodology,
+    out: str | os.PathLike[str],
+    progress: Progress = no_progress,
+    expected_pages: int = 0,
+) -> Written:
+    """Write ``document`` as a PDF at ``out`` atomically; returns where and how many pages."""
+    with atomic_path(out) as temporary:
+        pages = render(document, method, temporary, progress, expected_pages)
+    progress(pages, pages, f"Wrote {plural(pages, 'page')}")
+    return Written(final_path(out), pages)

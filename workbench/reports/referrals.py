@@ -11,14 +11,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from db.engine import Store
+from workbench.dates import long_date, short_date
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.reports import pdf
-from workbench.reports.annex import urgency_name
 from workbench.reports.content import Block, Col, Document, Section, TableBlock, TextBlock, Value
 from workbench.reports.data import ReportData, gather
-from workbench.reports.files import Written, atomic_path, final_path
-from workbench.reports.words import long_date, plural, short_date
+from workbench.reports.files import Written
+from workbench.reports.words import fieldwork, plural
 from workbench.services.referrals import ReferralRow
 
 
@@ -46,13 +46,10 @@ def respond_by(method: Methodology, referral: ReferralRow) -> str:
 
 
 def responses_so_far(method: Methodology, referral: ReferralRow) -> str:
-    lines = []
-    for response, note, when, _by in referral.responses:
-        try:
-            name = method.response(response).name
-        except KeyError:
-            name = response
-        lines.append(f"{short_date(when)} {name}" + (f": {note}" if note else ""))
+    lines = [
+        f"{short_date(when)} {method.response_name(response)}" + (f": {note}" if note else "")
+        for response, note, when, _by in referral.responses
+    ]
     if referral.status == "open":
         lines.append("Open" if lines else "Open: no response yet")
     return "\n".join(lines)
@@ -81,7 +78,7 @@ def schedule_table(data: ReportData, caption: str, *, for_force: bool) -> TableB
         ]
     rows: list[list[Value]] = []
     for referral in ordered(method, data.referrals):
-        urgency = urgency_name(method, referral.urgency)
+        urgency = method.urgency_name(referral.urgency)
         unit, referred = referral.unit or "–", short_date(referral.referred_at)
         risk, responses = referral.risk_summary, responses_so_far(method, referral)
         if for_force:
@@ -110,7 +107,7 @@ def referrals_section(data: ReportData, number: int) -> Section:
     blocks: list[Block] = [TextBlock(_counts(data))]
     if figures["total"]:
         urgency_rows: list[list[Value]] = [
-            [urgency_name(data.method, u), n] for u, n in figures["by_urgency"].items()
+            [data.method.urgency_name(u), n] for u, n in figures["by_urgency"].items()
         ]
         urgency_rows.append(["All referrals", figures["total"]])
         blocks += [
@@ -131,7 +128,7 @@ def referral_document(data: ReportData) -> Document:
     title = f"Referral schedule: {facts.force}"
     intro = [
         TextBlock(
-            f"{facts.title}. Fieldwork {long_date(facts.start)} to {long_date(facts.end)}. "
+            f"{facts.title}. Fieldwork {fieldwork(facts.start, facts.end)}. "
             f"Produced on {long_date(data.produced)} by {data.author}.",
             "small",
         ),
@@ -166,8 +163,5 @@ def write_referrals_pdf(
 ) -> Written:
     """The force's referral schedule as its own PDF."""
     data = gather(store, inspection_id, progress)
-    document = referral_document(data)
-    with atomic_path(out) as temporary:
-        pages = pdf.render(document, data.method, temporary, progress, 1 + len(data.referrals) // 6)
-    progress(pages, pages, f"Wrote {plural(pages, 'page')}")
-    return Written(final_path(out), pages)
+    expected = 1 + len(data.referrals) // 6
+    return pdf.write(referral_document(data), data.method, out, progress, expected)

@@ -22,11 +22,9 @@ from workbench.reports.content import (
     Value,
 )
 from workbench.reports.data import ReportData
-from workbench.reports.tables import grade_colour, grade_name
+from workbench.reports.tables import grade_colour, grade_name, outcome_name
 from workbench.reports.words import plural
-from workbench.services.summary import UNRESOLVED
-
-NOT_RECORDED = "not_recorded"
+from workbench.services.summary import NOT_RECORDED, UNRESOLVED
 
 
 def outcome_ids(method: Methodology, summary: dict[str, Any]) -> list[str]:
@@ -35,10 +33,6 @@ def outcome_ids(method: Methodology, summary: dict[str, Any]) -> list[str]:
     if summary["overall"].get(UNRESOLVED):
         columns.append(UNRESOLVED)
     return columns
-
-
-def outcome_name(method: Methodology, grade_id: str) -> str:
-    return "Unresolved" if grade_id == UNRESOLVED else grade_name(method, grade_id)
 
 
 def _grade_cols(method: Methodology, ids: list[str]) -> list[Col]:
@@ -149,10 +143,8 @@ def stage_section(data: ReportData, number: int) -> Section:
     by_stage = summary["by_stage"]
     keys = [*method.grade_ids, method.not_assessed.id]
     keys += [k for k in (UNRESOLVED, NOT_RECORDED) if any(e.get(k) for e in by_stage.values())]
-    names = {UNRESOLVED: "Unresolved", NOT_RECORDED: "Not recorded"}
     columns = [Col("Stage", 3.0)] + [
-        Col(names.get(k) or grade_name(method, k), 1.1, True, k if k in method.grade_ids else None)
-        for k in keys
+        Col(outcome_name(method, k), 1.1, True, k if k in method.grade_ids else None) for k in keys
     ]
     labels = [entry["name"] for entry in by_stage.values()]
     rows: list[list[Value]] = [

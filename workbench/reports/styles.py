@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
 from workbench.reports import fonts
@@ -37,9 +37,6 @@ class Styles:
     caption: ParagraphStyle
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
-    cell_right: ParagraphStyle
-    cell_head: ParagraphStyle
-    cell_head_right: ParagraphStyle
     cover_fact: ParagraphStyle
     cover_label: ParagraphStyle
     notice: ParagraphStyle
@@ -70,29 +67,12 @@ def styles() -> Styles:
     fonts.register_fonts()
     bold = fonts.BOLD
     cell = _style("cell", fontSize=8.5, leading=11)
+    heading: dict[str, object] = {"fontName": bold, "textColor": NAVY, "keepWithNext": 1}
     return Styles(
         title=_style("title", fontName=bold, fontSize=24, leading=30, textColor=NAVY),
         subtitle=_style("subtitle", fontSize=14, leading=19, textColor=MUTED, spaceBefore=6),
-        h1=_style(
-            "h1",
-            fontName=bold,
-            fontSize=16,
-            leading=20,
-            textColor=NAVY,
-            spaceBefore=22,
-            spaceAfter=10,
-            keepWithNext=1,
-        ),
-        h2=_style(
-            "h2",
-            fontName=bold,
-            fontSize=12.5,
-            leading=16,
-            textColor=NAVY,
-            spaceBefore=12,
-            spaceAfter=6,
-            keepWithNext=1,
-        ),
+        h1=_style("h1", **heading, fontSize=16, leading=20, spaceBefore=22, spaceAfter=10),
+        h2=_style("h2", **heading, fontSize=12.5, leading=16, spaceBefore=12, spaceAfter=6),
         h3=_style(
             "h3",
             fontName=bold,
@@ -116,15 +96,6 @@ def styles() -> Styles:
         ),
         cell=cell,
         cell_bold=_style("cell_bold", parent=cell, fontName=bold),
-        cell_right=_style("cell_right", parent=cell, alignment=TA_RIGHT),
-        cell_head=_style("cell_head", parent=cell, fontName=bold, textColor=colors.white),
-        cell_head_right=_style(
-            "cell_head_right",
-            parent=cell,
-            fontName=bold,
-            textColor=colors.white,
-            alignment=TA_RIGHT,
-        ),
         cover_fact=_style("cover_fact", fontSize=11, leading=16),
         cover_label=_style("cover_label", fontName=bold, fontSize=11, leading=16, textColor=MUTED),
         bullet=_style(
@@ -139,26 +110,8 @@ def styles() -> Styles:
             spaceBefore=6,
             spaceAfter=4,
         ),
-        label=_style(
-            "label",
-            fontName=bold,
-            fontSize=9.5,
-            leading=13,
-            textColor=NAVY,
-            spaceBefore=8,
-            spaceAfter=2,
-            keepWithNext=1,
-        ),
-        h1_case=_style(
-            "h1_case",
-            fontName=bold,
-            fontSize=14,
-            leading=18,
-            textColor=NAVY,
-            spaceBefore=16,
-            spaceAfter=4,
-            keepWithNext=1,
-        ),
+        label=_style("label", **heading, fontSize=9.5, leading=13, spaceBefore=8, spaceAfter=2),
+        h1_case=_style("h1_case", **heading, fontSize=14, leading=18, spaceBefore=16, spaceAfter=4),
         notice=_style(
             "notice",
             fontName=bold,

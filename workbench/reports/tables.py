@@ -30,11 +30,13 @@ from workbench.reports.styles import (
     multiline,
     styles,
 )
+from workbench.services.summary import NOT_RECORDED, UNRESOLVED
 
 Cell = str | int | float | None | Flowable
 SWATCH = "\u25a0"  # a filled square: how a grade's colour is shown in running text
 CELL_SIZE, CELL_LEADING, PADDING = 8.5, 11.0, 5.0
 TOTAL_FILL = colors.HexColor("#E4EAF1")
+_OUTCOMES = {UNRESOLVED: "Unresolved", NOT_RECORDED: "Not recorded"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Column:
 
 
 def grade_colour(method: Methodology, grade_id: str | None) -> str:
-    if grade_id == "unresolved":
+    if grade_id == UNRESOLVED:
         return UNRESOLVED_COLOUR
     try:
         return method.grade(grade_id).colour if grade_id else "#FFFFFF"
@@ -56,14 +58,17 @@ def grade_colour(method: Methodology, grade_id: str | None) -> str:
 
 
 def grade_name(method: Methodology, grade_id: str | None, missing: str = "Not graded") -> str:
+    """A grade in a cell: unresolved says what it awaits."""
     if grade_id is None:
         return missing
-    if grade_id == "unresolved":
+    if grade_id == UNRESOLVED:
         return "Unresolved (awaiting moderation)"
-    try:
-        return method.grade(grade_id).name
-    except KeyError:
-        return grade_id
+    return method.grade_name(grade_id)
+
+
+def outcome_name(method: Methodology, key: str) -> str:
+    """A grade, or one of the summary's other outcomes, as a column heading or chart series."""
+    return _OUTCOMES.get(key) or method.grade_name(key)
 
 
 class GradeCell(Flowable):

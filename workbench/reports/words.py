@@ -1,12 +1,10 @@
-"""Dates and counts written as an inspectorate writes them: 29 November 2026, 29/11/2026."""
+"""Counts and periods written as an inspectorate writes them (dates: ``workbench.dates``)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from workbench.dates import LOCAL, local_date, long_date, short_date
-
-__all__ = ["LOCAL", "fieldwork", "local_date", "long_date", "plural", "short_date"]
+from workbench.dates import long_date
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -14,4 +12,5 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def fieldwork(start: date, end: date) -> str:
+    """2 November 2026 to 13 November 2026."""
     return f"{long_date(start)} to {long_date(end)}"

@@ -17,12 +17,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from db.engine import Store
+from workbench.dates import long_date
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.reports import xlsx_frames as frames
 from workbench.reports.data import ReportData, gather
 from workbench.reports.files import Written, atomic_path, final_path
-from workbench.reports.words import long_date
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 HEADER_FONT = Font(bold=True, color="FFFFFF")

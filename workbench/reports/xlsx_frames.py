@@ -11,20 +11,16 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.dates import local_date
 from workbench.methodology import Methodology
-from workbench.reports.annex import STATUS_WORDS, urgency_name
 from workbench.reports.data import ReportData
-from workbench.reports.tables import grade_name
-from workbench.reports.words import local_date
-from workbench.services.summary import UNRESOLVED
-
-NOT_RECORDED = "not_recorded"
+from workbench.reports.tables import grade_name, outcome_name
+from workbench.services.status import STATUS_NAMES
+from workbench.services.summary import NOT_RECORDED, UNRESOLVED
 
 
 def _grade(method: Methodology, grade_id: str | None) -> str | None:
-    if grade_id is None:
-        return None
-    return "Unresolved" if grade_id == UNRESOLVED else grade_name(method, grade_id)
+    return None if grade_id is None else outcome_name(method, grade_id)
 
 
 def _dates(values: list[Any]) -> pd.Series:
@@ -102,7 +98,7 @@ def cases(data: ReportData) -> pd.DataFrame:
             "Child reference": [c.child_ref for c in rows],
             "Assigned to": [c.assigned_to for c in rows],
             "Force's grade": [_grade(method, c.force_grade) for c in rows],
-            "Status": [STATUS_WORDS.get(c.status, c.status) for c in rows],
+            "Status": [STATUS_NAMES.get(c.status, c.status) for c in rows],
             "Graded": [c.graded for c in rows],
             "Overall grade": [
                 _grade(method, UNRESOLVED if c.unresolved else c.effective_grade) for c in rows
@@ -121,7 +117,7 @@ def assessments(data: ReportData) -> pd.DataFrame:
         {
             "Reference": [c.reference for c, _ in pairs],
             "Inspector": [a.inspector for _, a in pairs],
-            "Status": [STATUS_WORDS.get(a.status, a.status) for _, a in pairs],
+            "Status": [STATUS_NAMES.get(a.status, a.status) for _, a in pairs],
             "Overall grade": [_grade(method, a.overall_grade) for _, a in pairs],
             "Revision": _ints([a.revision for _, a in pairs]),
             "Graded at (UTC)": _utc([a.graded_at for _, a in pairs]),
@@ -146,32 +142,20 @@ def stage_grades(data: ReportData) -> pd.DataFrame:
 
 def referrals(data: ReportData) -> pd.DataFrame:
     method, rows = data.method, data.referrals
-
-    def latest(r: Any, index: int) -> Any:
-        return r.responses[-1][index] if r.responses else None
-
-    def response_name(r: Any) -> str | None:
-        response = latest(r, 0)
-        if response is None:
-            return None
-        try:
-            return method.response(response).name
-        except KeyError:
-            return response
-
+    latest = [r.responses[-1] if r.responses else None for r in rows]  # (id, note, when, by)
     return pd.DataFrame(
         {
             "Reference": [r.case_reference for r in rows],
             "Unit": [r.unit for r in rows],
-            "Urgency": [urgency_name(method, r.urgency) for r in rows],
+            "Urgency": [method.urgency_name(r.urgency) for r in rows],
             "Referred on": _dates([r.referred_at for r in rows]),
             "Referred to": [r.referred_to for r in rows],
             "Raised by": [r.raised_by for r in rows],
             "Status": ["Open" if r.status == "open" else "Closed" for r in rows],
             "Closed on": _dates([r.closed_at for r in rows]),
             "Responses": _ints([len(r.responses) for r in rows]),
-            "Latest response": [response_name(r) for r in rows],
-            "Latest response on": _dates([latest(r, 2) for r in rows]),
+            "Latest response": [method.response_name(last[0]) if last else None for last in latest],
+            "Latest response on": _dates([last[2] if last else None for last in latest]),
             "Risk summary": [r.risk_summary for r in rows],
         }
     )
@@ -195,11 +179,9 @@ def breakdown(summary: dict[str, Any], method: Methodology, key: str, label: str
 def by_stage(summary: dict[str, Any], method: Methodology) -> pd.DataFrame:
     table = summary["by_stage"]
     keys = [*method.grade_ids, method.not_assessed.id, UNRESOLVED, NOT_RECORDED]
-    names = {UNRESOLVED: "Unresolved", NOT_RECORDED: "Not recorded"}
     frame = pd.DataFrame({"Stage": [entry["name"] for entry in table.values()]})
     for key in keys:
-        heading = names.get(key) or grade_name(method, key)
-        frame[heading] = _ints([entry.get(key, 0) for entry in table.values()])
+        frame[outcome_name(method, key)] = _ints([entry.get(key, 0) for entry in table.values()])
     return frame
 
 
