@@ -63,8 +63,12 @@ def unb64(text: str) -> bytes:
 
 def fingerprint(*public_keys: bytes) -> str:
     """``3F2A 9C1B 77E0 ...``: the first 128 bits of SHA-256 over the public key bytes."""
-    digest = hashlib.sha256(b"".join(public_keys)).hexdigest()[:32].upper()
-    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
+    return _grouped(hashlib.sha256(b"".join(public_keys)).hexdigest()[:32].upper())
+
+
+def _grouped(digits: str) -> str:
+    """32 hex digits as eight groups of four, the form people compare by phone."""
+    return " ".join(digits[i : i + 4] for i in range(0, 32, 4))
 
 
 def normalise_fingerprint(text: str) -> str:
@@ -75,7 +79,7 @@ def normalise_fingerprint(text: str) -> str:
             f"'{text}' is not a key fingerprint: it should be 32 hex digits, "
             "shown as eight groups of four such as 3F2A 9C1B 77E0 ..."
         )
-    return " ".join(digits[i : i + 4] for i in range(0, 32, 4))
+    return _grouped(digits)
 
 
 # -- passphrase KDF and sealing -------------------------------------------------------------

@@ -54,7 +54,7 @@ def user_name(session: Session) -> str | None:
 
 def require_user_name(session: Session) -> str:
     """The name of the person using this store, for the audit trail."""
-    name = identity(session).user_name
+    name = user_name(session)
     if not name:
         raise WorkbenchError(
             "This store has no user name yet. Set it first with "

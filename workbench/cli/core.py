@@ -13,7 +13,15 @@ import sys
 from typing import TYPE_CHECKING
 
 from workbench.cli import core_inspections, core_summary
-from workbench.cli.core_common import add_json_flag, dump_json, echo, opened_store, plural, table
+from workbench.cli.core_common import (
+    add_json_flag,
+    dump_json,
+    echo,
+    group,
+    opened_store,
+    plural,
+    table,
+)
 from workbench.cli.core_common import terminal_progress as progress
 
 if TYPE_CHECKING:
@@ -33,16 +41,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     core_inspections.register(subparsers)
     core_summary.register(subparsers)
     _register_audit(subparsers)
-
-
-def group(
-    subparsers: argparse._SubParsersAction, name: str, help: str
-) -> argparse._SubParsersAction:
-    """A command with actions of its own (``identity set``); the action is required."""
-    parser = subparsers.add_parser(name, help=help, description=help)
-    actions = parser.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
-    return actions
 
 
 # --- demo ----------------------------------------------------------------------------------

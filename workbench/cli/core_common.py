@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
-from workbench.dates import short_date
+from workbench.progress import Progress, no_progress
 
 if TYPE_CHECKING:
     from db.engine import Store
@@ -42,6 +42,30 @@ def resolve_inspection(store: Store, key: str) -> tuple[str, str]:
         return row.id, row.title
 
 
+def optional_inspection(store: Store, key: str | None) -> str | None:
+    """The full id of the inspection ``key``, or None when no ``--inspection`` was given."""
+    return resolve_inspection(store, key)[0] if key else None
+
+
+def group(
+    subparsers: argparse._SubParsersAction, name: str, help: str
+) -> argparse._SubParsersAction:
+    """A command with actions of its own (``identity set``); the action is required."""
+    parser = subparsers.add_parser(name, help=help, description=help)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    return actions
+
+
+def add_inspection_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument(
+        "--inspection",
+        required=required,
+        metavar="ID",
+        help="the inspection's id, or enough of its start to be unambiguous",
+    )
+
+
 def date_argument(text: str) -> date:
     """An argparse ``type``: a bad date is a usage error (exit 2) naming the format."""
     from workbench.errors import WorkbenchError
@@ -51,10 +75,6 @@ def date_argument(text: str) -> date:
         return parse_date(text)
     except WorkbenchError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def british(day: date) -> str:
-    return short_date(day)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -89,11 +109,11 @@ def echo(lines: str | Sequence[str] = "", stream: TextIO | None = None) -> None:
 
 
 @contextmanager
-def terminal_progress(stream: TextIO | None = None) -> Iterator[Callable[[int, int, str], None]]:
+def terminal_progress(stream: TextIO | None = None) -> Iterator[Progress]:
     """Progress on stderr when it is a terminal, cleared afterwards; silent otherwise."""
     out = stream or sys.stderr
     if not out.isatty():
-        yield _silent
+        yield no_progress
         return
 
     def show(done: int, total: int, message: str) -> None:
@@ -106,10 +126,6 @@ def terminal_progress(stream: TextIO | None = None) -> Iterator[Callable[[int, i
     finally:
         out.write("\r\033[K")
         out.flush()
-
-
-def _silent(done: int, total: int, message: str) -> None:
-    """No progress when output is captured."""
 
 
 def add_json_flag(parser: argparse.ArgumentParser, what: str) -> None:

@@ -9,17 +9,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.core_common import (
+    add_inspection_option,
     add_json_flag,
-    british,
     date_argument,
     dump_json,
     echo,
+    group,
     opened_store,
     plural,
     resolve_inspection,
     table,
 )
 from workbench.cli.core_common import terminal_progress as progress
+from workbench.dates import short_date
 
 if TYPE_CHECKING:
     from workbench.services.grades_import import GradesImportResult
@@ -29,22 +31,11 @@ DATE_HELP = "2026-11-29 or 29/11/2026"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from workbench.cli.core import group
-
     _register_inspection(group(subparsers, "inspection", "create and list inspections"))
     cases = group(subparsers, "cases", "the sampled case files of an inspection")
     _register_cases_import(cases)
     grades = group(subparsers, "grades", "grades recorded outside the workbench")
     _register_grades_import(grades)
-
-
-def add_inspection_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
-    parser.add_argument(
-        "--inspection",
-        required=required,
-        metavar="ID",
-        help="the inspection's id, or enough of its start to be unambiguous",
-    )
 
 
 # --- inspection ----------------------------------------------------------------------------
@@ -122,7 +113,7 @@ def run_inspection_list(args: argparse.Namespace) -> int:
             info.id[:width],
             _title(info),
             info.force,
-            f"{british(info.start_date)} to {british(info.end_date)}",
+            f"{short_date(info.start_date)} to {short_date(info.end_date)}",
             info.cases,
             info.graded,
         )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.core_common import (
+    add_inspection_option,
     add_json_flag,
     dump_json,
     echo,
@@ -14,6 +16,7 @@ from workbench.cli.core_common import (
     resolve_inspection,
     table,
 )
+from workbench.dates import short_date
 
 if TYPE_CHECKING:
     from workbench.methodology import Methodology
@@ -22,8 +25,6 @@ Summary = dict[str, Any]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from workbench.cli.core_inspections import add_inspection_option
-
     parser = subparsers.add_parser(
         "summary",
         help="the findings summary of an inspection",
@@ -68,13 +69,8 @@ def render(summary: Summary) -> list[str]:
 
 
 def _title_line(info: dict[str, Any]) -> str:
-    start, end = (_british(info[key]) for key in ("start_date", "end_date"))
+    start, end = (short_date(date.fromisoformat(info[key])) for key in ("start_date", "end_date"))
     return f"{info['title']}: {info['force']}, fieldwork {start} to {end}"
-
-
-def _british(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
 
 
 def _section(title: str, rows: list[str]) -> list[str]:

@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.core_common import (
+    add_inspection_option,
     add_json_flag,
     dump_json,
     echo,
+    group,
     opened_store,
+    optional_inspection,
     plural,
     resolve_inspection,
     table,
@@ -69,23 +72,15 @@ def read_kit_code(given: str | None) -> str:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add this module's commands."""
-    from workbench.cli.core import group
-
     _register_keys(group(subparsers, "keys", "inspection keys and key fingerprints"))
     _register_kit(group(subparsers, "kit", "inspection kits, from the lead to an inspector"))
     _register_pack(group(subparsers, "pack", "findings packs, from an inspector to the lead"))
     imports = group(subparsers, "imports", "the log of everything imported into this store")
     listing = imports.add_parser("list", help="list the imports", description="List imports.")
-    _inspection_option(listing, required=False)
+    add_inspection_option(listing, required=False)
     add_json_flag(listing, "the log")
     listing.set_defaults(handler=run_imports_list)
     _register_moderation(subparsers)
-
-
-def _inspection_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
-    from workbench.cli.core_inspections import add_inspection_option
-
-    add_inspection_option(parser, required)
 
 
 # --- keys ----------------------------------------------------------------------------------
@@ -99,7 +94,7 @@ def _register_keys(actions: argparse._SubParsersAction) -> None:
         f"passphrase (asked for, or {PASSPHRASE_ENV}). Keep the passphrase safe: without it "
         "no pack for the inspection can be opened.",
     )
-    _inspection_option(create)
+    add_inspection_option(create)
     create.set_defaults(handler=run_keys_create)
     show = actions.add_parser(
         "show",
@@ -107,7 +102,7 @@ def _register_keys(actions: argparse._SubParsersAction) -> None:
         description="Show this store's device key fingerprint and, with --inspection, the "
         "inspection's and every registered inspector's.",
     )
-    _inspection_option(show, required=False)
+    add_inspection_option(show, required=False)
     add_json_flag(show, "the fingerprints")
     show.set_defaults(handler=run_keys_show)
     again = actions.add_parser(
@@ -116,7 +111,7 @@ def _register_keys(actions: argparse._SubParsersAction) -> None:
         description="Accept packs from INSPECTOR signed by the key with this fingerprint from "
         "now on (after they read it to you by phone, from 'workbench keys show').",
     )
-    _inspection_option(again)
+    add_inspection_option(again)
     again.add_argument("--inspector", required=True, metavar="NAME")
     again.add_argument("--fingerprint", required=True, metavar="FP", help="32 hex digits")
     again.set_defaults(handler=run_keys_reregister)
@@ -137,7 +132,7 @@ def run_keys_show(args: argparse.Namespace) -> int:
     from workbench.packs import key_report
 
     with opened_store(args) as store:
-        inspection_id = resolve_inspection(store, args.inspection)[0] if args.inspection else None
+        inspection_id = optional_inspection(store, args.inspection)
         report = key_report(store, inspection_id)
     if args.json:
         dump_json(
@@ -196,7 +191,7 @@ def _register_kit(actions: argparse._SubParsersAction) -> None:
         "assigned to them (or every case) and the inspection's public key. Prints the kit "
         "code: tell it to the inspector by phone, never in the email carrying the kit.",
     )
-    _inspection_option(export)
+    add_inspection_option(export)
     export.add_argument("--inspector", required=True, metavar="NAME")
     export.add_argument("--out", required=True, metavar="FILE", type=Path)
     export.add_argument("--all-cases", action="store_true", help="every case, not only theirs")
@@ -269,7 +264,7 @@ def _register_pack(actions: argparse._SubParsersAction) -> None:
         "and their responses, audit events), encrypted to the inspection and signed by this "
         "store's key.",
     )
-    _inspection_option(export)
+    add_inspection_option(export)
     export.add_argument("--out", required=True, metavar="FILE", type=Path)
     export.set_defaults(handler=run_pack_export)
     opening = actions.add_parser(
@@ -280,7 +275,7 @@ def _register_pack(actions: argparse._SubParsersAction) -> None:
         "Exit 1 if any pack was refused.",
     )
     opening.add_argument("files", type=Path, nargs="+", metavar="FILE")
-    _inspection_option(opening, required=False)
+    add_inspection_option(opening, required=False)
     add_json_flag(opening, "what each pack added and changed")
     opening.set_defaults(handler=run_pack_import)
 
@@ -308,7 +303,7 @@ def run_pack_import(args: argparse.Namespace) -> int:
 
     passphrase = read_passphrase()
     with opened_store(args) as store:
-        inspection_id = resolve_inspection(store, args.inspection)[0] if args.inspection else None
+        inspection_id = optional_inspection(store, args.inspection)
         with progress() as show:
             outcomes = import_packs(
                 store, args.files, passphrase, inspection_id=inspection_id, progress=show
@@ -360,7 +355,7 @@ def run_imports_list(args: argparse.Namespace) -> int:
     from workbench.packs.imports_log import list_imports
 
     with opened_store(args) as store:
-        inspection_id = resolve_inspection(store, args.inspection)[0] if args.inspection else None
+        inspection_id = optional_inspection(store, args.inspection)
         entries = list_imports(store, inspection_id)
     if args.json:
         dump_json([entry.to_json() for entry in entries])
@@ -389,15 +384,13 @@ def run_imports_list(args: argparse.Namespace) -> int:
 
 
 def _register_moderation(subparsers: argparse._SubParsersAction) -> None:
-    from workbench.cli.core import group
-
     moderate = subparsers.add_parser(
         "moderate",
         help="record the agreed grade of a dual-graded case",
         description="Record the agreed overall grade of a case two inspectors graded, with "
         "the reason. The original grades are kept.",
     )
-    _inspection_option(moderate)
+    add_inspection_option(moderate)
     moderate.add_argument("--case", required=True, metavar="REF", help="the case reference")
     moderate.add_argument("--grade", required=True, metavar="G", help="e.g. requires_improvement")
     moderate.add_argument("--reason", required=True, metavar="TEXT")
@@ -408,7 +401,7 @@ def _register_moderation(subparsers: argparse._SubParsersAction) -> None:
         help="list dual-graded cases whose grades differ",
         description="List the cases two inspectors graded differently, stage by stage.",
     )
-    _inspection_option(listing)
+    add_inspection_option(listing)
     listing.add_argument("--all", action="store_true", help="include cases graded alike")
     add_json_flag(listing, "the cases")
     listing.set_defaults(handler=run_moderation_list)

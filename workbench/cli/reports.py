@@ -10,7 +10,14 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from workbench.cli.core_common import echo, opened_store, plural, resolve_inspection
+from workbench.cli.core_common import (
+    add_inspection_option,
+    echo,
+    group,
+    opened_store,
+    plural,
+    resolve_inspection,
+)
 from workbench.cli.core_common import terminal_progress as progress
 
 if TYPE_CHECKING:
@@ -41,9 +48,6 @@ KINDS = {  # kind: (help, what the file is, suggested suffix)
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``report`` and its kinds."""
-    from workbench.cli.core import group
-    from workbench.cli.core_inspections import add_inspection_option
-
     kinds = group(subparsers, "report", "publish findings: PDF, referral schedule, XLSX, HTML")
     for kind, (help_text, _what, suffix) in KINDS.items():
         parser = kinds.add_parser(

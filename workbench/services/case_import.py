@@ -48,6 +48,14 @@ def _mapped(values: list[str], parse: Callable[[str], Any]) -> list[Any]:
     return [seen[text] for text in values]
 
 
+def refusal(errors: list[RowError], source: str) -> ImportRefused:
+    """A whole spreadsheet refused for its bad rows (the grades import says the same)."""
+    bad_lines = len({error.line for error in errors})
+    return ImportRefused(
+        f"{rows_phrase(bad_lines)} of {source} cannot be imported; nothing was imported.", errors
+    )
+
+
 def _date_or_reason(text: str) -> date | str | None:
     """The date in a cell, None for an empty cell, or the reason it is not a date."""
     if not text:
@@ -194,12 +202,7 @@ def import_cases(
         checker = _Checker(table, method, existing)
         errors = checker.errors()
         if errors:
-            bad_lines = len({error.line for error in errors})
-            raise ImportRefused(
-                f"{rows_phrase(bad_lines)} of {path.name} cannot be imported; "
-                "nothing was imported.",
-                errors,
-            )
+            raise refusal(errors, path.name)
         rows = checker.rows(defaults)
         progress(2, 3, f"Saving {len(rows):,} cases")
         bulk_insert(session.connection(), Case.__table__, rows)

@@ -27,6 +27,7 @@ from db.engine import Store
 from db.models import Assessment, Case, Inspection, Moderation, Referral
 from workbench.errors import NotFoundError
 from workbench.methodology import Methodology, load_methodology
+from workbench.services.inspections import case_by_id
 from workbench.services.status import GRADED, NOT_STARTED, STATUS_ORDER
 
 
@@ -194,9 +195,7 @@ def case_rows(store: Store, inspection_id: str, inspector: str | None = None) ->
 def case_row(store: Store, case_id: str, inspector: str | None = None) -> CaseRow:
     """One case's row, to refresh the list after an edit without reloading every case."""
     with store.sessions() as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise NotFoundError(f"No case with id '{case_id}'.")
+        case = case_by_id(session, case_id)
         return _rows(session, case.inspection_id, Case.id == case_id, inspector)[0]
 
 

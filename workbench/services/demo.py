@@ -23,13 +23,7 @@ from db.types import utcnow
 from workbench import audit
 from workbench.methodology import Methodology, load_methodology
 from workbench.progress import Progress, no_progress
-from workbench.services.grading import (
-    GradingIncomplete,
-    apply_edit,
-    check,
-    find_assessment,
-    set_graded_in,
-)
+from workbench.services.grading import apply_edit, find_assessment, mark_graded_in
 from workbench.services.inspections import create_inspection_in
 from workbench.services.referrals import add_response_in, raise_referral_in
 from workbench.store import require_user_name
@@ -180,47 +174,26 @@ def _grade(
     stages = list(grades.items())
     if plan.grade is None:
         stages = stages[: plan.stages_done]
+
+    def edit(name: str, value: str) -> None:
+        apply_edit(session, case, inspector, actor, name, value, method)
+
     for stage_id, grade in stages:
-        _edit(session, method, case, inspector, actor, f"stage:{stage_id}:grade", grade)
-        note = _stage_note(stage_id, grade, plan.child)
-        _edit(session, method, case, inspector, actor, f"stage:{stage_id}:notes", note)
+        edit(f"stage:{stage_id}:grade", grade)
+        edit(f"stage:{stage_id}:notes", _stage_note(stage_id, grade, plan.child))
         for prompt_id, answer in _answers(stage_id, case.category, grade):
-            _edit(session, method, case, inspector, actor, f"prompt:{prompt_id}", answer)
+            edit(f"prompt:{prompt_id}", answer)
     if plan.grade is None:
         return
     worst = method.worst(grades.values()) or plan.grade
     rationale = _rationale(plan.grade, method.stage(_worst_stage(grades, worst)).name, plan)
-    _edit(session, method, case, inspector, actor, "overall_grade", plan.grade)
-    _edit(session, method, case, inspector, actor, "rationale", rationale)
-    _mark_graded(session, method, case, inspector, actor)
+    edit("overall_grade", plan.grade)
+    edit("rationale", rationale)
+    mark_graded_in(session, method, case, inspector, actor)
 
 
 def _worst_stage(grades: dict[str, str], worst: str) -> str:
     return next(stage for stage, grade in grades.items() if grade == worst)
-
-
-def _edit(
-    session: Session,
-    method: Methodology,
-    case: Case,
-    inspector: str,
-    actor: str,
-    name: str,
-    value: str,
-) -> None:
-    apply_edit(session, case, inspector, actor, name, value, method)
-
-
-def _mark_graded(
-    session: Session, method: Methodology, case: Case, inspector: str, actor: str
-) -> None:
-    """What ``grading.mark_graded`` does, inside this transaction."""
-    assessment = find_assessment(session, case.id, inspector)
-    result = check(method, case, assessment)
-    if not result.complete:
-        raise GradingIncomplete(result)
-    assert assessment is not None
-    set_graded_in(session, assessment, actor)
 
 
 def _dual_grade(

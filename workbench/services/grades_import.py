@@ -23,14 +23,15 @@ from db.engine import Store
 from db.models import Assessment, Case, ImportLog, Referral, new_id
 from db.types import utcnow
 from workbench import audit
-from workbench.errors import ImportRefused, RowError, WorkbenchError
+from workbench.errors import RowError, WorkbenchError
 from workbench.methodology import Methodology, load_methodology
 from workbench.progress import Progress, no_progress
 from workbench.services import grading
+from workbench.services.case_import import refusal
 from workbench.services.inspections import get_inspection
 from workbench.services.referrals import OPEN, raise_referral_in
 from workbench.store import require_user_name
-from workbench.tabular import LINE, fingerprint, read_table, records, require_columns, rows_phrase
+from workbench.tabular import LINE, fingerprint, read_table, records, require_columns
 
 REQUIRED = ("case_ref", "overall_grade")
 REFERRAL_COLUMNS = ("referred", "referral_summary", "referral_urgency")
@@ -203,12 +204,7 @@ def import_grades(
         require_columns(table, REQUIRED, optional, path.name)
         checker = _check(session, method, inspection.id, table)
         if checker.errors:
-            bad_lines = len({error.line for error in checker.errors})
-            raise ImportRefused(
-                f"{rows_phrase(bad_lines)} of {path.name} cannot be imported; "
-                "nothing was imported.",
-                checker.errors,
-            )
+            raise refusal(checker.errors, path.name)
         result = GradesImportResult(0, 0, 0, 0)
         changed = 0
         for done, row in enumerate(checker.rows):

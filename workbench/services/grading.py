@@ -19,8 +19,9 @@ from db.engine import Store
 from db.models import Assessment, Case, Inspection, StageJudgement
 from db.types import utcnow
 from workbench import audit
-from workbench.errors import NotFoundError, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology, load_methodology
+from workbench.services.inspections import case_by_id
 from workbench.services.status import GRADED, IN_PROGRESS, NOT_STARTED
 from workbench.services.status import STATUS_NAMES as STATUS_NAMES  # re-exported
 
@@ -57,13 +58,6 @@ def methodology_for(session: Session, case: Case) -> Methodology:
     inspection = session.get(Inspection, case.inspection_id)
     assert inspection is not None
     return load_methodology(inspection.methodology_id)
-
-
-def _case(session: Session, case_id: str) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFoundError(f"No case with id '{case_id}'.")
-    return case
 
 
 def find_assessment(session: Session, case_id: str, inspector: str) -> Assessment | None:
@@ -208,7 +202,7 @@ def edit(store: Store, case_id: str, inspector: str, name: str, value: str | Non
 
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        return apply_edit(session, _case(session, case_id), inspector, actor, name, value)
+        return apply_edit(session, case_by_id(session, case_id), inspector, actor, name, value)
 
 
 def check(method: Methodology, case: Case, assessment: Assessment | None) -> GradeCheck:
@@ -254,21 +248,27 @@ def set_graded_in(session: Session, assessment: Assessment, actor: str) -> bool:
     return True
 
 
+def mark_graded_in(
+    session: Session, method: Methodology, case: Case, inspector: str, actor: str
+) -> GradeCheck:
+    """``mark_graded`` inside the caller's transaction."""
+    assessment = find_assessment(session, case.id, inspector)
+    result = check(method, case, assessment)
+    if not result.complete:
+        raise GradingIncomplete(result)
+    assert assessment is not None
+    set_graded_in(session, assessment, actor)
+    return result
+
+
 def mark_graded(store: Store, case_id: str, inspector: str) -> GradeCheck:
     """Mark the assessment graded, or raise ``GradingIncomplete`` saying what is missing."""
     from workbench.store import require_user_name
 
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        case = _case(session, case_id)
-        method = methodology_for(session, case)
-        assessment = find_assessment(session, case.id, inspector)
-        result = check(method, case, assessment)
-        if not result.complete:
-            raise GradingIncomplete(result)
-        assert assessment is not None
-        set_graded_in(session, assessment, actor)
-        return result
+        case = case_by_id(session, case_id)
+        return mark_graded_in(session, methodology_for(session, case), case, inspector, actor)
 
 
 @dataclass

@@ -140,18 +140,25 @@ def list_inspections(store: Store, inspection_id: str | None = None) -> list[Ins
         return [_info(row, n, g) for row, n, g in session.execute(query).all()]
 
 
+def _no_inspection(inspection_id: str) -> NotFoundError:
+    return NotFoundError(f"No inspection with id '{inspection_id}' in this store.")
+
+
 def inspection_info(store: Store, inspection_id: str) -> InspectionInfo:
     """One inspection with its counts, by its full id."""
     found = list_inspections(store, inspection_id)
     if not found:
-        raise NotFoundError(f"No inspection with id '{inspection_id}' in this store.")
+        raise _no_inspection(inspection_id)
     return found[0]
 
 
 def inspection_methodology(store: Store, inspection_id: str) -> Methodology:
     """The methodology (at its recorded version) an inspection is graded against."""
-    info = inspection_info(store, inspection_id)
-    return load_methodology(info.methodology_id, info.methodology_version)
+    with store.sessions() as session:
+        row = session.get(Inspection, inspection_id)
+        if row is None:
+            raise _no_inspection(inspection_id)
+        return load_methodology(row.methodology_id, row.methodology_version)
 
 
 def _info(row: Inspection, cases: int, graded: int) -> InspectionInfo:
@@ -185,6 +192,14 @@ def get_inspection(session: Session, key: str) -> Inspection:
     raise NotFoundError(
         f"No inspection with id '{key}' in this store. 'workbench inspection list' shows them."
     )
+
+
+def case_by_id(session: Session, case_id: str) -> Case:
+    """A case by its id, from any inspection."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFoundError(f"No case with id '{case_id}'.")
+    return case
 
 
 def get_case(session: Session, inspection_id: str, reference: str) -> Case:

@@ -23,9 +23,9 @@ from workbench import audit
 from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology, load_methodology
 from workbench.services.inspections import get_case, get_inspection
+from workbench.services.status import GRADED
 from workbench.store import require_user_name
 
-GRADED = "graded"
 MAX_REASON = 20_000
 
 
@@ -132,11 +132,6 @@ def _compare(
     for stage in method.stages_for(case.category):
         grades = tuple(g.stage_grades.get(stage.id) for g in graders)
         stages.append(StageComparison(stage.id, stage.name, grades, len(set(grades)) > 1))
-    record = None
-    if moderation is not None:
-        record = ModerationRecord(
-            moderation.grade, moderation.reason, moderation.moderated_by, moderation.moderated_at
-        )
     return ModerationCase(
         case.id,
         case.reference,
@@ -146,8 +141,12 @@ def _compare(
         graders,
         tuple(stages),
         len({g.overall_grade for g in graders}) > 1,
-        record,
+        None if moderation is None else _record(moderation),
     )
+
+
+def _record(row: Moderation) -> ModerationRecord:
+    return ModerationRecord(row.grade, row.reason, row.moderated_by, row.moderated_at)
 
 
 def _dual_graded(session: Session, inspection_id: str) -> dict[str, list[Assessment]]:
@@ -216,19 +215,15 @@ def moderate(
         row = session.scalars(select(Moderation).where(Moderation.case_id == case.id)).first()
         old = {"grade": row.grade, "reason": row.reason} if row else None
         if row is None:
-            row = Moderation(case_id=case.id, grade=grade_id, reason=reason, moderated_by=actor)
+            row = Moderation(case_id=case.id)
             session.add(row)
         elif old == {"grade": grade_id, "reason": reason}:
-            return ModerationRecord(row.grade, row.reason, row.moderated_by, row.moderated_at)
-        row.grade, row.reason, row.moderated_by, row.moderated_at = (
-            grade_id,
-            reason,
-            actor,
-            utcnow(),
-        )
+            return _record(row)
+        row.grade, row.reason, row.moderated_by = grade_id, reason, actor
+        row.moderated_at = utcnow()
         session.flush()
         audit.record(
             session, actor, "moderate", "moderation", row.id, "grade", old,
             {"case": case.reference, "grade": grade_id, "reason": reason},
         )  # fmt: skip
-        return ModerationRecord(row.grade, row.reason, row.moderated_by, row.moderated_at)
+        return _record(row)

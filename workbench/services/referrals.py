@@ -14,6 +14,7 @@ from db.types import utcnow
 from workbench import audit
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.services.grading import methodology_for
+from workbench.services.inspections import case_by_id
 from workbench.store import require_user_name
 
 OPEN, CLOSED = "open", "closed"
@@ -93,12 +94,9 @@ def raise_referral(
 ) -> str:
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        case = session.get(Case, case_id)
-        if case is None:
-            raise NotFoundError(f"No case with id '{case_id}'.")
         return raise_referral_in(
             session,
-            case,
+            case_by_id(session, case_id),
             actor,
             risk_summary=risk_summary,
             urgency=urgency,

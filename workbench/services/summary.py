@@ -22,12 +22,11 @@ from db.engine import Store
 from db.models import Assessment, Case, Moderation, Referral, StageJudgement
 from workbench.methodology import Methodology, load_methodology
 from workbench.services.inspections import get_inspection
+from workbench.services.status import GRADED, IN_PROGRESS, STATUS_ORDER
 
-GRADED, IN_PROGRESS, NOT_STARTED = "graded", "in_progress", "not_started"
 UNRESOLVED = "unresolved"
 NOT_RECORDED = "not_recorded"
-_STATUS_RANK = {NOT_STARTED: 0, IN_PROGRESS: 1, GRADED: 2}
-_STATUS_BY_RANK = {rank: status for status, rank in _STATUS_RANK.items()}
+_STATUS_BY_RANK = {rank: status for status, rank in STATUS_ORDER.items()}
 CASE_COLUMNS = [
     "case_id",
     "reference",
@@ -166,7 +165,7 @@ def _per_case(data: _Data) -> pd.DataFrame:
     effective = moderated_grade.where(moderated, agreed)
     rank = (
         data.assessments["status"]
-        .map(_STATUS_RANK)
+        .map(STATUS_ORDER)
         .fillna(0)
         .groupby(data.assessments["case_id"])
         .max()
@@ -357,7 +356,17 @@ def _kappa(data: _Data) -> float | None:
 def summarise(store: Store, inspection_id: str) -> dict[str, Any]:
     """The findings summary of an inspection as a JSON-serialisable dict."""
     data = _load(store, inspection_id)
+    return _summary(data, _per_case(data))
+
+
+def summary_and_case_frame(store: Store, inspection_id: str) -> tuple[dict[str, Any], pd.DataFrame]:
+    """``summarise`` and ``case_frame`` together, from one read of the store."""
+    data = _load(store, inspection_id)
     frame = _per_case(data)
+    return _summary(data, frame), frame[CASE_COLUMNS]
+
+
+def _summary(data: _Data, frame: pd.DataFrame) -> dict[str, Any]:
     grades = list(data.method.grade_ids)
     graded = int(frame["graded"].sum())
     in_progress = int(((frame["status"] == IN_PROGRESS) & ~frame["graded"]).sum())
