@@ -1,7 +1,7 @@
 """Gathering what a report needs from the store, in a few queries.
 
-Every figure comes from ``workbench.services.summary`` (``summarise``, ``case_frame`` and
-``headline``) so that a report always agrees with the summary; this module adds only the
+Every figure comes from ``workbench.services.summary`` (``summary_and_case_frame``, read
+once, and ``headline``) so that a report always agrees with the summary; this module adds only the
 words behind the figures: each case's details, assessments, moderation and referrals.
 """
 
@@ -188,9 +188,8 @@ def gather(
     only that person's (of any status), or with ``every_assessment`` all of them."""
     progress(0, 4, "Reading the inspection")
     facts, method, author = _facts(store, inspection_id)
-    summary = summary_service.summarise(store, facts.id)
+    summary, frame = summary_service.summary_and_case_frame(store, facts.id)
     progress(1, 4, "Reading the cases")
-    frame = summary_service.case_frame(store, facts.id)
     rows = _case_rows(store, facts.id)
     progress(2, 4, "Reading the assessments")
     assessments = _assessments(store, facts.id, method, inspector, every_assessment)

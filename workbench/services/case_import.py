@@ -24,9 +24,9 @@ from db.models import Case, ImportLog, new_id
 from db.types import utcnow
 from workbench import audit
 from workbench.errors import ImportRefused, RowError, WorkbenchError
-from workbench.methodology import Methodology, load_methodology
+from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
-from workbench.services.inspections import get_inspection, parse_date
+from workbench.services.inspections import get_inspection, methodology_of, parse_date
 from workbench.store import require_user_name
 from workbench.tabular import LINE, fingerprint, read_table, require_columns, rows_phrase
 
@@ -188,7 +188,7 @@ def import_cases(
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
-        method = load_methodology(inspection.methodology_id)
+        method = methodology_of(inspection)
         existing = set(
             session.scalars(select(Case.reference).where(Case.inspection_id == inspection.id))
         )

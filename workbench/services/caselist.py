@@ -27,7 +27,7 @@ from db.engine import Store
 from db.models import Assessment, Case, Inspection, Moderation, Referral
 from workbench.errors import NotFoundError
 from workbench.methodology import Methodology, load_methodology
-from workbench.services.inspections import case_by_id
+from workbench.services.inspections import case_by_id, methodology_of
 from workbench.services.status import GRADED, NOT_STARTED, STATUS_ORDER
 
 
@@ -85,7 +85,7 @@ def _methodology(session: Session, inspection_id: str) -> Methodology:
     inspection = session.get(Inspection, inspection_id)
     if inspection is None:
         raise NotFoundError(f"No inspection with id '{inspection_id}' in this store.")
-    return load_methodology(inspection.methodology_id)
+    return methodology_of(inspection)
 
 
 def _columns(session: Session, query: Select) -> Result:

@@ -24,11 +24,11 @@ from db.models import Assessment, Case, ImportLog, Referral, new_id
 from db.types import utcnow
 from workbench import audit
 from workbench.errors import RowError, WorkbenchError
-from workbench.methodology import Methodology, load_methodology
+from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.services import grading
 from workbench.services.case_import import refusal
-from workbench.services.inspections import get_inspection
+from workbench.services.inspections import get_inspection, methodology_of
 from workbench.services.referrals import OPEN, raise_referral_in
 from workbench.store import require_user_name
 from workbench.tabular import LINE, fingerprint, read_table, records, require_columns
@@ -198,7 +198,7 @@ def import_grades(
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
-        method = load_methodology(inspection.methodology_id)
+        method = methodology_of(inspection)
         _refuse_unknown_stages(table, method, path.name)
         optional = ["rationale", *_stage_columns(method), *REFERRAL_COLUMNS]
         require_columns(table, REQUIRED, optional, path.name)

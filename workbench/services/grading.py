@@ -20,8 +20,8 @@ from db.models import Assessment, Case, Inspection, StageJudgement
 from db.types import utcnow
 from workbench import audit
 from workbench.errors import WorkbenchError
-from workbench.methodology import Methodology, load_methodology
-from workbench.services.inspections import case_by_id
+from workbench.methodology import Methodology
+from workbench.services.inspections import case_by_id, methodology_of
 from workbench.services.status import GRADED, IN_PROGRESS, NOT_STARTED
 from workbench.services.status import STATUS_NAMES as STATUS_NAMES  # re-exported
 
@@ -57,7 +57,7 @@ class GradingIncomplete(WorkbenchError):
 def methodology_for(session: Session, case: Case) -> Methodology:
     inspection = session.get(Inspection, case.inspection_id)
     assert inspection is not None
-    return load_methodology(inspection.methodology_id)
+    return methodology_of(inspection)
 
 
 def find_assessment(session: Session, case_id: str, inspector: str) -> Assessment | None:
@@ -148,7 +148,7 @@ def _current(assessment: Assessment, kind: str, key: str) -> str | None:
     return None if stage is None else getattr(stage, kind)
 
 
-def _apply(assessment: Assessment, method: Methodology, kind: str, key: str, value) -> None:
+def _apply(assessment: Assessment, kind: str, key: str, value) -> None:
     if kind in ("overall_grade", "rationale"):
         setattr(assessment, kind, value if value is not None or kind != "rationale" else "")
     elif kind == "prompt":
@@ -183,7 +183,7 @@ def apply_edit(
         return False
     assessment = found or assessment_for(session, case, inspector, actor)
     cache[(case.id, inspector)] = assessment
-    _apply(assessment, method, kind, key, value)
+    _apply(assessment, kind, key, value)
     assessment.revision += 1
     assessment.updated_at = utcnow()
     if assessment.status == NOT_STARTED:

@@ -152,13 +152,19 @@ def inspection_info(store: Store, inspection_id: str) -> InspectionInfo:
     return found[0]
 
 
+def methodology_of(inspection: Inspection) -> Methodology:
+    """The methodology an inspection is graded against, at the version it recorded (a later
+    version of the methodology may change its stages and prompts)."""
+    return load_methodology(inspection.methodology_id, inspection.methodology_version)
+
+
 def inspection_methodology(store: Store, inspection_id: str) -> Methodology:
     """The methodology (at its recorded version) an inspection is graded against."""
     with store.sessions() as session:
         row = session.get(Inspection, inspection_id)
         if row is None:
             raise _no_inspection(inspection_id)
-        return load_methodology(row.methodology_id, row.methodology_version)
+        return methodology_of(row)
 
 
 def _info(row: Inspection, cases: int, graded: int) -> InspectionInfo:

@@ -21,8 +21,8 @@ from db.models import Assessment, Case, Moderation
 from db.types import utcnow
 from workbench import audit
 from workbench.errors import WorkbenchError
-from workbench.methodology import Methodology, load_methodology
-from workbench.services.inspections import get_case, get_inspection
+from workbench.methodology import Methodology
+from workbench.services.inspections import get_case, get_inspection, methodology_of
 from workbench.services.status import GRADED
 from workbench.store import require_user_name
 
@@ -168,7 +168,7 @@ def moderation_cases(
     """Dual-graded cases whose grades differ (all dual-graded ones with ``include_agreed``)."""
     with store.sessions() as session:
         inspection = get_inspection(session, inspection_id)
-        method = load_methodology(inspection.methodology_id, inspection.methodology_version)
+        method = methodology_of(inspection)
         dual = _dual_graded(session, inspection.id)
         cases = session.scalars(select(Case).where(Case.id.in_(list(dual)))).all()
         moderations = {
@@ -199,7 +199,7 @@ def moderate(
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
-        method = load_methodology(inspection.methodology_id, inspection.methodology_version)
+        method = methodology_of(inspection)
         grade_id, reason = _checked(method, grade, reason)
         case = get_case(session, inspection.id, case_ref.strip())
         graded = session.scalars(
