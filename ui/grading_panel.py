@@ -296,7 +296,7 @@ class GradingPanel(QWidget):
             self.form.clear_problem(field)
             if field == "overall_grade" and self.method is not None:
                 self.header.set_our_grade(self.method, value)
-            self._status = grading.view(self.store, case_id, self.user_name).status
+            self._status = grading.status(self.store, case_id, self.user_name)
             self.header.set_status(self._status)
             self._update_footer()
         self.saved.emit(case_id)

@@ -19,13 +19,6 @@ from workbench.services.referrals import CLOSED, ReferralRow
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def _name(lookup, key: str) -> str:
-    try:
-        return lookup(key).name
-    except KeyError:
-        return key
-
-
 def state_text(row: ReferralRow, method: Methodology, today: date | None = None) -> str:
     """Open / closed in words, and whether the force's first response is overdue."""
     if row.status == CLOSED:
@@ -44,7 +37,7 @@ def last_response_text(row: ReferralRow, method: Methodology) -> str:
     if not row.responses:
         return "None yet"
     response, _note, when, _by = row.responses[-1]
-    return f"{_name(method.response, response)}, {shown_date(when)}"
+    return f"{method.response_name(response)}, {shown_date(when)}"
 
 
 class ReferralsModel(ReadOnlyTableModel):
@@ -92,7 +85,7 @@ class ReferralsModel(ReadOnlyTableModel):
         if column == 1:
             return row.unit
         if column == 2:
-            return _name(self.method.urgency, row.urgency)
+            return self.method.urgency_name(row.urgency)
         if column == 3:
             return shown_date(row.referred_at)
         if column == 4:
@@ -151,7 +144,7 @@ class ResponsesModel(ReadOnlyTableModel):
 
     def text(self, row: int, column: int) -> str:
         response, note, when, by = self.rows[row]
-        return (shown_date(when), _name(self.method.response, response), by, note)[column]
+        return (shown_date(when), self.method.response_name(response), by, note)[column]
 
     def role_data(self, row: int, column: int, role: int) -> object:
         note = self.rows[row][1]

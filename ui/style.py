@@ -140,12 +140,7 @@ def grade_name(method: Methodology | None, grade_id: str | None, missing: str = 
     """The grade's name in the methodology, or the id itself if the methodology lacks it."""
     if not grade_id:
         return missing
-    if method is None:
-        return grade_id
-    try:
-        return method.grade(grade_id).name
-    except KeyError:
-        return grade_id
+    return method.grade_name(grade_id) if method is not None else grade_id
 
 
 def grade_colour(method: Methodology | None, grade_id: str | None) -> str | None:

@@ -287,6 +287,17 @@ class AssessmentView:
     answers: dict[str, str | None]
 
 
+def status(store: Store, case_id: str, inspector: str) -> str:
+    """This inspector's status for the case (one column read: the window asks after each save)."""
+    with store.sessions() as session:
+        found = session.scalar(
+            select(Assessment.status).where(
+                Assessment.case_id == case_id, Assessment.inspector == inspector
+            )
+        )
+    return found or NOT_STARTED
+
+
 def view(store: Store, case_id: str, inspector: str) -> AssessmentView:
     with store.sessions() as session:
         row = find_assessment(session, case_id, inspector)
