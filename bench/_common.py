@@ -7,7 +7,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -16,6 +16,8 @@ from db.engine import Store
 from db.models import Assessment, Case, StageJudgement, new_id
 from db.types import utcnow
 from workbench.methodology import load_methodology
+from workbench.services.inspections import create_inspection
+from workbench.store import open_workbench_store, set_user_name
 
 UNITS = ("North", "South", "East", "West", "Central", "Specialist crime")
 
@@ -38,6 +40,29 @@ def percentile(samples: list[float], pct: float) -> float:
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples)
+
+
+def new_store(path: Path, user: str = "Alex Inspector", **inspection: object) -> tuple[Store, str]:
+    """A new store at ``path`` with its user named and one inspection (``inspection`` overrides
+    the default force, title and dates). Returns the store and the inspection's id."""
+    store = open_workbench_store(path)
+    set_user_name(store, user)
+    fields = dict(
+        force="Benchmark Police", title="Benchmark", start=date(2026, 1, 5), end=date(2026, 1, 30)
+    )
+    return store, create_inspection(store, **{**fields, **inspection}).id
+
+
+def case_row(inspection_id: str, now: datetime, **fields: object) -> dict:
+    """A case_file row for a bulk insert: a new id (unless ``fields`` has one), the shipped
+    methodology's version and ``fields``."""
+    return {
+        "id": new_id(),
+        "inspection_id": inspection_id,
+        "methodology_version": load_methodology().version,
+        "created_at": now,
+        **fields,
+    }
 
 
 def write_case_csv(path: Path, count: int, seed: int = 1) -> Path:
@@ -67,17 +92,16 @@ def fill_graded_cases(store: Store, inspection_id: str, count: int, seed: int = 
         category = rng.choice(method.category_ids)
         case_id, assessment_id = new_id(), new_id()
         cases.append(
-            dict(
+            case_row(
+                inspection_id,
+                now,
                 id=case_id,
-                inspection_id=inspection_id,
                 reference=f"G/{i:06d}",
                 category=category,
                 unit=rng.choice(UNITS),
                 opened_on=date(2026, 3, 1),
                 force_grade=rng.choice((None, *method.grade_ids)),
                 assigned_to="Alex Inspector",
-                methodology_version=method.version,
-                created_at=now,
             )
         )
         grades = [rng.choice(method.grade_ids) for _ in method.stages_for(category)]

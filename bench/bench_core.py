@@ -11,35 +11,30 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import emit, fill_graded_cases, median, percentile, timed, write_case_csv  # noqa: E402
+from _common import (  # noqa: E402
+    emit,
+    fill_graded_cases,
+    median,
+    new_store,
+    percentile,
+    timed,
+    write_case_csv,
+)
 
+from db.models import Case  # noqa: E402
 from workbench.services import grading  # noqa: E402
 from workbench.services.case_import import import_cases  # noqa: E402
-from workbench.services.inspections import create_inspection  # noqa: E402
 from workbench.services.summary import summarise  # noqa: E402
-from workbench.store import open_workbench_store, set_user_name  # noqa: E402
 
 CASES = 10_000
-
-
-def new_store(folder: Path, name: str):
-    store = open_workbench_store(folder / f"{name}.sqlite")
-    set_user_name(store, "Alex Inspector")
-    inspection = create_inspection(
-        store,
-        force="Benchmark Police",
-        title="Benchmark",
-        start=date(2026, 1, 5),
-        end=date(2026, 1, 30),
-    )
-    return store, inspection.id
 
 
 def baseline_import(csv: Path, db: Path, schema: list[str]) -> None:
@@ -76,7 +71,7 @@ def case_file_schema(store_path: Path) -> list[str]:
 
 def bench_import(folder: Path) -> None:
     csv = write_case_csv(folder / "cases.csv", CASES)
-    store, inspection_id = new_store(folder, "import")
+    store, inspection_id = new_store(folder / "import.sqlite")
     schema = case_file_schema(folder / "import.sqlite")
     base_s, _ = timed(lambda: baseline_import(csv, folder / "baseline.sqlite", schema))
     ours_s, result = timed(lambda: import_cases(store, inspection_id, csv))
@@ -92,12 +87,8 @@ def bench_import(folder: Path) -> None:
 
 
 def bench_edit(folder: Path) -> None:
-    store, inspection_id = new_store(folder, "edit")
+    store, inspection_id = new_store(folder / "edit.sqlite")
     fill_graded_cases(store, inspection_id, 2_000)
-    from sqlalchemy import select
-
-    from db.models import Case
-
     with store.sessions() as session:
         case_ids = session.scalars(select(Case.id).limit(200)).all()
     samples = []
@@ -116,7 +107,7 @@ def bench_edit(folder: Path) -> None:
 
 
 def bench_summary(folder: Path) -> None:
-    store, inspection_id = new_store(folder, "summary")
+    store, inspection_id = new_store(folder / "summary.sqlite")
     fill_graded_cases(store, inspection_id, CASES)
     runs = [timed(lambda: summarise(store, inspection_id))[0] for _ in range(3)]
     emit("summary", cases=CASES, seconds=round(median(runs), 3), goal="under 1 s")

@@ -21,7 +21,7 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import emit, timed  # noqa: E402
+from _common import case_row, emit, new_store, timed  # noqa: E402
 
 from db.engine import Store  # noqa: E402
 from db.models import (  # noqa: E402
@@ -34,8 +34,6 @@ from db.models import (  # noqa: E402
 )
 from workbench.methodology import load_methodology  # noqa: E402
 from workbench.reports import write_findings_html, write_findings_pdf, write_xlsx  # noqa: E402
-from workbench.services.inspections import create_inspection  # noqa: E402
-from workbench.store import open_workbench_store, set_user_name  # noqa: E402
 
 CASES = 500
 REFERRALS = 40
@@ -90,17 +88,16 @@ def fill(store: Store, inspection_id: str, seed: int = 5) -> None:
         stages = method.stages_for(category)
         case_id = new_id()
         cases.append(
-            dict(
+            case_row(
+                inspection_id,
+                now,
                 id=case_id,
-                inspection_id=inspection_id,
                 reference=f"BR/{i:05d}",
                 category=category,
                 unit=rng.choice(UNITS),
                 opened_on=date(2025, 11, 1) + timedelta(days=rng.randint(0, 90)),
                 force_grade=rng.choice((None, *method.grade_ids)),
                 assigned_to="Alex Inspector",
-                methodology_version=method.version,
-                created_at=now,
             )
         )
         inspectors = ["Alex Inspector"] + (["Jo Marsh"] if i % 10 == 0 else [])
@@ -151,20 +148,18 @@ def fill(store: Store, inspection_id: str, seed: int = 5) -> None:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
-        store = open_workbench_store(Path(folder) / "bench.sqlite")
-        set_user_name(store, "Alex Inspector")
-        inspection = create_inspection(
-            store,
+        store, inspection_id = new_store(
+            Path(folder) / "bench.sqlite",
             force="Benchmark Constabulary",
             title="Benchmark inspection",
             start=date(2026, 3, 2),
             end=date(2026, 3, 27),
             fictional=True,
         )
-        fill(store, inspection.id)
+        fill(store, inspection_id)
         out = Path(folder)
         cpu = time.process_time()
-        seconds, written = timed(lambda: write_findings_pdf(store, inspection.id, out / "f.pdf"))
+        seconds, written = timed(lambda: write_findings_pdf(store, inspection_id, out / "f.pdf"))
         cpu = time.process_time() - cpu
         pages = written.pages
         emit(
@@ -178,9 +173,9 @@ def main() -> int:
             goal_seconds=GOAL_SECONDS,
             within_goal=seconds < GOAL_SECONDS,
         )
-        seconds, _ = timed(lambda: write_xlsx(store, inspection.id, out / "f.xlsx"))
+        seconds, _ = timed(lambda: write_xlsx(store, inspection_id, out / "f.xlsx"))
         emit("report_xlsx", cases=CASES, seconds=round(seconds, 2))
-        seconds, _ = timed(lambda: write_findings_html(store, inspection.id, out / "f.html"))
+        seconds, _ = timed(lambda: write_findings_html(store, inspection_id, out / "f.html"))
         emit("report_html", cases=CASES, seconds=round(seconds, 2))
         store.close()
     return 0

@@ -27,13 +27,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(ROOT))
 
-from _common import UNITS, emit, fill_graded_cases, median, percentile  # noqa: E402
+from _common import (  # noqa: E402
+    UNITS,
+    case_row,
+    emit,
+    fill_graded_cases,
+    median,
+    new_store,
+    percentile,
+)
 from sqlalchemy import insert  # noqa: E402
 
 from db.models import Case, Referral, new_id  # noqa: E402
 from workbench.methodology import load_methodology  # noqa: E402
-from workbench.services.inspections import create_inspection  # noqa: E402
-from workbench.store import open_workbench_store, set_user_name  # noqa: E402
+from workbench.store import open_workbench_store  # noqa: E402
 
 CASES, GRADED, REFERRALS = 10_000, 3_000, 120
 STARTUP_RUNS = 5
@@ -95,27 +102,20 @@ sys.exit(run(["--db", sys.argv[1]]))
 
 def make_store(path: Path) -> str:
     """A store with one inspection of 10,000 cases: 3,000 graded, 120 referred."""
-    store = open_workbench_store(path)
-    set_user_name(store, USER)
+    store, inspection_id = new_store(path, USER, title="UI benchmark")
     method = load_methodology()
-    inspection = create_inspection(
-        store, force="Benchmark Police", title="UI benchmark", start=date(2026, 1, 5),
-        end=date(2026, 1, 30),
-    )  # fmt: skip
-    fill_graded_cases(store, inspection.id, GRADED)
+    fill_graded_cases(store, inspection_id, GRADED)
     rng = random.Random(3)
     now = datetime.now(UTC)
     cases = [
-        dict(
-            id=new_id(),
-            inspection_id=inspection.id,
+        case_row(
+            inspection_id,
+            now,
             reference=f"U/{i:06d}",
             category=rng.choice(method.category_ids),
             unit=rng.choice(UNITS),
             opened_on=date(2026, 2, 1),
             assigned_to=f"Inspector {rng.randint(1, 6)}" if i % 3 else USER,
-            methodology_version=method.version,
-            created_at=now,
         )
         for i in range(CASES - GRADED)
     ]
@@ -139,7 +139,7 @@ def make_store(path: Path) -> str:
         session.execute(insert(Case), cases)
         session.execute(insert(Referral), referrals)
     store.close()
-    return inspection.id
+    return inspection_id
 
 
 def time_to_lines(code: str, *args: str) -> dict[str, float]:

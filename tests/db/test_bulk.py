@@ -54,5 +54,6 @@ def test_bulk_insert_round_trips_dates_timestamps_and_nulls(tmp_path):
     assert [c.opened_on for c in cases] == [date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)]
     assert [c.force_grade for c in cases] == ["good", None, None]
     assert all(c.created_at == when and c.closed_on is None for c in cases)
-    assert bulk_insert(store.engine.connect(), Case.__table__, []) == 0
+    with store.engine.connect() as connection:
+        assert bulk_insert(connection, Case.__table__, []) == 0
     store.close()

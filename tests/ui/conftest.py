@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from ui import worker
 from ui.app import configure_application
@@ -30,3 +30,12 @@ def no_running_tasks(qapp: QApplication):
     yield
     worker.wait_for_tasks()
     assert not worker.running_tasks()
+
+
+@pytest.fixture
+def bare_window(qtbot) -> QMainWindow:
+    """An empty main window, shown: the parent for dialogs and worker tasks under test."""
+    widget = QMainWindow()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget

@@ -19,14 +19,6 @@ WAIT_MS = DELAY_MS * 40
 
 
 @pytest.fixture
-def window(qtbot) -> QMainWindow:
-    widget = QMainWindow()
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
-
-
-@pytest.fixture
 def inspection(store: Store) -> str:
     return create_inspection(
         store,
@@ -38,7 +30,7 @@ def inspection(store: Store) -> str:
 
 
 def test_the_chosen_file_gets_the_report_and_the_status_bar_says_so(
-    qtbot, window: QMainWindow, store: Store, inspection: str, tmp_path: Path, monkeypatch
+    qtbot, bare_window: QMainWindow, store: Store, inspection: str, tmp_path: Path, monkeypatch
 ) -> None:
     chosen = tmp_path / "findings"  # no suffix: ".pdf" is added
     asked: list[str] = []
@@ -48,31 +40,31 @@ def test_the_chosen_file_gets_the_report_and_the_status_bar_says_so(
         return str(chosen), file_filter
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(pick))
-    task = report_dialogs.export_findings_report(window, store, inspection)
+    task = report_dialogs.export_findings_report(bare_window, store, inspection)
     with qtbot.waitSignal(task.finished, timeout=WAIT_MS):
         pass
     written = tmp_path / "findings.pdf"
     assert PdfReader(str(written)).metadata.author == "Alex Inspector"
     assert Path(asked[0]).name.startswith("testshire-police-findings-")
-    assert str(written) in window.statusBar().currentMessage()
+    assert str(written) in bare_window.statusBar().currentMessage()
 
 
 def test_cancelling_the_file_dialog_writes_nothing(
-    window: QMainWindow, store: Store, inspection: str, tmp_path: Path, monkeypatch
+    bare_window: QMainWindow, store: Store, inspection: str, tmp_path: Path, monkeypatch
 ) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args: ("", "")))
-    assert report_dialogs.export_findings_report(window, store, inspection) is None
+    assert report_dialogs.export_findings_report(bare_window, store, inspection) is None
     assert list(tmp_path.glob("*.pdf")) == []
 
 
 @pytest.mark.parametrize("kind", ["referrals", "xlsx", "html"])
 def test_the_other_reports_export_the_same_way(
-    qtbot, window: QMainWindow, store: Store, inspection: str, tmp_path: Path, kind: str
+    qtbot, bare_window: QMainWindow, store: Store, inspection: str, tmp_path: Path, kind: str
 ) -> None:
     messages: list[str] = []
     target = tmp_path / f"out{report_dialogs.KINDS[kind].suffix}"
     task = report_dialogs.export_report(
-        window, store, inspection, kind, path=target, notify=messages.append
+        bare_window, store, inspection, kind, path=target, notify=messages.append
     )
     with qtbot.waitSignal(task.finished, timeout=WAIT_MS):
         pass

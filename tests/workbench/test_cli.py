@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from store_helpers import write_file
 
 from db.engine import Store
 from db.models import Assessment, AuditEvent, Case, Inspection, Referral, StoreIdentity
@@ -71,12 +72,6 @@ def snapshot(path: Path) -> list[str]:
     """Every row of every table, as SQL: equal snapshots mean an unchanged store."""
     with closing(sqlite3.connect(path)) as conn:
         return list(conn.iterdump())
-
-
-def write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return path
 
 
 def new_inspection(store: Store) -> Inspection:
@@ -179,7 +174,7 @@ def test_from_inspection_to_summary(store: Store, store_path: Path, tmp_path: Pa
         (second, "2026-12-01", 0),
     ]
 
-    sample = write(tmp_path, "sample.csv", SAMPLE)
+    sample = write_file(tmp_path, "sample.csv", SAMPLE)
     imported = cli(store_path, "cases", "import", "--inspection", first[:8], str(sample))
     assert imported.returncode == 0, imported.stderr
     assert (
@@ -198,7 +193,7 @@ def test_from_inspection_to_summary(store: Store, store_path: Path, tmp_path: Pa
         ("NS/2026/0003", "cse", date(2026, 9, 21), None),
     ]
 
-    grades = write(tmp_path, "grades.csv", GRADES)
+    grades = write_file(tmp_path, "grades.csv", GRADES)
     graded = cli(
         store_path, "grades", "import", "--inspection", first, "--inspector", "Jo Marsh",
         str(grades),
@@ -273,14 +268,18 @@ def test_refused_input_leaves_the_store_as_it_was(
     store: Store, store_path: Path, tmp_path: Path
 ) -> None:
     inspection = new_inspection(store)
-    import_cases(store, inspection.id, write(tmp_path, "sample.csv", SAMPLE))
+    import_cases(store, inspection.id, write_file(tmp_path, "sample.csv", SAMPLE))
     before = snapshot(store_path)
     key = inspection.id[:8]
-    unknown_category = write(
+    unknown_category = write_file(
         tmp_path, "categories.csv", "reference,category\nA-1,section_47\nA-2,burglary\nA-3,\n"
     )
-    bad_grade = write(tmp_path, "grades.csv", "case_ref,overall_grade\nNS/2026/0001,outstanding\n")
-    malformed = write(tmp_path, "malformed.csv", "reference,category\nA-1,cse\nA-2,cse,extra\n")
+    bad_grade = write_file(
+        tmp_path, "grades.csv", "case_ref,overall_grade\nNS/2026/0001,outstanding\n"
+    )
+    malformed = write_file(
+        tmp_path, "malformed.csv", "reference,category\nA-1,cse\nA-2,cse,extra\n"
+    )
     method = load_methodology()
 
     missing = cli(store_path, "cases", "import", "--inspection", key, str(tmp_path / "nope.csv"))
@@ -300,7 +299,7 @@ def test_refused_input_leaves_the_store_as_it_was(
 
     grade = cli(
         store_path, "grades", "import", "--inspection", key, "--inspector", "Jo", str(bad_grade)
-    )  # noqa: E501
+    )
     assert grade.returncode == 1
     assert "line 2, column 'overall_grade': 'outstanding' is not a grade" in grade.stderr
 
@@ -308,17 +307,17 @@ def test_refused_input_leaves_the_store_as_it_was(
     assert nowhere.returncode == 1
     assert "No inspection with id 'ffffffff' in this store." in nowhere.stderr
 
-    backwards = cli(
-        store_path, "inspection", "create", "--force", "F", "--title", "T",
-        "--start", "29/11/2026", "--end", "2026-11-02",
-    )  # fmt: skip
+    def create(start: str, end: str) -> subprocess.CompletedProcess:
+        return cli(
+            store_path, "inspection", "create", "--force", "F", "--title", "T",
+            "--start", start, "--end", end,
+        )  # fmt: skip
+
+    backwards = create("29/11/2026", "2026-11-02")
     assert backwards.returncode == 1
     assert "ends (02/11/2026) before it starts (29/11/2026)" in backwards.stderr
 
-    bad_date = cli(
-        store_path, "inspection", "create", "--force", "F", "--title", "T",
-        "--start", "31/02/2026", "--end", "2026-11-02",
-    )  # fmt: skip
+    bad_date = create("31/02/2026", "2026-11-02")
     assert bad_date.returncode == 2
     assert "argument --start: The date '31/02/2026' is not a date" in bad_date.stderr
 

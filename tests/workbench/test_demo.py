@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from store_helpers import DemoStore
 
 from db.engine import Store
 from db.models import AuditEvent, Case, Inspection, Referral
@@ -22,13 +22,8 @@ from workbench.store import open_workbench_store, set_user_name
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, str, list]]:
-    store = open_workbench_store(Path(tmp_path_factory.mktemp("demo")) / "store.sqlite")
-    set_user_name(store, "Alex Inspector")
-    steps: list[tuple[int, int, str]] = []
-    inspection_id = create_demo(store, progress=lambda *step: steps.append(step))
-    yield store, inspection_id, steps
-    store.close()
+def demo(demo_store: DemoStore) -> tuple[Store, str, list]:
+    return demo_store.store, demo_store.inspection_id, demo_store.steps
 
 
 def test_the_demo_is_plainly_fictional(demo: tuple[Store, str, list]) -> None:

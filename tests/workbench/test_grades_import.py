@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import select, text
+from sqlalchemy import select
+from store_helpers import refused, write_file
 
 from db.engine import Store
-from db.models import AuditEvent, Base, ImportLog
+from db.models import AuditEvent, ImportLog
 from workbench import audit
 from workbench.errors import ImportRefused, WorkbenchError
 from workbench.services import grading
@@ -33,32 +34,12 @@ def inspection_id(store: Store, tmp_path: Path) -> str:
     created = create_inspection(
         store, force="Testshire Police", title="Test", start=date(2026, 1, 5), end=date(2026, 1, 30)
     )
-    cases = tmp_path / "cases.csv"
-    cases.write_text(CASES, encoding="utf-8")
-    import_cases(store, created.id, cases)
+    import_cases(store, created.id, write_file(tmp_path, "cases.csv", CASES))
     return created.id
 
 
-def _write(tmp_path: Path, name: str, content: str) -> Path:
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    return path
-
-
-def _snapshot(store: Store) -> dict[str, list[tuple]]:
-    with store.sessions() as session:
-        return {
-            table: [tuple(r) for r in session.execute(text(f"SELECT * FROM {table} ORDER BY 1"))]
-            for table in Base.metadata.tables
-        }
-
-
 def _refused(store: Store, inspection_id: str, path: Path, kind=ImportRefused) -> str:
-    before = _snapshot(store)
-    with pytest.raises(kind) as caught:
-        import_grades(store, inspection_id, INSPECTOR, path)
-    assert _snapshot(store) == before
-    return str(caught.value)
+    return refused(store, lambda: import_grades(store, inspection_id, INSPECTOR, path), kind)
 
 
 def _view(store: Store, inspection_id: str, reference: str) -> grading.AssessmentView:
@@ -70,7 +51,7 @@ def _view(store: Store, inspection_id: str, reference: str) -> grading.Assessmen
 def test_grade_words_in_any_case_or_spacing_grade_the_case(
     store: Store, inspection_id: str, tmp_path: Path
 ) -> None:
-    path = _write(
+    path = write_file(
         tmp_path,
         "grades.csv",
         f"Case Ref,Overall Grade,Rationale,{STAGE_HEADER},stage:investigation\n"
@@ -127,7 +108,7 @@ def test_xlsx_grades_import(store: Store, inspection_id: str, tmp_path: Path) ->
 def test_unknown_grade_word_is_refused_naming_its_line(
     store: Store, inspection_id: str, tmp_path: Path
 ) -> None:
-    path = _write(
+    path = write_file(
         tmp_path,
         "bad.csv",
         f"case_ref,overall_grade,{STAGE_HEADER}\nPP-1,good,good,,,\nPP-2,good,excellent,,,\n",
@@ -141,40 +122,65 @@ def test_unknown_grade_word_is_refused_naming_its_line(
     assert _view(store, inspection_id, "PP-1").id is None  # line 2 was not applied either
 
 
-def test_not_assessed_is_not_an_overall_grade(
-    store: Store, inspection_id: str, tmp_path: Path
+REFUSED_FILES = [
+    pytest.param(
+        "na.csv",
+        "case_ref,overall_grade\nPP-1,not assessed\n",
+        ImportRefused,
+        ["line 2, column 'overall_grade': 'not assessed' is not a grade"],
+        id="not_assessed_is_not_an_overall_grade",
+    ),
+    pytest.param(
+        "stage.csv",
+        "case_ref,overall_grade,stage:police_detention\nRSO-1,good,good\n",
+        ImportRefused,
+        [
+            "line 2, column 'stage:police_detention': the stage 'Police detention' does not "
+            "apply to case 'RSO-1' (Management of registered sex offenders)"
+        ],
+        id="grade_for_a_stage_that_does_not_apply_is_refused",
+    ),
+    pytest.param(
+        "col.csv",
+        "case_ref,overall_grade,stage:interview\nPP-1,good,good\n",
+        WorkbenchError,
+        ["'stage:interview'", "stage:initial_contact", "stage:police_detention"],
+        id="unknown_stage_column_is_refused_naming_the_allowed_ones",
+    ),
+    pytest.param(
+        "ref.csv",
+        "case_ref,overall_grade,referred,referral_summary,referral_urgency\n"
+        "PP-1,good,y,,\nPP-2,good,maybe,,\nRSO-1,good,true,At risk,whenever\n",
+        ImportRefused,
+        [
+            "line 2, column 'referral_summary': the case is referred but",
+            "line 3, column 'referred': 'maybe' is not yes or no",
+            "line 4, column 'referral_urgency': 'whenever' is not an urgency",
+        ],
+        id="referral_without_summary_or_with_bad_flag_is_refused",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "kind", "fragments"), REFUSED_FILES)
+def test_bad_file_is_refused_saying_why(
+    store: Store,
+    inspection_id: str,
+    tmp_path: Path,
+    name: str,
+    content: str,
+    kind: type,
+    fragments: list[str],
 ) -> None:
-    path = _write(tmp_path, "na.csv", "case_ref,overall_grade\nPP-1,not assessed\n")
-    message = _refused(store, inspection_id, path)
-    assert "line 2, column 'overall_grade': 'not assessed' is not a grade" in message
-
-
-def test_grade_for_a_stage_that_does_not_apply_is_refused(
-    store: Store, inspection_id: str, tmp_path: Path
-) -> None:
-    path = _write(
-        tmp_path, "stage.csv", "case_ref,overall_grade,stage:police_detention\nRSO-1,good,good\n"
-    )
-    message = _refused(store, inspection_id, path)
-    assert (
-        "line 2, column 'stage:police_detention': the stage 'Police detention' does not apply "
-        "to case 'RSO-1' (Management of registered sex offenders)" in message
-    )
-
-
-def test_unknown_stage_column_is_refused_naming_the_allowed_ones(
-    store: Store, inspection_id: str, tmp_path: Path
-) -> None:
-    path = _write(tmp_path, "col.csv", "case_ref,overall_grade,stage:interview\nPP-1,good,good\n")
-    message = _refused(store, inspection_id, path, WorkbenchError)
-    assert "'stage:interview'" in message
-    assert "stage:initial_contact" in message and "stage:police_detention" in message
+    message = _refused(store, inspection_id, write_file(tmp_path, name, content), kind)
+    for fragment in fragments:
+        assert fragment in message
 
 
 def test_unknown_and_duplicate_case_refs_are_refused(
     store: Store, inspection_id: str, tmp_path: Path
 ) -> None:
-    path = _write(
+    path = write_file(
         tmp_path,
         "refs.csv",
         "case_ref,overall_grade\nPP-1,good\nXX-9,good\nPP-1,inadequate\n,good\n",
@@ -189,7 +195,7 @@ def test_unknown_and_duplicate_case_refs_are_refused(
 def test_referral_is_raised_and_not_repeated_on_a_second_import(
     store: Store, inspection_id: str, tmp_path: Path
 ) -> None:
-    path = _write(
+    path = write_file(
         tmp_path,
         "ref.csv",
         "case_ref,overall_grade,referred,referral_summary,referral_urgency\n"
@@ -216,25 +222,10 @@ def test_referral_is_raised_and_not_repeated_on_a_second_import(
     )
 
 
-def test_referral_without_summary_or_with_bad_flag_is_refused(
-    store: Store, inspection_id: str, tmp_path: Path
-) -> None:
-    path = _write(
-        tmp_path,
-        "ref.csv",
-        "case_ref,overall_grade,referred,referral_summary,referral_urgency\n"
-        "PP-1,good,y,,\nPP-2,good,maybe,,\nRSO-1,good,true,At risk,whenever\n",
-    )
-    message = _refused(store, inspection_id, path)
-    assert "line 2, column 'referral_summary': the case is referred but" in message
-    assert "line 3, column 'referred': 'maybe' is not yes or no" in message
-    assert "line 4, column 'referral_urgency': 'whenever' is not an urgency" in message
-
-
 def test_incomplete_row_stays_in_progress_with_a_warning(
     store: Store, inspection_id: str, tmp_path: Path
 ) -> None:
-    path = _write(
+    path = write_file(
         tmp_path,
         "part.csv",
         "case_ref,overall_grade,stage:investigation,stage:decision_making\nRSO-1,good,good,good\n",
@@ -256,7 +247,7 @@ def test_incomplete_row_stays_in_progress_with_a_warning(
 def test_overall_better_than_worst_stage_is_graded_with_a_warning(
     store: Store, inspection_id: str, tmp_path: Path
 ) -> None:
-    path = _write(
+    path = write_file(
         tmp_path,
         "warn.csv",
         f"case_ref,overall_grade,rationale,{STAGE_HEADER}\n"
@@ -269,7 +260,7 @@ def test_overall_better_than_worst_stage_is_graded_with_a_warning(
 
 
 def test_inspector_name_is_required(store: Store, inspection_id: str, tmp_path: Path) -> None:
-    path = _write(tmp_path, "g.csv", "case_ref,overall_grade\nPP-1,good\n")
+    path = write_file(tmp_path, "g.csv", "case_ref,overall_grade\nPP-1,good\n")
     with pytest.raises(WorkbenchError, match="Name the inspector"):
         import_grades(store, inspection_id, "  ", path)
 
@@ -277,7 +268,7 @@ def test_inspector_name_is_required(store: Store, inspection_id: str, tmp_path: 
 def test_empty_rows_and_half_given_referrals_are_warned_about(
     store: Store, inspection_id: str, tmp_path: Path
 ) -> None:
-    path = _write(
+    path = write_file(
         tmp_path,
         "notes.csv",
         "case_ref,overall_grade,referred,referral_summary\nPP-1,,,\nPP-2,good,no,Worried\n",

@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
+from store_helpers import snapshot
 
 from db.engine import Store
-from db.models import AuditEvent, Base, Case
+from db.models import AuditEvent, Case
 from workbench import audit
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.services import grading, referrals
@@ -35,15 +36,6 @@ def case_id(store: Store) -> str:
         session.add(row)
         session.flush()
         return row.id
-
-
-def snapshot(store: Store) -> dict[str, list[tuple]]:
-    """Every row of every table, to show a refusal changed nothing."""
-    with store.sessions() as session:
-        return {
-            table.name: sorted(map(tuple, session.execute(select(table)).all()), key=repr)
-            for table in Base.metadata.sorted_tables
-        }
 
 
 def events(store: Store, field: str) -> list[AuditEvent]:

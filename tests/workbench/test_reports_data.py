@@ -6,19 +6,17 @@ from __future__ import annotations
 import base64
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
 
 import openpyxl
 import pytest
+from store_helpers import DemoStore
 
 from db.engine import Store
 from workbench.reports import write_findings_html, write_xlsx
-from workbench.services.demo import create_demo
 from workbench.services.summary import headline, summarise
-from workbench.store import open_workbench_store, set_user_name
 
 SHEETS = [
     "About",
@@ -44,21 +42,18 @@ class Files:
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Files]:
+def files(tmp_path_factory: pytest.TempPathFactory, demo_store: DemoStore) -> Files:
     folder = tmp_path_factory.mktemp("demo-data")
-    store = open_workbench_store(folder / "store.sqlite")
-    set_user_name(store, "Alex Inspector")
-    inspection_id = create_demo(store)
+    store, inspection_id = demo_store.store, demo_store.inspection_id
     write_xlsx(store, inspection_id, folder / "data.xlsx")
     write_findings_html(store, inspection_id, folder / "findings.html")
-    yield Files(
+    return Files(
         store,
         inspection_id,
         summarise(store, inspection_id),
         openpyxl.load_workbook(folder / "data.xlsx"),
         (folder / "findings.html").read_text(encoding="utf-8"),
     )
-    store.close()
 
 
 def _rows(sheet) -> list[dict]:

@@ -7,20 +7,18 @@ module; the report is then checked as a printer, an archive and a reader would c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from reports_helpers import bookmarks, flat, font_problems, lines_with_height, read, texts
+from store_helpers import DemoStore
 
 from db.engine import Store
 from workbench.reports import write_findings_pdf
-from workbench.services.demo import create_demo
 from workbench.services.inspections import list_inspections
 from workbench.services.summary import case_frame, headline, summarise
-from workbench.store import open_workbench_store, set_user_name
 
 SECTIONS = [
     "Summary of findings",
@@ -46,19 +44,16 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_store: DemoStore) -> Demo:
     folder = tmp_path_factory.mktemp("demo-report")
-    store = open_workbench_store(folder / "store.sqlite")
-    set_user_name(store, "Alex Inspector")
-    inspection_id = create_demo(store)
+    store, inspection_id = demo_store.store, demo_store.inspection_id
     path = folder / "findings.pdf"
     written = write_findings_pdf(store, inspection_id, path)
     reader = read(path)
-    yield Demo(
+    return Demo(
         store, inspection_id, path, reader, texts(reader), written.pages,
         summarise(store, inspection_id),
     )  # fmt: skip
-    store.close()
 
 
 def test_the_page_count_returned_is_the_files(demo: Demo) -> None:
