@@ -64,6 +64,18 @@ def test_an_edit_records_old_and_new_values_and_bumps_the_revision(
     ]
 
 
+def test_the_status_reads_not_started_then_in_progress_then_graded(
+    store: Store, case_id: str
+) -> None:
+    assert grading.status(store, case_id, "Alex") == "not_started"
+    grading.edit(store, case_id, "Alex", "overall_grade", "good")
+    assert grading.status(store, case_id, "Alex") == "in_progress"
+    _complete(store, case_id, overall="good", worst="good")
+    grading.mark_graded(store, case_id, "Alex")
+    assert grading.status(store, case_id, "Alex") == "graded"
+    assert grading.status(store, case_id, "Someone Else") == "not_started"
+
+
 def test_the_same_value_again_changes_nothing(store: Store, case_id: str) -> None:
     grading.edit(store, case_id, "Alex", "stage:investigation:notes", "Suspect not traced.")
     before = snapshot(store)
