@@ -114,6 +114,22 @@ def test_a_schedule_of_45_referrals_repeats_its_header_on_every_page(
     assert reader.metadata.title == "Referral schedule: Testshire Police"
 
 
+def test_a_schedule_keeps_its_rows_whole_and_its_header_at_the_top_of_each_page(
+    demo_store, tmp_path: Path
+) -> None:
+    """Rows of a few lines go whole to the next page; the header never reappears mid-page."""
+    path = write_referrals_pdf(demo_store.store, demo_store.inspection_id, tmp_path / "r.pdf").path
+    pages = texts(read(path))
+    assert len(pages) >= 2
+    for page in pages:
+        assert page.count("Respond by") == 1  # the header, once, at the top
+    everything = flat(" ".join(pages))
+    # NS/24/0006's responses all stand on the page with its reference, none cut away from it.
+    sixth = next(page for page in pages if "NS/24/0006" in page)
+    assert "Child seen at home" in flat(sixth) and "Strategy discussion" in flat(sixth)
+    assert everything.count("NS/24/0006") == 1
+
+
 def test_the_findings_schedule_counts_agree_with_the_summary(store: Store, tmp_path: Path) -> None:
     inspection = make_inspection(store)
     case = add_case(store, inspection, "S/1")

@@ -166,6 +166,37 @@ def _heading(column: Column) -> str:
     return "\n".join(lines)
 
 
+class _DataTable(Table):
+    """A table with a repeated header that keeps ordinary rows whole across a page break and
+    splits only a long row (longer than ``LONG_ROW``) inside itself.
+
+    ReportLab's own choice is all or nothing: splitting between rows first leaves the rest
+    of the table, header repeated, to be split again inside its first row in the space
+    still free on the page (a header mid-page); splitting inside rows first cuts short rows
+    in two, their names on one page and the end of their notes on the next.
+    """
+
+    LONG_ROW = 200  # points: about a third of a page
+
+    def split(self, availWidth, availHeight):  # noqa: N803 - ReportLab's names
+        self._calc(availWidth, availHeight)
+        long_row = self._foot_row_height(availHeight) >= self.LONG_ROW
+        self.splitByRow, self.splitInRow = (0, 30) if long_row else (1, 0)
+        parts = super().split(availWidth, availHeight)
+        for table in (self, *parts):
+            table.splitByRow, table.splitInRow = 1, 0
+        return parts
+
+    def _foot_row_height(self, height: float) -> float:
+        """The height of the first row that does not fit in ``height`` (0 if all fit)."""
+        used = 0.0
+        for row_height in self._rowHeights:
+            used += row_height
+            if used > height:
+                return row_height
+        return 0.0
+
+
 def data_table(
     columns: Sequence[Column],
     rows: Sequence[Sequence[Cell]],
@@ -187,12 +218,10 @@ def data_table(
                 for i, (column, value) in enumerate(zip(columns, row, strict=True))
             ]
         )
-    table = Table(
+    table = _DataTable(
         [[_heading(c) for c in columns], *body],
         colWidths=[c.width for c in columns],
         repeatRows=1,
-        splitByRow=1,
-        splitInRow=30,
         hAlign="LEFT",
     )
     style = _style(len(body))
