@@ -284,8 +284,9 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         total, graded = len(self.cases.index), self.cases.index.graded()
         self.progress_bar.setMaximum(max(total, 1))
         self.progress_bar.setValue(graded)
-        self.progress_bar.show()
-        self.progress_text.setText(f"{graded:,} of {total:,} graded")
+        # With no inspection there is nothing to count: no bar, no "0 of 0 graded".
+        self.progress_bar.setVisible(self.inspection is not None)
+        self.progress_text.setText(f"{graded:,} of {total:,} graded" if self.inspection else "")
 
     def refresh_cases(self) -> None:
         """Read the inspection's cases again (after an import or a referral)."""

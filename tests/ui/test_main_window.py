@@ -335,6 +335,7 @@ def test_empty_store_says_how_to_start(qtbot, store: Store) -> None:
     assert main.panel.placeholder.text().startswith("No inspections yet.")
     assert not main.actions["file.import_cases"].isEnabled()
     assert not main.actions["case.mark_graded"].isEnabled()
+    assert not main.progress_bar.isVisible() and main.progress_text.text() == ""
 
 
 def test_ten_thousand_cases_select_and_filter(qtbot, store: Store) -> None:
