@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from workbench.cli import core_inspections, core_summary
-from workbench.cli.core_common import (
+from workbench.cli.common import (
     add_json_flag,
     dump_json,
     echo,
@@ -22,7 +22,7 @@ from workbench.cli.core_common import (
     plural,
     table,
 )
-from workbench.cli.core_common import terminal_progress as progress
+from workbench.cli.common import terminal_progress as progress
 
 if TYPE_CHECKING:
     from workbench.methodology import Methodology

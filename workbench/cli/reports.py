@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
     add_inspection_option,
     echo,
     group,
@@ -18,7 +18,7 @@ from workbench.cli.core_common import (
     plural,
     resolve_inspection,
 )
-from workbench.cli.core_common import terminal_progress as progress
+from workbench.cli.common import terminal_progress as progress
 
 if TYPE_CHECKING:
     from db.engine import Store
