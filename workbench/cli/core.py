@@ -57,8 +57,8 @@ def _register_demo(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from workbench.identity import require_user_name
     from workbench.services.demo import create_demo
-    from workbench.store import require_user_name
 
     with opened_store(args) as store:
         with store.sessions.begin() as session:
@@ -87,7 +87,7 @@ def _register_identity(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_identity_set(args: argparse.Namespace) -> int:
-    from workbench.store import set_user_name
+    from workbench.identity import set_user_name
 
     with opened_store(args) as store:
         row = set_user_name(store, args.name)
@@ -96,7 +96,7 @@ def run_identity_set(args: argparse.Namespace) -> int:
 
 
 def run_identity_show(args: argparse.Namespace) -> int:
-    from workbench.store import identity
+    from workbench.identity import identity
 
     with opened_store(args) as store:
         with store.sessions.begin() as session:

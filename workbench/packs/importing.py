@@ -19,6 +19,7 @@ from db.engine import Store
 from db.models import ImportLog, Inspection
 from workbench import crypto
 from workbench.errors import WorkbenchError
+from workbench.identity import identity, require_user_name
 from workbench.methodology import load_methodology
 from workbench.packs import container, opening, payload
 from workbench.packs.container import PackRefused
@@ -27,7 +28,6 @@ from workbench.packs.keys import active_key, admit_sender, unlock
 from workbench.packs.merge import MergeCounts, merge
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
-from workbench.store import identity, require_user_name
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,13 @@ from db.models import Case, Inspection, InspectionKey
 from db.types import utcnow
 from workbench import audit, crypto
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import identity, require_user_name
 from workbench.methodology import Methodology, load_methodology
 from workbench.packs import container, payload
 from workbench.packs.container import PackRefused
 from workbench.packs.keys import unlock
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
-from workbench.store import identity, require_user_name
 
 SCHEME = "kit-code-hkdf-sha256-aes256gcm"
 MAX_KIT_BYTES = 32 * 1024 * 1024

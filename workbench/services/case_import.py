@@ -24,10 +24,10 @@ from db.models import Case, ImportLog, new_id
 from db.types import utcnow
 from workbench import audit
 from workbench.errors import ImportRefused, RowError, WorkbenchError
+from workbench.identity import require_user_name
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection, methodology_of, parse_date
-from workbench.store import require_user_name
 from workbench.tabular import LINE, fingerprint, read_table, require_columns, rows_phrase
 
 REQUIRED = ("reference", "category")

@@ -21,12 +21,12 @@ from db.engine import Store
 from db.models import Case, Inspection
 from db.types import utcnow
 from workbench import audit
+from workbench.identity import require_user_name
 from workbench.methodology import Methodology, load_methodology
 from workbench.progress import Progress, no_progress
 from workbench.services.grading import apply_edit, find_assessment, mark_graded_in
 from workbench.services.inspections import create_inspection_in
 from workbench.services.referrals import add_response_in, raise_referral_in
-from workbench.store import require_user_name
 
 SEED = 20261102
 FORCE = "Northshire Police (fictional)"

@@ -24,13 +24,13 @@ from db.models import Assessment, Case, ImportLog, Referral, new_id
 from db.types import utcnow
 from workbench import audit
 from workbench.errors import RowError, WorkbenchError
+from workbench.identity import require_user_name
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.services import grading
 from workbench.services.case_import import refusal
 from workbench.services.inspections import get_inspection, methodology_of
 from workbench.services.referrals import OPEN, raise_referral_in
-from workbench.store import require_user_name
 from workbench.tabular import LINE, fingerprint, read_table, records, require_columns
 
 REQUIRED = ("case_ref", "overall_grade")

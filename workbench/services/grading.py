@@ -198,7 +198,7 @@ def apply_edit(
 
 def edit(store: Store, case_id: str, inspector: str, name: str, value: str | None) -> bool:
     """One grading edit: its own transaction with its audit event."""
-    from workbench.store import require_user_name
+    from workbench.identity import require_user_name
 
     with store.sessions.begin() as session:
         actor = require_user_name(session)
@@ -263,7 +263,7 @@ def mark_graded_in(
 
 def mark_graded(store: Store, case_id: str, inspector: str) -> GradeCheck:
     """Mark the assessment graded, or raise ``GradingIncomplete`` saying what is missing."""
-    from workbench.store import require_user_name
+    from workbench.identity import require_user_name
 
     with store.sessions.begin() as session:
         actor = require_user_name(session)

@@ -12,8 +12,8 @@ from db.engine import Store
 from db.models import Assessment, Case, Inspection
 from workbench import audit
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import require_user_name
 from workbench.methodology import DEFAULT_METHODOLOGY, Methodology, load_methodology
-from workbench.store import require_user_name
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 

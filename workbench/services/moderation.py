@@ -21,10 +21,10 @@ from db.models import Assessment, Case, Moderation
 from db.types import utcnow
 from workbench import audit
 from workbench.errors import WorkbenchError
+from workbench.identity import require_user_name
 from workbench.methodology import Methodology
 from workbench.services.inspections import get_case, get_inspection, methodology_of
 from workbench.services.status import GRADED
-from workbench.store import require_user_name
 
 MAX_REASON = 20_000
 

@@ -13,9 +13,9 @@ from db.models import Case, Referral, ReferralEvent
 from db.types import utcnow
 from workbench import audit
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import require_user_name
 from workbench.services.grading import methodology_for
 from workbench.services.inspections import case_by_id
-from workbench.store import require_user_name
 
 OPEN, CLOSED = "open", "closed"
 
