@@ -12,25 +12,19 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
+from workbench.reports.registry import window_reports
+
 FILE_ACTIONS = (
     ("file.issue_kit", "&Issue kit…"),
     ("file.open_kit", "&Open kit…"),
     ("file.export_pack", "&Export pack…"),
     ("file.import_packs", "Import &packs…"),
-    ("file.export_findings", "Export findings &report…"),
-    ("file.export_referrals", "Export referral &schedule…"),
-    ("file.export_xlsx", "Export findings &data (XLSX)…"),
-    ("file.export_html", "Export accessible findings (&HTML)…"),
+    *((f"report.{r.kind}", r.menu_text) for r in window_reports()),
 )
 VIEW_ACTIONS = (("view.moderation", "&Moderation"), ("view.imports", "&Imports log"))
 DOCK_TITLES = {"moderation": "Moderation", "imports": "Imports log"}
 NEEDS_INSPECTION = tuple(n for n, _ in FILE_ACTIONS + VIEW_ACTIONS if n != "file.open_kit")
-REPORT_KINDS = {
-    "file.export_findings": "findings",
-    "file.export_referrals": "referrals",
-    "file.export_xlsx": "xlsx",
-    "file.export_html": "html",
-}
+REPORT_KINDS = {f"report.{r.kind}": r.kind for r in window_reports()}
 
 
 class TeamActions:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from ui.shortcuts import shortcut
 from ui.style import chip_icon
-from ui.team_actions import TeamActions
+from ui.team_actions import REPORT_KINDS, TeamActions
 
 
 def _slot(fn: Callable[[], object]) -> Callable[[bool], None]:
@@ -68,8 +68,7 @@ class ActionsAndMenus:
         menus = (
             ("&File", ["file.new_inspection", "file.import_cases", "file.import_grades", None,
                        "file.issue_kit", "file.open_kit", "file.export_pack", "file.import_packs",
-                       None, "file.export_findings", "file.export_referrals", "file.export_xlsx",
-                       "file.export_html", None, "file.quit"]),
+                       None, *REPORT_KINDS, None, "file.quit"]),
             ("&Edit", ["edit.undo", "edit.redo"]),
             ("&Case", ["case.next", "case.previous", "case.find", None, "grade", "case.mark_graded",
                        None, "case.referral"]),

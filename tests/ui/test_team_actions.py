@@ -66,7 +66,7 @@ def test_export_findings_report_writes_the_pdf(qtbot, demo_window: MainWindow, t
     target = tmp_path / "findings.pdf"
     told: list[str] = []
     task = export_report(
-        demo_window, demo_window.store, demo_window.inspection.id, "findings", target, told.append
+        demo_window, demo_window.store, demo_window.inspection.id, "pdf", target, told.append
     )
     assert task is not None
     qtbot.waitUntil(lambda: bool(told), timeout=60_000)
