@@ -8,6 +8,7 @@ column (and shaded), never by colour alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -32,6 +33,10 @@ from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology
 from workbench.services.inspections import inspection_methodology
 from workbench.services.moderation import ModerationCase, moderate, moderation_cases
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
 
 DIFFERS_SHADE = QColor("#FFF3CD")
 
@@ -257,3 +262,14 @@ class ModerationView(QWidget):
             f"Recorded: case {case.reference} moderated as {grade_word(self.method, record.grade)}."
         )
         self.moderated.emit(case.case_id)
+
+
+def show_moderation(window: MainWindow) -> None:
+    """View ▸ Moderation, in a dock that follows the inspection shown."""
+
+    def make(inspection_id: str) -> ModerationView:
+        view = ModerationView(window.store, inspection_id)
+        view.moderated.connect(lambda *_: window.refresh_cases())
+        return view
+
+    window.show_dock("moderation", "Moderation", make)

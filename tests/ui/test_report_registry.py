@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from db.engine import Store
+from ui.dialogs.reports import suggested_name
+from ui.main_window import MainWindow
 from workbench.cli import build_parser, main
 from workbench.progress import Progress, no_progress
 from workbench.reports.files import Written, atomic_path
@@ -69,3 +71,18 @@ def test_a_registered_report_is_a_command_and_writes_its_file(
 def test_without_it_registered_the_command_is_not_offered() -> None:
     assert "case-list" not in _choices()
     assert list(REPORTS)[:2] == ["pdf", "referrals"]
+
+
+def test_a_registered_report_is_in_the_window_file_menu(
+    qtbot, test_report: ReportKind, store: Store
+) -> None:
+    inspection_id = create_demo(store)
+    window = MainWindow(store, "Alex Inspector")
+    qtbot.addWidget(window)
+    window.open_inspection(inspection_id)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    entries = {a.text(): a for a in menu.actions()}
+    assert "Export case &list (text)…" in entries
+    assert entries["Export case &list (text)…"].isEnabled()
+    name = suggested_name(store, inspection_id, "case-list")
+    assert name.startswith("northshire-police-fictional-case-list-") and name.endswith(".txt")

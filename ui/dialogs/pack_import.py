@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,6 +24,9 @@ from ui.table_model import RIGHT, ReadOnlyTableModel
 from workbench import crypto, packs
 from workbench.errors import WorkbenchError
 from workbench.packs.imports_log import ImportEntry, list_imports
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 
 class OutcomesModel(ReadOnlyTableModel):
@@ -231,3 +235,23 @@ def import_packs(
     dialog.open()
     dialog.passphrase.setFocus()
     return dialog
+
+
+# --- The window's commands (declared in ui.actions) -------------------------------------------
+
+
+def import_packs_command(window: MainWindow) -> None:
+    """File ▸ Import packs…: afterwards the cases, progress and any open dock again."""
+    if window.inspection is None:
+        return
+    inspection_id = window.inspection.id
+    dialog = import_packs(window, window.store, inspection_id=inspection_id)
+    if dialog is not None:
+        dialog.imported.connect(lambda *_: window.open_inspection(inspection_id))
+
+
+def show_imports_log(window: MainWindow) -> None:
+    """View ▸ Imports log, in a dock that follows the inspection shown."""
+    window.show_dock(
+        "imports", "Imports log", lambda inspection_id: ImportsLogView(window.store, inspection_id)
+    )

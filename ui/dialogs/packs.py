@@ -9,7 +9,7 @@ passphrase is typed into the dialog that needs it and never stored.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -41,6 +41,10 @@ from ui.worker import Cancelled, Task, run_task
 from workbench import crypto, packs
 from workbench.errors import WorkbenchError
 from workbench.services.inspections import list_inspections
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
 
 KIT_FILTER = "Inspection kits (*.wbkit)"
 PACK_FILTER = "Findings packs (*.wbpack)"
@@ -401,6 +405,25 @@ def open_kit(parent: QWidget | None, store: Store) -> OpenKitDialog:
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
+
+
+# --- The window's commands (declared in ui.actions) -------------------------------------------
+
+
+def issue_kit_command(window: MainWindow) -> None:
+    if window.inspection is not None:
+        issue_kit(window, window.store, window.inspection.id)
+
+
+def open_kit_command(window: MainWindow) -> None:
+    dialog = open_kit(window, window.store)
+    dialog.opened.connect(lambda result: window.open_inspection(result.inspection_id))
+
+
+def export_pack_command(window: MainWindow) -> None:
+    if window.inspection is not None:
+        window.panel.flush()  # the text being typed goes into the pack too
+        export_pack(window, window.store, window.inspection.id)
 
 
 __all__ = [

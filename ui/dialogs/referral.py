@@ -8,6 +8,7 @@ referral and its history and records the force's responses until one closes it;
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -51,6 +52,10 @@ from workbench.services.referrals import (
     list_referrals,
     raise_referral,
 )
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
 
 MAX_COLUMN_WIDTH = 190
 
@@ -340,3 +345,49 @@ class ReferralsRegister(QWidget):
 
     def _detail_closed(self) -> None:
         self.detail_dialog = None
+
+
+# --- The window's commands (declared in ui.actions) -------------------------------------------
+
+
+def raise_referral_command(window: MainWindow, case_id: str | None = None) -> None:
+    """Case ▸ Raise referral… for the case open in the panel (or ``case_id``)."""
+    case_id = case_id or window.panel.case_id
+    if case_id is None:
+        return
+    window.panel.flush()
+    if window.exec_dialog(RaiseReferralDialog(window.store, case_id, window)):
+        _referrals_changed(window)
+
+
+def show_case_referrals(window: MainWindow, case_id: str) -> None:
+    """The latest open referral of the case (else the latest) with its history."""
+    if window.inspection is None:
+        return
+    found = list_referrals(window.store, window.inspection.id, case_id)
+    if not found:
+        return
+    chosen = next((r for r in reversed(found) if r.status != CLOSED), found[-1])
+    dialog = ReferralDetailDialog(window.store, chosen.id, window)
+    dialog.changed.connect(lambda *_: _referrals_changed(window))
+    window.exec_dialog(dialog)
+
+
+def _referrals_changed(window: MainWindow) -> None:
+    window.refresh_cases()
+    dock = window.docks.get("referrals")
+    if dock is not None:
+        dock.widget().refresh()
+
+
+def show_register(window: MainWindow) -> None:
+    """View ▸ Referrals register, in a dock that follows the inspection shown."""
+
+    def make(inspection_id: str) -> ReferralsRegister:
+        register = ReferralsRegister(window.store, inspection_id, window)
+        register.changed.connect(window.refresh_cases)
+        return register
+
+    dock = window.show_dock("referrals", "Referrals register", make)
+    if dock is not None:
+        dock.widget().setFocus()

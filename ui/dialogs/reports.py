@@ -82,12 +82,8 @@ def export_findings_report(
     return export_report(parent, store, inspection_id, "pdf", path, notify)
 
 
-def export_command(kind: str) -> Callable[[MainWindow], None]:
+def export_report_command(window: MainWindow, kind: str) -> None:
     """The window's File ▸ Export … command for one kind of report."""
-
-    def run(window: MainWindow) -> None:
-        if window.store is not None and window.inspection is not None:
-            window.panel.flush()  # the text being typed goes into the report too
-            export_report(window, window.store, window.inspection.id, kind)
-
-    return run
+    if window.store is not None and window.inspection is not None:
+        window.panel.flush()  # the text being typed goes into the report too
+        export_report(window, window.store, window.inspection.id, kind)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
@@ -46,6 +46,10 @@ from ui.worker import Cancelled, run_task
 from workbench.errors import ImportRefused, WorkbenchError
 from workbench.methodology import DEFAULT_METHODOLOGY, available_methodologies
 from workbench.services.inspections import DEFAULT_MARKING, create_inspection
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
 
 MARKINGS = (DEFAULT_MARKING, "OFFICIAL", "OFFICIAL-SENSITIVE PERSONAL")
 FIELDWORK_DAYS = 28
@@ -350,3 +354,30 @@ class ImportGradesDialog(_ImportDialog):
                 shown.append(f"… and {len(result.warnings) - 8} more.")
             text += "\n\nStill to do:\n" + "\n".join(shown)
         return text
+
+
+# --- The window's commands (declared in ui.actions) -------------------------------------------
+
+
+def new_inspection(window: MainWindow) -> None:
+    """File ▸ New inspection…: then the inspection's key pair, under a passphrase."""
+    from ui.dialogs.packs import create_keys
+
+    dialog = NewInspectionDialog(window.store, window)
+    if window.exec_dialog(dialog):
+        window.open_inspection(dialog.inspection_id)
+        create_keys(window, window.store, dialog.inspection_id)
+
+
+def import_cases(window: MainWindow) -> None:
+    """File ▸ Import cases…"""
+    if window.inspection is not None:
+        window.exec_dialog(ImportCasesDialog(window.store, window.inspection.id, window))
+        window.open_inspection(window.inspection.id)
+
+
+def import_grades(window: MainWindow) -> None:
+    """File ▸ Import grades…"""
+    if window.inspection is not None:
+        window.exec_dialog(ImportGradesDialog(window.store, window.inspection.id, window))
+        window.open_inspection(window.inspection.id)
