@@ -36,15 +36,18 @@ from PySide6.QtWidgets import (
 
 from ui.app import APPLICATION, DISPLAY_NAME, ORGANISATION
 from ui.case_list import CaseListPane, labelled_combo
+from ui.changes import ChangeSignal
 from ui.grading_panel import GradingPanel
 from ui.messages import show_error
 from ui.style import set_role
 from ui.window_menus import WindowActions
+from workbench.changes import Topic
 from workbench.dates import short_date
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from db.engine import Store
+    from workbench.changes import Changes
     from workbench.methodology import Methodology
     from workbench.services.caselist import CaseRow
     from workbench.services.inspections import InspectionInfo
@@ -55,6 +58,8 @@ PROGRESS_STYLE = (
 )
 NO_INSPECTIONS = "No inspections yet. Use File ▸ New inspection… to set one up."
 OPENING = "Opening the store…"
+# What the case list shows: a change to any of these reads the cases again.
+CASE_TOPICS = (Topic.CASES, Topic.ASSESSMENTS, Topic.REFERRALS, Topic.MODERATION)
 
 
 def settings() -> QSettings:
@@ -83,6 +88,8 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self._dock_makers: dict[str, Callable[[str], QWidget]] = {}
         self.setWindowTitle(DISPLAY_NAME)
+        self.changes = ChangeSignal(self)  # what the services changed; every view follows it
+        self.changes.changed.connect(self._changed)
         self._build()
         self.menus = WindowActions(self)
         self.actions = self.menus.actions
@@ -193,6 +200,10 @@ class MainWindow(QMainWindow):
         current = self.inspection.id if self.inspection else None
         wanted = select_id or current or settings().value("main/inspection", "", str)
         self._inspections = {i.id: i for i in list_inspections(self.store)}
+        self._fill_combo(wanted)
+        self._inspection_chosen()
+
+    def _fill_combo(self, wanted: str | None) -> None:
         combo = self.inspection_combo
         combo.blockSignals(True)
         combo.clear()
@@ -206,7 +217,6 @@ class MainWindow(QMainWindow):
         position = combo.findData(wanted) if wanted else -1
         combo.setCurrentIndex(position if position >= 0 else 0)
         combo.blockSignals(False)
-        self._inspection_chosen()
 
     def open_inspection(self, inspection_id: str) -> None:
         """List the inspections again and open this one (after it was created or imported)."""
@@ -272,7 +282,11 @@ class MainWindow(QMainWindow):
         if not self.cases.select(case_id):
             self._open_case(case_id)
 
-    def _case_saved(self, case_id: str) -> None:
+    def _case_saved(self, _case_id: str) -> None:
+        when = self.panel.last_saved or datetime.now()
+        self.saved_label.setText(f"Saved {when:%H:%M:%S}")
+
+    def _refresh_row(self, case_id: str) -> None:
         from workbench.services.caselist import case_row
 
         try:
@@ -281,8 +295,6 @@ class MainWindow(QMainWindow):
             return
         self.cases.replace_row(fresh)
         self._update_progress()
-        when = self.panel.last_saved or datetime.now()
-        self.saved_label.setText(f"Saved {when:%H:%M:%S}")
 
     def _case_graded(self, case_id: str) -> None:
         row = self.cases.index.get(case_id)
@@ -296,6 +308,31 @@ class MainWindow(QMainWindow):
         # With no inspection there is nothing to count: no bar, no "0 of 0 graded".
         self.progress_bar.setVisible(self.inspection is not None)
         self.progress_text.setText(f"{graded:,} of {total:,} graded" if self.inspection else "")
+
+    def _changed(self, changes: Changes) -> None:
+        """What the services changed: the inspections, the case list, the case shown."""
+        if changes.touches(Topic.INSPECTIONS):
+            self._relist_inspections()
+        if self.inspection is None or not changes.touches(*CASE_TOPICS):
+            return
+        if changes.inspection_id not in (None, self.inspection.id):
+            return
+        if changes.case_id is not None and self.cases.index.get(changes.case_id) is None:
+            return
+        if changes.topics == {Topic.ASSESSMENTS} and changes.case_id is not None:
+            self._refresh_row(changes.case_id)  # one edit: its row (the panel shows it already)
+        else:
+            self.refresh_cases()
+
+    def _relist_inspections(self) -> None:
+        """A new inspection: list it, staying on the one shown (or open it if none was)."""
+        if self.inspection is None:
+            self.reload_inspections()
+            return
+        from workbench.services.inspections import list_inspections
+
+        self._inspections = {i.id: i for i in list_inspections(self.store)}
+        self._fill_combo(self.inspection.id)
 
     def refresh_cases(self) -> None:
         """Read the inspection's cases again (after an import or a referral)."""
@@ -348,7 +385,7 @@ class MainWindow(QMainWindow):
             self.docks[key] = dock
             # Half the window: room for the comparison, with the case list still usable above.
             self.resizeDocks([dock], [max(300, self.height() // 2)], Qt.Orientation.Vertical)
-        dock.setWidget(make(self.inspection.id))
+        self._set_dock_widget(dock, make(self.inspection.id))
         dock.show()
         dock.raise_()
         return dock
@@ -359,7 +396,14 @@ class MainWindow(QMainWindow):
             if self.inspection is None:
                 dock.hide()
             elif dock.isVisible():
-                dock.setWidget(self._dock_makers[key](self.inspection.id))
+                self._set_dock_widget(dock, self._dock_makers[key](self.inspection.id))
+
+    @staticmethod
+    def _set_dock_widget(dock: QDockWidget, widget: QWidget) -> None:
+        old = dock.widget()
+        dock.setWidget(widget)
+        if old is not None:
+            old.deleteLater()  # and with it its subscription to the changes
 
     # --- Remembering the layout -------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from db.engine import Store
 from ui.dialogs import add_with_error, read_only_table, selectable, shown_date, text_box
 from ui.style import grade_name
 from ui.table_model import ReadOnlyTableModel
+from workbench.changes import Topic
 from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology
 from workbench.services.inspections import inspection_methodology
@@ -269,7 +270,7 @@ def show_moderation(window: MainWindow) -> None:
 
     def make(inspection_id: str) -> ModerationView:
         view = ModerationView(window.store, inspection_id)
-        view.moderated.connect(lambda *_: window.refresh_cases())
+        window.changes.follow(view, view.refresh, Topic.MODERATION)
         return view
 
     window.show_dock("moderation", "Moderation", make)

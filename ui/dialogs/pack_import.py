@@ -22,6 +22,7 @@ from ui.dialogs.packs import PACK_FILTER, _secret_field, _WorkDialog
 from ui.messages import confirm, show_error
 from ui.table_model import RIGHT, ReadOnlyTableModel
 from workbench import crypto, packs
+from workbench.changes import Topic
 from workbench.errors import WorkbenchError
 from workbench.packs.imports_log import ImportEntry, list_imports
 
@@ -241,17 +242,17 @@ def import_packs(
 
 
 def import_packs_command(window: MainWindow) -> None:
-    """File ▸ Import packs…: afterwards the cases, progress and any open dock again."""
-    if window.inspection is None:
-        return
-    inspection_id = window.inspection.id
-    dialog = import_packs(window, window.store, inspection_id=inspection_id)
-    if dialog is not None:
-        dialog.imported.connect(lambda *_: window.open_inspection(inspection_id))
+    """File ▸ Import packs… (what they changed reaches the views as ``window.changes``)."""
+    if window.inspection is not None:
+        import_packs(window, window.store, inspection_id=window.inspection.id)
 
 
 def show_imports_log(window: MainWindow) -> None:
     """View ▸ Imports log, in a dock that follows the inspection shown."""
-    window.show_dock(
-        "imports", "Imports log", lambda inspection_id: ImportsLogView(window.store, inspection_id)
-    )
+
+    def make(inspection_id: str) -> ImportsLogView:
+        view = ImportsLogView(window.store, inspection_id)
+        window.changes.follow(view, view.refresh, Topic.IMPORTS)
+        return view
+
+    window.show_dock("imports", "Imports log", make)

@@ -41,6 +41,7 @@ from ui.dialogs import (
 )
 from ui.messages import show_error
 from ui.referral_model import ReferralsModel, ResponsesModel, state_text
+from workbench.changes import Topic
 from workbench.errors import WorkbenchError
 from workbench.methodology import load_methodology
 from workbench.services.caselist import case_detail
@@ -356,8 +357,7 @@ def raise_referral_command(window: MainWindow, case_id: str | None = None) -> No
     if case_id is None:
         return
     window.panel.flush()
-    if window.exec_dialog(RaiseReferralDialog(window.store, case_id, window)):
-        _referrals_changed(window)
+    window.exec_dialog(RaiseReferralDialog(window.store, case_id, window))
 
 
 def show_case_referrals(window: MainWindow, case_id: str) -> None:
@@ -368,16 +368,7 @@ def show_case_referrals(window: MainWindow, case_id: str) -> None:
     if not found:
         return
     chosen = next((r for r in reversed(found) if r.status != CLOSED), found[-1])
-    dialog = ReferralDetailDialog(window.store, chosen.id, window)
-    dialog.changed.connect(lambda *_: _referrals_changed(window))
-    window.exec_dialog(dialog)
-
-
-def _referrals_changed(window: MainWindow) -> None:
-    window.refresh_cases()
-    dock = window.docks.get("referrals")
-    if dock is not None:
-        dock.widget().refresh()
+    window.exec_dialog(ReferralDetailDialog(window.store, chosen.id, window))
 
 
 def show_register(window: MainWindow) -> None:
@@ -385,7 +376,7 @@ def show_register(window: MainWindow) -> None:
 
     def make(inspection_id: str) -> ReferralsRegister:
         register = ReferralsRegister(window.store, inspection_id, window)
-        register.changed.connect(window.refresh_cases)
+        window.changes.follow(register, register.refresh, Topic.REFERRALS)
         return register
 
     dock = window.show_dock("referrals", "Referrals register", make)

@@ -373,11 +373,9 @@ def import_cases(window: MainWindow) -> None:
     """File ▸ Import cases…"""
     if window.inspection is not None:
         window.exec_dialog(ImportCasesDialog(window.store, window.inspection.id, window))
-        window.open_inspection(window.inspection.id)
 
 
 def import_grades(window: MainWindow) -> None:
     """File ▸ Import grades…"""
     if window.inspection is not None:
         window.exec_dialog(ImportGradesDialog(window.store, window.inspection.id, window))
-        window.open_inspection(window.inspection.id)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.engine import Store
 from db.models import ImportLog, Inspection
 from workbench import crypto
+from workbench.changes import MERGED, publish
 from workbench.errors import WorkbenchError
 from workbench.identity import identity, require_user_name
 from workbench.methodology import load_methodology
@@ -258,4 +259,6 @@ def import_packs(
                 outcome.error = exc
             outcomes.append(outcome)
     progress(len(files), len(files), "Done")
+    if any(outcome.result is not None for outcome in outcomes):
+        publish(store, *MERGED, inspection_id=inspection_id)
     return outcomes

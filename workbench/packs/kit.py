@@ -22,6 +22,7 @@ from db.engine import Store
 from db.models import Case, Inspection, InspectionKey
 from db.types import utcnow
 from workbench import audit, crypto
+from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.identity import identity, require_user_name
 from workbench.methodology import Methodology, load_methodology
@@ -339,6 +340,7 @@ def import_kit(
             session, inspector, "open_kit", "inspection", inspection["id"], "", None,
             {"issued_by": head["issued_by"], "cases_added": added, "cases_updated": updated},
         )  # fmt: skip
+    publish(store, Topic.INSPECTIONS, Topic.CASES, inspection_id=inspection["id"])
     progress(2, 2, "Done")
     return KitImport(
         inspection["id"],

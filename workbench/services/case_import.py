@@ -23,6 +23,7 @@ from db.engine import Store
 from db.models import Case, ImportLog, new_id
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import ImportRefused, RowError, WorkbenchError
 from workbench.identity import require_user_name
 from workbench.methodology import Methodology
@@ -230,5 +231,6 @@ def import_cases(
             details=json.dumps({"path": str(path.resolve()), "rows": count}),
         )
         session.add(log)
+    publish(store, Topic.CASES, Topic.IMPORTS, inspection_id=inspection.id)
     progress(3, 3, f"Imported {count:,} cases")
     return CaseImportResult(added=count, log_id=log.id)

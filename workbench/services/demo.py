@@ -21,6 +21,7 @@ from db.engine import Store
 from db.models import Case, Inspection
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.identity import require_user_name
 from workbench.methodology import Methodology, load_methodology
 from workbench.progress import Progress, no_progress
@@ -82,7 +83,9 @@ def create_demo(store: Store, progress: Progress = no_progress) -> str:
             progress(done, total, f"Writing demonstration case {plan.case.reference}")
         _dual_grade(session, method, plans, inspectors, actor, rng)
         _referrals(session, method, plans, actor)
-        return inspection.id
+        inspection_id = inspection.id
+    publish(store, Topic.INSPECTIONS, inspection_id=inspection_id)
+    return inspection_id
 
 
 def _inspection(session: Session, method: Methodology, actor: str) -> Inspection:

@@ -23,6 +23,7 @@ from db.engine import Store
 from db.models import Assessment, Case, ImportLog, Referral, new_id
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import RowError, WorkbenchError
 from workbench.identity import require_user_name
 from workbench.methodology import Methodology
@@ -228,6 +229,8 @@ def import_grades(
         result.log_id = _log(
             session, path, inspection.id, actor, inspector, digest, result, changed
         )
+    topics = (Topic.ASSESSMENTS, Topic.REFERRALS, Topic.IMPORTS)
+    publish(store, *topics, inspection_id=inspection.id)
     progress(1, 1, f"Imported grades for {result.assessments:,} cases")
     return result
 

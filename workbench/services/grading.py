@@ -19,6 +19,7 @@ from db.engine import Store
 from db.models import Assessment, Case, Inspection, StageJudgement
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology
 from workbench.services.inspections import case_by_id, methodology_of
@@ -202,7 +203,10 @@ def edit(store: Store, case_id: str, inspector: str, name: str, value: str | Non
 
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        return apply_edit(session, case_by_id(session, case_id), inspector, actor, name, value)
+        edited = apply_edit(session, case_by_id(session, case_id), inspector, actor, name, value)
+    if edited:
+        publish(store, Topic.ASSESSMENTS, case_id=case_id)
+    return edited
 
 
 def check(method: Methodology, case: Case, assessment: Assessment | None) -> GradeCheck:
@@ -268,7 +272,9 @@ def mark_graded(store: Store, case_id: str, inspector: str) -> GradeCheck:
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         case = case_by_id(session, case_id)
-        return mark_graded_in(session, methodology_for(session, case), case, inspector, actor)
+        check = mark_graded_in(session, methodology_for(session, case), case, inspector, actor)
+    publish(store, Topic.ASSESSMENTS, case_id=case_id)
+    return check
 
 
 @dataclass
