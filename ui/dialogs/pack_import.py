@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from db.engine import Store
 from ui.dialogs import WARNING_SIGN, read_only_table, selectable, show_problems
-from ui.dialogs.packs import PACK_FILTER, _secret_field, _WorkDialog
+from ui.dialogs.packs import PACK_FILTER, _secret_field
+from ui.dialogs.work import WorkDialog
 from ui.messages import confirm, show_error
 from ui.table_model import RIGHT, ReadOnlyTableModel
 from workbench import crypto, packs
@@ -58,10 +59,11 @@ class OutcomesModel(ReadOnlyTableModel):
         return None
 
 
-class ImportPacksDialog(_WorkDialog):
+class ImportPacksDialog(WorkDialog):
     """The lead merges inspectors' packs; each is its own transaction and log entry."""
 
     action_text = "&Import"
+    table_name = "Packs imported"
     field_errors = {crypto.WrongPassphrase: "passphrase"}
     imported = Signal(object)  # list[packs.ImportOutcome]
 
@@ -92,9 +94,6 @@ class ImportPacksDialog(_WorkDialog):
         self.passphrase = _secret_field("Your passphrase for the inspection's key")
         self.add_row("passphrase", "Pa&ssphrase:", self.passphrase)
         self.model = OutcomesModel(parent=self)
-        self.table = read_only_table("Packs imported")
-        self.table.setModel(self.model)
-        self.table.hide()
         self.accept_key = QPushButton("Accept the &new key…")
         self.accept_key.setAccessibleName("Accept an inspector's new key")
         self.accept_key.clicked.connect(self.accept_new_key)
@@ -133,8 +132,7 @@ class ImportPacksDialog(_WorkDialog):
         merged = {o.path: o for o in self.model.rows}
         merged.update({o.path: o for o in result})
         self.model.set_rows(list(merged.values()))
-        self.table.show()
-        self.table.resizeColumnsToContents()
+        self.show_table(self.model)
         self.resize(max(self.width(), 900), max(self.height(), 480))
         unknown = [o for o in self.model.rows if isinstance(o.error, packs.UnknownKey)]
         self.accept_key.setVisible(bool(unknown))
