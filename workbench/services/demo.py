@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from db.engine import Store
 from db.models import Case, Inspection
 from db.types import utcnow
-from workbench import audit
+from workbench import audit, fields
 from workbench.changes import Topic, publish
 from workbench.identity import require_user_name
 from workbench.methodology import Methodology, load_methodology
@@ -182,10 +182,10 @@ def _grade(
         apply_edit(session, case, inspector, actor, name, value, method)
 
     for stage_id, grade in stages:
-        edit(f"stage:{stage_id}:grade", grade)
-        edit(f"stage:{stage_id}:notes", _stage_note(stage_id, grade, plan.child))
+        edit(fields.stage_grade(stage_id), grade)
+        edit(fields.stage_notes(stage_id), _stage_note(stage_id, grade, plan.child))
         for prompt_id, answer in _answers(stage_id, case.category, grade):
-            edit(f"prompt:{prompt_id}", answer)
+            edit(fields.prompt_answer(prompt_id), answer)
     if plan.grade is None:
         return
     worst = method.worst(grades.values()) or plan.grade

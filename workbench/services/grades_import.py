@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from db.engine import Store
 from db.models import Assessment, Case, ImportLog, Referral, new_id
 from db.types import utcnow
-from workbench import audit
+from workbench import audit, fields
 from workbench.changes import Topic, publish
 from workbench.errors import RowError, WorkbenchError
 from workbench.identity import require_user_name
@@ -133,7 +133,7 @@ class _Checker:
                 continue
             stage_id = column.split(":", 1)[1]
             if stage_id in applies:
-                edits.append((f"{column}:grade", grade))
+                edits.append((fields.stage_grade(stage_id), grade))
             elif grade != self.method.not_assessed.id:
                 category = self.method.category(case.category).name
                 stage = self.method.stage(stage_id).name
