@@ -11,7 +11,6 @@ with a warning. An empty cell leaves what is already recorded unchanged.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Store
-from db.models import Assessment, Case, ImportLog, Referral, new_id
-from db.types import utcnow
+from db.models import Assessment, Case, Referral
 from workbench import audit, fields
 from workbench.changes import Topic, publish
 from workbench.errors import RowError, WorkbenchError
 from workbench.identity import require_user_name
+from workbench.imports_log import log_import
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.services import grading
@@ -342,18 +341,9 @@ def _log(
 ) -> str:
     counts = ("assessments", "graded", "in_progress", "referrals")
     details = {"path": str(path.resolve()), **{k: getattr(result, k) for k in counts}}
-    log = ImportLog(
-        id=new_id(),
-        kind="grades",
-        source=path.name,
-        inspection_id=inspection_id,
-        actor=actor,
-        inspector=inspector,
-        fingerprint=digest,
-        at=utcnow(),
-        added=result.referrals,
-        changed=changed,
-        details=json.dumps({**details, "warnings": len(result.warnings)}),
-    )
-    session.add(log)
-    return log.id
+    return log_import(
+        session, "grades", path.name, inspection_id=inspection_id, actor=actor,
+        added=result.referrals, changed=changed,
+        details={**details, "warnings": len(result.warnings)},
+        inspector=inspector, fingerprint=digest,
+    )  # fmt: skip
