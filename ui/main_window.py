@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.app import APPLICATION, DISPLAY_NAME, ORGANISATION
 from ui.case_list import CaseListPane, labelled_combo
 from ui.changes import ChangeSignal
 from ui.grading_panel import GradingPanel
 from ui.messages import show_error
+from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
 from ui.style import set_role
 from ui.window_menus import WindowActions
 from workbench.changes import Topic
