@@ -270,10 +270,11 @@ def window_actions(grades: Sequence[Grade] = ()) -> list[Action]:
 
 
 def menu_layout(actions: Sequence[Action]) -> dict[str, list[list[Action]]]:
-    """Each menu's groups of actions, in menu order (what ``ui.window_menus`` builds)."""
+    """Each menu's groups of actions, in menu order (what ``ui.window_menus`` builds); the
+    actions of a submenu (the grades) are put in it by ``WindowActions.set_grades``."""
     layout: dict[str, dict[int, list[Action]]] = {menu: {} for menu in MENUS}
     for action in actions:
-        if action.place is not None:
+        if action.place is not None and action.place.submenu is None:
             layout.setdefault(action.place.menu, {}).setdefault(action.place.group, []).append(
                 action
             )

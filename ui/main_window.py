@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +48,7 @@ from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from db.engine import Store
+    from ui.case_model import CaseModel
     from workbench.changes import Changes
     from workbench.methodology import Methodology
     from workbench.services.caselist import CaseRow
@@ -76,6 +78,11 @@ class MainWindow(QMainWindow):
     ``MainWindow()`` waits, empty, for ``attach``.
     """
 
+    panel: GradingPanel
+    cases: CaseListPane
+    model: CaseModel
+    table: QTableView
+
     def __init__(
         self, store: Store | None = None, user_name: str = "", parent: QWidget | None = None
     ) -> None:
@@ -92,7 +99,8 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self._changed)
         self._build()
         self.menus = WindowActions(self)
-        self.actions = self.menus.actions
+        # The actions by id (``window.actions["case.next"]``), in place of QWidget.actions().
+        self.actions = self.menus.actions  # type: ignore[assignment,method-assign]
         for signal in (
             self.undo_stack.canUndoChanged,
             self.undo_stack.canRedoChanged,
@@ -134,6 +142,11 @@ class MainWindow(QMainWindow):
         self.store_label.setText(f"Store: {store.describe()}")
         self.store_label.setToolTip(store.describe())
         self.reload_inspections()
+
+    def active_store(self) -> Store:
+        """The store, once it is open: every command that needs it is disabled until then."""
+        assert self.store is not None
+        return self.store
 
     # --- Layout -----------------------------------------------------------------------------
 
@@ -198,8 +211,8 @@ class MainWindow(QMainWindow):
         from workbench.services.inspections import list_inspections
 
         current = self.inspection.id if self.inspection else None
-        wanted = select_id or current or settings().value("main/inspection", "", str)
-        self._inspections = {i.id: i for i in list_inspections(self.store)}
+        wanted = select_id or current or str(settings().value("main/inspection", "", str))
+        self._inspections = {i.id: i for i in list_inspections(self.active_store())}
         self._fill_combo(wanted)
         self._inspection_chosen()
 
@@ -290,7 +303,7 @@ class MainWindow(QMainWindow):
         from workbench.services.caselist import case_row
 
         try:
-            fresh = case_row(self.store, case_id)
+            fresh = case_row(self.active_store(), case_id)
         except WorkbenchError:
             return
         self.cases.replace_row(fresh)
@@ -331,7 +344,7 @@ class MainWindow(QMainWindow):
             return
         from workbench.services.inspections import list_inspections
 
-        self._inspections = {i.id: i for i in list_inspections(self.store)}
+        self._inspections = {i.id: i for i in list_inspections(self.active_store())}
         self._fill_combo(self.inspection.id)
 
     def refresh_cases(self) -> None:

@@ -269,7 +269,7 @@ def show_moderation(window: MainWindow) -> None:
     """View ▸ Moderation, in a dock that follows the inspection shown."""
 
     def make(inspection_id: str) -> ModerationView:
-        view = ModerationView(window.store, inspection_id)
+        view = ModerationView(window.active_store(), inspection_id)
         window.changes.follow(view, view.refresh, Topic.MODERATION)
         return view
 

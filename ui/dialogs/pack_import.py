@@ -98,9 +98,7 @@ class ImportPacksDialog(WorkDialog):
         self.accept_key.setAccessibleName("Accept an inspector's new key")
         self.accept_key.clicked.connect(self.accept_new_key)
         self.accept_key.hide()
-        layout = self.layout()
-        layout.insertWidget(layout.indexOf(self.outcome) + 1, self.table, 1)
-        layout.insertWidget(layout.indexOf(self.table) + 1, self.accept_key)
+        self.body.insertWidget(self.body.indexOf(self.table) + 1, self.accept_key)
         self._show_files()
 
     def choose_files(self) -> None:
@@ -242,14 +240,14 @@ def import_packs(
 def import_packs_command(window: MainWindow) -> None:
     """File ▸ Import packs… (what they changed reaches the views as ``window.changes``)."""
     if window.inspection is not None:
-        import_packs(window, window.store, inspection_id=window.inspection.id)
+        import_packs(window, window.active_store(), inspection_id=window.inspection.id)
 
 
 def show_imports_log(window: MainWindow) -> None:
     """View ▸ Imports log, in a dock that follows the inspection shown."""
 
     def make(inspection_id: str) -> ImportsLogView:
-        view = ImportsLogView(window.store, inspection_id)
+        view = ImportsLogView(window.active_store(), inspection_id)
         window.changes.follow(view, view.refresh, Topic.IMPORTS)
         return view
 

@@ -327,18 +327,18 @@ def open_kit(parent: QWidget | None, store: Store) -> OpenKitDialog:
 
 def issue_kit_command(window: MainWindow) -> None:
     if window.inspection is not None:
-        issue_kit(window, window.store, window.inspection.id)
+        issue_kit(window, window.active_store(), window.inspection.id)
 
 
 def open_kit_command(window: MainWindow) -> None:
-    dialog = open_kit(window, window.store)
+    dialog = open_kit(window, window.active_store())
     dialog.opened.connect(lambda result: window.open_inspection(result.inspection_id))
 
 
 def export_pack_command(window: MainWindow) -> None:
     if window.inspection is not None:
         window.panel.flush()  # the text being typed goes into the pack too
-        export_pack(window, window.store, window.inspection.id)
+        export_pack(window, window.active_store(), window.inspection.id)
 
 
 __all__ = [

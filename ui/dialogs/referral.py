@@ -119,7 +119,7 @@ class RaiseReferralDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        problems = {}
+        problems: dict[QWidget, str] = {}
         if not self.risk.toPlainText().strip():
             problems[self.risk] = "Say what the continued risk to the child is."
         if self.urgency.currentIndex() < 0:
@@ -302,11 +302,6 @@ class ReferralsRegister(QWidget):
         layout.addWidget(hint)
         self.refresh()
 
-    def set_inspection(self, inspection_id: str) -> None:
-        self.inspection_id = inspection_id
-        self.model.method = inspection_methodology(self.store, inspection_id)
-        self.refresh()
-
     def refresh(self) -> None:
         rows = list_referrals(self.store, self.inspection_id)
         self.model.set_rows(rows)
@@ -357,25 +352,25 @@ def raise_referral_command(window: MainWindow, case_id: str | None = None) -> No
     if case_id is None:
         return
     window.panel.flush()
-    window.exec_dialog(RaiseReferralDialog(window.store, case_id, window))
+    window.exec_dialog(RaiseReferralDialog(window.active_store(), case_id, window))
 
 
 def show_case_referrals(window: MainWindow, case_id: str) -> None:
     """The latest open referral of the case (else the latest) with its history."""
     if window.inspection is None:
         return
-    found = list_referrals(window.store, window.inspection.id, case_id)
+    found = list_referrals(window.active_store(), window.inspection.id, case_id)
     if not found:
         return
     chosen = next((r for r in reversed(found) if r.status != CLOSED), found[-1])
-    window.exec_dialog(ReferralDetailDialog(window.store, chosen.id, window))
+    window.exec_dialog(ReferralDetailDialog(window.active_store(), chosen.id, window))
 
 
 def show_register(window: MainWindow) -> None:
     """View ▸ Referrals register, in a dock that follows the inspection shown."""
 
     def make(inspection_id: str) -> ReferralsRegister:
-        register = ReferralsRegister(window.store, inspection_id, window)
+        register = ReferralsRegister(window.active_store(), inspection_id, window)
         window.changes.follow(register, register.refresh, Topic.REFERRALS)
         return register
 

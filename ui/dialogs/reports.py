@@ -84,6 +84,6 @@ def export_findings_report(
 
 def export_report_command(window: MainWindow, kind: str) -> None:
     """The window's File ▸ Export … command for one kind of report."""
-    if window.store is not None and window.inspection is not None:
+    if window.inspection is not None:
         window.panel.flush()  # the text being typed goes into the report too
-        export_report(window, window.store, window.inspection.id, kind)
+        export_report(window, window.active_store(), window.inspection.id, kind)

@@ -114,7 +114,7 @@ class NewInspectionDialog(QDialog):
         self.methodology.setCurrentIndex(max(default, 0))
 
     def _problems(self) -> dict[QWidget, str]:
-        problems = {}
+        problems: dict[QWidget, str] = {}
         if not self.force.text().strip():
             problems[self.force] = "Give the force being inspected."
         if not self.title_edit.text().strip():
@@ -280,19 +280,19 @@ def new_inspection(window: MainWindow) -> None:
     """File ▸ New inspection…: then the inspection's key pair, under a passphrase."""
     from ui.dialogs.packs import create_keys
 
-    dialog = NewInspectionDialog(window.store, window)
-    if window.exec_dialog(dialog):
+    dialog = NewInspectionDialog(window.active_store(), window)
+    if window.exec_dialog(dialog) and dialog.inspection_id is not None:
         window.open_inspection(dialog.inspection_id)
-        create_keys(window, window.store, dialog.inspection_id)
+        create_keys(window, window.active_store(), dialog.inspection_id)
 
 
 def import_cases(window: MainWindow) -> None:
     """File ▸ Import cases…"""
     if window.inspection is not None:
-        window.exec_dialog(ImportCasesDialog(window.store, window.inspection.id, window))
+        window.exec_dialog(ImportCasesDialog(window.active_store(), window.inspection.id, window))
 
 
 def import_grades(window: MainWindow) -> None:
     """File ▸ Import grades…"""
     if window.inspection is not None:
-        window.exec_dialog(ImportGradesDialog(window.store, window.inspection.id, window))
+        window.exec_dialog(ImportGradesDialog(window.active_store(), window.inspection.id, window))

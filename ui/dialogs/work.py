@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -63,7 +64,6 @@ class WorkDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.task: Task | None = None
-        self.result_value: Any = None
         self.errors: dict[str, FieldError] = {}
         self.setWindowTitle(title)
         self.setMinimumWidth(width)
@@ -88,7 +88,7 @@ class WorkDialog(QDialog):
         self.action.setDefault(True)
         self.action.clicked.connect(lambda _checked=False: self.start())
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        self.body = layout = QVBoxLayout(self)
         layout.addWidget(selectable(intro))
         layout.addLayout(self.form)
         layout.addWidget(self.outcome)
@@ -109,7 +109,9 @@ class WorkDialog(QDialog):
         inner.addLayout(row)
         inner.addWidget(self.errors[key])
         self.form.addRow(label, inner)
-        self.form.labelForField(inner).setBuddy(field)
+        buddy = self.form.labelForField(inner)
+        if isinstance(buddy, QLabel):
+            buddy.setBuddy(field)
 
     # --- The outcome and the table ----------------------------------------------------------
 
@@ -169,7 +171,6 @@ class WorkDialog(QDialog):
         self.action.setEnabled(self.task is None)
 
     def _succeeded(self, result: Any) -> None:
-        self.result_value = result
         self.show_outcome(self.describe(result))
 
     def _failed(self, exc: BaseException) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from workbench.cli import core_inspections, core_summary
 from workbench.cli.common import (
+    Subparsers,
     add_json_flag,
     dump_json,
     echo,
@@ -33,7 +34,7 @@ FICTIONAL_NOTE = (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Add the core commands."""
     _register_demo(subparsers)
     _register_identity(subparsers)
@@ -46,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --- demo ----------------------------------------------------------------------------------
 
 
-def _register_demo(subparsers: argparse._SubParsersAction) -> None:
+def _register_demo(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "demo",
         help="create a fictional demonstration inspection",
@@ -73,7 +74,7 @@ def run_demo(args: argparse.Namespace) -> int:
 # --- identity ------------------------------------------------------------------------------
 
 
-def _register_identity(subparsers: argparse._SubParsersAction) -> None:
+def _register_identity(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions = group(subparsers, "identity", "who uses this store (recorded in the audit trail)")
     set_parser = actions.add_parser(
         "set", help="set your name", description="Set the name of the person using this store."
@@ -111,7 +112,7 @@ def run_identity_show(args: argparse.Namespace) -> int:
 # --- methodology ---------------------------------------------------------------------------
 
 
-def _register_methodology(subparsers: argparse._SubParsersAction) -> None:
+def _register_methodology(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions = group(subparsers, "methodology", "the inspection methodologies shipped")
     listing = actions.add_parser(
         "list", help="list the methodologies", description="List the methodologies shipped."
@@ -180,7 +181,7 @@ def _indent(lines: list[str]) -> list[str]:
 # --- audit ---------------------------------------------------------------------------------
 
 
-def _register_audit(subparsers: argparse._SubParsersAction) -> None:
+def _register_audit(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions = group(subparsers, "audit", "the hash-chained audit trail")
     verify = actions.add_parser(
         "verify",

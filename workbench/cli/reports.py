@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
     echo,
     group,
@@ -21,7 +22,7 @@ from workbench.cli.common import terminal_progress as progress
 from workbench.reports.registry import REPORTS, report_kind
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Add ``report`` and one command for each registered kind."""
     kinds = group(subparsers, "report", "publish findings: " + ", ".join(REPORTS))
     for kind in REPORTS.values():

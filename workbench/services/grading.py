@@ -142,14 +142,16 @@ def _check_choice(value: str | None, allowed: tuple[str, ...], what: str) -> Non
 
 def _current(assessment: Assessment, kind: str, key: str) -> str | None:
     if kind in ("overall_grade", "rationale"):
-        return getattr(assessment, kind)
+        current: str | None = getattr(assessment, kind)
+        return current
     if kind == "prompt":
-        return assessment.answers.get(key)
+        answer: str | None = assessment.answers.get(key)
+        return answer
     stage = next((s for s in assessment.stages if s.stage_id == key), None)
     return None if stage is None else getattr(stage, kind)
 
 
-def _apply(assessment: Assessment, kind: str, key: str, value) -> None:
+def _apply(assessment: Assessment, kind: str, key: str, value: str | None) -> None:
     if kind in ("overall_grade", "rationale"):
         setattr(assessment, kind, value if value is not None or kind != "rationale" else "")
     elif kind == "prompt":
