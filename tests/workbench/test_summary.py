@@ -112,7 +112,7 @@ def test_inspection_and_progress_counts(summary: dict, built: tuple[Store, str])
     assert summary["inspection"] == {
         "id": built[1], "force": "Testshire Police", "title": "Summary test",
         "start_date": "2026-03-02", "end_date": "2026-03-27", "marking": "OFFICIAL",
-        "methodology_id": "ncpi-child-protection", "methodology_version": "1.0",
+        "methodology_id": "ncpi-child-protection", "methodology_version": "1.1",
         "fictional": False,
     }  # fmt: skip
     assert (summary["cases"], summary["graded"]) == (9, 6)

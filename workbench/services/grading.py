@@ -6,6 +6,10 @@ audit event. Fields are named as strings so the UI, the CLI and the audit trail 
 - ``overall_grade``, ``rationale``
 - ``stage:<stage id>:grade``, ``stage:<stage id>:notes``
 - ``prompt:<prompt id>`` (the answer: yes / partly / no / not_applicable)
+- ``fact:<fact id>`` (an answer from the fact's own answer set)
+
+Prompt and fact answers share the assessment's answer map (their ids never clash). A prompt
+or fact that does not apply to the case's category is refused.
 """
 
 from __future__ import annotations
@@ -124,25 +128,38 @@ def _validate(method: Methodology, case: Case, name: str, value: str | None) -> 
                 f"'{value}' is not a stage grade; use one of {', '.join(allowed)}."
             )
         return (parts[2], stage_id, value)
-    if parts[0] == "prompt" and len(parts) == 2:
-        try:
-            prompt = method.prompt(parts[1])
-        except KeyError:
-            raise WorkbenchError(f"There is no prompt '{parts[1]}' in the methodology.") from None
-        if prompt.stage_id not in applicable:
-            raise WorkbenchError(f"The prompt '{parts[1]}' is for a stage that does not apply.")
-        if value is not None and value not in {a.id for a in method.answers}:
-            raise WorkbenchError(
-                f"'{value}' is not an answer; use yes, partly, no or not_applicable."
-            )
-        return ("prompt", parts[1], value)
+    if parts[0] in ("prompt", "fact") and len(parts) == 2:
+        return (parts[0], parts[1], _validate_answer(method, case, parts[0], parts[1], value))
     raise WorkbenchError(f"'{name}' is not a field of an assessment.")
+
+
+def _validate_answer(
+    method: Methodology, case: Case, kind: str, item_id: str, value: str | None
+) -> str | None:
+    """An answer to a prompt or fact that applies to this case, from the item's answer set."""
+    try:
+        item = method.prompt(item_id) if kind == "prompt" else method.fact(item_id)
+    except KeyError:
+        raise WorkbenchError(f"There is no {kind} '{item_id}' in the methodology.") from None
+    if item.stage_id not in {s.id for s in method.stages_for(case.category)}:
+        raise WorkbenchError(f"The {kind} '{item_id}' is for a stage that does not apply.")
+    if not item.applies_to(case.category):
+        category = method.category_name(case.category)
+        raise WorkbenchError(f"The {kind} '{item_id}' does not apply to {category} cases.")
+    allowed = [a.id for a in item.answers]
+    if value is not None and value not in allowed:
+        raise WorkbenchError(f"'{value}' is not an answer to '{item_id}'; use {_or(allowed)}.")
+    return value
+
+
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def _current(assessment: Assessment, kind: str, key: str) -> str | None:
     if kind in ("overall_grade", "rationale"):
         return getattr(assessment, kind)
-    if kind == "prompt":
+    if kind in ("prompt", "fact"):
         return assessment.answers.get(key)
     stage = next((s for s in assessment.stages if s.stage_id == key), None)
     return None if stage is None else getattr(stage, kind)
@@ -151,7 +168,7 @@ def _current(assessment: Assessment, kind: str, key: str) -> str | None:
 def _apply(assessment: Assessment, kind: str, key: str, value) -> None:
     if kind in ("overall_grade", "rationale"):
         setattr(assessment, kind, value if value is not None or kind != "rationale" else "")
-    elif kind == "prompt":
+    elif kind in ("prompt", "fact"):
         answers = {k: v for k, v in assessment.answers.items() if k != key}
         if value is not None:
             answers[key] = value
