@@ -245,7 +245,7 @@ def test_from_inspection_to_summary(store: Store, store_path: Path, tmp_path: Pa
     assert summary["force_vs_inspector"]["requires_improvement"]["requires_improvement"] == 1
 
     text = cli(store_path, "summary", "--inspection", first).stdout.splitlines()
-    assert text[0] == text[-1] == "OFFICIAL-SENSITIVE"
+    assert text[0] == text[-1] == "OFFICIAL-SENSITIVE  INTERIM: 2 of 3 cases graded"
     assert text[1] == (
         "Child protection inspection of Northshire Police: Northshire Police, "
         "fieldwork 02/11/2026 to 29/11/2026"

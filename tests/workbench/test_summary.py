@@ -195,12 +195,15 @@ def test_force_grade_against_ours(summary: dict) -> None:
 
 
 def test_moderation_figures(summary: dict) -> None:
-    # First two grades of each dual-graded case: (good, good), (RI, inad), (good, RI).
-    # Linear weights 1 / 0.5 / 0: observed 2/3; expected from the margins 5/9;
-    # kappa = (2/3 - 5/9) / (1 - 5/9) = 0.25.
+    # First two grades of each dual-graded case: (good, good), (RI, inad), (good, RI). Three
+    # cases are too few to measure agreement (kappa would read 0.25 and mean nothing).
     assert summary["moderation"] == {
         "dual_graded": 3, "agreed": 1, "disagreed": 2, "moderated": 1,
-        "percent_agreement": 33.3, "weighted_kappa": 0.25,
+        "percent_agreement": 33.3, "weighted_kappa": None,
+        "agreement": {
+            "cases": 3, "same": 1, "percent_agreement": 33.3, "too_few": True,
+            "weighted_kappa": None, "ac1": None,
+        },
     }  # fmt: skip
 
 
@@ -231,6 +234,8 @@ def test_headline_of_the_built_inspection(summary: dict) -> None:
         "1 case graded differently by two inspectors awaits moderation.",
         "2 cases were referred back to the force because they represented a continued risk to "
         "a child or children. 2 of the 3 referrals are still open.",
+        "Of the 2 cases referred back to the force because they placed a child or children at "
+        "continued risk, the force had itself assessed 1 as 'requires improvement'.",
         "Of the 5 cases the force had graded itself and we have graded, we graded 3 less "
         "favourably than the force did.",
     ]
