@@ -78,6 +78,11 @@ def test_the_marking_is_at_the_top_and_bottom_of_every_page(demo: Demo) -> None:
         heights = [y for text, y in lines_with_height(page) if text == marking]
         assert any(y > 800 for y in heights), f"no marking at the top of page {number}"
         assert any(y < 45 for y in heights), f"no marking at the bottom of page {number}"
+        interim = [
+            y for text, y in lines_with_height(page) if text == demo.summary["interim_label"]
+        ]
+        assert demo.summary["interim_label"] == "INTERIM: 40 of 60 cases graded"
+        assert any(y > 800 for y in interim) and any(y < 45 for y in interim), number
 
 
 def test_every_page_says_page_n_of_m(demo: Demo) -> None:

@@ -228,8 +228,7 @@ def test_case_frame_one_row_per_case(built: tuple[Store, str]) -> None:
 
 def test_headline_of_the_built_inspection(summary: dict) -> None:
     assert headline(summary) == [
-        "3 of the 6 cases graded so far (50 percent) were graded requires improvement or "
-        "inadequate.",
+        "3 of the 6 cases graded so far were graded requires improvement or inadequate.",
         "3 of the 9 cases are still to be graded.",
         "1 case graded differently by two inspectors awaits moderation.",
         "2 cases were referred back to the force because they represented a continued risk to "
@@ -272,8 +271,7 @@ def test_headline_in_the_words_of_the_report() -> None:
 def test_headline_singular_and_none() -> None:
     lines = headline(_facts(5, 4, 1, 25, 1))
     assert lines == [
-        "1 of the 4 cases graded so far (25 percent) was graded requires improvement or "
-        "inadequate.",
+        "1 of the 4 cases graded so far was graded requires improvement or inadequate.",
         "1 of the 5 cases is still to be graded.",
         "1 case was referred back to the force because it represented a continued risk to a "
         "child or children.",

@@ -82,6 +82,7 @@ def findings_document(data: ReportData) -> Document:
         subject=f"Findings of the case file audit of {facts.force}",
         author=data.author,
         marking=facts.marking,
+        interim=facts.interim,
         running_title=f"{facts.force}: findings of the case file audit",
         cover=cover(data),
         sections=sections,

@@ -76,6 +76,12 @@ def _format(sheet: Worksheet, frame: pd.DataFrame, marking: str) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
 
 
+def _marking(data: ReportData) -> str:
+    """The marking for each page's header and footer, with the interim label beside it."""
+    facts = data.facts
+    return f"{facts.marking}   {facts.interim}" if facts.interim else facts.marking
+
+
 def _no_formulas(sheet: Worksheet) -> None:
     """Text that starts with "=" (a rationale, a force's reference) stays text: openpyxl would
     otherwise store it as a formula for Excel to run when the workbook is opened."""
@@ -95,7 +101,7 @@ def write_xlsx(
         total = len(frames_by_sheet)
         for number, (name, frame) in enumerate(frames_by_sheet.items(), start=1):
             frame.to_excel(writer, sheet_name=name, index=False)
-            _format(writer.sheets[name], frame, data.facts.marking)
+            _format(writer.sheets[name], frame, _marking(data))
             progress(number, total, f"Writing the {name} sheet")
         properties = writer.book.properties
         properties.title = f"{data.facts.title}: data"

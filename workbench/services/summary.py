@@ -27,6 +27,7 @@ from workbench.services.prompt_counts import by_prompt, counted_answers
 from workbench.services.self_assessment import self_assessment
 from workbench.services.status import GRADED, IN_PROGRESS, STATUS_ORDER
 
+MIN_FOR_PERCENT = 10  # fewer cases than this: counts only, no percentage and no chart
 UNRESOLVED = "unresolved"
 NOT_RECORDED = "not_recorded"
 _STATUS_BY_RANK = {rank: status for status, rank in STATUS_ORDER.items()}
@@ -447,7 +448,8 @@ def _graded_sentence(summary: dict[str, Any]) -> str:
     if bad == 0:
         return f"None of {of} was graded requires improvement or inadequate."
     verb = "was" if bad == 1 else "were"
-    return f"{bad} of {of} ({percent} percent) {verb} graded requires improvement or inadequate."
+    share = f" ({percent} percent)" if graded >= MIN_FOR_PERCENT else ""
+    return f"{bad} of {of}{share} {verb} graded requires improvement or inadequate."
 
 
 def _referral_sentence(referrals: dict[str, Any]) -> str:
