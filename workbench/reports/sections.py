@@ -281,7 +281,7 @@ def share(part: int, whole: int) -> str:
         return "–"
     if whole < MIN_FOR_PERCENT:
         return f"{part} of {whole}"
-    return f"{part} of {whole} ({int(part * 100 / whole + 0.5)} percent)"
+    return f"{part} of {whole} ({int(part * 100 / whole + 0.5)}%)"
 
 
 def _coefficient(value: object) -> str:
