@@ -29,6 +29,8 @@ SHEETS = [
     "By stage",
     "By unit",
     "Force vs ours",
+    "Prompt answers",
+    "Prompt counts",
 ]
 
 

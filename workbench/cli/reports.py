@@ -1,4 +1,4 @@
-"""``workbench report pdf|referrals|inspector|xlsx|html``: print-ready findings and data.
+"""``workbench report pdf|referrals|inspector|xlsx|html|csv``: print-ready findings and data.
 
 Each writes one file atomically (a failure leaves no half-written report) and prints where
 it went. Progress is shown on stderr when it is a terminal.
@@ -43,6 +43,7 @@ KINDS = {  # kind: (help, what the file is, suggested suffix)
     ),
     "xlsx": ("the inspection's data as an XLSX workbook", "the data", ".xlsx"),
     "html": ("the accessible HTML twin of the findings report", "the HTML findings", ".html"),
+    "csv": ("every sheet of the XLSX data as CSV files in a folder", "the CSV files", "/"),
 }
 
 
@@ -61,8 +62,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.add_argument(
             "--out",
             required=True,
-            metavar="FILE",
-            help=f"the file to write (e.g. findings{suffix})",
+            metavar="DIR" if kind == "csv" else "FILE",
+            help="the folder to write the CSV files in (it must exist)"
+            if kind == "csv"
+            else f"the file to write (e.g. findings{suffix})",
         )
         parser.set_defaults(handler=run_report, kind=kind)
 
@@ -80,6 +83,7 @@ def _writer(args: argparse.Namespace) -> Callable[[Store, str, Progress], Writte
         "referrals": reports.write_referrals_pdf,
         "xlsx": reports.write_xlsx,
         "html": reports.write_findings_html,
+        "csv": reports.write_csv,
     }[args.kind]
     return lambda store, ident, show: chosen(store, ident, out, show)
 

@@ -9,10 +9,11 @@ from workbench.reports.findings import write_findings_pdf
 from workbench.reports.html import write_findings_html
 from workbench.reports.inspector import write_inspector_pdf
 from workbench.reports.referrals import write_referrals_pdf
-from workbench.reports.xlsx import write_xlsx
+from workbench.reports.xlsx import write_csv, write_xlsx
 
 __all__ = [
     "Written",
+    "write_csv",
     "write_findings_html",
     "write_findings_pdf",
     "write_inspector_pdf",

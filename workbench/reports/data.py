@@ -57,6 +57,7 @@ class AssessmentSheet:
     graded_at: datetime | None
     stages: tuple[StageLine, ...]
     revision: int = 0
+    answers: dict[str, str] = field(default_factory=dict)  # prompt or fact id -> answer id
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ def _assessments(
                     row.graded_at,
                     lines,
                     row.revision,
+                    {k: v for k, v in row.answers.items() if v is not None},
                 )
             )
     return found
