@@ -96,6 +96,10 @@ class Prompt:
     def uncounted_ids(self) -> tuple[str, ...]:
         return tuple(a.id for a in self.answers if not a.counted)
 
+    def parse_answer(self, word: str) -> str | None:
+        """The answer id for an id or name in any case, spacing or hyphenation; else None."""
+        return _parse(word, self.answers)
+
     def sentence(self, k: int, n: int, category: str = "") -> str:
         """The finding sentence for these counts ("" without a template or a base)."""
         if not self.finding or not n:
@@ -348,7 +352,7 @@ def _stage_dict(stage: Stage) -> dict[str, Any]:
     return out
 
 
-def _parse(word: str, items: Iterable[Grade | Category]) -> str | None:
+def _parse(word: str, items: Iterable[Grade | Category | Answer]) -> str | None:
     wanted = _normalise(word)
     return next((i.id for i in items if wanted in (_normalise(i.id), _normalise(i.name))), None)
 
