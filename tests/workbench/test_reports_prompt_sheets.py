@@ -42,15 +42,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 
 def test_prompt_answers_has_a_row_per_case_and_prompt_that_applies(built: Built) -> None:
     answers = built.sheets["Prompt answers"]
-    seen = answers[(answers["Id"] == "ic.child_seen") & answers["Counted"]]
+    seen = answers[answers["Id"] == "ic.child_seen"]
     assert sorted(seen["Reference"]) == ["K1", "K2", "K3", "K4", "M1", "M2", "S2"]
     by_case = dict(zip(seen["Reference"], seen["Answer"], strict=True))
     assert by_case == {
         "K1": "No", "K2": "Partly", "K3": "Yes", "K4": "Yes", "M1": "Yes",  # Jo's, moderated
         "M2": "Inspectors differed", "S2": "Yes",
     }  # fmt: skip
-    s1 = answers[(answers["Reference"] == "S1") & (answers["Id"] == "ic.child_seen")]
-    assert not s1["Counted"].item()  # in progress: not counted
+    assert "S1" not in set(answers["Reference"])  # in progress: not counted
     episodes = answers[answers["Id"] == "inv.fact_missing_episodes"]
     assert sorted(episodes["Reference"]) == ["M1", "M2"]  # not section 47 or custody
 
@@ -61,7 +60,6 @@ def test_prompt_answers_cells_are_typed(built: Built) -> None:
     header = [c.value for c in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "K1"
                and r[header.index("Id")] == "pd.fact_kept_after_charge")  # fmt: skip
-    assert row[header.index("Counted")] is True
     assert row[header.index("Answer")] == "Yes"
     assert row[header.index("Fell short")] is True
     assert row[header.index("Kind")] == "Fact"
@@ -83,7 +81,7 @@ def test_prompt_counts_are_the_summarys_by_category_and_in_all(built: Built) -> 
         "Section 47 child protection investigation": 0,
     }  # fmt: skip
     answers = built.sheets["Prompt answers"]
-    counted = answers[answers["Counted"] & (answers["Id"] == "ic.child_seen")]
+    counted = answers[answers["Id"] == "ic.child_seen"]
     assert (counted["Answer"] == "Yes").sum() == int(
         counts[(counts["Id"] == "ic.child_seen") & (counts["Category"] == "All categories")
                & (counts["Answer id"] == "yes")]["Cases"].item()
@@ -101,7 +99,7 @@ def test_report_csv_writes_every_sheet(built: Built, tmp_path: Path, capsys) -> 
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(built.sheets["Prompt answers"])
     k1 = next(r for r in rows if r["Reference"] == "K1" and r["Id"] == "ic.child_seen")
-    assert (k1["Answer"], k1["Fell short"], k1["Counted"]) == ("No", "True", "True")
+    assert (k1["Answer"], k1["Fell short"], k1["Stage"]) == ("No", "True", "Initial contact")
 
 
 def test_report_csv_into_a_missing_folder_exits_1(built: Built, tmp_path: Path, capsys) -> None:

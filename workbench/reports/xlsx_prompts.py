@@ -1,9 +1,10 @@
 """The workbook's Prompt answers and Prompt counts sheets, as typed DataFrames.
 
-Prompt answers has one row per case and prompt or fact that applies to its category, with
-the answer the case counts with (``workbench.services.prompt_counts``: the moderated or
-agreed assessment's); counting its rows where "Counted" is true gives the Prompt counts
-sheet, which copies the summary's ``by_prompt``.
+Prompt answers has one row per graded case and prompt or fact that applies to its category,
+with the answer the case counts with (``workbench.services.prompt_counts``: the moderated or
+agreed assessment's; "Inspectors differed" where two answered differently; empty when not
+answered): counting its rows gives the Prompt counts sheet, which copies the summary's
+``by_prompt``, with each prompt's and fact's text.
 """
 
 from __future__ import annotations
@@ -40,34 +41,22 @@ def _answer_name(item: Prompt, answer: str | None) -> str | None:
 
 
 def prompt_answers(data: ReportData) -> pd.DataFrame:
+    """One row per graded case and prompt or fact that applies to its category."""
     method, counted = data.method, _counted(data)
     rows: list[tuple[Any, ...]] = []
     for case in data.cases:
-        answers = counted.get(case.case_id, {}) if case.graded else {}
-        for item in method.items_for(case.category) if case.category in method.category_ids else ():
+        if not case.graded or case.category not in method.category_ids:
+            continue
+        answers = counted.get(case.case_id, {})
+        for item in method.items_for(case.category):
             answer = answers.get(item.id)
+            short = None if answer in (None, DIFFERED) else answer in item.shortfall_ids
             rows.append(
-                (
-                    case.reference,
-                    case.category_name,
-                    case.graded,
-                    method.stage_name(item.stage_id),
-                    "Fact" if item.fact else "Prompt",
-                    item.id,
-                    item.text,
-                    _answer_name(item, answer),
-                    answer,
-                    answer == DIFFERED,
-                    None if answer in (None, DIFFERED) else answer in item.shortfall_ids,
-                )  # fmt: skip
-            )
-    columns = [
-        "Reference", "Category", "Counted", "Stage", "Kind", "Id", "Prompt or fact", "Answer",
-        "Answer id", "Inspectors differed", "Fell short",
-    ]  # fmt: skip
+                (case.reference, case.category_name, method.stage_name(item.stage_id),
+                 "Fact" if item.fact else "Prompt", item.id, _answer_name(item, answer), short)
+            )  # fmt: skip
+    columns = ["Reference", "Category", "Stage", "Kind", "Id", "Answer", "Fell short"]
     frame = pd.DataFrame(rows, columns=columns, dtype=object)
-    for name in ("Counted", "Inspectors differed"):
-        frame[name] = frame[name].astype(bool)
     frame["Fell short"] = frame["Fell short"].astype("boolean")
     return frame
 
