@@ -101,8 +101,9 @@ class Prompt:
         return _parse(word, self.answers)
 
     def sentence(self, k: int, n: int, category: str = "") -> str:
-        """The finding sentence for these counts ("" without a template or a base)."""
-        if not self.finding or not n:
+        """The finding sentence for these counts ("" without a template, a base or any case
+        to report: "In 0 of 12 cases, ..." is not a finding)."""
+        if not self.finding or not n or not k:
             return ""
         percent = math.floor(k * 100 / n + 0.5)
         text = self.finding.format(k=k, n=n, category=category.lower(), percent=percent)

@@ -524,3 +524,7 @@ def test_a_fact_sharing_a_prompt_id_is_refused(tmp_path: Path) -> None:
     text = _with_fact("").replace('id = "second.fact"', 'id = "first.one"')
     with pytest.raises(MethodologyError, match="duplicate prompt or fact id 'first.one'"):
         load_methodology_file(write(tmp_path, text))
+
+
+def test_no_sentence_when_no_case_fell_short(ncpi: Methodology) -> None:
+    assert ncpi.fact("pd.fact_kept_after_charge").sentence(0, 40, "Children in custody") == ""
