@@ -128,3 +128,4 @@ def test_the_cli_prints_the_prompt_and_fact_tables(summary: dict) -> None:
     assert re.search(r"^ic\.child_seen\s+No\s+0\s+0\s+1\s+0$", text, re.M)
     assert "Force against ours: 3 cases: too few to measure (at least 10 are needed)." in text
     assert text.startswith("OFFICIAL-SENSITIVE  INTERIM: 7 of 8 cases graded\n")
+    assert re.search(r"^Good\s+3\s+-$", text, re.M)  # 7 graded: a count, no share

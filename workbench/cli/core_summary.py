@@ -96,11 +96,13 @@ def _grade_names(method: Methodology) -> list[tuple[str, str]]:
 
 
 def _overall(summary: Summary, method: Methodology) -> list[str]:
+    from workbench.services.summary import MIN_FOR_PERCENT  # fewer cases: counts, no share
+
     graded, overall = summary["graded"], summary["overall"]
     rows = []
     for key, name in _grade_names(method):
         count = overall.get(key, 0)
-        share = f"{round(100 * count / graded)}%" if graded else "-"
+        share = f"{round(100 * count / graded)}%" if graded >= MIN_FOR_PERCENT else "-"
         rows.append((name, count, share))
     return table(("Grade", "Cases", "Share"), rows, numeric=(1, 2))
 
