@@ -124,7 +124,10 @@ class CategoryForm(QWidget):
     def _stage_card(self, number: int, stage: Stage) -> Card:
         card, layout = self._card(f"{number}. {stage.name}", stage.description)
         items = self.method.items_for(self.category_id, stage.id)
+        first_fact = next((item for item in items if item.fact), None)  # facts follow prompts
         for index, item in enumerate(items, start=1):
+            if item is first_fact:
+                layout.addWidget(role_label("Case facts", "stageDescription"))
             layout.addWidget(self._prompt_row(stage, index, item))
         grades = [*self.method.grades, self.method.not_assessed]
         field = f"stage:{stage.id}:grade"

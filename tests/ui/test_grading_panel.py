@@ -100,6 +100,8 @@ def test_a_fact_answered_in_the_form_is_saved(qtbot, panel: GradingPanel, store)
     panel.show_case(case_id)
     group = panel.form.answers["fact:pd.fact_kept_after_charge"]
     assert group.button(0).accessibleName() == "Yes: Police detention fact 8"
+    labels = [w.text() for w in panel.form.findChildren(QLabel, "stageDescription")]
+    assert labels.count("Case facts") == 4  # contact, assessment, decision-making, detention
     qtbot.mouseClick(group.button(0), Qt.MouseButton.LeftButton)
     assert grading.view(store, case_id, USER).answers == {"pd.fact_kept_after_charge": "yes"}
     assert audit_fields(store)[-1] == ("fact:pd.fact_kept_after_charge", None, "yes")
