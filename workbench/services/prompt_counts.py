@@ -3,7 +3,8 @@
 Which answers a case counts with (its *counted answers*):
 
 - a moderated case: the answers of the first graded assessment whose overall grade is the
-  moderated grade (the assessment the lead agreed with);
+  moderated grade (the assessment the lead agreed with); when the lead agreed a grade
+  neither inspector gave, item by item as below;
 - otherwise, item by item: the answer its graded assessments agree on (one inspector's
   answer when only one answered); where two inspectors answered the same prompt or fact
   differently, the case counts under ``differed`` for that item, not under either answer.
@@ -69,9 +70,7 @@ def counted_answers(
     return result
 
 
-def _tallies(
-    method: Methodology, frame: pd.DataFrame, answers: dict[str, dict[str, str]]
-) -> tuple[Counter, Counter]:
+def _tallies(frame: pd.DataFrame, answers: dict[str, dict[str, str]]) -> tuple[Counter, Counter]:
     """(category, outcome, item, answer) -> cases answering so, and (category, outcome) ->
     graded cases. Counted in plain Python over each case's answers: building a row per case
     and item for pandas to group costs several times more at 10,000 cases."""
@@ -112,7 +111,7 @@ def by_prompt(
     method: Methodology, frame: pd.DataFrame, answers: dict[str, dict[str, str]]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``by_prompt`` and ``by_prompt_grade`` (``frame`` has ``_outcome`` per case)."""
-    given, groups = _tallies(method, frame, answers)
+    given, groups = _tallies(frame, answers)
     by_item: dict[str, list[tuple[str, str, str, int]]] = {}
     for (category, outcome, item, answer), n in given.items():
         by_item.setdefault(item, []).append((category, outcome, answer, n))
