@@ -1,10 +1,10 @@
 """The grading form for one case category, built from the methodology and reused.
 
-One card per stage that applies to the category (the prompts that apply to the category
-answered yes / partly / no / not applicable, then its case facts each with its own answers,
-its grade and evidence notes), then the overall grade and rationale.
-Widgets are found by the assessment field they edit ("stage:<id>:grade", "prompt:<id>",
-"overall_grade", ...), the same names ``grading.check`` uses for its problems, so a
+One card per stage that applies to the category (the prompts that apply to the category,
+answered with the methodology's answers, then its case facts each with its own answers, its
+grade and evidence notes), then the overall grade and rationale. Widgets are found by the
+assessment field they edit (named by ``workbench.fields``: "stage:<id>:grade", "prompt:<id>",
+"fact:<id>", "overall_grade", ...), the same names ``grading.check`` uses for its problems, so a
 problem's words can be shown directly under the field concerned.
 
 The form only reports what the user changed; the panel saves it.
@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs import text_box
 from ui.style import Card, chip_icon, role_label
+from workbench import fields
+from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.methodology import Answer, Grade, Methodology, Prompt, Stage
@@ -41,17 +43,17 @@ NOTES_LINES = 4
 
 def field_label(method: Methodology, field: str) -> str:
     """A field's name for people: "Investigation grade", "answer to a prompt"."""
-    if field == "overall_grade":
+    try:
+        found = fields.parse(field)
+    except WorkbenchError:
+        return field
+    if found.kind == "overall_grade":
         return "Overall grade"
-    if field == "rationale":
+    if found.kind == "rationale":
         return "Rationale"
-    parts = field.split(":")
-    if parts[0] == "stage" and len(parts) == 3:
-        name = method.stage(parts[1]).name
-        return f"{name} grade" if parts[2] == "grade" else f"{name} notes"
-    if parts[0] in ("prompt", "fact"):
-        return f"{method.stage(method.item(parts[1]).stage_id).name} answer"
-    return field
+    if found.is_stage:
+        return f"{method.stage(found.key).name} {found.kind}"
+    return f"{method.stage(method.item(found.key).stage_id).name} answer"
 
 
 def _grade_combo(grades: list[Grade], name: str) -> QComboBox:
@@ -130,10 +132,10 @@ class CategoryForm(QWidget):
                 layout.addWidget(role_label("Case facts", "stageDescription"))
             layout.addWidget(self._prompt_row(stage, index, item))
         grades = [*self.method.grades, self.method.not_assessed]
-        field = f"stage:{stage.id}:grade"
+        field = fields.stage_grade(stage.id)
         combo = _grade_combo(grades, f"{stage.name}: stage grade")
         self._add_choice(layout, field, "Stage grade", combo)
-        notes = f"stage:{stage.id}:notes"
+        notes = fields.stage_notes(stage.id)
         edit = text_box(f"{stage.name}: evidence notes", "What the case file shows…", NOTES_LINES)
         self._add_text(layout, notes, "Evidence notes", edit)
         return card
@@ -177,7 +179,7 @@ class CategoryForm(QWidget):
             self.focus_chain.append(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        field = f"{kind}:{item.id}"
+        field = fields.item_answer(item)
         self.answers[field] = group
         self.answer_sets[field] = item.answers
         group.idToggled.connect(partial(self._answered, field))
@@ -276,10 +278,10 @@ class CategoryForm(QWidget):
     def load(self, view: AssessmentView) -> None:
         """Show an assessment (and no problems from any earlier case)."""
         for field in self.answers:
-            self._set_answer(field, view.answers.get(field.split(":", 1)[1]))
+            self._set_answer(field, view.answers.get(fields.parse(field).key))
         for stage in self.method.stages_for(self.category_id):
-            self.set_value(f"stage:{stage.id}:grade", view.stage_grades.get(stage.id))
-            self.set_value(f"stage:{stage.id}:notes", view.stage_notes.get(stage.id, ""))
+            self.set_value(fields.stage_grade(stage.id), view.stage_grades.get(stage.id))
+            self.set_value(fields.stage_notes(stage.id), view.stage_notes.get(stage.id, ""))
         self.set_value("overall_grade", view.overall_grade)
         self.set_value("rationale", view.rationale)
         self.show_problems({}, [])

@@ -16,8 +16,9 @@ import pytest
 from evidence_helpers import build_evidence
 from reports_helpers import flat, read, texts
 
+from workbench.identity import set_user_name
 from workbench.reports import write_findings_html, write_findings_pdf
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 SEEN = (
     "The child was seen and spoken to (alone where appropriate), and their views, wishes and "

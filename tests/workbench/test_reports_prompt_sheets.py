@@ -15,8 +15,9 @@ from evidence_helpers import build_evidence
 
 from db.engine import Store
 from workbench.cli import main
+from workbench.identity import set_user_name
 from workbench.reports import write_xlsx
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 
 @dataclass

@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 from evidence_helpers import build_evidence
 
+from workbench.identity import set_user_name
 from workbench.services.summary import headline, summarise
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 GOOD, RI, INAD = "good", "requires_improvement", "inadequate"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from workbench.agreement import describe
-from workbench.cli.core_common import table
+from workbench.cli.common import table
 
 if TYPE_CHECKING:
     from workbench.methodology import Methodology, Prompt

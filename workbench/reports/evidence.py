@@ -25,7 +25,8 @@ COUNTING = (
 
 
 def _entry(data: ReportData, item: Prompt) -> dict[str, Any]:
-    return data.summary["by_prompt"].get(item.id, {}).get("all", {})
+    entry: dict[str, Any] = data.summary["by_prompt"].get(item.id, {}).get("all", {})
+    return entry
 
 
 def _counted(data: ReportData, item: Prompt) -> bool:

@@ -53,7 +53,8 @@ def _series(method: Methodology, ids: list[str], entries: list[dict[str, Any]]) 
 
 def charted(summary: dict[str, Any]) -> bool:
     """Charts only from enough graded cases: a chart of a handful reads as a finding."""
-    return summary["graded"] >= MIN_FOR_PERCENT
+    graded: int = summary["graded"]
+    return graded >= MIN_FOR_PERCENT
 
 
 def interim_notice(data: ReportData) -> list[Block]:

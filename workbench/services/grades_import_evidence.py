@@ -17,6 +17,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from db.models import Case
+from workbench import fields
 from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology, Prompt
 
@@ -67,7 +68,7 @@ def evidence_edits(
             elif case is not None and key not in applies:
                 error(column, _not_applying(method, case, f"the stage '{method.stage_name(key)}'"))
             elif case is not None:
-                edits.append((f"stage:{key}:notes", text))
+                edits.append((fields.stage_notes(key), text))
             continue
         item = method.item(key)
         answer = item.parse_answer(text)
@@ -82,7 +83,7 @@ def evidence_edits(
                 reason = _not_applying(method, case, f"the {kind} '{key}'")
                 error(column, f"{reason}; leave the cell empty")
             continue
-        edits.append((f"{'fact' if item.fact else 'prompt'}:{key}", answer))
+        edits.append((fields.item_answer(item), answer))
     return edits
 
 

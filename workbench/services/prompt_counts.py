@@ -33,7 +33,8 @@ def _parsed(assessments: pd.DataFrame) -> list[dict[str, str]]:
     per assessment (10,000 calls cost noticeably more)."""
     values = list(assessments["answers"])
     if values and all(isinstance(v, str) for v in values):
-        return json.loads("[" + ",".join(v or "{}" for v in values) + "]")
+        parsed: list[dict[str, str]] = json.loads("[" + ",".join(v or "{}" for v in values) + "]")
+        return parsed
     return [json.loads(v) if isinstance(v, str) else dict(v or {}) for v in values]
 
 
@@ -70,7 +71,9 @@ def counted_answers(
     return result
 
 
-def _tallies(frame: pd.DataFrame, answers: dict[str, dict[str, str]]) -> tuple[Counter, Counter]:
+def _tallies(
+    frame: pd.DataFrame, answers: dict[str, dict[str, str]]
+) -> tuple[Counter[tuple[str, str, str, str]], Counter[tuple[str, str]]]:
     """(category, outcome, item, answer) -> cases answering so, and (category, outcome) ->
     graded cases. Counted in plain Python over each case's answers: building a row per case
     and item for pandas to group costs several times more at 10,000 cases."""
@@ -113,8 +116,8 @@ def by_prompt(
     """``by_prompt`` and ``by_prompt_grade`` (``frame`` has ``_outcome`` per case)."""
     given, groups = _tallies(frame, answers)
     by_item: dict[str, list[tuple[str, str, str, int]]] = {}
-    for (category, outcome, item, answer), n in given.items():
-        by_item.setdefault(item, []).append((category, outcome, answer, n))
+    for (category, outcome, item_id, answer), n in given.items():
+        by_item.setdefault(item_id, []).append((category, outcome, answer, n))
     outcomes = [*method.grade_ids, "unresolved"]
     applies = {c.id: {i.id for i in method.items_for(c.id)} for c in method.categories}
     prompts: dict[str, Any] = {}
@@ -166,12 +169,14 @@ def by_prompt(
     return prompts, grades
 
 
-def ordered_by_shortfall(method: Methodology, by_prompt: dict[str, Any], stage_id: str):
+def ordered_by_shortfall(
+    method: Methodology, by_prompt: dict[str, Any], stage_id: str
+) -> list[str]:
     """The stage's prompt and fact ids, most often short first (share of the base, then the
     count); items with no base keep journey order at the end."""
     stage = method.stage(stage_id)
 
-    def key(pair: tuple[int, Prompt]) -> tuple:
+    def key(pair: tuple[int, Prompt]) -> tuple[float, int, int]:
         index, item = pair
         entry = by_prompt.get(item.id, {}).get("all", {})
         base, short = entry.get("base", 0), entry.get("shortfall", 0)
