@@ -68,7 +68,8 @@ def test_the_menus_keep_their_entries_in_order(demo_window: MainWindow) -> None:
         "New inspection…", "Import cases…", "Import grades…", "---",
         "Issue kit…", "Open kit…", "Export pack…", "Import packs…", "---",
         "Export findings report…", "Export referral schedule…",
-        "Export findings data (XLSX)…", "Export accessible findings (HTML)…", "---", "Quit",
+        "Export findings data (XLSX)…", "Export accessible findings (HTML)…",
+        "Export findings data as CSV files…", "---", "Quit",
     ]  # fmt: skip
     assert _texts(menus["&Case"]) == [
         "Next case", "Previous case", "Find a case", "---",

@@ -20,6 +20,7 @@ from workbench.methodology import Grade, load_methodology
         (fields.stage_grade("investigation"), "grade", "investigation"),
         (fields.stage_notes("investigation"), "notes", "investigation"),
         (fields.prompt_answer("ic.child_seen"), "prompt", "ic.child_seen"),
+        (fields.fact_answer("pd.fact_kept_after_charge"), "fact", "pd.fact_kept_after_charge"),
     ],
 )
 def test_a_field_name_is_read_back_as_built(name: str, kind: str, key: str) -> None:
@@ -27,8 +28,19 @@ def test_a_field_name_is_read_back_as_built(name: str, kind: str, key: str) -> N
     assert (found.kind, found.key, found.name) == (kind, key, name)
 
 
+def test_a_prompt_or_fact_of_the_methodology_names_its_own_answer_field() -> None:
+    method = load_methodology()
+    prompt = method.prompt("ic.child_seen")
+    fact = method.fact("pd.fact_kept_after_charge")
+    assert fields.item_answer(prompt) == "prompt:ic.child_seen"
+    assert fields.item_answer(fact) == "fact:pd.fact_kept_after_charge"
+    assert fields.parse(fields.item_answer(fact)).is_answer
+    assert not fields.parse(fields.stage_grade("investigation")).is_answer
+
+
 @pytest.mark.parametrize(
-    "name", ["stage:investigation", "stage::grade", "stage:x:colour", "prompt:", "grade", ""]
+    "name",
+    ["stage:investigation", "stage::grade", "stage:x:colour", "prompt:", "fact:", "grade", ""],
 )
 def test_a_name_that_is_no_field_is_refused(name: str) -> None:
     with pytest.raises(WorkbenchError, match="is not a field of an assessment"):

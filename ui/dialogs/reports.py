@@ -45,12 +45,18 @@ def export_report(
     path: str | Path | None = None,
     notify: Callable[[str], None] | None = None,
 ) -> Task | None:
-    """Ask for a file (unless ``path`` is given) and write the report there in the background.
+    """Ask for a file, or a folder for a report written as several files (unless ``path`` is
+    given), and write the report there in the background.
 
     Returns the running task, or None when the person cancelled the file dialog.
     """
     chosen = report_kind(kind)
-    if path is None:
+    if path is None and chosen.folder:
+        picked = QFileDialog.getExistingDirectory(parent, chosen.title, str(Path.home()))
+        if not picked:
+            return None
+        path = picked
+    elif path is None:
         start = str(Path.home() / suggested_name(store, inspection_id, kind))
         picked, _ = QFileDialog.getSaveFileName(parent, chosen.title, start, chosen.file_filter)
         if not picked:
@@ -61,7 +67,8 @@ def export_report(
 
     def done(written: Written) -> None:
         pages = f" ({written.pages} pages)" if written.pages else ""
-        tell(f"{chosen.what[0].upper()}{chosen.what[1:]} was written to {written.path}{pages}.")
+        verb = "were" if chosen.folder else "was"  # a folder holds several files
+        tell(f"{chosen.what[0].upper()}{chosen.what[1:]} {verb} written to {written.path}{pages}.")
 
     return run_task(
         parent,

@@ -124,7 +124,10 @@ def _register_methodology(subparsers: Subparsers[argparse.ArgumentParser]) -> No
         description="Show a methodology's grades, stages and categories with their ids.",
     )
     show.add_argument("id", nargs="?", metavar="ID", help="default: ncpi-child-protection")
-    add_json_flag(show, "the whole methodology, prompts included,")
+    show.add_argument(
+        "--version", dest="methodology_version", metavar="VERSION", help="default: the newest"
+    )
+    add_json_flag(show, "the whole methodology, prompts and facts included,")
     show.set_defaults(handler=run_methodology_show)
 
 
@@ -139,7 +142,7 @@ def run_methodology_list(args: argparse.Namespace) -> int:
 def run_methodology_show(args: argparse.Namespace) -> int:
     from workbench.methodology import load_methodology
 
-    method = load_methodology(args.id)
+    method = load_methodology(args.id, args.methodology_version)
     if args.json:
         dump_json(method.to_dict())
         return 0
@@ -149,7 +152,7 @@ def run_methodology_show(args: argparse.Namespace) -> int:
         f"Grades, best first: {grades}; {method.not_assessed.id} ({method.not_assessed.name})",
         "",
         "Stages:",
-        *_indent(table(("ID", "Name", "Prompts"), _stage_rows(method), numeric=(2,))),
+        *_indent(table(("ID", "Name", "Prompts", "Facts"), _stage_rows(method), numeric=(2, 3))),
         "",
         "Categories:",
         *_indent(_category_lines(method)),
@@ -158,8 +161,8 @@ def run_methodology_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stage_rows(method: Methodology) -> list[tuple[str, str, int]]:
-    return [(s.id, s.name, len(s.prompts)) for s in method.stages]
+def _stage_rows(method: Methodology) -> list[tuple[str, str, int, int]]:
+    return [(s.id, s.name, len(s.prompts), len(s.facts)) for s in method.stages]
 
 
 def _category_lines(method: Methodology) -> list[str]:

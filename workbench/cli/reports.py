@@ -1,8 +1,9 @@
 """``workbench report KIND``: print-ready findings and data, one command per kind registered in
 ``workbench.reports.registry``.
 
-Each writes one file atomically (a failure leaves no half-written report) and prints where
-it went. Progress is shown on stderr when it is a terminal.
+Each writes its file atomically (a failure leaves no half-written report; ``csv`` writes one
+file per sheet, each atomically, into an existing folder) and prints where it went. Progress
+is shown on stderr when it is a terminal.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         parser.add_argument(
             "--out",
             required=True,
-            metavar="FILE",
-            help=f"the file to write (e.g. {kind.file_label}{kind.suffix})",
+            metavar="DIR" if kind.folder else "FILE",
+            help="the folder to write the files in (it must exist)"
+            if kind.folder
+            else f"the file to write (e.g. {kind.file_label}{kind.suffix})",
         )
         parser.set_defaults(handler=run_report, kind=kind.kind)
 

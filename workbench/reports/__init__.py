@@ -18,10 +18,11 @@ if TYPE_CHECKING:
     from workbench.reports.html import write_findings_html
     from workbench.reports.inspector import write_inspector_pdf
     from workbench.reports.referrals import write_referrals_pdf
-    from workbench.reports.xlsx import write_xlsx
+    from workbench.reports.xlsx import write_csv, write_xlsx
 
 _HOMES = {
     "Written": "workbench.reports.files",
+    "write_csv": "workbench.reports.xlsx",
     "write_findings_html": "workbench.reports.html",
     "write_findings_pdf": "workbench.reports.findings",
     "write_inspector_pdf": "workbench.reports.inspector",
@@ -39,6 +40,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Written",
+    "write_csv",
     "write_findings_html",
     "write_findings_pdf",
     "write_inspector_pdf",

@@ -52,10 +52,11 @@ class ReportKind:
     what: str  # what the file is, in a sentence: "the findings report"
     help: str  # the CLI's help for the command
     file_label: str  # in the suggested file name: northshire-police-<label>-2026-11-29.pdf
-    suffix: str  # ".pdf"
+    suffix: str  # ".pdf" ("" for a report written into a folder)
     file_filter: str  # the save dialog's filter: "PDF documents (*.pdf)"
     writer: str  # "module:function"
     options: tuple[ReportOption, ...] = ()
+    folder: bool = False  # ``out`` is an existing folder the report writes its files in
 
     @property
     def in_window(self) -> bool:
@@ -172,5 +173,19 @@ register(
         suffix=".html",
         file_filter="Web pages (*.html)",
         writer="workbench.reports.html:write_findings_html",
+    )
+)
+register(
+    ReportKind(
+        kind="csv",
+        title="Export findings data as CSV files",
+        menu_text="Export findings data as CS&V files…",
+        what="the CSV files",
+        help="every sheet of the XLSX data as CSV files in a folder",
+        file_label="findings",
+        suffix="",
+        file_filter="",
+        writer="workbench.reports.xlsx:write_csv",
+        folder=True,
     )
 )

@@ -79,8 +79,14 @@ def key_figures(summary: dict[str, Any], method: Methodology) -> pd.DataFrame:
         ("Cases moderated", moderation["moderated"]),
         ("Percent agreement between inspectors", moderation["percent_agreement"]),
         ("Weighted kappa", moderation["weighted_kappa"]),
+        ("Gwet's AC1", _coefficient(moderation.get("agreement", {}).get("ac1"))),
+        ("Findings are interim", bool(summary.get("interim"))),
     ]
     return pd.DataFrame(rows, columns=["Measure", "Value"], dtype=object)
+
+
+def _coefficient(value: object) -> float | None:
+    return value["value"] if isinstance(value, dict) else None
 
 
 def cases(data: ReportData) -> pd.DataFrame:

@@ -184,8 +184,8 @@ def _grade(
     for stage_id, grade in stages:
         edit(fields.stage_grade(stage_id), grade)
         edit(fields.stage_notes(stage_id), _stage_note(stage_id, grade, plan.child))
-        for prompt_id, answer in _answers(stage_id, case.category, grade):
-            edit(fields.prompt_answer(prompt_id), answer)
+        for field, answer in _answers(method, stage_id, case, grade):
+            edit(field, answer)
     if plan.grade is None:
         return
     worst = method.worst(grades.values()) or plan.grade
@@ -427,14 +427,23 @@ def _stage_note(stage_id: str, grade: str, child: str) -> str:
     return _sentence(template, child=child)
 
 
-def _answers(stage_id: str, category: str, grade: str) -> list[tuple[str, str]]:
+def _answers(method: Methodology, stage_id: str, case: Case, grade: str) -> list[tuple[str, str]]:
+    """The prompt answers (field, answer) that fit the stage grade, and the stage's facts:
+    a shortfall in inadequate stages, in some stages that require improvement, else none."""
     if grade not in ANSWERS:
         return []
     pairs = list(zip(PROMPTS[stage_id], ANSWERS[grade], strict=True))
-    extra = EXTRA_PROMPTS.get((category, stage_id))
+    extra = EXTRA_PROMPTS.get((case.category, stage_id))
     if extra:
         pairs.append((extra, ANSWERS[grade][0]))
-    return pairs
+    applies = {p.id for p in method.prompts_for(case.category, stage_id)}
+    chosen = [(fields.prompt_answer(p), answer) for p, answer in pairs if p in applies]
+    short = grade == "inadequate" or (grade != "good" and sum(map(ord, case.reference)) % 3 == 0)
+    for fact in method.facts_for(case.category, stage_id):
+        wanted = [a.id for a in fact.answers if a.counted and a.shortfall == short]
+        if wanted:
+            chosen.append((fields.fact_answer(fact.id), wanted[0]))
+    return chosen
 
 
 def _rationale(grade: str, stage_name: str, plan: _Plan) -> str:

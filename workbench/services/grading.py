@@ -6,8 +6,11 @@ audit event. Fields are named as strings so the UI, the CLI and the audit trail 
 - ``overall_grade``, ``rationale``
 - ``stage:<stage id>:grade``, ``stage:<stage id>:notes``
 - ``prompt:<prompt id>`` (the answer: one of the methodology's answers)
+- ``fact:<fact id>`` (an answer from the fact's own answer set)
 
-``workbench.fields`` builds and reads these names.
+Prompt and fact answers share the assessment's answer map (their ids never clash). A prompt
+or fact that does not apply to the case's category is refused. ``workbench.fields`` builds
+and reads these names.
 """
 
 from __future__ import annotations
@@ -116,14 +119,8 @@ def _validate(method: Methodology, case: Case, name: str, value: str | None) -> 
         _check_applies(method, case, found.key)
         if found.kind == "grade":
             _check_choice(value, (*method.grade_ids, method.not_assessed.id), "a stage grade")
-    elif found.kind == "prompt":
-        try:
-            prompt = method.prompt(found.key)
-        except KeyError:
-            raise WorkbenchError(f"There is no prompt '{found.key}' in the methodology.") from None
-        if prompt.stage_id not in {s.id for s in method.stages_for(case.category)}:
-            raise WorkbenchError(f"The prompt '{found.key}' is for a stage that does not apply.")
-        _check_choice(value, tuple(a.id for a in method.answers), "an answer")
+    elif found.is_answer:
+        _validate_answer(method, case, found.kind, found.key, value)
     return found
 
 
@@ -136,15 +133,37 @@ def _check_applies(method: Methodology, case: Case, stage_id: str) -> None:
 def _check_choice(value: str | None, allowed: tuple[str, ...], what: str) -> None:
     """``value`` is one of the methodology's ids (or None, for cleared)."""
     if value is not None and value not in allowed:
-        choices = ", ".join(allowed[:-1]) + f" or {allowed[-1]}" if len(allowed) > 1 else allowed[0]
-        raise WorkbenchError(f"'{value}' is not {what}; use {choices}.")
+        raise WorkbenchError(f"'{value}' is not {what}; use {_or(list(allowed))}.")
+
+
+def _validate_answer(
+    method: Methodology, case: Case, kind: str, item_id: str, value: str | None
+) -> str | None:
+    """An answer to a prompt or fact that applies to this case, from the item's answer set."""
+    try:
+        item = method.prompt(item_id) if kind == "prompt" else method.fact(item_id)
+    except KeyError:
+        raise WorkbenchError(f"There is no {kind} '{item_id}' in the methodology.") from None
+    if item.stage_id not in {s.id for s in method.stages_for(case.category)}:
+        raise WorkbenchError(f"The {kind} '{item_id}' is for a stage that does not apply.")
+    if not item.applies_to(case.category):
+        category = method.category_name(case.category)
+        raise WorkbenchError(f"The {kind} '{item_id}' does not apply to {category} cases.")
+    allowed = [a.id for a in item.answers]
+    if value is not None and value not in allowed:
+        raise WorkbenchError(f"'{value}' is not an answer to '{item_id}'; use {_or(allowed)}.")
+    return value
+
+
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def _current(assessment: Assessment, kind: str, key: str) -> str | None:
     if kind in ("overall_grade", "rationale"):
         current: str | None = getattr(assessment, kind)
         return current
-    if kind == "prompt":
+    if kind in fields.ANSWER_KINDS:
         answer: str | None = assessment.answers.get(key)
         return answer
     stage = next((s for s in assessment.stages if s.stage_id == key), None)
@@ -154,7 +173,7 @@ def _current(assessment: Assessment, kind: str, key: str) -> str | None:
 def _apply(assessment: Assessment, kind: str, key: str, value: str | None) -> None:
     if kind in ("overall_grade", "rationale"):
         setattr(assessment, kind, value if value is not None or kind != "rationale" else "")
-    elif kind == "prompt":
+    elif kind in fields.ANSWER_KINDS:
         answers = {k: v for k, v in assessment.answers.items() if k != key}
         if value is not None:
             answers[key] = value
