@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         group(subparsers, "recommendations", "an inspection's recommendations")
     )
     _register_followup(group(subparsers, "followup", "publication date, baseline, re-inspection"))
+    from workbench.cli import followup_plans
+
+    followup_plans.register(subparsers)
 
 
 # --- recommendations -----------------------------------------------------------------------
