@@ -29,9 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         group(subparsers, "recommendations", "an inspection's recommendations")
     )
     _register_followup(group(subparsers, "followup", "publication date, baseline, re-inspection"))
-    from workbench.cli import followup_plans
+    from workbench.cli import followup_plans, followup_quarters
 
     followup_plans.register(subparsers)
+    followup_quarters.register(subparsers)
 
 
 # --- recommendations -----------------------------------------------------------------------
