@@ -78,10 +78,21 @@ def run_list(args: argparse.Namespace) -> int:
         echo(f"{title} has no action plans yet.")
         return 0
     rows = [
-        (a.plan, a.recommendation, a.action[:60], a.owner, short_date(a.due_on), a.status_words())
+        (
+            a.plan,
+            a.recommendation,
+            _short(a.action),
+            a.owner,
+            short_date(a.due_on),
+            a.status_words(),
+        )
         for a in actions
     ]
     echo(table(("Plan", "Rec", "Action", "Owner", "Due", "Status"), rows, numeric=(1,)))
     overdue = sum(1 for a in actions if a.overdue())
     echo(["", f"{plural(len(actions), 'action')}, {overdue} overdue."])
     return 0
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

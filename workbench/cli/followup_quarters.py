@@ -118,7 +118,8 @@ def run_list(args: argparse.Namespace) -> int:
     for view in views:
         dated = [e.on_date for e in view.evidence if e.on_date]
         latest = f", latest {short_date(max(dated))}" if dated else ""
-        evidence = f"; {len(view.evidence)} pieces of evidence{latest}"
+        count = len(view.evidence)
+        evidence = f"; {count} piece{'s' if count != 1 else ''} of evidence{latest}"
         echo(f"Quarter {view.quarter}, recommendation {view.number} ({view.author}): "
              f"{scale.name_of(view.judgement)}{evidence if view.evidence else ''}")  # fmt: skip
     return 0

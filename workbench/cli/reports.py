@@ -43,6 +43,11 @@ KINDS = {  # kind: (help, what the file is, suggested suffix)
     ),
     "xlsx": ("the inspection's data as an XLSX workbook", "the data", ".xlsx"),
     "html": ("the accessible HTML twin of the findings report", "the HTML findings", ".html"),
+    "update": (
+        "the post-inspection quarterly update report (PDF, with its HTML twin beside it)",
+        "the quarterly update report",
+        ".pdf",
+    ),
 }
 
 
@@ -58,6 +63,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             parser.add_argument(
                 "--inspector", required=True, metavar="NAME", help="whose assessments, by name"
             )
+        if kind == "update":
+            parser.add_argument("--quarter", type=int, required=True, help="the quarter: 1, 2…")
         parser.add_argument(
             "--out",
             required=True,
@@ -75,6 +82,10 @@ def _writer(args: argparse.Namespace) -> Callable[[Store, str, Progress], Writte
         return lambda store, ident, show: reports.write_inspector_pdf(
             store, ident, args.inspector, out, show
         )
+    if args.kind == "update":
+        from workbench.reports.update import write_update_report
+
+        return lambda store, ident, show: write_update_report(store, ident, args.quarter, out, show)
     chosen = {
         "pdf": reports.write_findings_pdf,
         "referrals": reports.write_referrals_pdf,

@@ -23,6 +23,7 @@ from db.types import utcnow
 from workbench import audit
 from workbench.methodology import Methodology, load_methodology
 from workbench.progress import Progress, no_progress
+from workbench.services.demo_followup import add_demo_followup
 from workbench.services.grading import apply_edit, find_assessment, mark_graded_in
 from workbench.services.inspections import create_inspection_in
 from workbench.services.referrals import add_response_in, raise_referral_in
@@ -82,7 +83,9 @@ def create_demo(store: Store, progress: Progress = no_progress) -> str:
             progress(done, total, f"Writing demonstration case {plan.case.reference}")
         _dual_grade(session, method, plans, inspectors, actor, rng)
         _referrals(session, method, plans, actor)
-        return inspection.id
+        ident = inspection.id
+    add_demo_followup(store, ident)  # recommendations, action plans and two quarters
+    return ident
 
 
 def _inspection(session: Session, method: Methodology, actor: str) -> Inspection:
