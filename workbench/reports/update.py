@@ -157,12 +157,9 @@ def _progress_table(data: UpdateData) -> Section:
     blocks: list[Block] = [
         TextBlock(
             "The inspectors' judgement of the progress on each recommendation in each quarter "
-            "so far ('–' where it was not assessed). The scale: "
-            + "; ".join(
-                f"{j.name.lower()}: {j.description[0].lower()}{j.description[1:]}"
-                for j in data.scale.judgements
-            )  # fmt: skip
+            "so far ('–' where it was not assessed), on this scale:"
         ),
+        BulletsBlock([f"{j.name}: {j.description}" for j in data.scale.judgements]),
         TableBlock(
             f"Table: Progress on every recommendation to quarter {data.quarter}",
             columns,

@@ -55,9 +55,10 @@ def action_plans_blocks(data: UpdateData) -> list[Block]:
                              columns, rows))  # fmt: skip
     if data.returns:
         last = data.returns[-1]
+        times = "once" if len(data.returns) == 1 else f"{len(data.returns)} times"
         blocks.append(
             TextBlock(
-                f"The force has returned its plans {plural(len(data.returns), 'time')}; the "
+                f"The force has returned its plans {times}; the "
                 f"latest return ({last.file_name}, received {long_date(last.received_at)}) added "
                 f"{last.added}, changed {last.changed} and removed {last.removed} actions. Every "
                 "return is kept as evidence."
