@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from ui.app import APPLICATION, DISPLAY_NAME, ORGANISATION
 from ui.case_list import CaseListPane, labelled_combo
+from ui.followup_view import install as install_followup
 from ui.grading_panel import GradingPanel
 from ui.messages import show_error
 from ui.style import set_role
@@ -83,6 +84,7 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         self._build()
         self._build_actions()
         self._build_menus()
+        install_followup(self)  # View ▸ Follow-up (ui.followup_view)
         self.resize(1280, 760)
         self._restore_layout()
         if store is None:
