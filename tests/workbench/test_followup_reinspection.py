@@ -76,3 +76,24 @@ def test_the_cli_prints_the_comparison(
     assert "Child sexual exploitation" in out and "0/1" in out and "worsened" in out
     assert main(["--db", str(store_path), "followup", "compare", "--inspection", pair[0]]) == 1
     assert "names no baseline inspection" in capsys.readouterr().err
+
+
+def test_the_update_report_of_the_baseline_gives_the_comparison(
+    store: Store, pair: tuple[str, str], tmp_path: Path
+) -> None:
+    from followup_helpers import RECOMMENDATIONS
+    from reports_helpers import flat, read
+    from store_helpers import write_file
+
+    from workbench.followup.recommendations import import_recommendations
+    from workbench.reports.update import write_update_report
+
+    baseline, _now = pair
+    import_recommendations(store, baseline, write_file(tmp_path, "r.toml", RECOMMENDATIONS))
+    written = write_update_report(store, baseline, 4, tmp_path / "q4.pdf")
+
+    report = flat(" ".join(page.extract_text() for page in read(written.path).pages))
+    section = report[report.index("The re-inspection against the inspection Child") :]
+    assert "Section 47 child protection investigation 2 of 3 67% 1 of 3 33% improved" in section
+    assert "Child sexual exploitation 0 of 1 0% 1 of 1 100% worsened" in section
+    assert "Initial contact 3 of 5 60% 2 of 5 40% improved" in section

@@ -293,6 +293,14 @@ def set_baseline(store: Store, inspection_id: str, baseline_key: str | None) -> 
         return baseline
 
 
+def reinspections_of(session: Session, inspection_id: str) -> list[str]:
+    """The ids of the inspections that name this one as their baseline."""
+    query = select(InspectionFollowup.inspection_id).where(
+        InspectionFollowup.baseline_id == inspection_id
+    )
+    return sorted(session.scalars(query))
+
+
 def baseline_of(session: Session, inspection_id: str) -> Inspection | None:
     row = session.get(InspectionFollowup, inspection_id)
     return session.get(Inspection, row.baseline_id) if row and row.baseline_id else None

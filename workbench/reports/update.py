@@ -35,6 +35,7 @@ from workbench.reports.update_assessment import (
     recommendation_blocks,
 )
 from workbench.reports.update_data import UpdateData, gather_update
+from workbench.reports.update_reinspection import reinspection_section
 from workbench.reports.words import fieldwork, plural
 
 FICTIONAL = (
@@ -80,7 +81,7 @@ def _background(data: UpdateData) -> Section:
     blocks: list[Block] = [
         HeadingBlock(f"The {year} inspection of child protection services in {facts.force}"),
         TextBlock(
-            f"In {fieldwork(facts.start, facts.end)}, inspectors audited "
+            f"During fieldwork from {fieldwork(facts.start, facts.end)}, inspectors audited "
             f"{plural(summary['cases'], 'case file')} of {facts.force} against the "
             f"{facts.methodology}, following the child's journey from initial contact through "
             "to the investigation of offences committed against them."
@@ -190,7 +191,13 @@ def _conclusion(data: UpdateData) -> list[Section]:
         blocks += [TextBlock("Concerns carried forward to the next quarter:"),
                    BulletsBlock(concerns)]  # fmt: skip
     following = data.quarter + 1
-    if following >= data.last_planned:
+    if data.quarter >= data.last_planned:
+        step = (
+            "This is the last of the planned quarterly reports. Recommendations not yet "
+            "discharged, and the concerns carried forward, will be followed up in the "
+            "inspectorate's routine monitoring of the force."
+        )
+    elif following == data.last_planned:
         step = (
             f"The quarter {following} report will assess the outcomes of the force's "
             "improvements for children: a team of inspectors will audit live and recent cases "
@@ -281,8 +288,9 @@ def update_document(data: UpdateData) -> Document:
         if timeframe.kind == "immediately":
             title = "Recommendations requiring immediate action"
         sections.append(Section(title, f"timeframe-{index}", blocks))
-    sections += [_progress_table(data), *_conclusion(data), _annex_a(data), _annex_b(data),
-                 _annex_c(data)]  # fmt: skip
+    sections.append(_progress_table(data))
+    sections += [reinspection_section(c) for c in data.reinspections]
+    sections += [*_conclusion(data), _annex_a(data), _annex_b(data), _annex_c(data)]
     return Document(
         title=f"{facts.force}: post-inspection quarter {data.quarter} update",
         subject=f"Progress of {facts.force} against the recommendations of {facts.title}",

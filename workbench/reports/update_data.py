@@ -7,7 +7,7 @@ The baseline's figures come from ``reports.data.gather`` (and so from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from db.engine import Store
@@ -15,7 +15,13 @@ from db.models import PlanReturn
 from workbench.errors import WorkbenchError
 from workbench.followup.plans import ActionView, list_actions, list_returns
 from workbench.followup.quarters import AssessmentView, chosen_assessments
-from workbench.followup.recommendations import RecommendationView, list_in, published_on
+from workbench.followup.recommendations import (
+    RecommendationView,
+    list_in,
+    published_on,
+    reinspections_of,
+)
+from workbench.followup.reinspection import Comparison, compare
 from workbench.followup.scale import Scale, load_scale
 from workbench.followup.timeframes import check_quarter
 from workbench.progress import Progress, no_progress
@@ -36,6 +42,7 @@ class UpdateData:
     assessments: dict[tuple[int, int], AssessmentView]  # (number, quarter), up to ``quarter``
     scale: Scale
     as_of: date  # overdue actions are those overdue on this day (the quarter's last day)
+    reinspections: list[Comparison] = field(default_factory=list)  # naming this as baseline
 
     def assessment(self, number: int, quarter: int | None = None) -> AssessmentView | None:
         return self.assessments.get((number, quarter or self.quarter))
@@ -60,6 +67,7 @@ def gather_update(
         ident, title = inspection.id, inspection.title
         recommendations = list_in(session, ident)
         published = published_on(session, ident)
+        later = reinspections_of(session, ident)
     if not recommendations:
         raise WorkbenchError(
             f"{title} has no recommendations yet; import them with 'workbench recommendations "
@@ -79,4 +87,5 @@ def gather_update(
         assessments={k: v for k, v in chosen.items() if k[1] <= quarter},
         scale=load_scale(),
         as_of=period[1] if period else baseline.produced.date(),
+        reinspections=[compare(store, other) for other in later],
     )
