@@ -12,13 +12,12 @@ from pathlib import Path
 
 from db.engine import Store
 from workbench.dates import long_date
-from workbench.followup.timeframes import Timeframe, period_words
+from workbench.followup.timeframes import period_words
 from workbench.progress import Progress, no_progress
 from workbench.reports import html, pdf
 from workbench.reports.content import (
     Block,
     BulletsBlock,
-    ChartBlock,
     Col,
     Cover,
     Document,
@@ -28,13 +27,13 @@ from workbench.reports.content import (
     TextBlock,
 )
 from workbench.reports.files import Written, atomic_path
-from workbench.reports.sections import breakdown_section, stage_section, summary_section
+from workbench.reports.update_annexes import annex_a, annex_b, annex_c
 from workbench.reports.update_assessment import (
     action_plans_blocks,
     findings_blocks,
     recommendation_blocks,
 )
-from workbench.reports.update_data import UpdateData, gather_update
+from workbench.reports.update_data import UpdateData, gather_update, groups
 from workbench.reports.update_reinspection import reinspection_section
 from workbench.reports.words import fieldwork, plural
 
@@ -47,14 +46,6 @@ ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "
 
 def ordinal(n: int) -> str:
     return ORDINALS[n - 1] if 0 < n <= len(ORDINALS) else f"{n}th"
-
-
-def groups(data: UpdateData) -> list[tuple[Timeframe, list]]:
-    """The recommendations grouped by timeframe: immediately, within N months, by a date."""
-    found: dict[Timeframe, list] = {}
-    for rec in data.recommendations:
-        found.setdefault(rec.timeframe, []).append(rec)
-    return sorted(found.items(), key=lambda item: item[0].order)
 
 
 def _cover(data: UpdateData) -> Cover:
@@ -215,64 +206,6 @@ def _conclusion(data: UpdateData) -> list[Section]:
     ]
 
 
-def _annex_a(data: UpdateData) -> Section:
-    facts = data.baseline.facts
-    blocks: list[Block] = [
-        TextBlock(
-            f"The figures of the case audit of {facts.title} ({fieldwork(facts.start, facts.end)}),"
-            " as its findings report gives them."
-        )
-    ]
-    for section in (summary_section(data.baseline), breakdown_section(data.baseline, "category", 2),
-                    stage_section(data.baseline, 3)):  # fmt: skip
-        blocks += [b for b in section.blocks if not isinstance(b, ChartBlock)]
-    title = f"Annex A: Summary of findings from the {facts.start.year} inspection"
-    return Section(title, "annex-a", blocks, new_page=True)
-
-
-def _annex_b(data: UpdateData) -> Section:
-    blocks: list[Block] = []
-    for timeframe, recs in groups(data):
-        blocks.append(HeadingBlock(timeframe.words.capitalize()))
-        for rec in recs:
-            blocks.append(TextBlock(f"{rec.number}. {rec.text}"))
-            if rec.points:
-                blocks.append(BulletsBlock(list(rec.points)))
-    year = data.baseline.facts.start.year
-    return Section(f"Annex B: {year} recommendations", "annex-b", blocks, new_page=True)
-
-
-def _annex_c(data: UpdateData) -> Section:
-    rows = []
-    for q in range(1, data.last_planned + 1):
-        if q == 1:
-            what = "An assessment of the force's action plans: whether they show a clear "
-            what += "understanding of the issues and are likely to put them right"
-        elif q == data.last_planned:
-            what = "The outcomes for children: inspectors spend four weeks in the force and "
-            what += "audit live and recent cases again, compared with the inspection"
-        else:
-            what = "Progress against the recommendations and the force's action plans, from "
-            what += "documents, the force's own audits, interviews and meetings"
-        state = (
-            "This report" if q == data.quarter else "Reported" if q < data.quarter else "Planned"
-        )
-        rows.append([f"Quarter {q}", period_words(data.published, q) or "–", what, state])
-    blocks: list[Block] = [
-        TextBlock(
-            "Following the inspection's report, the force was asked for an update on the "
-            "recommendations requiring immediate action and for action plans setting out how "
-            "it would respond to every recommendation. Progress is reported every quarter:"
-        ),
-        TableBlock(
-            "Table: Plans for quarterly reporting",
-            [Col("Quarter", 1), Col("Months", 1.6), Col("What it assesses", 4), Col("State", 1)],
-            rows,
-        ),  # fmt: skip
-    ]
-    return Section("Annex C: Plans for quarterly reporting", "annex-c", blocks, new_page=True)
-
-
 def update_document(data: UpdateData) -> Document:
     """The whole update report as content, for the PDF and the HTML twin alike."""
     facts = data.baseline.facts
@@ -290,7 +223,7 @@ def update_document(data: UpdateData) -> Document:
         sections.append(Section(title, f"timeframe-{index}", blocks))
     sections.append(_progress_table(data))
     sections += [reinspection_section(c) for c in data.reinspections]
-    sections += [*_conclusion(data), _annex_a(data), _annex_b(data), _annex_c(data)]
+    sections += [*_conclusion(data), annex_a(data), annex_b(data), annex_c(data)]
     return Document(
         title=f"{facts.force}: post-inspection quarter {data.quarter} update",
         subject=f"Progress of {facts.force} against the recommendations of {facts.title}",

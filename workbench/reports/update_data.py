@@ -23,7 +23,7 @@ from workbench.followup.recommendations import (
 )
 from workbench.followup.reinspection import Comparison, compare
 from workbench.followup.scale import Scale, load_scale
-from workbench.followup.timeframes import check_quarter
+from workbench.followup.timeframes import Timeframe, check_quarter
 from workbench.progress import Progress, no_progress
 from workbench.reports.data import ReportData, gather
 from workbench.services.inspections import get_inspection
@@ -89,3 +89,11 @@ def gather_update(
         as_of=period[1] if period else baseline.produced.date(),
         reinspections=[compare(store, other) for other in later],
     )
+
+
+def groups(data: UpdateData) -> list[tuple[Timeframe, list]]:
+    """The recommendations grouped by timeframe: immediately, within N months, by a date."""
+    found: dict[Timeframe, list] = {}
+    for rec in data.recommendations:
+        found.setdefault(rec.timeframe, []).append(rec)
+    return sorted(found.items(), key=lambda item: item[0].order)
