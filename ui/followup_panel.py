@@ -201,14 +201,29 @@ class FollowupView(QWidget):
         form.addRow("&Concerns", self.concerns)
         save = QPushButton("Save &judgement")
         save.clicked.connect(self.save_judgement)
+        evidence = QPushButton("Add &evidence…")
+        evidence.clicked.connect(lambda: self.add_evidence())
         report = QPushButton("Write &update report…")
         report.clicked.connect(lambda: self.write_report())
         layout = QVBoxLayout(page)
         layout.addLayout(_row(self.quarter))
         layout.addWidget(self.quarter_table, 2)
         layout.addLayout(form, 1)
-        layout.addLayout(_row(save, report))
+        layout.addLayout(_row(save, evidence, report))
         return page
+
+    def add_evidence(self):
+        """Add evidence… for the selected recommendation in the quarter shown."""
+        from ui.followup_evidence import EvidenceDialog
+
+        selected = self._selected_q()
+        if selected is None:
+            return None
+        dialog = EvidenceDialog(self.store, self.inspection_id, self.quarter.value(),
+                                selected[0].number, self)  # fmt: skip
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
 
     def _selected_q(self) -> tuple | None:
         row = self.quarter_table.currentIndex().row()

@@ -136,3 +136,30 @@ def test_the_window_opens_the_follow_up_from_the_view_menu(qtbot, store: Store) 
     dock = window.findChild(QDockWidget, "followupDock")
     assert dock.isVisible() and isinstance(dock.widget(), FollowupView)
     assert dock.widget().rec_model.rowCount() == 0
+
+
+def test_evidence_is_added_from_the_quarters_tab(
+    qtbot, view: FollowupView, store: Store, tmp_path: Path
+) -> None:
+    document = tmp_path / "minutes.pdf"
+    document.write_bytes(b"%PDF-1.4 minutes")
+    view.quarter_table.selectRow(1)
+    dialog = view.add_evidence()
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("audit"))
+    dialog.figures.setPlainText("cases audited = 40\nreturned = nothing")
+    dialog.save()
+
+    assert dialog.isVisible()  # refused: nothing saved, the problems said under the fields
+    assert not dialog.errors[dialog.title].isHidden()
+    assert "'returned = nothing' is not 'name = number'" in dialog.errors[dialog.figures].text()
+    dialog.title.setText("The force's audit")
+    dialog.figures.setPlainText("cases audited = 40; returned = 12")
+    dialog.file.setText(str(document))
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save()
+
+    [item] = quarters.chosen_assessments(store, view.inspection_id)[(2, 1)].evidence
+    assert (item.kind, item.figures) == ("audit", {"cases audited": 40, "returned": 12})
+    assert item.sha256 is not None
+    assert view.quarter_model.text(1, 3) == "1"
