@@ -22,6 +22,7 @@ def install(window: QMainWindow) -> QAction:
     def show() -> None:
         inspection = window.inspection
         if inspection is None or window.store is None:
+            dock.hide()
             return
         from ui.followup_panel import FollowupView
 
@@ -30,6 +31,8 @@ def install(window: QMainWindow) -> QAction:
         dock.raise_()
 
     action.triggered.connect(lambda _checked=False: show())
+    # Another inspection chosen while the dock is open: show that inspection's follow-up.
+    window.inspection_combo.currentIndexChanged.connect(lambda *_: dock.isVisible() and show())
     for item in window.menuBar().actions():
         if item.menu() is not None and item.text().replace("&", "") == "View":
             item.menu().addSeparator()

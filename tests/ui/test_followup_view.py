@@ -118,14 +118,20 @@ def test_a_return_is_imported_from_the_plans_tab(
     view.grab().save(str(tmp_path / "followup.png"))
 
 
-def test_the_window_opens_the_follow_up_from_the_view_menu(qtbot, store: Store) -> None:
+def test_the_window_opens_the_follow_up_from_the_view_menu(
+    qtbot, store: Store, tmp_path: Path
+) -> None:
     from PySide6.QtWidgets import QDockWidget
 
     from ui.main_window import MainWindow
 
-    create_inspection(store, force="Testshire Police", title="Inspection",
-                      start=date(2026, 3, 2), end=date(2026, 3, 27))  # fmt: skip
+    first, second = (
+        create_inspection(store, force="Testshire Police", title=title, start=date(2026, 3, 2),
+                          end=date(2026, 3, 27))
+        for title in ("First inspection", "Second inspection")
+    )  # fmt: skip
     window = MainWindow(store, "Alex Inspector")
+    window.reload_inspections(first.id)
     qtbot.addWidget(window)
     window.show()
     view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
@@ -136,6 +142,14 @@ def test_the_window_opens_the_follow_up_from_the_view_menu(qtbot, store: Store) 
     dock = window.findChild(QDockWidget, "followupDock")
     assert dock.isVisible() and isinstance(dock.widget(), FollowupView)
     assert dock.widget().rec_model.rowCount() == 0
+    path = tmp_path / "recs.toml"
+    path.write_text(RECOMMENDATIONS, encoding="utf-8")
+    recs.import_recommendations(store, second.id, path)
+    window.reload_inspections(first.id)
+    window.inspection_combo.setCurrentIndex(window.inspection_combo.findData(second.id))
+
+    assert dock.widget().inspection_id == second.id
+    assert dock.widget().rec_model.rowCount() == 2
 
 
 def test_evidence_is_added_from_the_quarters_tab(
