@@ -186,3 +186,23 @@ def test_the_cli_exports_a_template_and_imports_a_return(
     assert "2 actions added, 0 changed, 0 removed" in out
     assert main([*db, "plan", "list", "--inspection", inspection_id]) == 0
     assert "Set up a safeguarding board" in capsys.readouterr().out
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_template(
+    store: Store, planned: tuple[str, Path], tmp_path: Path
+) -> None:
+    inspection_id, _ = planned
+    edited = tmp_path / "edited.xlsx"
+    write_template(store, inspection_id, edited)
+    book = openpyxl.load_workbook(edited)
+    book["Actions"].cell(2, 9).value = '=HYPERLINK("http://example.invalid","Click")'
+    book["Actions"].cell(2, 9).data_type = "s"
+    book.save(edited)
+    import_return(store, inspection_id, edited)
+    again = tmp_path / "again.xlsx"
+
+    write_template(store, inspection_id, again)
+
+    cells = [c for row in openpyxl.load_workbook(again)["Actions"].iter_rows() for c in row]
+    tricky = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=")]
+    assert len(tricky) == 1 and tricky[0].data_type == "s"

@@ -52,6 +52,15 @@ HEAD_FILL = PatternFill("solid", fgColor="1F3A5F")
 LOCKED_FILL = PatternFill("solid", fgColor="E8ECF1")
 
 
+def _append(sheet, values: list[object]) -> None:
+    """A row whose text stays text: openpyxl would store "=..." as a formula, and a return is
+    the force's own words, so none of it may run as one when the sheet is opened."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def write_template(store: Store, inspection_id: str, out: str | os.PathLike[str]) -> Written:
     """The template the force fills in: its current actions, and room for new ones."""
     with store.sessions() as session:
@@ -70,7 +79,7 @@ def write_template(store: Store, inspection_id: str, out: str | os.PathLike[str]
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEAD_FILL
     for action in actions:
-        sheet.append([action.id, action.plan, action.recommendation, action.objective,
+        _append(sheet, [action.id, action.plan, action.recommendation, action.objective,
                       action.action, action.owner, action.due_on,
                       STATUSES.get(action.status, action.status), action.position])  # fmt: skip
     last = len(actions) + 1 + BLANK_ROWS
@@ -94,12 +103,12 @@ def write_template(store: Store, inspection_id: str, out: str | os.PathLike[str]
     listing = book.create_sheet("Recommendations")
     listing.append(["Number", "Title", "Timeframe", "Due"])
     for rec in recommendations:
-        listing.append([rec.number, rec.title, rec.timeframe.words, rec.due])
+        _append(listing, [rec.number, rec.title, rec.timeframe.words, rec.due])
         listing.cell(listing.max_row, 4).number_format = "DD/MM/YYYY"
     listing.protection.sheet = True
     about = book.create_sheet(ABOUT)
     about.append(["Inspection", ident])
-    about.append(["Title", title])
+    _append(about, ["Title", title])
     about.sheet_state = "hidden"
     about.protection.sheet = True
     with atomic_path(out) as temporary:
