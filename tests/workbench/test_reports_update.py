@@ -157,3 +157,6 @@ def test_the_cli_writes_the_update_report(
     assert "Post-inspection quarter 1 update" in flat(read(out).pages[0].extract_text())
     assert main([*args, "--quarter", "0", "--out", str(out)]) == 1
     assert "quarter must be" in capsys.readouterr().err
+    assert main([*args, "--quarter", "1", "--out", str(tmp_path / "other.html")]) == 1
+    assert "a .pdf name" in capsys.readouterr().err
+    assert not (tmp_path / "other.html").exists()

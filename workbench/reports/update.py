@@ -12,6 +12,7 @@ from pathlib import Path
 
 from db.engine import Store
 from workbench.dates import long_date
+from workbench.errors import WorkbenchError
 from workbench.followup.timeframes import period_words
 from workbench.progress import Progress, no_progress
 from workbench.reports import html, pdf
@@ -250,6 +251,10 @@ def write_update_report(
 ) -> Written:
     """Write the update report as a PDF at ``out`` and its HTML twin beside it (``.html``),
     each atomically; returns the PDF's page count."""
+    if Path(out).suffix.lower() in (".html", ".htm"):
+        raise WorkbenchError(
+            "Give the update report a .pdf name; its HTML twin is written beside it."
+        )
     data = gather_update(store, inspection_id, quarter, progress)
     document = update_document(data)
     written = pdf.write(document, data.baseline.method, out, progress, 16)
