@@ -164,3 +164,21 @@ def test_the_cli_imports_and_lists_one_numbered_line_each(
     bad = write_file(tmp_path, "bad.toml", BAD)
     assert main([*imports, str(bad)]) == 1
     assert "line 6, column 'timeframe'" in capsys.readouterr().err
+
+
+def test_the_cli_edits_and_discharges(
+    store: Store, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    inspection_id = inspection_with_recommendations(store, tmp_path)
+    db = ["--db", str(store_path), "recommendations"]
+    where = ["--inspection", inspection_id, "--number", "5"]
+
+    assert main([*db, "edit", *where, "--timeframe", "within 6 months", "--title", "Planning"]) == 0
+    assert capsys.readouterr().out == "5. [within six months, due 14/06/2027] Planning\n"
+    assert main([*db, "discharge", *where, "--quarter", "3", "--reason", "Met."]) == 0
+    assert main([*db, "list", "--inspection", inspection_id]) == 0
+    assert "5. [within six months, due 14/06/2027; discharged in quarter 3] Planning" in (
+        capsys.readouterr().out
+    )
+    assert main([*db, "discharge", *where, "--quarter", "3"]) == 1
+    assert "Give the reason" in capsys.readouterr().err

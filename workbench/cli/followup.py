@@ -1,4 +1,4 @@
-"""Commands for the follow-up after publication: ``recommendations list|import|discharge``,
+"""Commands for the follow-up after publication: ``recommendations list|import|edit|discharge``,
 ``followup published|baseline|compare``, ``plan export-template|import|list`` and
 ``quarter assess|evidence|list``.
 
@@ -57,6 +57,17 @@ def _register_recommendations(actions: argparse._SubParsersAction) -> None:
     add_inspection_option(load)
     load.add_argument("file", type=Path, help="the .toml, .xlsx or .csv file")
     load.set_defaults(handler=run_import)
+    change = actions.add_parser(
+        "edit",
+        help="change a recommendation's title, text or timeframe",
+        description="Change a recommendation's title, text or timeframe (each change is audited).",
+    )
+    add_inspection_option(change)
+    change.add_argument("--number", type=int, required=True, help="the recommendation's number")
+    change.add_argument("--title", help="its new title")
+    change.add_argument("--text", help="its new text")
+    change.add_argument("--timeframe", help="immediately, 'within 3 months' or 'by 2027-06-30'")
+    change.set_defaults(handler=run_edit)
     done = actions.add_parser(
         "discharge",
         help="mark a recommendation discharged in a quarter, with the reason",
@@ -102,6 +113,22 @@ def run_import(args: argparse.Namespace) -> int:
     if result.published is None:
         echo("No publication date yet: due dates will count from it once it is set with "
              "'workbench followup published'.")  # fmt: skip
+    return 0
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    from workbench.errors import WorkbenchError
+    from workbench.followup.recommendations import edit_recommendation
+
+    changes = [(f, getattr(args, f)) for f in ("title", "text", "timeframe") if getattr(args, f)]
+    if not changes:
+        raise WorkbenchError("Give --title, --text or --timeframe (or several).")
+    with opened_store(args) as store:
+        inspection_id, _title = resolve_inspection(store, args.inspection)
+        for field, value in changes:
+            row = edit_recommendation(store, inspection_id, args.number, field, value)
+    due = f", due {short_date(row.due)}" if row.due else ""
+    echo(f"{row.number}. [{row.timeframe.words}{due}] {row.title}")
     return 0
 
 
