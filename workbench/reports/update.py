@@ -74,8 +74,8 @@ def _background(data: UpdateData) -> Section:
         HeadingBlock(f"The {year} inspection of child protection services in {facts.force}"),
         TextBlock(
             f"During fieldwork from {fieldwork(facts.start, facts.end)}, inspectors audited "
-            f"{plural(summary['cases'], 'case file')} of {facts.force} against the "
-            f"{facts.methodology}, following the child's journey from initial contact through "
+            f"{plural(summary['cases'], 'case file')} of {facts.force} against its methodology "
+            f"({facts.methodology}), following the child's journey from initial contact through "
             "to the investigation of offences committed against them."
         ),
     ]
