@@ -23,14 +23,12 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.messages import confirm, show_error
+from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
 
 if TYPE_CHECKING:
     from db.engine import Store
     from ui.main_window import MainWindow
 
-ORGANISATION = "InspectorsWorkbench"
-APPLICATION = "Workbench"
-DISPLAY_NAME = "Inspector's Workbench"
 DEMO_QUESTION = (
     "This store has no inspections yet.\n\n"
     "Open the demo inspection? It is a fictional force with sample cases to try the "

@@ -1,12 +1,13 @@
 """The follow-up panel (View ▸ Follow-up): the inspection's recommendations (edited and
 discharged here), the force's action plans (template out, returns in), each quarter's
 judgements, and the quarterly update report. Every change goes through
-``workbench.followup`` as an audited edit.
+``workbench.followup`` as an audited edit; the service publishes it (``Topic.FOLLOWUP``) and
+the window calls ``refresh`` (``ui.followup_view`` subscribes the panel), so no command here
+re-reads the store by hand.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -40,9 +41,7 @@ def _row(*widgets: QWidget) -> QHBoxLayout:
 
 
 class FollowupView(QWidget):
-    """Three tabs over one inspection's follow-up; ``changed`` after every saved change."""
-
-    changed = Signal()
+    """Three tabs over one inspection's follow-up."""
 
     def __init__(self, store: Store, inspection_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,16 +105,16 @@ class FollowupView(QWidget):
         rec = self.selected_rec()
         if rec is None:
             return
-        quarter = self.rec_discharged.value() or None
+        # Read the form before saving: each saved field is published and the panel re-read.
+        quarter, reason = self.rec_discharged.value() or None, self.rec_reason.text()
+        fields = (("title", self.rec_title.text()), ("timeframe", self.rec_timeframe.text()),
+                  ("text", self.rec_text.toPlainText()))  # fmt: skip
 
         def save() -> None:
-            for field, value in (("title", self.rec_title.text()),
-                                 ("timeframe", self.rec_timeframe.text()),
-                                 ("text", self.rec_text.toPlainText())):  # fmt: skip
+            for field, value in fields:
                 recs.edit_recommendation(self.store, self.inspection_id, rec.number, field, value)
-            if quarter != rec.discharged_quarter or self.rec_reason.text() != rec.discharged_reason:
-                recs.discharge(self.store, self.inspection_id, rec.number, quarter,
-                               self.rec_reason.text())  # fmt: skip
+            if quarter != rec.discharged_quarter or reason != rec.discharged_reason:
+                recs.discharge(self.store, self.inspection_id, rec.number, quarter, reason)
 
         self._apply(save, f"Recommendation {rec.number} saved.")
 
@@ -221,7 +220,6 @@ class FollowupView(QWidget):
             return None
         dialog = EvidenceDialog(self.store, self.inspection_id, self.quarter.value(),
                                 selected[0].number, self)  # fmt: skip
-        dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog
 
@@ -252,20 +250,19 @@ class FollowupView(QWidget):
 
     def write_report(self, path: str | None = None):
         from ui.worker import run_task
-        from workbench.reports.update import write_update_report
+        from workbench.reports.registry import report_kind
 
+        kind = report_kind("update")  # the registry's kind, with its --quarter option
         quarter = self.quarter.value()
         if path is None:
-            suggested = f"update-quarter-{quarter}.pdf"
-            path, _ = QFileDialog.getSaveFileName(
-                self, "Write the update report", suggested, "PDF (*.pdf)"
-            )
+            suggested = f"update-quarter-{quarter}{kind.suffix}"
+            path, _ = QFileDialog.getSaveFileName(self, kind.title, suggested, kind.file_filter)
         if not path:
             return None
         return run_task(
-            self, "Write the update report",
-            lambda progress: write_update_report(self.store, self.inspection_id, quarter, path,
-                                                 progress),
+            self, kind.title,
+            lambda progress: kind.write(self.store, self.inspection_id, path, progress,
+                                        quarter=quarter),
             lambda written: self.status.setText(
                 f"The quarter {quarter} update report was written to {written.path} "
                 f"({written.pages} pages), with its HTML twin beside it."),
@@ -274,7 +271,8 @@ class FollowupView(QWidget):
     # --- Shared -----------------------------------------------------------------------------
 
     def _apply(self, change, message: str | None) -> bool:
-        """Run one change; show a refusal as the person's to act on, then re-read."""
+        """Run one change; show a refusal as the person's to act on. The service publishes
+        what it changed and the panel, subscribed to it, reads the store again."""
         try:
             change()
         except WorkbenchError as exc:
@@ -282,8 +280,6 @@ class FollowupView(QWidget):
             return False
         if message:
             self.status.setText(message)
-        self.refresh()
-        self.changed.emit()
         return True
 
     def refresh(self) -> None:

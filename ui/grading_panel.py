@@ -35,6 +35,7 @@ from ui.grading_header import CaseHeader
 from ui.messages import show_error
 from ui.style import PROBLEM_COLOUR, role_label, set_role
 from ui.undo import FieldEdit
+from workbench import fields
 from workbench.errors import WorkbenchError
 from workbench.services.status import GRADED, NOT_STARTED, STATUS_NAMES
 
@@ -379,7 +380,7 @@ class GradingPanel(QWidget):
         if self.detail is None:
             return
         stages = self.detail.stage_ids
-        done = sum(1 for s in stages if self._saved.get(f"stage:{s}:grade"))
+        done = sum(1 for s in stages if self._saved.get(fields.stage_grade(s)))
         status = STATUS_NAMES.get(self._status, self._status)
         text = f"<b>{status}</b> · {done} of {len(stages)} stages graded"
         if missing:

@@ -1,5 +1,6 @@
 """View ▸ Follow-up: the recommendations, actions and a quarter's judgements shown from the
-store, edits saved through the services (audited), and the menu entry in the window."""
+store, edits saved through the services (audited) and shown again because the panel follows
+the window's change signal, and the menu entry in the window."""
 
 from __future__ import annotations
 
@@ -40,10 +41,16 @@ def view(qtbot, store: Store, tmp_path: Path) -> FollowupView:
     path.write_text(RECOMMENDATIONS, encoding="utf-8")
     recs.import_recommendations(store, inspection.id, path)
     quarters.assess(store, inspection.id, 1, 2, judgement="too_early", finding="Plan written.")
-    widget = FollowupView(store, inspection.id)
-    qtbot.addWidget(widget)
+    from ui.main_window import MainWindow
+
+    window = MainWindow(store, "Alex Inspector")
+    qtbot.addWidget(window)
+    window.reload_inspections(inspection.id)
+    window.show()
+    window.actions["view.followup"].trigger()  # the panel as the window shows it, subscribed
+    widget = window.docks["followup"].widget()
+    assert isinstance(widget, FollowupView)
     widget.resize(900, 640)
-    widget.show()
     return widget
 
 

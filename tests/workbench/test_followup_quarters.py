@@ -17,7 +17,7 @@ from db.models import AuditEvent
 from workbench.cli import main
 from workbench.followup.quarters import add_evidence, all_assessments, assess, chosen_assessments
 from workbench.followup.scale import load_scale
-from workbench.store import set_user_name
+from workbench.identity import set_user_name
 
 
 def test_the_scale_is_read_from_its_data_file() -> None:

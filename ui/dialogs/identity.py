@@ -29,7 +29,7 @@ EXPLANATION = (
 
 def current_user_name(store: Store) -> str | None:
     """The name recorded for this store, or None on first run."""
-    from workbench.store import user_name
+    from workbench.identity import user_name
 
     with store.sessions.begin() as session:
         return user_name(session)
@@ -72,7 +72,7 @@ class IdentityDialog(QDialog):
         self.ok_button.setEnabled(bool(self.name_edit.text().strip()))
 
     def accept(self) -> None:
-        from workbench.store import set_user_name
+        from workbench.identity import set_user_name
 
         self.error.clear_problem()
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
     add_inspection_option,
     date_argument,
     echo,

@@ -20,9 +20,10 @@ from db.engine import Store
 from db.models import ActionPlan, PlanAction, PlanReturn, Recommendation
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
+from workbench.identity import require_user_name
 from workbench.services.inspections import get_inspection
-from workbench.store import require_user_name
 
 PLANNED, IN_PROGRESS, COMPLETED = "planned", "in_progress", "completed"
 STATUSES = {PLANNED: "Planned", IN_PROGRESS: "In progress", COMPLETED: "Completed"}
@@ -218,4 +219,6 @@ def apply_return(
                       "added": kept_return.added, "changed": kept_return.changed,
                       "removed": kept_return.removed})  # fmt: skip
         result.return_id = kept_return.id
+        inspection_id = inspection.id
+    publish(store, Topic.FOLLOWUP, inspection_id=inspection_id)
     return result

@@ -22,12 +22,13 @@ from db.engine import Store
 from db.models import QuarterAssessment, QuarterEvidence, Recommendation
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
 from workbench.followup.recommendations import get_row
 from workbench.followup.scale import load_scale
 from workbench.followup.timeframes import check_quarter
+from workbench.identity import require_user_name
 from workbench.services.inspections import get_inspection
-from workbench.store import require_user_name
 
 KINDS = {"document": "Document", "audit": "The force's own audit", "interview": "Interview",
          "meeting": "Meeting"}  # fmt: skip
@@ -121,7 +122,10 @@ def assess(
             row.revision += 1
             row.updated_at = utcnow()
         session.flush()
-        return _view(row, number)
+        shown = _view(row, number)
+        inspection_id = inspection.id
+    publish(store, Topic.FOLLOWUP, inspection_id=inspection_id)
+    return shown
 
 
 def _figures(figures: dict[str, object] | None) -> dict[str, float | int]:
@@ -194,6 +198,8 @@ def add_evidence(
                       "on_date": on_date, "sha256": sha, "figures": item.figures})  # fmt: skip
         row.revision += 1
         row.updated_at = utcnow()
+        inspection_id = inspection.id
+    publish(store, Topic.FOLLOWUP, inspection_id=inspection_id)
     return item
 
 

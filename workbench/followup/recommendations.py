@@ -18,6 +18,7 @@ from db.engine import Store
 from db.models import Inspection, InspectionFollowup, Recommendation
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.followup.recommendation_file import (
     MAX_TEXT,
@@ -26,8 +27,8 @@ from workbench.followup.recommendation_file import (
     read_recommendations,
 )
 from workbench.followup.timeframes import Timeframe, check_quarter, parse_timeframe
+from workbench.identity import require_user_name
 from workbench.services.inspections import get_inspection, methodology_of
-from workbench.store import require_user_name
 
 ENTITY = "recommendation"
 FIELDS = ("title", "text", "points", "timeframe", "areas", "categories")
@@ -81,7 +82,9 @@ def set_published(store: Store, inspection_id: str, day: date) -> None:
     """Record the date the inspection's report was published (due dates count from it)."""
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        _set_published(session, actor, inspection_id, day)
+        changed = _set_published(session, actor, inspection_id, day)
+    if changed:
+        publish(store, Topic.FOLLOWUP, inspection_id=inspection_id)
 
 
 def _set_published(session: Session, actor: str, inspection_id: str, day: date) -> bool:
@@ -220,7 +223,10 @@ def import_recommendations(store: Store, inspection_id: str, path: str | Path) -
         if read.published is not None:
             _set_published(session, actor, inspection.id, read.published)
         unchanged = len(read.entries) - added - changed
-        return ImportResult(added, changed, unchanged, published_on(session, inspection.id))
+        result = ImportResult(added, changed, unchanged, published_on(session, inspection.id))
+        inspection_id = inspection.id
+    publish(store, Topic.FOLLOWUP, inspection_id=inspection_id)
+    return result
 
 
 def edit_recommendation(
@@ -251,8 +257,12 @@ def edit_recommendation(
             if unknown:
                 raise WorkbenchError(f"Not case categories: {', '.join(unknown)}.")
         row = get_row(session, inspection.id, number)
-        _apply(session, actor, row, values)
-        return view(row, published_on(session, inspection.id))
+        changed = _apply(session, actor, row, values)
+        shown = view(row, published_on(session, inspection.id))
+        inspection_id = inspection.id
+    if changed:
+        publish(store, Topic.FOLLOWUP, inspection_id=inspection_id)
+    return shown
 
 
 def discharge(
@@ -271,8 +281,13 @@ def discharge(
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
         row = get_row(session, inspection.id, number)
-        _apply(session, actor, row, {"discharged_quarter": quarter, "discharged_reason": reason})
-        return view(row, published_on(session, inspection.id))
+        values = {"discharged_quarter": quarter, "discharged_reason": reason}
+        changed = _apply(session, actor, row, values)
+        shown = view(row, published_on(session, inspection.id))
+        inspection_id = inspection.id
+    if changed:
+        publish(store, Topic.FOLLOWUP, inspection_id=inspection_id)
+    return shown
 
 
 def set_baseline(store: Store, inspection_id: str, baseline_key: str | None) -> str | None:
@@ -290,7 +305,9 @@ def set_baseline(store: Store, inspection_id: str, baseline_key: str | None) -> 
                 row.baseline_id, baseline,
             )  # fmt: skip
             row.baseline_id, row.updated_at = baseline, utcnow()
-        return baseline
+        inspection_id = inspection.id
+    publish(store, Topic.FOLLOWUP, inspection_id=inspection_id)
+    return baseline
 
 
 def reinspections_of(session: Session, inspection_id: str) -> list[str]:
