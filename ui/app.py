@@ -177,8 +177,9 @@ class Startup:
         if not name:
             self._end(0)  # the user chose not to give a name: nothing could be recorded
             return
-        self.window.attach(self.store, name)
-        QTimer.singleShot(0, self.window, lambda: offer_demo(self.window, self.store))
+        store = self.store
+        self.window.attach(store, name)
+        QTimer.singleShot(0, self.window, lambda: offer_demo(self.window, store))
 
     def _step(self, step: Callable[[], None]) -> None:
         """Run one step of the start-up; if it fails, say why over the window and end with 1.

@@ -258,11 +258,11 @@ class CategoryForm(QWidget):
     def _set_answer(self, group: QButtonGroup, value: str | None) -> None:
         ids = [a.id for a in self.method.answers]
         group.blockSignals(True)
-        if value in ids:
-            group.button(ids.index(value)).setChecked(True)
-        elif group.checkedButton() is not None:
+        if value in ids and (button := group.button(ids.index(value))) is not None:
+            button.setChecked(True)
+        elif (checked := group.checkedButton()) is not None:
             group.setExclusive(False)
-            group.checkedButton().setChecked(False)
+            checked.setChecked(False)
             group.setExclusive(True)
         group.blockSignals(False)
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs import with_error
+from ui.dialogs import set_buddy, with_error
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class IdentityDialog(QDialog):
         box, self.error = with_error(self.name_edit)
         form = QFormLayout()
         form.addRow("Your &name:", box)
-        form.labelForField(box).setBuddy(self.name_edit)
+        set_buddy(form, box, self.name_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

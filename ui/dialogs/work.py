@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,6 +33,7 @@ from ui.dialogs import (
     fit_height,
     read_only_table,
     selectable,
+    set_buddy,
 )
 from ui.messages import show_error
 from ui.row_errors_model import RowErrorsModel
@@ -109,9 +109,7 @@ class WorkDialog(QDialog):
         inner.addLayout(row)
         inner.addWidget(self.errors[key])
         self.form.addRow(label, inner)
-        buddy = self.form.labelForField(inner)
-        if isinstance(buddy, QLabel):
-            buddy.setBuddy(field)
+        set_buddy(self.form, inner, field)
 
     # --- The outcome and the table ----------------------------------------------------------
 
