@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -346,12 +347,12 @@ class Recommendation(Base):
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
-    points: Mapped[list] = mapped_column(JSON, default=list)
+    points: Mapped[list[str]] = mapped_column(JSON, default=list)
     timeframe: Mapped[str] = mapped_column(String(20))  # immediately, months, date
     months: Mapped[int | None] = mapped_column(Integer)
     by_date: Mapped[date | None] = mapped_column(Date)
-    areas: Mapped[list] = mapped_column(JSON, default=list)
-    categories: Mapped[list] = mapped_column(JSON, default=list)
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     discharged_quarter: Mapped[int | None] = mapped_column(Integer)
     discharged_reason: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str] = mapped_column(String(200))
@@ -410,7 +411,7 @@ class PlanReturn(Base):
     added: Mapped[int] = mapped_column(Integer, default=0)
     changed: Mapped[int] = mapped_column(Integer, default=0)
     removed: Mapped[int] = mapped_column(Integer, default=0)
-    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class QuarterAssessment(Base):
@@ -452,7 +453,7 @@ class QuarterEvidence(Base):
     title: Mapped[str] = mapped_column(String(500))
     on_date: Mapped[date | None] = mapped_column(Date)
     sha256: Mapped[str | None] = mapped_column(String(64))
-    figures: Mapped[dict] = mapped_column(JSON, default=dict)
+    figures: Mapped[dict[str, float | int]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
 
     assessment: Mapped[QuarterAssessment] = relationship(back_populates="evidence")

@@ -108,6 +108,7 @@ class EvidenceDialog(QDialog):
                 document=document, figures=figures, note=self.note.text(),
             )  # fmt: skip
         except WorkbenchError as exc:
-            show_problems(self.errors, {self.title: str(exc)})
+            refused: dict[QWidget, str] = {self.title: str(exc)}
+            show_problems(self.errors, refused)
             return
         self.accept()

@@ -53,9 +53,9 @@ class QuarterModel(ReadOnlyTableModel):
         self.scale = scale
 
     def text(self, row: int, column: int) -> str:
-        rec, view = self.rows[row]
         rec: RecommendationView
         view: AssessmentView | None
+        rec, view = self.rows[row]
         if column == 0:
             return str(rec.number)
         if column == 1:

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
     date_argument,
     echo,
@@ -24,7 +25,7 @@ from workbench.dates import short_date
 DATE_HELP = "2026-11-29 or 29/11/2026"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     _register_recommendations(
         group(subparsers, "recommendations", "an inspection's recommendations")
     )
@@ -38,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --- recommendations -----------------------------------------------------------------------
 
 
-def _register_recommendations(actions: argparse._SubParsersAction) -> None:
+def _register_recommendations(actions: Subparsers[argparse.ArgumentParser]) -> None:
     listing = actions.add_parser(
         "list",
         help="one numbered line per recommendation",
@@ -151,7 +152,7 @@ def run_discharge(args: argparse.Namespace) -> int:
 # --- followup ------------------------------------------------------------------------------
 
 
-def _register_followup(actions: argparse._SubParsersAction) -> None:
+def _register_followup(actions: Subparsers[argparse.ArgumentParser]) -> None:
     published = actions.add_parser(
         "published",
         help="record the date the inspection's report was published",

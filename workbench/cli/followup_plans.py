@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
     echo,
     group,
@@ -17,7 +18,7 @@ from workbench.cli.common import (
 from workbench.dates import short_date
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions = group(subparsers, "plan", "the force's action plans, exchanged by spreadsheet")
     template = actions.add_parser(
         "export-template",

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
     date_argument,
     echo,
@@ -23,7 +24,7 @@ def _where(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--recommendation", type=int, required=True, metavar="N", help="its number")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions = group(subparsers, "quarter", "quarterly assessments of progress")
     assess = actions.add_parser(
         "assess",

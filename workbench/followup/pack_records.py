@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,10 @@ RECOMMENDATION = {
     "updated_at": "ts",
 }  # fmt: skip
 LISTS = ("points", "areas", "categories")
+# The tables themselves: a merge writes rows as they travel, through Core in the caller's
+# connection (as workbench.packs.merge does).
+_ASSESSMENTS = cast(Table, QuarterAssessment.__table__)
+_EVIDENCE = cast(Table, QuarterEvidence.__table__)
 MAX_ASSESSMENTS = 10_000
 MAX_RECOMMENDATIONS = 500
 
@@ -129,7 +133,7 @@ def _figures(value: Any) -> dict[str, float | int]:
     return dict(value)
 
 
-def _checked_assessment(raw: Any, inspector: str, judgements: set) -> dict[str, Any]:
+def _checked_assessment(raw: Any, inspector: str, judgements: set[str | None]) -> dict[str, Any]:
     fields = {k: v for k, v in raw.items() if k != "evidence"} if type(raw) is dict else raw
     record = check_record(fields, ASSESSMENT, PACK, "quarterly assessment")
     if record["author"] != inspector:
@@ -194,22 +198,22 @@ def _row_values(record: dict[str, Any], spec: dict[str, str]) -> dict[str, Any]:
 def _write(conn: Connection, records: list[dict[str, Any]]) -> None:
     if not records:
         return
-    conn.execute(insert(QuarterAssessment.__table__), [_row_values(r, ASSESSMENT) for r in records])
+    conn.execute(insert(_ASSESSMENTS), [_row_values(r, ASSESSMENT) for r in records])
     evidence = [
         {**_row_values(e, EVIDENCE), "figures": e["figures"], "assessment_id": r["id"]}
         for r in records
         for e in r["evidence"]
     ]
     if evidence:
-        conn.execute(insert(QuarterEvidence.__table__), evidence)
+        conn.execute(insert(_EVIDENCE), evidence)
 
 
 def _remove(conn: Connection, ids: list[str]) -> None:
     for chunk in chunks(ids):
-        conn.execute(delete(QuarterEvidence.__table__).where(
-            QuarterEvidence.__table__.c.assessment_id.in_(chunk)))  # fmt: skip
-        conn.execute(delete(QuarterAssessment.__table__).where(
-            QuarterAssessment.__table__.c.id.in_(chunk)))  # fmt: skip
+        conn.execute(delete(_EVIDENCE).where(
+            _EVIDENCE.c.assessment_id.in_(chunk)))  # fmt: skip
+        conn.execute(delete(_ASSESSMENTS).where(
+            _ASSESSMENTS.c.id.in_(chunk)))  # fmt: skip
 
 
 def merge_section(conn: Connection, section: dict[str, Any], inspection_id: str) -> tuple[int, int]:
@@ -217,7 +221,7 @@ def merge_section(conn: Connection, section: dict[str, Any], inspection_id: str)
     incoming = section.get("quarter_assessments", [])
     if not incoming:
         return 0, 0
-    table = QuarterAssessment.__table__
+    table = _ASSESSMENTS
     in_inspection = Recommendation.inspection_id == inspection_id
     known = set(conn.scalars(select(Recommendation.id).where(in_inspection)))
     if any(a["recommendation_id"] not in known for a in incoming):
@@ -226,8 +230,9 @@ def merge_section(conn: Connection, section: dict[str, Any], inspection_id: str)
             "inspection in this store; nothing was imported.",
             "unknown_recommendations",
         )
-    found: dict[tuple, tuple[str, int, str]] = {}
-    by_id: dict[str, tuple] = {}
+    Key = tuple[str, int, str]  # recommendation, quarter, author
+    found: dict[Key, tuple[str, int, str]] = {}  # id, revision, updated_at
+    by_id: dict[str, Key] = {}
     columns = (table.c.id, table.c.recommendation_id, table.c.quarter, table.c.author,
                table.c.revision, table.c.updated_at)  # fmt: skip
     query = select(*columns).where(table.c.recommendation_id.in_(known))

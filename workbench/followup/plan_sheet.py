@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill, Protection
@@ -52,7 +53,7 @@ HEAD_FILL = PatternFill("solid", fgColor="1F3A5F")
 LOCKED_FILL = PatternFill("solid", fgColor="E8ECF1")
 
 
-def _append(sheet, values: list[object]) -> None:
+def _append(sheet: Any, values: list[object]) -> None:  # an openpyxl worksheet
     """A row whose text stays text: openpyxl would store "=..." as a formula, and a return is
     the force's own words, so none of it may run as one when the sheet is opened."""
     sheet.append(values)
@@ -116,7 +117,7 @@ def write_template(store: Store, inspection_id: str, out: str | os.PathLike[str]
     return Written(final_path(out))
 
 
-def _validations(sheet, numbers: list[int], last: int) -> None:
+def _validations(sheet: Any, numbers: list[int], last: int) -> None:
     status = DataValidation(
         type="list", formula1='"' + ",".join(STATUSES.values()) + '"', allow_blank=False,
         showErrorMessage=True, errorTitle="Status",

@@ -76,7 +76,6 @@ class ReturnResult:
     added: list[str] = field(default_factory=list)
     changed: dict[str, list[str]] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
-    return_id: str = ""
 
 
 def _views(session: Session, inspection_id: str) -> list[ActionView]:
@@ -98,12 +97,6 @@ def list_actions(store: Store, inspection_id: str) -> list[ActionView]:
     """Every action of every plan of the inspection, by plan, recommendation and due date."""
     with store.sessions() as session:
         return _views(session, get_inspection(session, inspection_id).id)
-
-
-def plan_titles(store: Store, inspection_id: str) -> list[str]:
-    with store.sessions() as session:
-        query = select(ActionPlan.title).where(ActionPlan.inspection_id == inspection_id)
-        return list(session.scalars(query.order_by(ActionPlan.title)))
 
 
 def list_returns(store: Store, inspection_id: str) -> list[PlanReturn]:
@@ -134,7 +127,9 @@ class ActionRow:
         return {name: getattr(self, name) for name in FIELDS}
 
 
-def _plan(session: Session, inspection_id: str, title: str, plans: dict[str, ActionPlan]):
+def _plan(
+    session: Session, inspection_id: str, title: str, plans: dict[str, ActionPlan]
+) -> ActionPlan:
     if title not in plans:
         plan = ActionPlan(inspection_id=inspection_id, title=title)
         session.add(plan)
@@ -185,15 +180,15 @@ def apply_return(
             old = before[row.id].values()
             fields = [name for name in FIELDS if old[name] != row.values()[name]]
             if fields:
-                action = session.get(PlanAction, row.id)
-                assert action is not None
+                kept_action = session.get(PlanAction, row.id)
+                assert kept_action is not None
                 for name, value in values.items():
-                    setattr(action, name, value)
+                    setattr(kept_action, name, value)
                 for name in fields:
                     audit.record(session, actor, "update", "plan_action", row.id, name,
                                  old[name], row.values()[name])  # fmt: skip
-                action.revision += 1
-                action.updated_at = utcnow()
+                kept_action.revision += 1
+                kept_action.updated_at = utcnow()
                 result.changed[row.id] = fields
         kept = {row.id for row in rows if row.id}
         for action_id in [i for i in before if i not in kept]:
@@ -218,7 +213,6 @@ def apply_return(
                      {"file": path.name, "sha256": kept_return.sha256,
                       "added": kept_return.added, "changed": kept_return.changed,
                       "removed": kept_return.removed})  # fmt: skip
-        result.return_id = kept_return.id
         inspection_id = inspection.id
     publish(store, Topic.FOLLOWUP, inspection_id=inspection_id)
     return result

@@ -237,7 +237,3 @@ def chosen_assessments(
         if current is None or current.author != lead:
             chosen[(view.number, view.quarter)] = view
     return chosen
-
-
-def quarters_assessed(store: Store, inspection_id: str) -> list[int]:
-    return sorted({view.quarter for view in all_assessments(store, inspection_id)})

@@ -76,12 +76,12 @@ class _Checker:
         if not isinstance(value, str):
             self.fail(key, "must be text")
             return ""
-        value = value.strip()
-        if required and not value:
+        text = value.strip()
+        if required and not text:
             self.fail(key, "must not be empty")
-        elif len(value) > limit:
+        elif len(text) > limit:
             self.fail(key, f"is longer than {limit} characters")
-        return value
+        return text
 
     def items(self, value: object, key: str) -> list[str]:
         if value in (None, ""):

@@ -156,12 +156,6 @@ def _values(entry: Entry) -> dict[str, object]:
     }  # fmt: skip
 
 
-def _audited_value(name: str, row: Recommendation) -> object:
-    if name in ("timeframe", "months", "by_date"):
-        return timeframe_of(row).text
-    return getattr(row, name)
-
-
 def _apply(session: Session, actor: str, row: Recommendation, values: dict[str, object]) -> bool:
     """Set the fields that differ, one audit event each; True when anything changed."""
     changed = False
@@ -253,7 +247,9 @@ def edit_recommendation(
         inspection = get_inspection(session, inspection_id)
         if field == "categories":
             known = methodology_of(inspection).category_ids
-            unknown = [c for c in values["categories"] if c not in known]  # type: ignore[union-attr]
+            chosen = values["categories"]
+            assert isinstance(chosen, list)  # checked above
+            unknown = [c for c in chosen if c not in known]
             if unknown:
                 raise WorkbenchError(f"Not case categories: {', '.join(unknown)}.")
         row = get_row(session, inspection.id, number)
@@ -281,7 +277,7 @@ def discharge(
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
         row = get_row(session, inspection.id, number)
-        values = {"discharged_quarter": quarter, "discharged_reason": reason}
+        values: dict[str, object] = {"discharged_quarter": quarter, "discharged_reason": reason}
         changed = _apply(session, actor, row, values)
         shown = view(row, published_on(session, inspection.id))
         inspection_id = inspection.id

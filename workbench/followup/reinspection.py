@@ -100,7 +100,9 @@ def _stage_counts(summary: dict[str, Any], grades: list[str]) -> dict[str, tuple
     }
 
 
-def _lines(then: dict, now: dict) -> list[ShareLine]:
+def _lines(
+    then: dict[str, tuple[str, int, int]], now: dict[str, tuple[str, int, int]]
+) -> list[ShareLine]:
     keys = list(then) + [k for k in now if k not in then]
     empty = ("", 0, 0)
     return [

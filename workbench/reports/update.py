@@ -26,6 +26,7 @@ from workbench.reports.content import (
     Section,
     TableBlock,
     TextBlock,
+    Value,
 )
 from workbench.reports.files import Written, atomic_path
 from workbench.reports.update_annexes import annex_a, annex_b, annex_c
@@ -140,7 +141,7 @@ def _about(data: UpdateData) -> Section:
 def _progress_table(data: UpdateData) -> Section:
     columns = [Col("No.", 0.5, True), Col("Recommendation", 3.2)]
     columns += [Col(f"Quarter {q}", 1.4) for q in data.quarters]
-    rows = []
+    rows: list[list[Value]] = []
     for rec in data.recommendations:
         cells = []
         for q in data.quarters:

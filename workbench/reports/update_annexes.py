@@ -14,6 +14,7 @@ from workbench.reports.content import (
     Section,
     TableBlock,
     TextBlock,
+    Value,
 )
 from workbench.reports.sections import breakdown_section, stage_section, summary_section
 from workbench.reports.update_data import UpdateData, groups
@@ -48,7 +49,7 @@ def annex_b(data: UpdateData) -> Section:
 
 
 def annex_c(data: UpdateData) -> Section:
-    rows = []
+    rows: list[list[Value]] = []
     for q in range(1, data.last_planned + 1):
         if q == 1:
             what = "An assessment of the force's action plans: whether they show a clear "

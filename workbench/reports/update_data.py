@@ -91,9 +91,9 @@ def gather_update(
     )
 
 
-def groups(data: UpdateData) -> list[tuple[Timeframe, list]]:
+def groups(data: UpdateData) -> list[tuple[Timeframe, list[RecommendationView]]]:
     """The recommendations grouped by timeframe: immediately, within N months, by a date."""
-    found: dict[Timeframe, list] = {}
+    found: dict[Timeframe, list[RecommendationView]] = {}
     for rec in data.recommendations:
         found.setdefault(rec.timeframe, []).append(rec)
     return sorted(found.items(), key=lambda item: item[0].order)

@@ -5,7 +5,15 @@ requiring improvement or inadequate now against the inspection, with the counts 
 from __future__ import annotations
 
 from workbench.followup.reinspection import Comparison, ShareLine
-from workbench.reports.content import Block, BulletsBlock, Col, Section, TableBlock, TextBlock
+from workbench.reports.content import (
+    Block,
+    BulletsBlock,
+    Col,
+    Section,
+    TableBlock,
+    TextBlock,
+    Value,
+)
 
 
 def _share(value: float | None) -> str:
@@ -15,7 +23,7 @@ def _share(value: float | None) -> str:
 def _table(caption: str, label: str, lines: list[ShareLine]) -> TableBlock:
     columns = [Col(label, 3), Col("Baseline", 1.2, True), Col("Share", 0.9, True),
                Col("Now", 1.2, True), Col("Share", 0.9, True), Col("Change", 1.2)]  # fmt: skip
-    rows = [
+    rows: list[list[Value]] = [
         [line.name, f"{line.baseline_bad} of {line.baseline_total}", _share(line.baseline_share),
          f"{line.now_bad} of {line.now_total}", _share(line.now_share), line.direction]
         for line in lines
