@@ -113,7 +113,7 @@ def create_inspection_in(
     )
     session.add(row)
     session.flush()
-    details = {"force": force, "title": title, "marking": marking}
+    details: dict[str, object] = {"force": force, "title": title, "marking": marking}
     if fictional:
         details["fictional"] = True
     audit.record(session, actor, "create", "inspection", row.id, "", None, details)
