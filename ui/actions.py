@@ -208,6 +208,10 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         "view.imports", "&Imports log", lazy("ui.dialogs.pack_import:show_imports_log"),
         Place(VIEW, 0, 2), enabled=has_inspection,
     ),
+    Action(
+        "view.followup", "&Follow-up", lazy("ui.followup_view:show_followup"),
+        Place(VIEW, 0, 3), enabled=has_inspection,
+    ),
 )  # fmt: skip
 
 REPORTS_GROUP = 2  # File ▸ Export … entries, one per report kind, between packs and Quit

@@ -28,10 +28,18 @@ class Topic(StrEnum):
     MODERATION = "moderation"  # the lead's agreed grades
     IMPORTS = "imports"  # the imports log (packs merged)
     KEYS = "keys"  # inspection and device keys
+    FOLLOWUP = "followup"  # recommendations, action plans, quarterly assessments and evidence
 
 
 # What merging findings packs can change.
-MERGED = (Topic.ASSESSMENTS, Topic.REFERRALS, Topic.MODERATION, Topic.IMPORTS, Topic.KEYS)
+MERGED = (
+    Topic.ASSESSMENTS,
+    Topic.REFERRALS,
+    Topic.MODERATION,
+    Topic.IMPORTS,
+    Topic.KEYS,
+    Topic.FOLLOWUP,  # quarterly assessments in findings packs
+)
 
 
 @dataclass(frozen=True)

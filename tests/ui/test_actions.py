@@ -76,7 +76,7 @@ def test_the_menus_keep_their_entries_in_order(demo_window: MainWindow) -> None:
         "Set overall grade", "Mark graded", "---", "Raise referral…",
     ]  # fmt: skip
     assert _texts(menus["&View"]) == [
-        "Referrals register", "Moderation", "Imports log", "---",
+        "Referrals register", "Moderation", "Imports log", "Follow-up", "---",
         "Move to the case list", "Move to the grading panel",
     ]  # fmt: skip
     grade_menu = next(a.menu() for a in menus["&Case"].actions() if a.menu() is not None)

@@ -69,3 +69,22 @@ def test_after_unsubscribing_nothing_is_heard(store: Store) -> None:
     stop()
     make_inspection(store)
     assert received == []
+
+
+def test_follow_up_services_report_their_topic_for_the_inspection(
+    store: Store, heard, tmp_path
+) -> None:
+    from followup_helpers import inspection_with_recommendations
+
+    from workbench.followup import quarters
+    from workbench.followup import recommendations as recs
+
+    inspection = inspection_with_recommendations(store, tmp_path)
+    assert heard[-1].topics == {Topic.FOLLOWUP} and heard[-1].inspection_id == inspection
+    heard.clear()
+
+    quarters.assess(store, inspection, 1, 2, judgement="some_progress", finding="A plan.")
+    recs.edit_recommendation(store, inspection, 1, "title", "Governance")
+    assert [(c.topics, c.inspection_id) for c in heard] == [({Topic.FOLLOWUP}, inspection)] * 2
+    recs.edit_recommendation(store, inspection, 1, "title", "Governance")  # the same value
+    assert len(heard) == 2  # nothing changed, nothing said

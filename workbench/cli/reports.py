@@ -33,7 +33,11 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         add_inspection_option(parser)
         for option in kind.options:
             parser.add_argument(
-                f"--{option.name}", required=True, metavar=option.metavar, help=option.help
+                f"--{option.name}",
+                required=True,
+                metavar=option.metavar,
+                help=option.help,
+                type=option.type,
             )
         parser.add_argument(
             "--out",

@@ -45,6 +45,7 @@ class PackDocument:
     referrals: list[dict[str, Any]] = field(default_factory=list)
     referral_events: list[dict[str, Any]] = field(default_factory=list)
     audit: AuditTrail = field(default_factory=AuditTrail)
+    followup: dict[str, Any] = field(default_factory=dict)  # workbench.followup.pack_records
     checker: Callable[[dict[str, Any]], dict[str, Any]] | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -173,7 +174,7 @@ def parse_pack(document: dict[str, Any], audit: AuditTrail, method: Methodology)
         WHAT,
         "pack",
     )
-    extra = set(document) - set(HEAD) - set(CAPS)
+    extra = set(document) - set(HEAD) - set(CAPS) - {"followup"}
     if extra:
         raise malformed(WHAT, f"it has unknown sections: {', '.join(sorted(extra))[:200]}")
     lists = {name: check_list(document.get(name), WHAT, name, cap) for name, cap in CAPS.items()}
@@ -185,6 +186,9 @@ def parse_pack(document: dict[str, Any], audit: AuditTrail, method: Methodology)
     if audit.origin not in (None, pack.origin):
         raise malformed(WHAT, "its audit trail holds events from another store than the sender's")
     pack.audit = audit
+    from workbench.followup.pack_records import check_pack_section
+
+    pack.followup = check_pack_section(document.get("followup"), pack.inspector)
     _unique([a["id"] for a in pack.assessments], "assessment")
     _unique([a["case_id"] for a in pack.assessments], "assessment (case)")
     _unique([r["id"] for r in pack.referrals], "referral")

@@ -67,6 +67,9 @@ def _relevant_ids(session: Session, inspection_id: str) -> set[str]:
     ids = {inspection_id}
     for query in queries:
         ids.update(session.scalars(query))
+    from workbench.followup.pack_records import relevant_ids
+
+    ids.update(relevant_ids(session, inspection_id))
     return ids
 
 
@@ -90,6 +93,8 @@ def collect(session: Session, inspection: Inspection, inspector: str) -> PackDoc
             .where(in_inspection, or_(Referral.raised_by == inspector, Referral.id.in_(responded)))
         )
     )
+    from workbench.followup.pack_records import pack_section as followup_section
+
     origin = identity(session).id
     relevant = _relevant_ids(session, inspection.id)
     lines = records.audit_lines(
@@ -106,6 +111,7 @@ def collect(session: Session, inspection: Inspection, inspector: str) -> PackDoc
         referrals=records.referrals(conn, referral_ids),
         referral_events=records.referral_events(conn, referral_ids, by="referral_id"),
         audit=AuditTrail.of_lines(lines),
+        followup=followup_section(session, inspection.id, inspector),
     )
 
 

@@ -36,6 +36,7 @@ class ReportOption:
     name: str  # the writer's keyword argument and the CLI option (``--name``)
     metavar: str
     help: str
+    type: Callable[[str], Any] = str  # how the CLI reads the value (``int`` for ``--quarter``)
 
 
 @dataclass(frozen=True)
@@ -187,5 +188,19 @@ register(
         file_filter="",
         writer="workbench.reports.xlsx:write_csv",
         folder=True,
+    )
+)
+register(
+    ReportKind(
+        kind="update",
+        title="Write the quarterly update report",
+        menu_text="Write the quarterly &update report…",
+        what="the quarterly update report",
+        help="the post-inspection quarterly update report (PDF, with its HTML twin beside it)",
+        file_label="update",
+        suffix=".pdf",
+        file_filter=PDF,
+        writer="workbench.reports.update:write_update_report",
+        options=(ReportOption("quarter", "N", "the quarter: 1, 2…", int),),
     )
 )

@@ -25,6 +25,7 @@ from workbench.changes import Topic, publish
 from workbench.identity import require_user_name
 from workbench.methodology import Methodology, load_methodology
 from workbench.progress import Progress, no_progress
+from workbench.services.demo_followup import add_demo_followup
 from workbench.services.grading import apply_edit, find_assessment, mark_graded_in
 from workbench.services.inspections import create_inspection_in
 from workbench.services.referrals import add_response_in, raise_referral_in
@@ -84,6 +85,7 @@ def create_demo(store: Store, progress: Progress = no_progress) -> str:
         _dual_grade(session, method, plans, inspectors, actor, rng)
         _referrals(session, method, plans, actor)
         inspection_id = inspection.id
+    add_demo_followup(store, inspection_id)  # recommendations, action plans and two quarters
     publish(store, Topic.INSPECTIONS, inspection_id=inspection_id)
     return inspection_id
 
