@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from db.engine import Store, StoreOpenError, open_store
 from db.models import StoreIdentity
 from workbench.errors import StoreError, WorkbenchError
+from workbench.store_passphrase import Ask
 
 APP_NAME = "InspectorsWorkbench"
 DEFAULT_STORE_NAME = "workbench.sqlite"
@@ -30,12 +31,45 @@ def default_store_path() -> Path:
     return folder / DEFAULT_STORE_NAME
 
 
-def open_workbench_store(target: str | Path | None = None) -> Store:
-    """Open the store at ``target`` (path or URL), or the default one, migrating it."""
+def open_workbench_store(
+    target: str | Path | None = None,
+    *,
+    passphrase: str | None = None,
+    ask: Ask | None = None,
+    check: bool = False,
+) -> Store:
+    """Open the store at ``target`` (path or URL), or the default one, migrating it.
+
+    A SQLite store is encrypted under its store passphrase: ``passphrase``, else
+    ``WORKBENCH_STORE_PASSPHRASE``, else ``ask(store, new)`` (the terminal by default).
+    ``check`` runs SQLite's quick check and refuses a damaged store in words.
+    """
+    from db.engine import to_url
+    from workbench import store_faults
+    from workbench.store_passphrase import resolve
+
+    target = target if target is not None else default_store_path()
     try:
-        return open_store(target if target is not None else default_store_path())
+        url = to_url(target)
+        path = _sqlite_file(url)
+        if path is not None and passphrase is None:
+            passphrase = resolve(path, ask)
+        store = open_store(target, passphrase=passphrase)
     except StoreOpenError as exc:
         raise StoreError(str(exc)) from exc
+    store_faults.install(store)
+    if check:
+        store_faults.quick_check(store)
+    return store
+
+
+def _sqlite_file(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(parsed.database)
+    return None
 
 
 def identity(session: Session) -> StoreIdentity:
