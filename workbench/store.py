@@ -13,13 +13,17 @@ from platformdirs import user_data_path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.engine import Store, StoreOpenError, open_store
+from db.engine import Store, StoreOpenError, WrongPassphraseError, open_store
 from db.models import StoreIdentity
 from workbench.errors import StoreError, WorkbenchError
 from workbench.store_passphrase import Ask
 
 APP_NAME = "InspectorsWorkbench"
 DEFAULT_STORE_NAME = "workbench.sqlite"
+
+
+class StorePassphraseWrong(StoreError):
+    """The store passphrase given does not open the store (it was not changed)."""
 
 
 def default_store_path() -> Path:
@@ -55,6 +59,8 @@ def open_workbench_store(
         if path is not None and passphrase is None:
             passphrase = resolve(path, ask)
         store = open_store(target, passphrase=passphrase)
+    except WrongPassphraseError as exc:
+        raise StorePassphraseWrong(str(exc)) from exc
     except StoreOpenError as exc:
         raise StoreError(str(exc)) from exc
     store_faults.install(store)

@@ -7,7 +7,7 @@ the day, and only the latest ``DAILY_KEEP`` of each store are kept.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -52,3 +52,27 @@ def daily_backup(store: Store, store_id: str, *, today: datetime | None = None) 
     backups.copy_store(store, target)
     backups.prune(sorted(folder.glob(f"{store_id}.*.wbbackup")), DAILY_KEEP)
     return target
+
+
+def in_fieldwork(store: Store, today: date | None = None) -> bool:
+    """Whether any inspection in the store is in its fieldwork (or the week after it)."""
+    from sqlalchemy import select
+
+    from db.models import Inspection
+
+    today = today or datetime.now(UTC).date()
+    with store.sessions() as session:
+        spans = session.execute(select(Inspection.start_date, Inspection.end_date)).all()
+    return any(start <= today <= end + timedelta(days=7) for start, end in spans)
+
+
+def fieldwork_backup(store: Store, today: date | None = None) -> Path | None:
+    """Today's automatic backup, made once a day while an inspection's fieldwork is on."""
+    if store.path is None or store.read_only or not in_fieldwork(store, today):
+        return None
+    from workbench.store import identity
+
+    with store.sessions.begin() as session:
+        store_id = identity(session).id
+    moment = datetime.combine(today, datetime.min.time(), UTC) if today else None
+    return daily_backup(store, store_id, today=moment)
