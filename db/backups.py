@@ -67,3 +67,43 @@ def prune(copies: list[Path], keep: int) -> None:
         if not old.name.endswith(".plaintext.bak"):
             with contextlib.suppress(FileNotFoundError):
                 old.unlink()
+
+
+def check_copy(path: Path, key: cipher.StoreKey | None) -> list[str]:
+    """SQLite's integrity check of a store file: [] when sound, else what it found."""
+    try:
+        with closing(cipher.connect(path, key, read_only=True)) as conn:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    except cipher.WrongPassphrase:
+        raise
+    except cipher.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+def read_identity(path: Path, key: cipher.StoreKey | None) -> str | None:
+    """The store id recorded in a store file (None when it has none yet)."""
+    with closing(cipher.connect(path, key, read_only=True)) as conn:
+        row = conn.execute("SELECT id FROM store_identity LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def put_in_place(backup: Path, path: Path) -> None:
+    """Make ``path`` a copy of ``backup``: copied beside it, then renamed over it in one step
+    (its old -wal and -shm removed first, so they cannot be replayed into the copy)."""
+    import shutil
+
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        shutil.copyfile(backup, temp)
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        for side in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path.with_name(path.name + side))
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise

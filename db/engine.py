@@ -173,6 +173,9 @@ def _inspect_version(url: str, key: cipher.StoreKey | None = None) -> tuple[str 
         engine.dispose()
 
 
+inspect_version = _inspect_version
+
+
 def _connect_ro(path: Path, key: cipher.StoreKey | None) -> Any:
     try:
         return cipher.connect(path, key, read_only=True)

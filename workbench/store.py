@@ -58,7 +58,7 @@ def open_workbench_store(
         path = _sqlite_file(url)
         if path is not None and passphrase is None:
             passphrase = resolve(path, ask)
-        store = open_store(target, passphrase=passphrase)
+        store = open_store(target, passphrase=passphrase, busy_timeout=busy_timeout())
     except WrongPassphraseError as exc:
         raise StorePassphraseWrong(str(exc)) from exc
     except StoreOpenError as exc:
@@ -67,6 +67,17 @@ def open_workbench_store(
     if check:
         store_faults.quick_check(store)
     return store
+
+
+def busy_timeout() -> float:
+    """How long a write waits for another workbench's write: 5 seconds, or
+    ``WORKBENCH_BUSY_TIMEOUT`` (seconds)."""
+    from db.engine import BUSY_TIMEOUT_S
+
+    try:
+        return max(0.0, float(os.environ.get("WORKBENCH_BUSY_TIMEOUT", BUSY_TIMEOUT_S)))
+    except ValueError:
+        return BUSY_TIMEOUT_S
 
 
 def _sqlite_file(url: str) -> Path | None:

@@ -3,8 +3,8 @@
 SQLite reports these as ``OperationalError``/``DatabaseError`` wherever a statement runs.
 ``install`` turns them, at the engine, into a ``StoreError`` that says what happened and
 what to do; the transaction that met them has been rolled back, so nothing was written.
-A lock file beside the store holds the process id of the workbench that opened it last,
-so that "in use by another workbench" can name it.
+A lock file beside the store holds the process id of a running workbench that has it
+open, so that "in use by another workbench" can name it.
 """
 
 from __future__ import annotations
@@ -122,8 +122,8 @@ def install(store: Store) -> None:
 
     event.listen(store.engine, "handle_error", handle_error)
     lock = lock_path(store)
-    if lock is not None and not store.read_only:
-        with contextlib.suppress(OSError):
+    if lock is not None and not store.read_only and other_pid(store) is None:
+        with contextlib.suppress(OSError):  # the first workbench still running keeps its pid
             fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(str(os.getpid()))
