@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from db.files import owner_only
 from workbench.errors import WorkbenchError
 
 
@@ -47,6 +48,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         yield temporary
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
+        owner_only(temporary)  # reports hold case data: readable by their owner only
         os.replace(temporary, final)
     except OSError as exc:
         raise WorkbenchError(
