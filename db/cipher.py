@@ -162,16 +162,17 @@ def encrypt_in_place(path: Path, key: StoreKey) -> None:
             if _table_counts(check) != before:
                 raise DatabaseError("the encrypted copy does not hold every row")
             check.execute("PRAGMA journal_mode=WAL").fetchone()
+        for side in ("-wal", "-shm"):  # emptied by the checkpoint; they held plaintext
+            leftover = path.with_name(path.name + side)
+            if leftover.exists():
+                shred(leftover)
+        os.replace(temp, path)
     except BaseException:
         if temp.exists():
             temp.unlink()
-        os.unlink(backup) if backup.samefile(path) else shred(backup)
+        if is_plaintext(path):  # the store is still the plaintext: drop its second name
+            os.unlink(backup) if backup.samefile(path) else shred(backup)
         raise
-    for side in ("-wal", "-shm"):
-        leftover = path.with_name(path.name + side)
-        if leftover.exists():
-            shred(leftover)
-    os.replace(temp, path)
     shred(backup)
 
 

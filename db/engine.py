@@ -269,13 +269,18 @@ def open_store(
     make_engine(url).dispose()  # checks the folder and the driver before reading anything
     if read_only is None:
         read_only = path is not None and not _writable(path)
-    if path is not None:
-        if not read_only:
-            cipher.finish_interrupted(path)
-        _check_key(path, key, described)
     try:
+        if path is not None:
+            if not read_only:
+                cipher.finish_interrupted(path)
+            _check_key(path, key, described)
         current, tables = _inspect_version(url, key)
-    except (cipher.DatabaseError, SQLAlchemyError) as exc:
+    except (OSError, cipher.DatabaseError, SQLAlchemyError) as exc:
+        if path is not None and _disk_full(path, exc):
+            raise StoreOpenError(
+                f"The disk holding {described} is full, so the store cannot be opened; it was "
+                "not changed. Free some space and try again."
+            ) from exc
         raise StoreOpenError(f"{described} is not a workbench store: {exc}") from exc
     if current is None and tables:
         raise StoreOpenError(
@@ -308,16 +313,47 @@ def open_store(
         busy_timeout=busy_timeout,
     )
     if migrate and not read_only and current != head_revision():
-        if current is not None and path is not None and path.exists():
-            store.backup = backups.before_migration(store, current, keep=keep_backups)
-        from alembic import command
-
         try:
+            if current is not None and path is not None and path.exists():
+                store.backup = backups.before_migration(store, current, keep=keep_backups)
+            from alembic import command
+
             command.upgrade(alembic_config(engine), "head")
+        except (OSError, cipher.DatabaseError, SQLAlchemyError) as exc:
+            engine.dispose()
+            if not _is_full(exc):
+                raise
+            raise StoreOpenError(
+                f"The disk holding {described} is full, so it could not be updated to this "
+                "version; it was left as it was, with no partial backup. Free some space and "
+                "open it again."
+            ) from exc
         except BaseException:
             engine.dispose()
             raise
     return store
+
+
+def _disk_full(path: Path, exc: BaseException) -> bool:
+    """Whether ``exc`` came from a full disk (SQLite reports a full disk as an I/O error
+    when it cannot map its -shm file)."""
+    import shutil
+
+    if _is_full(exc):
+        return True
+    try:
+        return shutil.disk_usage(path.parent).free < 256 * 1024 and "i/o" in str(exc).lower()
+    except OSError:
+        return False
+
+
+def _is_full(exc: BaseException) -> bool:
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    text = str(exc).lower()
+    return "disk is full" in text or "no space left" in text
 
 
 def _prepare_file(path: Path, key: cipher.StoreKey | None, described: str) -> None:
@@ -332,7 +368,8 @@ def _prepare_file(path: Path, key: cipher.StoreKey | None, described: str) -> No
         try:
             cipher.encrypt_in_place(path, key)
         except (OSError, cipher.DatabaseError) as exc:
+            why = "the disk is full" if _is_full(exc) else str(exc)
             raise StoreOpenError(
-                f"{described} could not be encrypted ({exc}); it was left as it was. "
-                "Free some disk space and open it again."
+                f"{described} could not be encrypted ({why}); it was left as it was, "
+                "unencrypted. Free some disk space and open it again."
             ) from exc
