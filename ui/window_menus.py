@@ -11,6 +11,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QAction, QKeySequence
 
 from ui.shortcuts import shortcut
+from ui.store_backup import back_up_store
 from ui.style import chip_icon
 from ui.team_actions import TeamActions
 
@@ -44,6 +45,7 @@ class ActionsAndMenus:
         a("file.new_inspection", "&New inspection…", self.new_inspection)
         a("file.import_cases", "Import &cases…", self.import_cases)
         a("file.import_grades", "Import &grades…", self.import_grades)
+        a("file.backup", "&Back up store…", lambda: back_up_store(self, self.store))
         a("file.quit", "&Quit", self.close)
         a("edit.undo", "&Undo", self.undo)
         a("edit.redo", "&Redo", self.redo)
@@ -69,7 +71,7 @@ class ActionsAndMenus:
             ("&File", ["file.new_inspection", "file.import_cases", "file.import_grades", None,
                        "file.issue_kit", "file.open_kit", "file.export_pack", "file.import_packs",
                        None, "file.export_findings", "file.export_referrals", "file.export_xlsx",
-                       "file.export_html", None, "file.quit"]),
+                       "file.export_html", None, "file.backup", None, "file.quit"]),
             ("&Edit", ["edit.undo", "edit.redo"]),
             ("&Case", ["case.next", "case.previous", "case.find", None, "grade", "case.mark_graded",
                        None, "case.referral"]),
