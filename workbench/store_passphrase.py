@@ -33,7 +33,11 @@ def needs_passphrase(path: Path | None) -> bool:
 
 
 def is_new_store(path: Path) -> bool:
-    return not path.exists() or path.stat().st_size == 0
+    """Whether the store needs a new passphrase: it does not exist yet, or it is a plaintext
+    store from an earlier version, to be encrypted on this open."""
+    from db.cipher import is_plaintext
+
+    return not path.exists() or path.stat().st_size == 0 or is_plaintext(path)
 
 
 def ask_on_terminal(described: str, new: bool) -> str | None:
@@ -45,7 +49,7 @@ def ask_on_terminal(described: str, new: bool) -> str | None:
         )
     if not new:
         return getpass.getpass(f"Store passphrase for {described}: ")
-    print(f"Creating a new encrypted store at {described}. {FORGOTTEN}", file=sys.stderr)
+    print(f"The store at {described} will be encrypted. {FORGOTTEN}", file=sys.stderr)
     first = getpass.getpass("New store passphrase (12 characters or more): ")
     if getpass.getpass("The same passphrase again: ") != first:
         raise WorkbenchError("The two passphrases differ; no store was created.")
