@@ -87,3 +87,36 @@ def shred(path: Path) -> None:
         pass  # read-only or full: still remove it below
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+
+
+def part_prefix(target: Path) -> str:
+    """The name a temporary file for ``target`` starts with: it names this process, so that
+    the parts a killed process left can be told from those a running one is writing."""
+    return f".{target.name}.{os.getpid()}."
+
+
+def sweep_stale_parts(target: Path) -> None:
+    """Remove the temporary files that killed processes left beside ``target``."""
+    for part in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
+        pid_text = part.name[len(target.name) + 2 :].split(".", 1)[0]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            with contextlib.suppress(OSError):
+                part.unlink()
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.files import owner_only
+from db.files import owner_only, part_prefix, sweep_stale_parts
 from workbench.errors import WorkbenchError
 
 
@@ -39,7 +39,8 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     final = final_path(target)
     _check_target(final)
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
+        sweep_stale_parts(final)  # what a killed export left
+        handle, name = tempfile.mkstemp(prefix=part_prefix(final), suffix=".part", dir=final.parent)
     except OSError as exc:
         raise WorkbenchError(f"Cannot write in {final.parent}: {exc.strerror or exc}.") from exc
     os.close(handle)
