@@ -111,8 +111,8 @@ def glob_escape(name: str) -> str:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+    if pid == os.getpid() or os.name != "posix":
+        return True  # on Windows os.kill(pid, 0) would end the process: keep its parts
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
