@@ -34,12 +34,12 @@ def latest_backup(store: Store) -> Path | None:
         found += list(store.path.parent.glob(f"{store.path.name}.*.bak"))
     folder = backup_folder()
     if folder.is_dir():
-        found += list(folder.glob(f"{_store_id(store) or ''}*.wbbackup"))
+        found += list(folder.glob(f"{store_id_of(store) or ''}*.wbbackup"))
     found = [p for p in found if not p.name.endswith(".plaintext.bak")]
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
 
-def _store_id(store: Store) -> str | None:
+def store_id_of(store: Store) -> str | None:
     """The store's id if it can still be read (a damaged store may not give it)."""
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
@@ -85,10 +85,7 @@ def fieldwork_backup(store: Store, today: date | None = None) -> Path | None:
     """Today's automatic backup, made once a day while an inspection's fieldwork is on."""
     if store.path is None or store.read_only or not in_fieldwork(store, today):
         return None
-    from workbench.store import identity
-
-    with store.sessions.begin() as session:
-        store_id = identity(session).id
+    store_id = store_id_of(store) or "store"
     moment = datetime.combine(today, datetime.min.time(), UTC) if today else None
     return daily_backup(store, store_id, today=moment)
 
@@ -155,10 +152,7 @@ def restore(target: Path, backup: Path, *, force: bool = False) -> Path | None:
     if target.exists() and target.stat().st_size > 0:
         current = open_workbench_store(target, passphrase=key.passphrase if key else None)
         try:
-            from workbench.store import identity
-
-            with current.sessions.begin() as session:
-                current_id = identity(session).id
+            current_id = store_id_of(current)
             if backup_id != current_id and not force:
                 raise WorkbenchError(
                     f"{backup} is a backup of another store (id {backup_id}), not of this one "

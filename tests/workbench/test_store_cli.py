@@ -9,8 +9,8 @@ from store_helpers import snapshot
 from test_store_encryption import fill, leaks
 
 from workbench.cli import main
-from workbench.store import identity, open_workbench_store, set_user_name
-from workbench.store_backups import daily_backup
+from workbench.store import open_workbench_store, set_user_name
+from workbench.store_backups import daily_backup, store_id_of
 
 
 def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
@@ -80,8 +80,7 @@ def test_store_check_passes_a_sound_store_and_reports_an_overwritten_page(capsys
     code, out, _ = run(capsys, "--db", str(filled), "store", "check")
     assert (code, out) == (0, f"The store {filled} is sound: every page passed SQLite's check.\n")
     store = open_workbench_store(filled)
-    with store.sessions.begin() as session:
-        daily = daily_backup(store, identity(session).id)
+    daily = daily_backup(store, store_id_of(store))
     store.close()
     data = bytearray(filled.read_bytes())
     page = 4096
