@@ -101,3 +101,28 @@ def test_a_postgresql_store_is_not_restored_from_a_file(capsys, tmp_path):
         1,
         "workbench: Only a SQLite store file can be restored from a backup.\n",
     )
+
+
+def damage(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[5 * 4096 : 6 * 4096] = bytes(range(256)) * 16
+    path.write_bytes(bytes(data))
+
+
+def test_the_window_s_quick_check_on_open_refuses_a_damaged_store_in_words(filled):
+    from workbench.store_faults import StoreDamaged
+
+    damage(filled)
+    with pytest.raises(StoreDamaged, match=f"The store {filled} is damaged"):
+        open_workbench_store(filled, check=True)
+
+
+def test_a_damaged_backup_is_not_restored(capsys, filled, tmp_path):
+    backup = tmp_path / "copy.wbbackup"
+    assert run(capsys, "--db", str(filled), "store", "backup", "--out", str(backup))[0] == 0
+    damage(backup)
+    before = rows(filled)
+    code, _, err = run(capsys, "--db", str(filled), "store", "restore", str(backup))
+    assert code == 1
+    assert f"{backup} is not a sound workbench backup; nothing was changed." in err
+    assert rows(filled) == before
