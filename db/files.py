@@ -45,7 +45,8 @@ def write_owner_only(path: Path | str) -> Iterator[BinaryIO]:
     file already at ``path`` is left as it was.
     """
     target = Path(path)
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    sweep_stale_parts(target)  # what a killed writer left
+    temp = target.with_name(f"{part_prefix(target)}{secrets.token_hex(4)}.part")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -174,3 +174,23 @@ def test_a_store_made_here_opens_with_the_passphrase_as_sqlcipher_tools_take_it(
         conn.execute(f"PRAGMA key = '{passphrase}'")
         name = conn.execute("SELECT user_name FROM store_identity").fetchone()[0]
     assert name == "Alex Inspector"
+
+
+def test_a_postgresql_url_needs_no_store_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WORKBENCH_STORE_PASSPHRASE")
+
+    def never(described: str, new: bool) -> str:
+        raise AssertionError("a PostgreSQL store was asked for a store passphrase")
+
+    with pytest.raises(StoreError) as refused:  # no server listens there
+        open_workbench_store("postgresql+psycopg://nobody@127.0.0.1:9/none", ask=never)
+    assert "passphrase" not in str(refused.value)
+
+
+def test_a_temporary_file_left_by_a_killed_writer_is_removed_by_the_next(tmp_path: Path):
+    from db.files import write_bytes_owner_only
+
+    stale = tmp_path / ".pack.wbpack.999999999.ab12cd34.part"  # no such process
+    stale.write_bytes(b"half a pack")
+    write_bytes_owner_only(tmp_path / "pack.wbpack", b"a whole pack")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack.wbpack"]
