@@ -22,7 +22,7 @@ workbench.store.open_store = _plaintext
 
 
 def use_plaintext() -> None:
-    exec(PLAINTEXT_PATCH, {})  # noqa: S102 - the benchmark's own code
+    exec(PLAINTEXT_PATCH, {})
 
 
 if __name__ == "__main__":

@@ -9,11 +9,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Every store a test makes is encrypted, as a user's is; subprocesses inherit the passphrase.
-TEST_STORE_PASSPHRASE = "tidy lantern orchard velvet 42"
-os.environ.setdefault("WORKBENCH_STORE_PASSPHRASE", TEST_STORE_PASSPHRASE)
+os.environ.setdefault("WORKBENCH_STORE_PASSPHRASE", "tidy lantern orchard velvet 42")
 
-from db.engine import Store  # noqa: E402
-from workbench.store import open_workbench_store, set_user_name  # noqa: E402
+from db.engine import Store
+from workbench.identity import set_user_name
+from workbench.store import open_workbench_store
 
 
 @pytest.fixture

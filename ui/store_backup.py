@@ -13,6 +13,7 @@ from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from db.engine import Store
+    from ui.main_window import MainWindow
 
 BACKUP_FILTER = "Workbench backups (*.wbbackup);;All files (*)"
 
@@ -45,3 +46,8 @@ def back_up_store(parent: QWidget, store: Store) -> Path | None:
     box.setAccessibleName("Backup done")
     box.open()
     return target
+
+
+def back_up_store_command(window: MainWindow) -> None:
+    """File ▸ Back up store…: back up the store the window has open."""
+    back_up_store(window, window.active_store())

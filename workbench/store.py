@@ -1,4 +1,4 @@
-"""Opening the store from the workbench layer, and the store's identity.
+"""Opening the store from the workbench layer.
 
 Wraps ``db.engine.open_store`` so that every refusal is a ``WorkbenchError``, and finds
 the default store in the user data folder (platformdirs).
@@ -10,12 +10,9 @@ import os
 from pathlib import Path
 
 from platformdirs import user_data_path
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from db.engine import Store, StoreOpenError, WrongPassphraseError, open_store
-from db.models import StoreIdentity
-from workbench.errors import StoreError, WorkbenchError
+from workbench.errors import StoreError
 from workbench.store_passphrase import Ask
 
 APP_NAME = "InspectorsWorkbench"
@@ -87,45 +84,3 @@ def _sqlite_file(url: str) -> Path | None:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         return Path(parsed.database)
     return None
-
-
-def identity(session: Session) -> StoreIdentity:
-    """The store's identity row, created on first use."""
-    row = session.scalars(select(StoreIdentity)).first()
-    if row is None:
-        row = StoreIdentity()
-        session.add(row)
-        session.flush()
-    return row
-
-
-def user_name(session: Session) -> str | None:
-    return identity(session).user_name
-
-
-def require_user_name(session: Session) -> str:
-    """The name of the person using this store, for the audit trail."""
-    name = user_name(session)
-    if not name:
-        raise WorkbenchError(
-            "This store has no user name yet. Set it first with "
-            "'workbench identity set --name \"Your Name\"'."
-        )
-    return name
-
-
-def set_user_name(store: Store, name: str) -> StoreIdentity:
-    name = name.strip()
-    if not name:
-        raise WorkbenchError("The name must not be empty.")
-    if len(name) > 200:
-        raise WorkbenchError("The name is longer than 200 characters; shorten it.")
-    from workbench import audit
-
-    with store.sessions.begin() as session:
-        row = identity(session)
-        old = row.user_name
-        if old != name:
-            row.user_name = name
-            audit.record(session, name, "update", "identity", row.id, "user_name", old, name)
-        return row

@@ -12,8 +12,9 @@ from sqlalchemy import select
 import ui.grading_panel
 from db.models import Assessment, Case
 from ui.main_window import MainWindow
+from workbench.identity import set_user_name
 from workbench.services.inspections import create_inspection
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 from workbench.store_faults import StoreBusy
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from ui.dialogs.store_passphrase import StorePassphraseDialog, open_store_asking
 from workbench.errors import WorkbenchError
-from workbench.store import open_workbench_store, set_user_name
+from workbench.identity import set_user_name
+from workbench.store import open_workbench_store
 
 GOOD = "tidy lantern orchard velvet 42"
 

@@ -11,11 +11,12 @@ from packs_helpers import ANN, PASSPHRASE, grade, make_lead
 from store_helpers import DemoStore
 
 from db.backups import copy_store
+from workbench.identity import set_user_name
 from workbench.packs import export_kit, export_pack, import_kit
 from workbench.reports.findings import write_findings_pdf
 from workbench.reports.html import write_findings_html
-from workbench.reports.xlsx import write_xlsx
-from workbench.store import open_workbench_store, set_user_name
+from workbench.reports.xlsx import write_csv, write_xlsx
+from workbench.store import open_workbench_store
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 
@@ -56,8 +57,13 @@ def test_reports_are_owner_only(demo_store: DemoStore, tmp_path: Path, open_umas
     write_findings_pdf(store, inspection, tmp_path / "findings.pdf")
     write_findings_html(store, inspection, tmp_path / "findings.html")
     write_xlsx(store, inspection, tmp_path / "findings.xlsx")
+    (tmp_path / "csv").mkdir()
+    write_csv(store, inspection, tmp_path / "csv")
     assert modes(tmp_path) == {
         "findings.pdf": "0o600",
         "findings.html": "0o600",
         "findings.xlsx": "0o600",
     }
+    csv_files = modes(tmp_path / "csv")
+    assert "summary.csv" in csv_files
+    assert set(csv_files.values()) == {"0o600"}

@@ -9,7 +9,8 @@ from store_helpers import snapshot
 from test_store_encryption import fill, leaks
 
 from workbench.cli import main
-from workbench.store import open_workbench_store, set_user_name
+from workbench.identity import set_user_name
+from workbench.store import open_workbench_store
 from workbench.store_backups import daily_backup, store_id_of
 
 

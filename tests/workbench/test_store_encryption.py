@@ -15,9 +15,10 @@ from db.backups import copy_store
 from db.engine import Store, open_store
 from db.models import Case
 from workbench.errors import StoreError, WorkbenchError
+from workbench.identity import set_user_name
 from workbench.services import grading, referrals
 from workbench.services.inspections import create_inspection
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 REFERENCE = "NS/26/SECRETREF-4417"
 CHILD_REF = "CHILD-ZEBRA-0931"

@@ -16,8 +16,9 @@ from store_helpers import snapshot
 
 from db.engine import Store
 from db.models import Assessment
+from workbench.identity import set_user_name
 from workbench.packs import export_pack, import_packs
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 from workbench.store_faults import StoreBusy
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,9 @@ from test_store_encryption import fill
 from db import backups, cipher
 from db.engine import StoreOpenError, make_engine, open_store
 from workbench.cli import main
+from workbench.identity import set_user_name
 from workbench.services.inspections import list_inspections
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 from workbench.store_faults import FULL_MESSAGE
 
 CASES = "reference,category,unit\n" + "".join(

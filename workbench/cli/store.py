@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli.core_common import echo, group, opened_store
+from workbench.cli.common import echo, group, opened_store
 from workbench.errors import StoreError, WorkbenchError
 
 

@@ -69,8 +69,8 @@ class _Known:
     grades: frozenset
     stage_grades: frozenset
     stages: frozenset
-    prompts: dict[str, str]  # prompt id -> its stage id
-    answers: frozenset  # answer ids (a cleared answer is left out of the map)
+    prompts: dict[str, str]  # prompt or fact id -> its stage id
+    answers: dict[str, frozenset]  # prompt or fact id -> its answer ids (cleared: left out)
     urgencies: frozenset
     responses: frozenset
 
@@ -80,8 +80,8 @@ class _Known:
             frozenset((*method.grade_ids, None)),
             frozenset((*method.grade_ids, method.not_assessed.id, None)),
             frozenset(method.stage_ids),
-            {p.id: p.stage_id for p in method.prompts},
-            frozenset(a.id for a in method.answers),
+            {p.id: p.stage_id for p in method.items},
+            {p.id: frozenset(a.id for a in p.answers) for p in method.items},
             frozenset(u.id for u in method.urgencies),
             frozenset(r.id for r in method.responses),
         )
@@ -141,7 +141,7 @@ def complete(record: dict[str, Any], known: _Known) -> dict[str, Any]:
     for prompt_id, answer in record["answers"].items():
         if prompt_id not in known.prompts:
             raise malformed(WHAT, f"there is no prompt '{str(prompt_id)[:100]}'")
-        if answer not in known.answers:
+        if answer not in known.answers[prompt_id]:
             raise malformed(WHAT, f"the answer to '{prompt_id}' is not known")
     if len({s["stage_id"] for s in stages}) != len(stages):
         raise malformed(WHAT, "an assessment judges one stage twice")
