@@ -24,19 +24,6 @@ def owner_only(path: Path | str) -> None:
 
 
 @contextlib.contextmanager
-def owner_only_umask() -> Iterator[None]:
-    """Files created inside (by SQLite, for instance: its -wal and -shm) are owner-only."""
-    if os.name != "posix":
-        yield
-        return
-    old = os.umask(0o077)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-@contextlib.contextmanager
 def write_owner_only(path: Path | str) -> Iterator[BinaryIO]:
     """Write ``path`` whole or not at all, owner-only.
 

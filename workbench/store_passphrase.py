@@ -27,11 +27,6 @@ FORGOTTEN = (
 Ask = Callable[[str, bool], "str | None"]
 
 
-def needs_passphrase(path: Path | None) -> bool:
-    """Whether opening this store needs a passphrase (every SQLite file does)."""
-    return path is not None
-
-
 def is_new_store(path: Path) -> bool:
     """Whether the store needs a new passphrase: it does not exist yet, or it is a plaintext
     store from an earlier version, to be encrypted on this open."""

@@ -55,7 +55,7 @@ def test_a_grade_set_while_another_workbench_writes_is_refused_in_a_message(
                               stdout=subprocess.PIPE, text=True, cwd=ROOT)  # fmt: skip
     try:
         assert holder.stdout.readline().strip() == "holding"
-        window.set_grade(1)
+        window.actions["grade.1"].trigger()  # Ctrl+1: the best grade
     finally:
         holder.communicate("done\n", timeout=60)
     [refusal] = shown

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs import with_error
+from ui.dialogs import set_buddy, with_error
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -36,7 +36,8 @@ class StorePassphraseDialog(QDialog):
         from workbench.store_passphrase import FORGOTTEN
 
         super().__init__(parent)
-        self.new, self.passphrase = new, None
+        self.new = new
+        self.passphrase: str | None = None
         self.setWindowTitle("New store passphrase" if new else "Store passphrase")
         self.setMinimumWidth(480)
         if new:
@@ -52,11 +53,11 @@ class StorePassphraseDialog(QDialog):
         box, self.error = with_error(self.first)
         form = QFormLayout()
         form.addRow("&Passphrase:", box)
-        form.labelForField(box).setBuddy(self.first)
+        set_buddy(form, box, self.first)
         self.again = self._field("The same passphrase again")
         if new:
             form.addRow("&Again:", self.again)
-            form.labelForField(self.again).setBuddy(self.again)
+            set_buddy(form, self.again, self.again)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli.common import echo, group, opened_store
+from workbench.cli.common import Subparsers, echo, group, opened_store
 from workbench.errors import StoreError, WorkbenchError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions = group(subparsers, "store", "check the store, back it up or restore a backup")
     check = actions.add_parser(
         "check",
