@@ -37,6 +37,7 @@ show_register  # unused function (ui/dialogs/referral.py:369)
 show_shortcuts  # unused function (ui/dialogs/shortcuts.py:81)
 show_moderation  # unused function (ui/moderation_view.py:268)
 show_followup  # unused function (ui/followup_view.py:17)
+back_up_store_command  # unused function (ui/store_backup.py:51)
 
 # reportlab and openpyxl: attributes set on their objects
 _.external_attr  # unused attribute (workbench/packs/container.py:87)
@@ -102,6 +103,7 @@ _.creator  # unused attribute (workbench/reports/xlsx.py:102)
 
 # pytest: fixtures, markers and hooks used by name
 no_running_tasks  # unused function (tests/ui/conftest.py:27)
+open_umask  # unused function (tests/workbench/test_file_modes.py:24)
 _._test_stack  # unused attribute (tests/ui/test_grading_panel.py:50)
 write_case_list  # unused function (tests/ui/test_report_registry.py:34)
 test_report  # unused variable (tests/ui/test_report_registry.py:58)

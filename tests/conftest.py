@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every store a test makes is encrypted, as a user's is; subprocesses inherit the passphrase.
+os.environ.setdefault("WORKBENCH_STORE_PASSPHRASE", "tidy lantern orchard velvet 42")
 
 from db.engine import Store
 from workbench.identity import set_user_name

@@ -201,6 +201,10 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         Place(FILE, 1, 3), enabled=has_inspection,
     ),
     Action(
+        "file.backup", "&Back up store…", lazy("ui.store_backup:back_up_store_command"),
+        Place(FILE, 8), enabled=has_store,
+    ),
+    Action(
         "view.moderation", "&Moderation", lazy("ui.moderation_view:show_moderation"),
         Place(VIEW, 0, 1), enabled=has_inspection,
     ),

@@ -170,9 +170,9 @@ class Startup:
 
     def _open(self) -> None:
         from ui.dialogs.identity import ask_user_name, current_user_name
-        from workbench.store import open_workbench_store
+        from ui.dialogs.store_passphrase import open_store_asking
 
-        self.store = open_workbench_store(self.target)
+        self.store = open_store_asking(self.window, self.target)
         name = current_user_name(self.store) or ask_user_name(self.window, self.store)
         if not name:
             self._end(0)  # the user chose not to give a name: nothing could be recorded

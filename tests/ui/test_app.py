@@ -72,10 +72,10 @@ def paints_before_opening(monkeypatch) -> list[int]:
     seen: list[int] = []
     real_open = workbench.store.open_workbench_store
 
-    def watched_open(target):
+    def watched_open(target, **options):
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         seen.append(sum(c.paints for w in windows for c in w.findChildren(PaintCounter)))
-        return real_open(target)
+        return real_open(target, **options)
 
     monkeypatch.setattr(workbench.store, "open_workbench_store", watched_open)
     monkeypatch.setattr(app, "build_main_window", counted_window)
@@ -239,7 +239,7 @@ def test_a_fault_while_opening_is_shown_as_one_and_ends_start_up(qtbot, store_pa
     shown = []
     monkeypatch.setattr(app, "show_error", lambda parent, exc, wait=False: shown.append(exc))
 
-    def broken(target):
+    def broken(target, **options):
         raise RuntimeError("the disk controller caught fire")
 
     monkeypatch.setattr(workbench.store, "open_workbench_store", broken)

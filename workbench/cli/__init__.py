@@ -13,9 +13,10 @@ import sys
 from collections.abc import Sequence
 
 from workbench.cli import core, followup, packs, reports
+from workbench.cli import store as store_commands
 from workbench.errors import WorkbenchError
 
-COMMAND_MODULES = (core, packs, reports, followup)
+COMMAND_MODULES = (core, packs, reports, followup, store_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
