@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The support log of every run under test (subprocesses inherit it), never the user's own.
+os.environ.setdefault("WORKBENCH_LOG_DIR", tempfile.mkdtemp(prefix="workbench-test-logs-"))
 
 from db.engine import Store  # noqa: E402
 from workbench.store import open_workbench_store, set_user_name  # noqa: E402
