@@ -193,19 +193,24 @@ def _open(path: Path, code: str) -> tuple[dict[str, Any], crypto.InspectionPubli
     except ValueError:
         raise payload.malformed(WHAT, "its encryption details are damaged") from None
     document = payload.decode(body, WHAT)
+    keys = document.get("keys")
+    if not (isinstance(keys, dict) and all(type(keys.get(k)) is str for k in ("sign", "encrypt"))):
+        raise payload.malformed(WHAT, "its keys are missing or not text")
     try:
-        keys = document["keys"]
         public = crypto.InspectionPublic(crypto.unb64(keys["sign"]), crypto.unb64(keys["encrypt"]))
     except (KeyError, TypeError, ValueError):
         raise payload.malformed(WHAT, "its keys are missing") from None
-    if public.sign != opened.signer or public.fingerprint != opened.header["signer"].get(
-        "fingerprint"
+    signer = opened.header.get("signer")
+    if public.sign != opened.signer or public.fingerprint != (
+        signer.get("fingerprint") if isinstance(signer, dict) else None
     ):
         raise PackRefused(
             "This kit is not signed by the inspection key it carries; do not use it.",
             "signature",
         )
-    if document.get("inspection", {}).get("id") != opened.header.get("inspection_id"):
+    if type(document.get("inspection")) is not dict:
+        raise payload.malformed(WHAT, "its inspection is not a record")
+    if document["inspection"].get("id") != opened.header.get("inspection_id"):
         raise payload.malformed(WHAT, "its header and contents name different inspections")
     return document, public
 
