@@ -21,6 +21,7 @@ from workbench.dates import long_date
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.reports import xlsx_frames as frames
+from workbench.reports import xlsx_print
 from workbench.reports.data import ReportData, gather
 from workbench.reports.files import Written, atomic_path, final_path
 
@@ -68,21 +69,15 @@ def _format(sheet: Worksheet, frame: pd.DataFrame, marking: str) -> None:
                 cell.number_format = number_format
             if width > WIDE:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    _no_formulas(sheet)
+    xlsx_print.protect_text(sheet)
+    if sheet.title == "Summary":
+        xlsx_print.percentages_as_fractions(sheet)
+    xlsx_print.fit_to_print(sheet)
     sheet.oddHeader.center.text = marking
     sheet.oddFooter.center.text = marking
     sheet.oddFooter.right.text = "Page &P of &N"
     sheet.print_title_rows = "1:1"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-
-
-def _no_formulas(sheet: Worksheet) -> None:
-    """Text that starts with "=" (a rationale, a force's reference) stays text: openpyxl would
-    otherwise store it as a formula for Excel to run when the workbook is opened."""
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
 
 
 def write_xlsx(
