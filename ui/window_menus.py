@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from ui.dialogs.about import show_about
 from ui.shortcuts import shortcut
 from ui.style import chip_icon
 from ui.team_actions import TeamActions
@@ -58,6 +59,7 @@ class ActionsAndMenus:
         a("view.case_list", "Move to the case &list", self.table.setFocus)
         a("view.grading", "Move to the &grading panel", self.panel.focus_form)
         a("help.shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
+        a("help.about", "&About Inspector's Workbench", lambda: show_about(self))
         self.team = TeamActions(self)
         self.undo_stack.canUndoChanged.connect(self._update_undo_actions)
         self.undo_stack.canRedoChanged.connect(self._update_undo_actions)
@@ -75,7 +77,7 @@ class ActionsAndMenus:
                        None, "case.referral"]),
             ("&View", ["view.referrals", "view.moderation", "view.imports", None,
                        "view.case_list", "view.grading"]),
-            ("&Help", ["help.shortcuts"]),
+            ("&Help", ["help.shortcuts", "help.about"]),
         )  # fmt: skip
         for title, names in menus:
             menu = self.menuBar().addMenu(title)

@@ -8,6 +8,10 @@ one place to change it: ``pyproject.toml``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db.engine import Store
 
 DISTRIBUTION = "inspectors-workbench"
 LICENCE = "MIT"
@@ -48,15 +52,16 @@ class AboutFacts:
     third_party: tuple[tuple[str, str], ...]
 
 
-def about_facts(store_place: str) -> AboutFacts:
-    """Everything Help ▸ About shows, for the store at ``store_place``."""
-    from db.engine import head_revision
+def about_facts(store: Store | None, place: str = "") -> AboutFacts:
+    """Everything Help ▸ About shows, for the open ``store`` (or the one named ``place``)."""
+    from db.engine import current_revision, head_revision
     from workbench.packs.container import FORMAT
 
+    revision = (current_revision(store.engine) if store is not None else None) or head_revision()
     return AboutFacts(
         version=installed_version(),
-        store=store_place,
-        schema_revision=head_revision(),
+        store=store.describe() if store is not None else place or "not open yet",
+        schema_revision=revision,
         pack_format=FORMAT,
         licence=LICENCE,
         third_party=THIRD_PARTY,
