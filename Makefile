@@ -37,7 +37,9 @@ test: lint contracts
 dist: $(DIST_STAMP)
 	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
 	QT_QPA_PLATFORM=offscreen dist/workbench/workbench --self-test
+	QT_QPA_PLATFORM=offscreen dist/workbench/workbench-window --self-test > /dev/null
 	dist/workbench/workbench methodology list > /dev/null
+	@echo "frozen application: $$(du -sh dist/workbench | cut -f1) in dist/workbench/"
 
 # The applications-menu entry, icons and AppStream metainfo, for this user (freedesktop).
 install-desktop:

@@ -184,3 +184,12 @@ def test_no_time_zone_data_is_a_warning_not_a_silent_utc(
         assert load_zone("Europe/Atlantis") is UTC
     assert "no time zone data for Europe/Atlantis on this machine" in caplog.text
     assert str(load_zone()) == "Europe/London"
+
+
+def test_the_readme_lists_every_library_package_for_debian_and_fedora() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("# Debian, Ubuntu", 1)[1].split("```", 1)[0]
+    debian, fedora = block.split("# Fedora, RHEL")
+    words = lambda text: set(text.replace("\\", " ").split())  # noqa: E731
+    assert {lib.debian for lib in XCB_LIBRARIES} <= words(debian)
+    assert {lib.fedora for lib in XCB_LIBRARIES} <= words(fedora)
