@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from workbench.cli.core_common import (
     add_inspection_option,
+    date_argument,
     echo,
     group,
     opened_store,
@@ -64,7 +65,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             metavar="FILE",
             help=f"the file to write (e.g. findings{suffix})",
         )
+        if kind in ("pdf", "html"):
+            add_publication_options(parser)
         parser.set_defaults(handler=run_report, kind=kind)
+
+
+def add_publication_options(parser: argparse.ArgumentParser) -> None:
+    """The optional publication block on the cover (``workbench.reports.publication``)."""
+    parser.add_argument("--isbn", metavar="ISBN", help="the published report's ISBN")
+    parser.add_argument("--published", metavar="DATE", type=date_argument,
+                        help="the publication date")  # fmt: skip
+    parser.add_argument(
+        "--copyright", metavar="TEXT", help="the copyright notice, or 'ogl' for the Open "
+        "Government Licence v3.0 notice",
+    )  # fmt: skip
+
+
+def _publication(args: argparse.Namespace):
+    from workbench.reports.publication import Publication, checked_isbn
+
+    isbn, published = getattr(args, "isbn", None), getattr(args, "published", None)
+    notice = getattr(args, "copyright", None)
+    if not (isbn or published or notice):
+        return None
+    return Publication(checked_isbn(isbn) if isbn else "", notice or "", published)
 
 
 def _writer(args: argparse.Namespace) -> Callable[[Store, str, Progress], Written]:
@@ -81,6 +105,9 @@ def _writer(args: argparse.Namespace) -> Callable[[Store, str, Progress], Writte
         "xlsx": reports.write_xlsx,
         "html": reports.write_findings_html,
     }[args.kind]
+    if args.kind in ("pdf", "html"):
+        publication = _publication(args)
+        return lambda store, ident, show: chosen(store, ident, out, show, publication)
     return lambda store, ident, show: chosen(store, ident, out, show)
 
 

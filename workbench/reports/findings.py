@@ -14,6 +14,7 @@ from workbench.reports.annex import case_sheets
 from workbench.reports.content import Cover, Document, Section, TextBlock
 from workbench.reports.data import ReportData, gather
 from workbench.reports.files import Written
+from workbench.reports.publication import Publication
 from workbench.reports.referrals import referrals_section
 from workbench.reports.sections import (
     breakdown_section,
@@ -31,7 +32,7 @@ FICTIONAL = (
 FRONT_PAGES = 10  # cover, contents and the findings before the annex, roughly
 
 
-def cover(data: ReportData) -> Cover:
+def cover(data: ReportData, publication: Publication | None = None) -> Cover:
     facts, summary = data.facts, data.summary
     return Cover(
         title=facts.title,
@@ -43,6 +44,7 @@ def cover(data: ReportData) -> Cover:
             ("Cases", f"{plural(summary['cases'], 'case')} sampled, {summary['graded']} graded"),
             ("Produced", f"{long_date(data.produced)} by {data.author}"),
             ("Marking", facts.marking),
+            *(publication.facts() if publication else []),
         ],
         notice=FICTIONAL if facts.fictional else "",
     )
@@ -64,7 +66,7 @@ def annex_sections(data: ReportData) -> list[Section]:
     return case_sheets(head, data.method, graded)
 
 
-def findings_document(data: ReportData) -> Document:
+def findings_document(data: ReportData, publication: Publication | None = None) -> Document:
     """The whole findings report as content, for the PDF and the HTML twin alike."""
     facts = data.facts
     sections = [
@@ -83,15 +85,20 @@ def findings_document(data: ReportData) -> Document:
         author=data.author,
         marking=facts.marking,
         running_title=f"{facts.force}: findings of the case file audit",
-        cover=cover(data),
+        cover=cover(data, publication),
         sections=sections,
     )
 
 
 def write_findings_pdf(
-    store: Store, inspection_id: str, out: str | Path, progress: Progress = no_progress
+    store: Store,
+    inspection_id: str,
+    out: str | Path,
+    progress: Progress = no_progress,
+    publication: Publication | None = None,
 ) -> Written:
     """Write the findings report as a PDF at ``out`` (atomically); returns its page count."""
     data = gather(store, inspection_id, progress)
     graded = sum(1 for case in data.cases if case.graded)
-    return pdf.write(findings_document(data), data.method, out, progress, FRONT_PAGES + graded)
+    document = findings_document(data, publication)
+    return pdf.write(document, data.method, out, progress, FRONT_PAGES + graded)

@@ -33,6 +33,8 @@ from workbench.reports.content import (
 from workbench.reports.data import gather
 from workbench.reports.files import Written, atomic_path, final_path
 from workbench.reports.findings import findings_document
+from workbench.reports.print_css import print_css
+from workbench.reports.publication import Publication
 from workbench.reports.tables import grade_colour, grade_name
 
 CHART_WIDTH = 480.0
@@ -164,7 +166,7 @@ def render(document: Document, method: Methodology, progress: Progress = no_prog
     writer.add(f"<title>{escape(document.title)}</title>")
     writer.add(f'<meta name="author" content="{escape(document.author)}">')
     writer.add(f'<meta name="description" content="{escape(document.subject)}">')
-    writer.add(f"<style>{CSS}</style>\n</head>\n<body>")
+    writer.add(f"<style>{CSS}{print_css(document.marking)}</style>\n</head>\n<body>")
     writer.add(f'<header><p class="marking">{marking}</p></header>\n<main>')
     cover = document.cover
     writer.add(f"<h1>{escape(cover.title if cover else document.title)}</h1>")
@@ -192,11 +194,15 @@ def render(document: Document, method: Methodology, progress: Progress = no_prog
 
 
 def write_findings_html(
-    store: Store, inspection_id: str, out: str | Path, progress: Progress = no_progress
+    store: Store,
+    inspection_id: str,
+    out: str | Path,
+    progress: Progress = no_progress,
+    publication: Publication | None = None,
 ) -> Written:
     """The HTML twin of the findings report, written atomically."""
     data = gather(store, inspection_id, progress)
-    page = render(findings_document(data), data.method, progress)
+    page = render(findings_document(data, publication), data.method, progress)
     with atomic_path(out) as temporary:
         temporary.write_text(page, encoding="utf-8")
     return Written(final_path(out))
