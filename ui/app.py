@@ -67,8 +67,10 @@ def set_version() -> None:
     distribution take a few hundredths of a second, and nothing shows the version sooner.
     """
     from workbench.about import installed_version
+    from workbench.logs import log
 
     QCoreApplication.setApplicationVersion(installed_version())
+    log.info("window: Inspector's Workbench %s on %s", installed_version(), sys.platform)
 
 
 def application(argv: Sequence[str] = ()) -> QApplication:
