@@ -193,3 +193,13 @@ def test_the_readme_lists_every_library_package_for_debian_and_fedora() -> None:
     words = lambda text: set(text.replace("\\", " ").split())  # noqa: E731
     assert {lib.debian for lib in XCB_LIBRARIES} <= words(debian)
     assert {lib.fedora for lib in XCB_LIBRARIES} <= words(fedora)
+
+
+@pytest.mark.parametrize(
+    ("argv", "window"),
+    [(["--verbose"], True), (["--verbose", "summary"], False), (["--version"], False)],
+)
+def test_verbose_alone_opens_the_window_and_version_never_does(argv, window) -> None:
+    from ui.main import wants_window
+
+    assert wants_window(argv) is window
