@@ -52,16 +52,18 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-# ``python -m workbench ARGS`` that also writes its own peak resident memory (kB) to a file.
+# ``python -m workbench ARGS`` that also writes its own peak resident memory (kB) to a file:
+# VmHWM, the high-water mark of this program's memory since it started (ru_maxrss would also
+# count the test process it was forked from).
 MEASURED = """
-import resource, sys
+import re, sys
 from pathlib import Path
 from workbench.cli import main
 try:
     code = main(sys.argv[2:])
 finally:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    Path(sys.argv[1]).write_text(str(peak))
+    status = Path("/proc/self/status").read_text()
+    Path(sys.argv[1]).write_text(re.search(r"VmHWM:\\s+(\\d+) kB", status)[1])
 sys.exit(code)
 """
 
