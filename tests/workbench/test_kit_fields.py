@@ -72,3 +72,28 @@ def test_a_kit_field_of_the_wrong_type_is_refused_in_words(
     message = str(refused.value)
     assert "nothing was imported" in message or "methodology" in message, message
     assert digest(ann) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [(("inspection", "title"), "Northshire\x1b[2J"), (("cases", 0, "reference"), "NS\x00/1"),
+     (("inspector",), "Ann\x1b]0;owned\x07")],
+)  # fmt: skip
+def test_kit_text_with_control_characters_is_refused(
+    team, field: tuple, text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encode = payload.encode
+
+    def tampered(document: dict) -> bytes:
+        changed = copy.deepcopy(document)
+        _set(field, text)(changed)
+        return encode(changed)
+
+    monkeypatch.setattr(payload, "encode", tampered)
+    kit = export_kit(team.lead, team.inspection_id, ANN, tmp_path / "ann.wbkit", PASSPHRASE)
+    monkeypatch.setattr(payload, "encode", encode)
+    ann = new_store(tmp_path / "ann.sqlite", None)
+    before = digest(ann)
+    with pytest.raises(WorkbenchError, match=f"field '{field[-1]}' holds a control character"):
+        import_kit(ann, kit.path, kit.code)
+    assert digest(ann) == before

@@ -30,6 +30,7 @@ from workbench.packs.keys import unlock
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
 from workbench.store import identity, require_user_name
+from workbench.tabular_limits import CONTROL
 
 SCHEME = "kit-code-hkdf-sha256-aes256gcm"
 MAX_KIT_BYTES = 32 * 1024 * 1024
@@ -215,6 +216,13 @@ def _open(path: Path, code: str) -> tuple[dict[str, Any], crypto.InspectionPubli
     return document, public
 
 
+def _refuse_control_characters(record: dict[str, Any], label: str) -> None:
+    """Text with NUL or a terminal escape code would be stored and printed as it is."""
+    for field, value in record.items():
+        if isinstance(value, str) and CONTROL.search(value):
+            raise payload.malformed(WHAT, f"the {label} field '{field}' holds a control character")
+
+
 def _check_methodology(document: dict[str, Any], inspection: dict[str, Any]) -> Methodology:
     wanted = f"{inspection['methodology_id']} version {inspection['methodology_version']}"
     try:
@@ -328,6 +336,8 @@ def import_kit(
         payload.check_record(c, CASE, WHAT, "case")
         for c in payload.check_list(document.get("cases"), WHAT, "case", 100_000)
     ]
+    for label, record in [("inspection", inspection), ("kit", head)] + [("case", c) for c in cases]:
+        _refuse_control_characters(record, label)
     method = _check_methodology(document, inspection)
     if any(c["category"] not in method.category_ids for c in cases):
         raise payload.malformed(WHAT, "a case has a category the methodology does not know")
