@@ -15,9 +15,10 @@ from sqlalchemy import insert
 from db.engine import Store
 from db.models import Assessment, Case, StageJudgement, new_id
 from db.types import utcnow
+from workbench.identity import set_user_name
 from workbench.methodology import load_methodology
 from workbench.services.inspections import create_inspection
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 UNITS = ("North", "South", "East", "West", "Central", "Specialist crime")
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     emit,
     fill_graded_cases,
     median,
@@ -29,10 +29,10 @@ from _common import (  # noqa: E402
     write_case_csv,
 )
 
-from db.models import Case  # noqa: E402
-from workbench.services import grading  # noqa: E402
-from workbench.services.case_import import import_cases  # noqa: E402
-from workbench.services.summary import summarise  # noqa: E402
+from db.models import Case
+from workbench.services import grading
+from workbench.services.case_import import import_cases
+from workbench.services.summary import summarise
 
 CASES = 10_000
 

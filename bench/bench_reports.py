@@ -21,10 +21,10 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import case_row, emit, new_store, timed  # noqa: E402
+from _common import case_row, emit, new_store, timed
 
-from db.engine import Store  # noqa: E402
-from db.models import (  # noqa: E402
+from db.engine import Store
+from db.models import (
     Assessment,
     Case,
     Referral,
@@ -32,8 +32,8 @@ from db.models import (  # noqa: E402
     StageJudgement,
     new_id,
 )
-from workbench.methodology import load_methodology  # noqa: E402
-from workbench.reports import write_findings_html, write_findings_pdf, write_xlsx  # noqa: E402
+from workbench.methodology import load_methodology
+from workbench.reports import write_findings_html, write_findings_pdf, write_xlsx
 
 CASES = 500
 REFERRALS = 40

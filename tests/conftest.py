@@ -12,8 +12,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The support log of every run under test (subprocesses inherit it), never the user's own.
 os.environ.setdefault("WORKBENCH_LOG_DIR", tempfile.mkdtemp(prefix="workbench-test-logs-"))
 
-from db.engine import Store  # noqa: E402
-from workbench.store import open_workbench_store, set_user_name  # noqa: E402
+from db.engine import Store
+from workbench.identity import set_user_name
+from workbench.store import open_workbench_store
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """The grading form for one case category, built from the methodology and reused.
 
-One card per stage that applies to the category (its prompts answered yes / partly /
-no / not applicable, its grade and evidence notes), then the overall grade and rationale.
-Widgets are found by the assessment field they edit ("stage:<id>:grade", "prompt:<id>",
-"overall_grade", ...), the same names ``grading.check`` uses for its problems, so a
+One card per stage that applies to the category (its prompts answered with the methodology's
+answers, its grade and evidence notes), then the overall grade and rationale. Widgets are
+found by the assessment field they edit (named by ``workbench.fields``: "stage:<id>:grade",
+"prompt:<id>", "overall_grade", ...), the same names ``grading.check`` uses for its problems, so a
 problem's words can be shown directly under the field concerned.
 
 The form only reports what the user changed; the panel saves it.
@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs import text_box
 from ui.style import Card, chip_icon, role_label
+from workbench import fields
+from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.methodology import Grade, Methodology, Stage
@@ -40,17 +42,17 @@ NOTES_LINES = 4
 
 def field_label(method: Methodology, field: str) -> str:
     """A field's name for people: "Investigation grade", "answer to a prompt"."""
-    if field == "overall_grade":
+    try:
+        found = fields.parse(field)
+    except WorkbenchError:
+        return field
+    if found.kind == "overall_grade":
         return "Overall grade"
-    if field == "rationale":
+    if found.kind == "rationale":
         return "Rationale"
-    parts = field.split(":")
-    if parts[0] == "stage" and len(parts) == 3:
-        name = method.stage(parts[1]).name
-        return f"{name} grade" if parts[2] == "grade" else f"{name} notes"
-    if parts[0] == "prompt":
-        return f"{method.stage(method.prompt(parts[1]).stage_id).name} answer"
-    return field
+    if found.is_stage:
+        return f"{method.stage(found.key).name} {found.kind}"
+    return f"{method.stage(method.prompt(found.key).stage_id).name} answer"
 
 
 def _grade_combo(grades: list[Grade], name: str) -> QComboBox:
@@ -124,10 +126,10 @@ class CategoryForm(QWidget):
         for index, prompt in enumerate(stage.prompts, start=1):
             layout.addWidget(self._prompt_row(stage, index, prompt.id, prompt.text))
         grades = [*self.method.grades, self.method.not_assessed]
-        field = f"stage:{stage.id}:grade"
+        field = fields.stage_grade(stage.id)
         combo = _grade_combo(grades, f"{stage.name}: stage grade")
         self._add_choice(layout, field, "Stage grade", combo)
-        notes = f"stage:{stage.id}:notes"
+        notes = fields.stage_notes(stage.id)
         edit = text_box(f"{stage.name}: evidence notes", "What the case file shows…", NOTES_LINES)
         self._add_text(layout, notes, "Evidence notes", edit)
         return card
@@ -170,7 +172,7 @@ class CategoryForm(QWidget):
             self.focus_chain.append(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        field = f"prompt:{prompt_id}"
+        field = fields.prompt_answer(prompt_id)
         self.answers[field] = group
         group.idToggled.connect(partial(self._answered, field))
         return row
@@ -256,11 +258,11 @@ class CategoryForm(QWidget):
     def _set_answer(self, group: QButtonGroup, value: str | None) -> None:
         ids = [a.id for a in self.method.answers]
         group.blockSignals(True)
-        if value in ids:
-            group.button(ids.index(value)).setChecked(True)
-        elif group.checkedButton() is not None:
+        if value in ids and (button := group.button(ids.index(value))) is not None:
+            button.setChecked(True)
+        elif (checked := group.checkedButton()) is not None:
             group.setExclusive(False)
-            group.checkedButton().setChecked(False)
+            checked.setChecked(False)
             group.setExclusive(True)
         group.blockSignals(False)
 
@@ -269,8 +271,8 @@ class CategoryForm(QWidget):
         for field in self.answers:
             self._set_answer(self.answers[field], view.answers.get(field.split(":", 1)[1]))
         for stage in self.method.stages_for(self.category_id):
-            self.set_value(f"stage:{stage.id}:grade", view.stage_grades.get(stage.id))
-            self.set_value(f"stage:{stage.id}:notes", view.stage_notes.get(stage.id, ""))
+            self.set_value(fields.stage_grade(stage.id), view.stage_grades.get(stage.id))
+            self.set_value(fields.stage_notes(stage.id), view.stage_notes.get(stage.id, ""))
         self.set_value("overall_grade", view.overall_grade)
         self.set_value("rationale", view.rationale)
         self.show_problems({}, [])

@@ -164,6 +164,23 @@ class Methodology:
         return tuple(g.id for g in self.grades)
 
     @property
+    def below_best(self) -> tuple[Grade, ...]:
+        """The grades below the best: the figure findings lead with ("278 of the 374 cases
+        ... require improvement or are inadequate")."""
+        return self.grades[1:]
+
+    @property
+    def below_best_key(self) -> str:
+        """That figure's key in the summary: "requires_improvement_or_inadequate"."""
+        return "_or_".join(g.id for g in self.below_best)
+
+    @property
+    def below_best_words(self) -> str:
+        """That figure in words: "requires improvement or inadequate"."""
+        names = [g.name.lower() for g in self.below_best]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+    @property
     def stage_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.stages)
 

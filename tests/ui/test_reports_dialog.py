@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow
 from db.engine import Store
 from ui.dialogs import reports as report_dialogs
 from ui.worker import DELAY_MS
+from workbench.reports.registry import report_kind
 from workbench.services.inspections import create_inspection
 
 WAIT_MS = DELAY_MS * 40
@@ -62,7 +63,7 @@ def test_the_other_reports_export_the_same_way(
     qtbot, bare_window: QMainWindow, store: Store, inspection: str, tmp_path: Path, kind: str
 ) -> None:
     messages: list[str] = []
-    target = tmp_path / f"out{report_dialogs.KINDS[kind].suffix}"
+    target = tmp_path / f"out{report_kind(kind).suffix}"
     task = report_dialogs.export_report(
         bare_window, store, inspection, kind, path=target, notify=messages.append
     )

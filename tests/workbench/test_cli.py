@@ -180,7 +180,7 @@ def test_from_inspection_to_summary(store: Store, store_path: Path, tmp_path: Pa
     assert (
         imported.stdout
         == "Imported 3 cases into Child protection inspection of Northshire Police.\n"
-    )  # noqa: E501
+    )
     with store.sessions() as session:
         cases = session.execute(
             select(Case.reference, Case.category, Case.opened_on, Case.force_grade)

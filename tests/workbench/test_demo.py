@@ -13,12 +13,13 @@ from db.engine import Store
 from db.models import AuditEvent, Case, Inspection, Referral
 from workbench import audit
 from workbench.errors import WorkbenchError
+from workbench.identity import set_user_name
 from workbench.methodology import load_methodology
 from workbench.services import grading
 from workbench.services.demo import create_demo
 from workbench.services.referrals import list_referrals
 from workbench.services.summary import case_frame, headline, summarise
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from workbench.identity import set_user_name
 from workbench.methodology import load_methodology
 from workbench.services.inspections import create_inspection
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 pytestmark = pytest.mark.slow
 

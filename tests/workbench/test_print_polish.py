@@ -14,9 +14,9 @@ from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.reports import write_findings_html, write_findings_pdf
 from workbench.reports.print_css import css_string
-from workbench.reports.publication import Publication, checked_isbn
+from workbench.reports.publication import checked_isbn
 
-PUBLISHED = Publication("978-0-306-40615-7", "ogl", date(2026, 12, 1))
+PUBLISHED = {"isbn": "978-0-306-40615-7", "copyright": "ogl", "published": date(2026, 12, 1)}
 
 
 @pytest.fixture
@@ -56,13 +56,13 @@ def test_a_marking_cannot_break_out_of_the_print_css() -> None:
 
 
 def test_the_cover_carries_the_publication_block(store: Store, inspection: str, tmp_path):
-    pdf = write_findings_pdf(store, inspection, tmp_path / "f.pdf", publication=PUBLISHED)
+    pdf = write_findings_pdf(store, inspection, tmp_path / "f.pdf", **PUBLISHED)
     cover = flat(texts(read(pdf.path))[0])
     assert "Published 1 December 2026" in cover
     assert "ISBN 978-0-306-40615-7" in cover
     ogl = "© Crown copyright 2026. This publication is licensed under the terms of the Open "
     assert ogl + "Government Licence v3.0" in cover
-    html = write_findings_html(store, inspection, tmp_path / "f.html", publication=PUBLISHED)
+    html = write_findings_html(store, inspection, tmp_path / "f.html", **PUBLISHED)
     page = html.path.read_text("utf-8")
     assert "<dt>ISBN</dt>" in page and "978-0-306-40615-7" in page
     plain = flat(texts(read(write_findings_pdf(store, inspection, tmp_path / "d.pdf").path))[0])

@@ -28,11 +28,12 @@ import pytest
 from db.engine import Store
 from db.models import Case
 from workbench.errors import NotFoundError
+from workbench.identity import set_user_name
 from workbench.services import grading, referrals
 from workbench.services.inspections import create_inspection
 from workbench.services.moderation import moderate
 from workbench.services.summary import case_frame, headline, summarise
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 GOOD, RI, INAD, NA = "good", "requires_improvement", "inadequate", "not_assessed"
 FIVE = ("initial_contact", "assessment_and_help", "investigation", "decision_making")

@@ -6,7 +6,8 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
     add_json_flag,
     dump_json,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 Summary = dict[str, Any]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "summary",
         help="the findings summary of an inspection",

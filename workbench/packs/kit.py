@@ -22,14 +22,15 @@ from db.engine import Store
 from db.models import Case, Inspection, InspectionKey
 from db.types import utcnow
 from workbench import audit, crypto
+from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import identity, require_user_name
 from workbench.methodology import Methodology, load_methodology
 from workbench.packs import container, payload
 from workbench.packs.container import PackRefused
 from workbench.packs.keys import unlock
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
-from workbench.store import identity, require_user_name
 from workbench.tabular_limits import CONTROL
 
 SCHEME = "kit-code-hkdf-sha256-aes256gcm"
@@ -354,6 +355,7 @@ def import_kit(
             session, inspector, "open_kit", "inspection", inspection["id"], "", None,
             {"issued_by": head["issued_by"], "cases_added": added, "cases_updated": updated},
         )  # fmt: skip
+    publish(store, Topic.INSPECTIONS, Topic.CASES, inspection_id=inspection["id"])
     progress(2, 2, "Done")
     return KitImport(
         inspection["id"],

@@ -25,13 +25,13 @@ from db.models import (
 )
 from db.types import utcnow
 from workbench import crypto
+from workbench.identity import identity, require_user_name
 from workbench.packs import container, payload, records
 from workbench.packs.document import PackDocument
 from workbench.packs.keys import device_key, inspection_key, public_of
 from workbench.packs.trail import AuditTrail
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
-from workbench.store import identity, require_user_name
 
 SCHEME = "x25519-hkdf-sha256-aes256gcm"
 MAX_PACK_BYTES = container.MAX_FILE_BYTES

@@ -17,12 +17,12 @@ from sqlalchemy.orm import selectinload
 
 from db.engine import Store
 from db.models import Assessment, Case, Moderation
+from workbench.identity import require_user_name
 from workbench.methodology import Methodology, load_methodology
 from workbench.progress import Progress, no_progress
 from workbench.services import summary as summary_service
 from workbench.services.inspections import get_inspection
 from workbench.services.referrals import ReferralRow, list_referrals
-from workbench.store import require_user_name
 
 
 @dataclass(frozen=True)

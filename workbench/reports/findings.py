@@ -4,6 +4,7 @@ with one sheet per graded case."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from db.engine import Store
@@ -14,7 +15,7 @@ from workbench.reports.annex import case_sheets
 from workbench.reports.content import Cover, Document, Section, TextBlock
 from workbench.reports.data import ReportData, gather
 from workbench.reports.files import Written
-from workbench.reports.publication import Publication
+from workbench.reports.publication import Publication, publication_from
 from workbench.reports.referrals import referrals_section
 from workbench.reports.sections import (
     breakdown_section,
@@ -95,10 +96,17 @@ def write_findings_pdf(
     inspection_id: str,
     out: str | Path,
     progress: Progress = no_progress,
-    publication: Publication | None = None,
+    isbn: str | None = None,
+    published: date | None = None,
+    copyright: str | None = None,
 ) -> Written:
-    """Write the findings report as a PDF at ``out`` (atomically); returns its page count."""
+    """Write the findings report as a PDF at ``out`` (atomically); returns its page count.
+
+    ``isbn``, ``published`` and ``copyright`` give the cover's publication block (a draft has
+    none); a wrong ISBN check digit is refused before anything is written.
+    """
     data = gather(store, inspection_id, progress)
     graded = sum(1 for case in data.cases if case.graded)
+    publication = publication_from(isbn, published, copyright)
     document = findings_document(data, publication)
     return pdf.write(document, data.method, out, progress, FRONT_PAGES + graded)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import date
 from html import escape
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from workbench.reports.data import gather
 from workbench.reports.files import Written, atomic_path, final_path
 from workbench.reports.findings import findings_document
 from workbench.reports.print_css import print_css
-from workbench.reports.publication import Publication
+from workbench.reports.publication import publication_from
 from workbench.reports.tables import grade_colour, grade_name
 
 CHART_WIDTH = 480.0
@@ -198,10 +199,14 @@ def write_findings_html(
     inspection_id: str,
     out: str | Path,
     progress: Progress = no_progress,
-    publication: Publication | None = None,
+    isbn: str | None = None,
+    published: date | None = None,
+    copyright: str | None = None,
 ) -> Written:
-    """The HTML twin of the findings report, written atomically."""
+    """The HTML twin of the findings report, written atomically (with the publication block
+    on its cover when any of ``isbn``, ``published`` and ``copyright`` is given)."""
     data = gather(store, inspection_id, progress)
+    publication = publication_from(isbn, published, copyright)
     page = render(findings_document(data, publication), data.method, progress)
     with atomic_path(out) as temporary:
         temporary.write_text(page, encoding="utf-8")

@@ -66,3 +66,12 @@ def checked_isbn(text: str) -> str:
             "the number the ISBN agency issued."
         )
     return text.strip()
+
+
+def publication_from(
+    isbn: str | None, published: date | None, notice: str | None
+) -> Publication | None:
+    """The block the report options give (the ISBN checked), or None for a draft."""
+    if not (isbn or published or notice):
+        return None
+    return Publication(checked_isbn(isbn) if isbn else "", notice or "", published)

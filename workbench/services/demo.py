@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 from db.engine import Store
 from db.models import Case, Inspection
 from db.types import utcnow
-from workbench import audit
+from workbench import audit, fields
+from workbench.changes import Topic, publish
+from workbench.identity import require_user_name
 from workbench.methodology import Methodology, load_methodology
 from workbench.progress import Progress, no_progress
 from workbench.services.grading import apply_edit, find_assessment, mark_graded_in
 from workbench.services.inspections import create_inspection_in
 from workbench.services.referrals import add_response_in, raise_referral_in
-from workbench.store import require_user_name
 
 SEED = 20261102
 FORCE = "Northshire Police (fictional)"
@@ -82,7 +83,9 @@ def create_demo(store: Store, progress: Progress = no_progress) -> str:
             progress(done, total, f"Writing demonstration case {plan.case.reference}")
         _dual_grade(session, method, plans, inspectors, actor, rng)
         _referrals(session, method, plans, actor)
-        return inspection.id
+        inspection_id = inspection.id
+    publish(store, Topic.INSPECTIONS, inspection_id=inspection_id)
+    return inspection_id
 
 
 def _inspection(session: Session, method: Methodology, actor: str) -> Inspection:
@@ -179,10 +182,10 @@ def _grade(
         apply_edit(session, case, inspector, actor, name, value, method)
 
     for stage_id, grade in stages:
-        edit(f"stage:{stage_id}:grade", grade)
-        edit(f"stage:{stage_id}:notes", _stage_note(stage_id, grade, plan.child))
+        edit(fields.stage_grade(stage_id), grade)
+        edit(fields.stage_notes(stage_id), _stage_note(stage_id, grade, plan.child))
         for prompt_id, answer in _answers(stage_id, case.category, grade):
-            edit(f"prompt:{prompt_id}", answer)
+            edit(fields.prompt_answer(prompt_id), answer)
     if plan.grade is None:
         return
     worst = method.worst(grades.values()) or plan.grade

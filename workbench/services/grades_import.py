@@ -11,7 +11,6 @@ with a warning. An empty cell leaves what is already recorded unchanged.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,17 +19,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Store
-from db.models import Assessment, Case, ImportLog, Referral, new_id
-from db.types import utcnow
-from workbench import audit
+from db.models import Assessment, Case, Referral
+from workbench import audit, fields
+from workbench.changes import Topic, publish
 from workbench.errors import RowError, WorkbenchError
+from workbench.identity import require_user_name
+from workbench.imports_log import log_import
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.services import grading
 from workbench.services.case_import import refusal
 from workbench.services.inspections import get_inspection, methodology_of
 from workbench.services.referrals import OPEN, raise_referral_in
-from workbench.store import require_user_name
 from workbench.tabular import LINE, fingerprint, read_table, records, require_columns
 
 REQUIRED = ("case_ref", "overall_grade")
@@ -132,7 +132,7 @@ class _Checker:
                 continue
             stage_id = column.split(":", 1)[1]
             if stage_id in applies:
-                edits.append((f"{column}:grade", grade))
+                edits.append((fields.stage_grade(stage_id), grade))
             elif grade != self.method.not_assessed.id:
                 category = self.method.category(case.category).name
                 stage = self.method.stage(stage_id).name
@@ -228,6 +228,8 @@ def import_grades(
         result.log_id = _log(
             session, path, inspection.id, actor, inspector, digest, result, changed
         )
+    topics = (Topic.ASSESSMENTS, Topic.REFERRALS, Topic.IMPORTS)
+    publish(store, *topics, inspection_id=inspection.id)
     progress(1, 1, f"Imported grades for {result.assessments:,} cases")
     return result
 
@@ -339,18 +341,9 @@ def _log(
 ) -> str:
     counts = ("assessments", "graded", "in_progress", "referrals")
     details = {"path": str(path.resolve()), **{k: getattr(result, k) for k in counts}}
-    log = ImportLog(
-        id=new_id(),
-        kind="grades",
-        source=path.name,
-        inspection_id=inspection_id,
-        actor=actor,
-        inspector=inspector,
-        fingerprint=digest,
-        at=utcnow(),
-        added=result.referrals,
-        changed=changed,
-        details=json.dumps({**details, "warnings": len(result.warnings)}),
-    )
-    session.add(log)
-    return log.id
+    return log_import(
+        session, "grades", path.name, inspection_id=inspection_id, actor=actor,
+        added=result.referrals, changed=changed,
+        details={**details, "warnings": len(result.warnings)},
+        inspector=inspector, fingerprint=digest,
+    )  # fmt: skip

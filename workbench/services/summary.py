@@ -227,13 +227,14 @@ def _tally(frame: pd.DataFrame, key: str, outcomes: list[str]) -> dict[str, dict
     return result
 
 
-def _overall(frame: pd.DataFrame, grades: list[str]) -> dict[str, int]:
+def _overall(frame: pd.DataFrame, method: Methodology) -> dict[str, int]:
+    grades = method.grade_ids
     counts = _outcome(frame).value_counts()
     overall = {name: int(counts.get(name, 0)) for name in [*grades, UNRESOLVED]}
     graded = int(frame["graded"].sum())
-    bad = sum(overall[g] for g in grades[1:])
-    overall["requires_improvement_or_inadequate"] = bad
-    overall["percent_requires_improvement_or_inadequate"] = _percent(bad, graded, 0)
+    bad = sum(overall[g.id] for g in method.below_best)
+    overall[method.below_best_key] = bad
+    overall[f"percent_{method.below_best_key}"] = _percent(bad, graded, 0)
     return overall
 
 
@@ -377,7 +378,7 @@ def _summary(data: _Data, frame: pd.DataFrame) -> dict[str, Any]:
         "graded": graded,
         "in_progress": in_progress,
         "not_started": len(frame) - graded - in_progress,
-        "overall": _overall(frame, grades),
+        "overall": _overall(frame, data.method),
         "by_category": _by_category(data, frame),
         "by_stage": _by_stage(data, frame),
         "by_unit": _tally(frame, "unit", [*grades, UNRESOLVED]),
@@ -425,16 +426,20 @@ def _graded_sentence(summary: dict[str, Any]) -> str:
             if cases == 1
             else (f"None of the {cases} cases has been graded yet.")
         )
-    overall = summary["overall"]
-    bad = overall["requires_improvement_or_inadequate"]
-    percent = overall["percent_requires_improvement_or_inadequate"]
+    inspection, overall = summary["inspection"], summary["overall"]
+    method = load_methodology(
+        inspection.get("methodology_id"), inspection.get("methodology_version")
+    )
+    bad = overall[method.below_best_key]
+    percent = overall[f"percent_{method.below_best_key}"]
+    words = method.below_best_words
     of = f"the {graded} cases" if graded == cases else f"the {graded} cases graded so far"
     if graded == 1:
         of = "the 1 case" if cases == 1 else "the 1 case graded so far"
     if bad == 0:
-        return f"None of {of} was graded requires improvement or inadequate."
+        return f"None of {of} was graded {words}."
     verb = "was" if bad == 1 else "were"
-    return f"{bad} of {of} ({percent} percent) {verb} graded requires improvement or inadequate."
+    return f"{bad} of {of} ({percent} percent) {verb} graded {words}."
 
 
 def _referral_sentence(referrals: dict[str, Any]) -> str:
