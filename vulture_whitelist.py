@@ -121,3 +121,18 @@ REASON  # unused variable (ui/row_errors_model.py:10)
 mode  # unused variable (ui/self_test.py:48)
 __getattr__  # unused function (workbench/reports/__init__.py:33)
 BAND  # unused variable (workbench/reports/styles.py:22)
+
+# Used by name: the window's action table (lazy "module:function"), the gui-scripts entry point
+show_about  # unused function (ui/dialogs/about.py:83)
+gui_main  # unused function (ui/main.py:61)
+
+# configparser's hook, set to keep the desktop entry's keys as written
+_.optionxform  # unused attribute (tests/workbench/test_desktop_files.py:69)
+
+# PyInstaller's names that build.spec reads, stood in for when the spec is run in a test
+_.datas  # unused attribute (tests/test_build_spec.py:22)
+_.pure  # unused attribute (tests/test_build_spec.py:22)
+_.scripts  # unused attribute (tests/test_build_spec.py:22)
+_.copy_metadata  # unused attribute (tests/test_build_spec.py:28)
+_.collect_submodules  # unused attribute (tests/test_build_spec.py:29)
+_.get_imports  # unused attribute (tests/test_build_spec.py:31)

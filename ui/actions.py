@@ -216,6 +216,10 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         "view.followup", "&Follow-up", lazy("ui.followup_view:show_followup"),
         Place(VIEW, 0, 3), enabled=has_inspection,
     ),
+    Action(
+        "help.about", "&About Inspector's Workbench", lazy("ui.dialogs.about:show_about"),
+        Place(HELP, 0, 1),
+    ),
 )  # fmt: skip
 
 REPORTS_GROUP = 2  # File ▸ Export … entries, one per report kind, between packs and Quit

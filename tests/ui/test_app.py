@@ -246,10 +246,33 @@ def test_a_fault_while_opening_is_shown_as_one_and_ends_start_up(qtbot, store_pa
     ended: list[int] = []
     startup = app.start(str(store_path), ended.append)
     qtbot.addWidget(startup.window)
-    qtbot.waitUntil(lambda: ended == [1])
+    qtbot.waitUntil(lambda: ended == [70])  # an internal error, not a refusal (1)
     [fault] = shown
     assert isinstance(fault, RuntimeError)  # shown as a fault, with its details, not swallowed
     startup.close()
+
+
+def test_an_internal_error_is_shown_in_one_line_naming_the_log(qapp, tmp_path, monkeypatch):
+    from ui.messages import error_text
+    from workbench import logs
+
+    monkeypatch.setattr(logs, "_configured", None)
+    monkeypatch.setenv("WORKBENCH_LOG_DIR", str(tmp_path))
+    before = list(logs.log.handlers)
+    logs.configure_logging()
+    try:
+        raise RuntimeError("the disk controller caught fire")
+    except RuntimeError as exc:
+        text, details = error_text(exc)
+    finally:
+        for handler in set(logs.log.handlers) - set(before):
+            logs.log.removeHandler(handler)
+            handler.close()
+    log_file = tmp_path / "workbench.log"
+    assert text.endswith(
+        f"An internal error: RuntimeError: the disk controller caught fire; details in {log_file}."
+    )
+    assert "Traceback" in details and "Traceback" in log_file.read_text(encoding="utf-8")
 
 
 # --- First run: the name, then the demo -----------------------------------------------------
