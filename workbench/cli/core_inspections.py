@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.cli import cases_cli
 from workbench.cli.core_common import (
     add_inspection_option,
     add_json_flag,
@@ -34,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _register_inspection(group(subparsers, "inspection", "create and list inspections"))
     cases = group(subparsers, "cases", "the sampled case files of an inspection")
     _register_cases_import(cases)
+    cases_cli.register(cases)  # cases sample, cases assign
     grades = group(subparsers, "grades", "grades recorded outside the workbench")
     _register_grades_import(grades)
 
