@@ -22,6 +22,7 @@ from db.models import Case, Inspection
 from db.types import utcnow
 from workbench import audit
 from workbench.methodology import Methodology, load_methodology
+from workbench.packs.keys import create_inspection_keys_in
 from workbench.progress import Progress, no_progress
 from workbench.services.grading import apply_edit, find_assessment, mark_graded_in
 from workbench.services.inspections import create_inspection_in
@@ -55,6 +56,12 @@ SAMPLE = {
 GRADED_GRADES = ["good"] * 10 + ["requires_improvement"] * 20 + ["inadequate"] * 10
 IN_PROGRESS_CASES = 8
 DUAL_AGREE, DUAL_DISAGREE = 2, 1
+# The demonstration's key pair is sealed under a passphrase everyone may know, so that Issue
+# kit and Export pack can be tried on it; the demo's notice states it.
+DEMO_PASSPHRASE = "demonstration only"
+PASSPHRASE_NOTE = (
+    f"Its key's passphrase, for issuing kits and importing packs, is '{DEMO_PASSPHRASE}'."
+)
 
 
 @dataclass
@@ -75,6 +82,7 @@ def create_demo(store: Store, progress: Progress = no_progress) -> str:
         actor = require_user_name(session)
         inspectors = [actor, *[n for n in OTHER_INSPECTORS if n != actor][:2]]
         inspection = _inspection(session, method, actor)
+        create_inspection_keys_in(session, inspection, DEMO_PASSPHRASE, actor)
         plans = _cases(session, method, inspection, inspectors, rng)
         total = len(plans)
         for done, plan in enumerate(plans, start=1):
