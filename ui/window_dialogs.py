@@ -23,9 +23,8 @@ class DialogCommands:
         from ui.dialogs.setup import NewInspectionDialog
 
         dialog = NewInspectionDialog(self.store, self)
-        if self.exec_dialog(dialog):
+        if self.exec_dialog(dialog):  # the dialog made the inspection's keys with it
             self.reload_inspections(dialog.inspection_id)
-            self.team.create_keys(dialog.inspection_id)
 
     def import_cases(self) -> None:
         from ui.dialogs.setup import ImportCasesDialog
