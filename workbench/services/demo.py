@@ -15,10 +15,11 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Store
-from db.models import Case, Inspection
+from db.models import Assessment, Case, Inspection
 from db.types import utcnow
 from workbench import audit
 from workbench.methodology import Methodology, load_methodology
@@ -90,7 +91,21 @@ def create_demo(store: Store, progress: Progress = no_progress) -> str:
             progress(done, total, f"Writing demonstration case {plan.case.reference}")
         _dual_grade(session, method, plans, inspectors, actor, rng)
         _referrals(session, method, plans, actor)
+        _graded_during_fieldwork(session, inspection)
         return inspection.id
+
+
+def _graded_during_fieldwork(session: Session, inspection: Inspection) -> None:
+    """Date the demonstration's gradings over its first fieldwork days, as if done then, so
+    the dashboard's progress per day has something to show."""
+    query = (
+        select(Assessment)
+        .join(Case)
+        .where(Case.inspection_id == inspection.id, Assessment.graded_at.is_not(None))
+        .order_by(Case.reference, Assessment.inspector)
+    )
+    for number, row in enumerate(session.scalars(query)):
+        row.graded_at = _moment(START + timedelta(days=number * 9 // 43), 9 + number % 8)
 
 
 def _inspection(session: Session, method: Methodology, actor: str) -> Inspection:
