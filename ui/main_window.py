@@ -183,7 +183,8 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
 
         current = self.inspection.id if self.inspection else None
         wanted = select_id or current or settings().value("main/inspection", "", str)
-        self._inspections = {i.id: i for i in list_inspections(self.store)}
+        found = list_inspections(self.store)
+        self._inspections = {i.id: i for i in found if not i.archived}  # archived: kept aside
         combo = self.inspection_combo
         combo.blockSignals(True)
         combo.clear()
@@ -217,6 +218,7 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
             self.panel.placeholder.setText(NO_INSPECTIONS)
             self._load_rows([])
             self.team.inspection_changed()
+            self.fieldwork.inspection_changed()
             return
         from workbench.methodology import load_methodology
 
@@ -229,6 +231,7 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         if self.register_dock is not None:
             self.register_dock.widget().set_inspection(self.inspection.id)
         self.team.inspection_changed()
+        self.fieldwork.inspection_changed()
         if keep is not None and self.cases.index.get(keep) is not None:
             self.select_case(keep)
         elif self.model.rowCount():

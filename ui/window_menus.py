@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from ui.fieldwork_actions import FieldworkActions
 from ui.shortcuts import shortcut
 from ui.style import chip_icon
 from ui.team_actions import TeamActions
@@ -59,6 +60,7 @@ class ActionsAndMenus:
         a("view.grading", "Move to the &grading panel", self.panel.focus_form)
         a("help.shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
         self.team = TeamActions(self)
+        self.fieldwork = FieldworkActions(self)  # sample, assignment, keys, dashboard
         self.undo_stack.canUndoChanged.connect(self._update_undo_actions)
         self.undo_stack.canRedoChanged.connect(self._update_undo_actions)
         self.undo_stack.indexChanged.connect(self._update_undo_actions)
@@ -66,14 +68,15 @@ class ActionsAndMenus:
 
     def _build_menus(self) -> None:
         menus = (
-            ("&File", ["file.new_inspection", "file.import_cases", "file.import_grades", None,
+            ("&File", ["file.new_inspection", "file.draw_sample", "file.import_cases",
+                       "file.import_grades", None,
                        "file.issue_kit", "file.open_kit", "file.export_pack", "file.import_packs",
                        None, "file.export_findings", "file.export_referrals", "file.export_xlsx",
                        "file.export_html", None, "file.quit"]),
             ("&Edit", ["edit.undo", "edit.redo"]),
             ("&Case", ["case.next", "case.previous", "case.find", None, "grade", "case.mark_graded",
-                       None, "case.referral"]),
-            ("&View", ["view.referrals", "view.moderation", "view.imports", None,
+                       None, "case.referral", "case.assign"]),
+            ("&View", ["view.dashboard", "view.referrals", "view.moderation", "view.imports", None,
                        "view.case_list", "view.grading"]),
             ("&Help", ["help.shortcuts"]),
         )  # fmt: skip
@@ -88,6 +91,8 @@ class ActionsAndMenus:
                         self.grade_menu.addAction(self.actions[f"grade.{number}"])
                 else:
                     menu.addAction(self.actions[name])
+            if title == "&View":
+                self.fieldwork.add_menu()  # Inspection: keys, archive, delete
 
     def _update_undo_actions(self) -> None:
         for name, can, text in (
@@ -115,3 +120,4 @@ class ActionsAndMenus:
             self.actions[name].setEnabled(self.inspection is not None)
         self.actions["file.new_inspection"].setEnabled(self.store is not None)
         self.team.update_enabled()
+        self.fieldwork.update_enabled()

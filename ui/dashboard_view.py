@@ -1,0 +1,230 @@
+"""The Dashboard view: the lead's fieldwork at a glance, from ``workbench.services.dashboard``.
+
+Each panel is a small chart drawn with pyqtgraph (pure Python over numpy, MIT-licensed, and
+it needs nothing beyond PySide6-Essentials, where QtCharts would need the much larger
+PySide6-Addons under the GPL) with its numbers beside it as text, so nothing is told by
+colour or shape alone and a screen reader reads every figure. ``refresh()`` reads the
+dashboard again; the window calls it when grades change or packs arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from db.engine import Store
+from ui.style import grade_name
+from workbench.dates import short_date
+from workbench.methodology import Methodology
+from workbench.services.dashboard import Dashboard, dashboard
+from workbench.services.inspections import inspection_methodology
+
+GRADED, IN_PROGRESS, NOT_STARTED = "#2E7D32", "#F9A825", "#BDBDBD"
+OPEN, OVERDUE, EXPECTED = "#1565C0", "#C62828", "#616161"
+UNRESOLVED = "#7B1FA2"
+pg.setConfigOptions(antialias=True, background="w", foreground="k")
+
+
+def _plot(title: str) -> pg.PlotWidget:
+    plot = pg.PlotWidget()
+    plot.setAccessibleName(title)
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    plot.setMinimumHeight(150)
+    plot.showGrid(y=True, alpha=0.2)
+    return plot
+
+
+def _ticks(plot: pg.PlotWidget, labels: Sequence[str], axis: str = "bottom") -> None:
+    plot.getAxis(axis).setTicks([list(enumerate(labels))])
+
+
+def _text(lines: Sequence[str]) -> str:
+    return "<br>".join(lines)
+
+
+class _Panel(QGroupBox):
+    """A chart with its figures as text beside it."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.plot = _plot(title)
+        self.figures = QLabel()
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.figures.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.figures.setAccessibleName(f"{title}: the figures")
+        self.figures.setWordWrap(True)
+        self.figures.setMinimumWidth(220)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.plot, 3)
+        layout.addWidget(self.figures, 2)
+
+    def clear(self) -> None:
+        self.plot.clear()
+
+
+class DashboardView(QWidget):
+    """Progress, referrals, moderation, packs, findings and time per case for one inspection."""
+
+    def __init__(self, store: Store, inspection_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.inspection_id = store, inspection_id
+        self.method: Methodology = inspection_methodology(store, inspection_id)
+        self.board: Dashboard | None = None
+        self.headline = QLabel()
+        self.headline.setWordWrap(True)
+        self.headline.setAccessibleName("Fieldwork so far")
+        self.progress = _Panel("Progress by inspector")
+        self.daily = _Panel("The team's cases graded, against the fieldwork")
+        self.referrals = _Panel("Referrals still open, by urgency")
+        self.findings = _Panel("Findings so far: overall grades")
+        self.team = QLabel()
+        self.team.setTextFormat(Qt.TextFormat.RichText)
+        self.team.setAccessibleName("Moderation, packs received and time per case")
+        self.team.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.team.setWordWrap(True)
+        team_box = QGroupBox("Moderation, packs and time per case")
+        QVBoxLayout(team_box).addWidget(self.team)
+        grid = QGridLayout()
+        grid.addWidget(self.progress, 0, 0)
+        grid.addWidget(self.daily, 0, 1)
+        grid.addWidget(self.findings, 1, 0)
+        grid.addWidget(self.referrals, 1, 1)
+        grid.addWidget(team_box, 2, 0, 1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addLayout(grid, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.board = board = dashboard(self.store, self.inspection_id)
+        summary = board.summary
+        start, end = board.fieldwork
+        self.headline.setText(
+            f"<b>{summary['inspection']['title']}</b>: fieldwork {short_date(start)} to "
+            f"{short_date(end)}. {summary['graded']:,} of {summary['cases']:,} cases graded, "
+            f"{summary['in_progress']:,} in progress, {summary['not_started']:,} not started."
+        )
+        self._progress(board)
+        self._daily(board)
+        self._findings(board)
+        self._referrals(board)
+        self._team(board)
+
+    def _progress(self, board: Dashboard) -> None:
+        panel = self.progress
+        panel.clear()
+        people = board.inspectors
+        names = [p.inspector for p in people]
+        y = list(range(len(people)))
+        done = [p.graded for p in people]
+        started = [p.in_progress for p in people]
+        rest = [p.not_started for p in people]
+        panel.plot.addItem(pg.BarGraphItem(x0=0, y=y, height=0.6, width=done, brush=GRADED))
+        panel.plot.addItem(pg.BarGraphItem(x0=done, y=y, height=0.6, width=started,
+                                           brush=IN_PROGRESS))  # fmt: skip
+        lefts = [a + b for a, b in zip(done, started, strict=True)]
+        panel.plot.addItem(pg.BarGraphItem(x0=lefts, y=y, height=0.6, width=rest,
+                                           brush=NOT_STARTED))  # fmt: skip
+        axis = panel.plot.getAxis("left")
+        axis.setWidth(max(60, 7 * max(map(len, names), default=4)))
+        _ticks(panel.plot, names, "left")
+        panel.plot.getPlotItem().invertY(True)
+        lines = ["<b>Graded / in progress / not started</b> (of assigned)"]
+        for p in people:
+            today = max(p.graded_per_day.items(), default=None)
+            last = f"; {today[1]} on {short_date(today[0])}" if today else ""
+            lines.append(
+                f"{p.inspector}: {p.graded} / {p.in_progress} / {p.not_started} "
+                f"(of {p.assigned}){last}"
+            )
+        panel.figures.setText(_text(lines))
+
+    def _daily(self, board: Dashboard) -> None:
+        panel = self.daily
+        panel.clear()
+        days = board.team_per_day
+        x = list(range(len(days)))
+        panel.plot.addItem(pg.BarGraphItem(x=x, height=[d[1] for d in days], width=0.7,
+                                           brush=GRADED))  # fmt: skip
+        panel.plot.plot(x, [d[2] for d in days], pen=pg.mkPen(GRADED, width=2), name="graded")
+        expected = [board.expected_per_day * (n + 1) for n in x]
+        panel.plot.plot(x, expected, pen=pg.mkPen(EXPECTED, width=1, style=Qt.PenStyle.DashLine))
+        step = max(1, len(days) // 6)
+        panel.plot.getAxis("bottom").setTicks(
+            [[(n, f"{d[0]:%d/%m}") for n, d in enumerate(days) if n % step == 0]]
+        )
+        busiest = max(days, key=lambda d: d[1], default=None)
+        lines = [
+            f"<b>{days[-1][2]:,} cases graded</b> by {short_date(days[-1][0])}" if days else "",
+            f"Bars: graded each day; line: graded by then; dashes: {board.expected_per_day:g} a "
+            "day, the sample spread evenly over the fieldwork.",
+        ]
+        if busiest and busiest[1]:
+            lines.append(f"Most in a day: {busiest[1]} on {short_date(busiest[0])}.")
+        panel.figures.setText(_text(lines))
+
+    def _findings(self, board: Dashboard) -> None:
+        panel = self.findings
+        panel.clear()
+        overall = board.summary["overall"]
+        keys = [*self.method.grade_ids, "unresolved"]
+        names = [grade_name(self.method, k) if k != "unresolved" else "Unresolved" for k in keys]
+        colours = [self.method.grade(k).colour for k in self.method.grade_ids] + [UNRESOLVED]
+        heights = [overall[k] for k in keys]
+        panel.plot.addItem(pg.BarGraphItem(x=list(range(len(keys))), height=heights, width=0.6,
+                                           brushes=colours))  # fmt: skip
+        _ticks(panel.plot, [name.replace("improvement", "impr.") for name in names])
+        graded = board.summary["graded"]
+        lines = [f"<b>{graded:,} cases graded</b>"]
+        lines += [f"{name}: {n:,}" for name, n in zip(names, heights, strict=True)]
+        bad = overall["percent_requires_improvement_or_inadequate"]
+        if bad is not None:
+            lines.append(f"{bad} percent requires improvement or inadequate.")
+        panel.figures.setText(_text(lines))
+
+    def _referrals(self, board: Dashboard) -> None:
+        panel = self.referrals
+        panel.clear()
+        rows = board.referrals
+        x = [n - 0.18 for n in range(len(rows))]
+        panel.plot.addItem(pg.BarGraphItem(x=x, height=[r.open for r in rows], width=0.35,
+                                           brush=OPEN))  # fmt: skip
+        late = [r.overdue for r in rows]
+        after = [n + 0.36 for n in x]
+        panel.plot.addItem(pg.BarGraphItem(x=after, height=late, width=0.35, brush=OVERDUE))
+        _ticks(panel.plot, [r.name for r in rows])
+        lines = ["<b>Open / of them overdue</b> (blue / red)"]
+        lines += [f"{r.name}: {r.open} / {r.overdue}" for r in rows]
+        panel.figures.setText(_text(lines))
+
+    def _team(self, board: Dashboard) -> None:
+        cells = ["<table cellspacing=0 cellpadding=3>",
+                 "<tr><th align=left>Inspector</th><th align=left>Last pack received</th>"
+                 "<th align=right>Median minutes per case</th></tr>"]  # fmt: skip
+        for p in board.inspectors:
+            pack = short_date(p.last_pack) + f" {p.last_pack:%H:%M}" if p.last_pack else "None yet"
+            minutes = f"{p.median_minutes:g}" if p.median_minutes is not None else "–"
+            cells.append(f"<tr><td>{p.inspector}</td><td>{pack}</td>"
+                         f"<td align=right>{minutes}</td></tr>")  # fmt: skip
+        cells.append("</table>")
+        by_category = ", ".join(
+            f"{self.method.category_name(k)} {v:g}" for k, v in board.minutes_by_category.items()
+        )
+        categories = "; ".join(
+            f"{entry['name']} {entry['graded']} of {entry['cases']}"
+            for entry in board.summary["by_category"].values()
+        )
+        cells.append(f"<p><b>Graded by category</b> (of the cases sampled): {categories}.</p>")
+        waiting = board.awaiting_moderation
+        self.team.setText(
+            f"<b>{waiting} case{'s' if waiting != 1 else ''} awaiting moderation</b> (graded "
+            "differently by two inspectors). "
+            + "".join(cells)
+            + (f"Median active minutes per case by category: {by_category}." if by_category else "")
+        )
