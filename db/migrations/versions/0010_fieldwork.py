@@ -22,9 +22,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("archived_at", sa.String(length=32), nullable=True))
     with op.batch_alter_table("case_file", schema=None) as batch_op:
         batch_op.add_column(sa.Column("second_inspector", sa.String(length=200), nullable=True))
-        batch_op.add_column(
-            sa.Column("attributes", sa.Text(), nullable=False, server_default="{}")
-        )
+        batch_op.add_column(sa.Column("attributes", sa.Text(), nullable=False, server_default="{}"))
     op.create_table(
         "stage_moderation",
         sa.Column("id", sa.String(length=36), nullable=False),
