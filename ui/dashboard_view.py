@@ -13,7 +13,17 @@ from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from db.engine import Store
 from ui.style import grade_name
@@ -25,6 +35,7 @@ from workbench.services.inspections import inspection_methodology
 GRADED, IN_PROGRESS, NOT_STARTED = "#2E7D32", "#F9A825", "#BDBDBD"
 OPEN, OVERDUE, EXPECTED = "#1565C0", "#C62828", "#616161"
 UNRESOLVED = "#7B1FA2"
+WIDE_PANEL = 560  # pixels: narrower, a panel's figures go beneath its chart
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
 
 
@@ -34,7 +45,7 @@ def _plot(title: str) -> pg.PlotWidget:
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
-    plot.setMinimumHeight(150)
+    plot.setFixedHeight(170)
     plot.showGrid(y=True, alpha=0.2)
     return plot
 
@@ -60,9 +71,18 @@ class _Panel(QGroupBox):
         self.figures.setAccessibleName(f"{title}: the figures")
         self.figures.setWordWrap(True)
         self.figures.setMinimumWidth(220)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.plot, 3)
-        layout.addWidget(self.figures, 2)
+        self.figures.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.addWidget(self.plot, 3)
+        self.box.addWidget(self.figures, 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Figures beside the chart when there is room, else beneath it."""
+        wide = event.size().width() >= WIDE_PANEL
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.box.direction() != direction:
+            self.box.setDirection(direction)
+        super().resizeEvent(event)
 
     def clear(self) -> None:
         self.plot.clear()
@@ -96,9 +116,18 @@ class DashboardView(QWidget):
         grid.addWidget(self.findings, 1, 0)
         grid.addWidget(self.referrals, 1, 1)
         grid.addWidget(team_box, 2, 0, 1, 2)
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.addWidget(self.headline)
+        inner.addLayout(grid)
+        inner.addStretch(1)
+        scroll = QScrollArea()  # a small window scrolls rather than squeezing the charts
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.headline)
-        layout.addLayout(grid, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
         self.refresh()
 
     def refresh(self) -> None:
@@ -132,7 +161,9 @@ class DashboardView(QWidget):
         panel.plot.addItem(pg.BarGraphItem(x0=lefts, y=y, height=0.6, width=rest,
                                            brush=NOT_STARTED))  # fmt: skip
         axis = panel.plot.getAxis("left")
-        axis.setWidth(max(60, 7 * max(map(len, names), default=4)))
+        metrics = QFontMetrics(panel.plot.font())
+        longest = max((metrics.horizontalAdvance(n) for n in names), default=40)
+        axis.setWidth(max(60, longest + 16))
         _ticks(panel.plot, names, "left")
         panel.plot.getPlotItem().invertY(True)
         lines = ["<b>Graded / in progress / not started</b> (of assigned)"]
@@ -155,7 +186,7 @@ class DashboardView(QWidget):
         panel.plot.plot(x, [d[2] for d in days], pen=pg.mkPen(GRADED, width=2), name="graded")
         expected = [board.expected_per_day * (n + 1) for n in x]
         panel.plot.plot(x, expected, pen=pg.mkPen(EXPECTED, width=1, style=Qt.PenStyle.DashLine))
-        step = max(1, len(days) // 6)
+        step = max(1, len(days) // 4)
         panel.plot.getAxis("bottom").setTicks(
             [[(n, f"{d[0]:%d/%m}") for n, d in enumerate(days) if n % step == 0]]
         )

@@ -42,6 +42,7 @@ from workbench.services.moderation import (
 )
 
 DIFFERS_SHADE = QColor("#FFF3CD")
+EVIDENCE_COLUMN = 140  # pixels for each inspector's answers and notes (they wrap)
 
 
 def grade_word(method: Methodology, grade_id: str | None) -> str:
@@ -201,12 +202,16 @@ class ModerationView(QWidget):
         self.evidence_view = read_only_table("Each inspector's answers and notes side by side")
         self.evidence_view.setModel(self.evidence)
         self.evidence_view.setWordWrap(True)
+        self.evidence_view.horizontalHeader().sectionResized.connect(
+            lambda *_: self.evidence_view.resizeRowsToContents()
+        )
         self.rationales = selectable()
         self.rationales.setAccessibleName("Each inspector's rationale")
+        self.rationales.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.moderating = QLabel()
         self.grade = QComboBox()
         self.grade.setAccessibleName("Agreed grade")
-        self.reason = text_box("Reason for the agreed grade", "Why this grade is the right one", 3)
+        self.reason = text_box("Reason for the agreed grade", "Why this grade is the right one", 5)
         self.record_button = QPushButton("&Record agreed grade")
         self.record_button.clicked.connect(self.record)
         self.status = selectable()
@@ -219,13 +224,12 @@ class ModerationView(QWidget):
         column = QVBoxLayout(left)
         column.addWidget(self.summary)
         column.addWidget(self.cases_view, 1)
+        column.addWidget(self.rationales)
         column.addWidget(self.include_agreed)
         column.addWidget(self.unsettled_only)
         right = QWidget()
         details = QVBoxLayout(right)
         details.addWidget(self.comparison_view)
-        details.addWidget(self.evidence_view, 1)
-        details.addWidget(self.rationales)
         box = QGroupBox("Moderation")
         form = QFormLayout(box)
         form.addRow(self.moderating)
@@ -235,7 +239,13 @@ class ModerationView(QWidget):
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.record_button)
         form.addRow(buttons)
-        details.addWidget(box)
+        below = QSplitter()  # the evidence beside the moderation, both as tall as they can be
+        below.addWidget(self.evidence_view)
+        below.addWidget(box)
+        below.setStretchFactor(0, 5)
+        below.setStretchFactor(1, 2)
+        box.setMaximumWidth(440)
+        details.addWidget(below, 1)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -313,9 +323,9 @@ class ModerationView(QWidget):
         """Every stage and the overall row visible at once, without scrolling."""
         view = self.comparison_view
         rows = self.comparison.rowCount()
-        height = view.horizontalHeader().height() + 2 * view.frameWidth() + 2
-        height += sum(view.rowHeight(r) for r in range(rows))
-        view.setFixedHeight(height)
+        header = max(view.horizontalHeader().height(), view.horizontalHeader().sizeHint().height())
+        row = max(view.verticalHeader().defaultSectionSize(), view.rowHeight(0) if rows else 0)
+        view.setFixedHeight(header + rows * row + 2 * view.frameWidth() + 4)
 
     def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         case = self.current_case()
@@ -337,9 +347,8 @@ class ModerationView(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, self.evidence.columnCount()):
-            # Answers are short; notes wrap within a third of the width each.
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.evidence_view.setColumnWidth(column, max(160, self.evidence_view.width() // 4))
+            self.evidence_view.setColumnWidth(column, EVIDENCE_COLUMN)
         self.evidence_view.resizeRowsToContents()
         stage = next((s for s in case.stages if s.stage_id == key), None)
         record = case.moderation if stage is None else stage.moderation
