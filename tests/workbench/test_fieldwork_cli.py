@@ -94,3 +94,25 @@ def test_cases_assign_singly_in_bulk_and_a_second_inspector(
     assert "graded twice by Bob Baker" in capsys.readouterr().err
     assert main([*assign, "--case", "NO/SUCH", "--to", "Ann Able"]) == 1
     assert "not in this inspection: NO/SUCH" in capsys.readouterr().err
+
+
+def test_cases_balance_and_dual_from_the_command_line(
+    store: Store, store_path: Path, inspection_id: str, tmp_path: Path, capsys
+):
+    listing = write_file(tmp_path, "list.csv", LIST)
+    db = ["--db", str(store_path)]
+    sample = ["cases", "sample", "--inspection", inspection_id, "--from", str(listing)]
+    assert main([*db, *sample, "--by", "category", "--per", "4", "--seed", "3"]) == 0
+    capsys.readouterr()
+
+    balance = [*db, "cases", "balance", "--inspection", inspection_id]
+    assert main([*balance, "--among", "Ann Able,Bob Baker", "--by", "category"]) == 0
+    assert "12 cases shared between Ann Able and Bob Baker by category" in capsys.readouterr().out
+    pairs = Counter((c.category, c.assigned_to) for c in _cases(store))
+    assert set(pairs.values()) == {2}  # two of each category each
+
+    dual = [*db, "cases", "dual", "--inspection", inspection_id, "--share", "25%"]
+    assert main([*dual, "--seed", "9", "--among", "Ann Able,Bob Baker"]) == 0
+    assert "3 cases given a second inspector" in capsys.readouterr().out
+    seconds = [c for c in _cases(store) if c.second_inspector]
+    assert len(seconds) == 3 and all(c.second_inspector != c.assigned_to for c in seconds)

@@ -17,9 +17,10 @@ from workbench.cli.core_common import terminal_progress as progress
 
 
 def register(cases: argparse._SubParsersAction) -> None:
-    """Add ``sample`` and ``assign`` to the ``cases`` command."""
+    """Add ``sample``, ``assign``, ``balance`` and ``dual`` to the ``cases`` command."""
     _register_sample(cases)
     _register_assign(cases)
+    _register_balance(cases)
 
 
 # --- cases sample --------------------------------------------------------------------------
@@ -153,4 +154,74 @@ def run_assign(args: argparse.Namespace) -> int:
         echo(f"{plural(result.unchanged, 'case')} already assigned so.")
     for inspector in result.kits_out_of_date:
         echo(f"The kit issued to {inspector} is now out of date; issue an update kit.")
+    return 0
+
+
+# --- cases balance, cases dual ---------------------------------------------------------
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _register_balance(actions: argparse._SubParsersAction) -> None:
+    balance = actions.add_parser(
+        "balance",
+        help="share the unassigned cases between inspectors",
+        description="Share the cases not yet assigned (or those named with --case/--from) "
+        "between the inspectors, so each has as nearly as possible the same number in all "
+        "(--by count) or of each category (--by category), counting what they already hold.",
+    )
+    add_inspection_option(balance)
+    balance.add_argument("--among", required=True, metavar="NAMES", help="'Ann Able,Bob Baker'")
+    balance.add_argument("--by", choices=("count", "category"), default="count")
+    balance.add_argument("--case", action="append", default=[], metavar="REF")
+    balance.add_argument("--from", dest="source", type=Path, metavar="FILE")
+    balance.set_defaults(handler=run_balance)
+    dual = actions.add_parser(
+        "dual",
+        help="choose a share of the cases for blind dual grading",
+        description="Draw a share of the assigned cases at random (reproducibly from the "
+        "seed) and give each a second inspector from --among (never its first), balanced by "
+        "count. The second inspector grades blind.",
+    )
+    add_inspection_option(dual)
+    dual.add_argument("--share", required=True, metavar="SHARE", help="0.1 or 10%%")
+    dual.add_argument("--seed", required=True, metavar="S")
+    dual.add_argument("--among", required=True, metavar="NAMES", help="'Ann Able,Bob Baker'")
+    dual.set_defaults(handler=run_dual)
+
+
+def _report(result, title: str, what: str) -> None:
+    echo(f"{plural(result.changed, 'case')} {what} in {title}.")
+    for inspector in result.kits_out_of_date:
+        echo(f"The kit issued to {inspector} is now out of date; issue an update kit.")
+
+
+def run_balance(args: argparse.Namespace) -> int:
+    from workbench.services.assignment import balance_cases, read_references
+
+    references = list(args.case) + (read_references(args.source) if args.source else [])
+    with opened_store(args) as store:
+        inspection_id, title = resolve_inspection(store, args.inspection)
+        result = balance_cases(
+            store, inspection_id, _names(args.among), by=args.by, references=references or None
+        )
+    _report(result, title, f"shared between {' and '.join(_names(args.among))} by {args.by}")
+    return 0
+
+
+def run_dual(args: argparse.Namespace) -> int:
+    from workbench.services.assignment import choose_dual
+    from workbench.services.sampling_plan import parse_amount
+
+    share = parse_amount(args.share, "the share for dual grading")
+    if share >= 1:
+        from workbench.errors import WorkbenchError
+
+        raise WorkbenchError("Give the share for dual grading as 0.1 or 10%, not a count.")
+    with opened_store(args) as store:
+        inspection_id, title = resolve_inspection(store, args.inspection)
+        result = choose_dual(store, inspection_id, share, args.seed, _names(args.among))
+    _report(result, title, "given a second inspector for blind dual grading")
     return 0
