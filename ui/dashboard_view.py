@@ -244,6 +244,17 @@ class DashboardView(QWidget):
             cells.append(f"<tr><td>{p.inspector}</td><td>{pack}</td>"
                          f"<td align=right>{minutes}</td></tr>")  # fmt: skip
         cells.append("</table>")
+        for kit in board.kits:
+            state = (
+                f"out of date: {kit.to_add} to add, {kit.to_withdraw} to withdraw; issue an "
+                "update kit"
+                if kit.out_of_date
+                else "up to date"
+            )
+            cells.append(
+                f"Kit issued to {kit.inspector} on {short_date(kit.issued_at)} "
+                f"({kit.in_kit} cases): {state}.<br>"
+            )
         by_category = ", ".join(
             f"{self.method.category_name(k)} {v:g}" for k, v in board.minutes_by_category.items()
         )

@@ -17,11 +17,12 @@ ACTIONS = (
     ("file.draw_sample", "&Draw sample…"),
     ("case.assign", "&Assign to…"),
     ("view.dashboard", "&Dashboard"),
+    ("inspection.share_out", "&Share out cases…"),
     ("inspection.keys", "&Keys…"),
     ("inspection.archive", "&Archive inspection"),
     ("inspection.delete", "&Delete inspection…"),
 )
-MENU = ("inspection.keys", None, "inspection.archive", "inspection.delete")
+MENU = ("inspection.share_out", "inspection.keys", None, "inspection.archive", "inspection.delete")
 
 
 class FieldworkActions:
@@ -32,6 +33,7 @@ class FieldworkActions:
             "file.draw_sample": self.draw_sample,
             "case.assign": self.assign,
             "view.dashboard": self.show_dashboard,
+            "inspection.share_out": self.share_out,
             "inspection.keys": self.keys,
             "inspection.archive": self.archive,
             "inspection.delete": self.delete,
@@ -98,6 +100,15 @@ class FieldworkActions:
                 self.window.statusBar().showMessage(
                     f"The kit issued to {names} is now out of date: issue an update kit.", 10000
                 )
+
+    def share_out(self) -> None:
+        from ui.dialogs.balance import ShareOutDialog
+
+        if self.inspection_id is None:
+            return
+        dialog = ShareOutDialog(self.window.store, self.inspection_id, self.window)
+        dialog.changed.connect(lambda *_: (self.window.refresh_cases(), self.refresh_dashboard()))
+        self._exec(dialog)
 
     # --- The inspection ---------------------------------------------------------------------
 

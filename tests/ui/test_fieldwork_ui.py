@@ -174,3 +174,27 @@ def test_the_dashboard_is_the_leads_default_and_follows_new_grades(window, store
     window.panel.saved.emit(window.model.row_at(0).id)
     after = window.fieldwork.dock.widget().board
     assert after is not before and after.summary["in_progress"] == 1
+
+
+def test_share_out_and_dual_grading_through_the_window(qtbot, store):
+    from ui.dialogs.balance import ShareOutDialog
+
+    inspection_id = _inspection(store, [f"S/{n}" for n in range(6)])
+    with store.sessions.begin() as session:
+        for case in session.scalars(select(Case)):
+            case.assigned_to = None
+    dialog = ShareOutDialog(store, inspection_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.team.setText("Ann Able, Bob Baker, Cal Carter")
+    with qtbot.waitSignal(dialog.changed, timeout=WAIT_MS):
+        dialog.balance_button.click()
+    firsts = [first for first, _ in _assigned(store).values()]
+    assert sorted(firsts) == ["Ann Able"] * 2 + ["Bob Baker"] * 2 + ["Cal Carter"] * 2
+    dialog.share.setText("50%")
+    dialog.seed.setText("4")
+    with qtbot.waitSignal(dialog.changed, timeout=WAIT_MS):
+        dialog.dual_button.click()
+    pairs = [pair for pair in _assigned(store).values() if pair[1]]
+    assert len(pairs) == 3 and all(first != second for first, second in pairs)
+    assert dialog.outcome.text() == "3 cases given a second inspector."

@@ -24,6 +24,7 @@ from workbench.services.assignment import (
     kit_states,
 )
 from workbench.services.caselist import case_detail
+from workbench.services.dashboard import dashboard
 
 CAL = "Cal Carter"
 
@@ -143,6 +144,7 @@ def test_an_update_kit_adds_and_withdraws_cases_and_keeps_the_graded_work(team: 
     assign_cases(team.lead, team.inspection_id, [REFERENCES[2]], to=ANN)
     [state] = kit_states(team.lead, team.inspection_id)
     assert (state.out_of_date, state.to_add, state.to_withdraw) == (True, 1, 1)
+    assert dashboard(team.lead, team.inspection_id).kits == (state,)
 
     cases, withdrawn, opened = _open(ann, team, ANN)
     assert (cases, withdrawn) == (2, 1)

@@ -20,6 +20,7 @@ from db.engine import Store
 from db.models import Assessment, Case, ImportLog, Referral
 from workbench.methodology import load_methodology
 from workbench.services.active_time import active_minutes
+from workbench.services.assignment import KitState, kit_states
 from workbench.services.inspections import get_inspection
 from workbench.services.status import GRADED, IN_PROGRESS
 from workbench.services.summary import _frame, summary_and_case_frame
@@ -54,6 +55,7 @@ class Dashboard:
     referrals: tuple[ReferralUrgency, ...]
     awaiting_moderation: int
     minutes_by_category: dict[str, float] = field(default_factory=dict)  # median, graded
+    kits: tuple[KitState, ...] = ()  # the last kit issued to each inspector
 
     @property
     def fieldwork(self) -> tuple[date, date]:
@@ -219,4 +221,5 @@ def _compute(store: Store, inspection_id: str, today: date) -> Dashboard:
         referrals=_referrals(frames, method, today),
         awaiting_moderation=summary["overall"]["unresolved"],
         minutes_by_category=_minutes_by_category(frames),
+        kits=tuple(kit_states(store, facts["id"])),
     )
