@@ -66,6 +66,8 @@ def test_the_demo_has_keys_under_its_stated_passphrase_and_issues_a_kit(
     opened = import_kit(inspector, kit.path, kit.code)
     assert opened.cases_added == kit.cases
     inspector.close()
+    pack = export_pack(store, inspection_id, tmp_path / "alex.wbpack")  # Export pack works too
+    assert pack.assessments > 0
 
 
 def test_archive_is_audited_and_undone(store: Store):
