@@ -1,9 +1,8 @@
 """The Dashboard view: the lead's fieldwork at a glance, from ``workbench.services.dashboard``.
 
-Each panel is a small chart drawn with pyqtgraph (pure Python over numpy, MIT-licensed, and
-it needs nothing beyond PySide6-Essentials, where QtCharts would need the much larger
-PySide6-Addons under the GPL) with its numbers beside it as text, so nothing is told by
-colour or shape alone and a screen reader reads every figure. ``refresh()`` reads the
+Each panel is a small bar chart (``ui.charts``, painted with QPainter) with its numbers
+beside it as text, so nothing is told by colour or shape alone and a screen reader reads
+every figure. ``refresh()`` reads the
 dashboard again; the window calls it when grades change or packs arrive.
 """
 
@@ -11,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QGridLayout,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Store
+from ui.charts import BarChart, ChartData, Line, Series
 from ui.style import grade_name
 from workbench.dates import short_date
 from workbench.methodology import Methodology
@@ -36,22 +35,6 @@ GRADED, IN_PROGRESS, NOT_STARTED = "#2E7D32", "#F9A825", "#BDBDBD"
 OPEN, OVERDUE, EXPECTED = "#1565C0", "#C62828", "#616161"
 UNRESOLVED = "#7B1FA2"
 WIDE_PANEL = 560  # pixels: narrower, a panel's figures go beneath its chart
-pg.setConfigOptions(antialias=True, background="w", foreground="k")
-
-
-def _plot(title: str) -> pg.PlotWidget:
-    plot = pg.PlotWidget()
-    plot.setAccessibleName(title)
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
-    plot.setFixedHeight(170)
-    plot.showGrid(y=True, alpha=0.2)
-    return plot
-
-
-def _ticks(plot: pg.PlotWidget, labels: Sequence[str], axis: str = "bottom") -> None:
-    plot.getAxis(axis).setTicks([list(enumerate(labels))])
 
 
 def _text(lines: Sequence[str]) -> str:
@@ -63,7 +46,7 @@ class _Panel(QGroupBox):
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
-        self.plot = _plot(title)
+        self.plot = BarChart(title)
         self.figures = QLabel()
         self.figures.setTextFormat(Qt.TextFormat.RichText)
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -83,9 +66,6 @@ class _Panel(QGroupBox):
         if self.box.direction() != direction:
             self.box.setDirection(direction)
         super().resizeEvent(event)
-
-    def clear(self) -> None:
-        self.plot.clear()
 
 
 class DashboardView(QWidget):
@@ -147,25 +127,19 @@ class DashboardView(QWidget):
 
     def _progress(self, board: Dashboard) -> None:
         panel = self.progress
-        panel.clear()
         people = board.inspectors
-        names = [p.inspector for p in people]
-        y = list(range(len(people)))
-        done = [p.graded for p in people]
-        started = [p.in_progress for p in people]
-        rest = [p.not_started for p in people]
-        panel.plot.addItem(pg.BarGraphItem(x0=0, y=y, height=0.6, width=done, brush=GRADED))
-        panel.plot.addItem(pg.BarGraphItem(x0=done, y=y, height=0.6, width=started,
-                                           brush=IN_PROGRESS))  # fmt: skip
-        lefts = [a + b for a, b in zip(done, started, strict=True)]
-        panel.plot.addItem(pg.BarGraphItem(x0=lefts, y=y, height=0.6, width=rest,
-                                           brush=NOT_STARTED))  # fmt: skip
-        axis = panel.plot.getAxis("left")
-        metrics = QFontMetrics(panel.plot.font())
-        longest = max((metrics.horizontalAdvance(n) for n in names), default=40)
-        axis.setWidth(max(60, longest + 16))
-        _ticks(panel.plot, names, "left")
-        panel.plot.getPlotItem().invertY(True)
+        panel.plot.set_data(
+            ChartData(
+                labels=[p.inspector for p in people],
+                series=[
+                    Series("graded", [p.graded for p in people], GRADED),
+                    Series("in progress", [p.in_progress for p in people], IN_PROGRESS),
+                    Series("not started", [p.not_started for p in people], NOT_STARTED),
+                ],
+                stacked=True,
+                horizontal=True,
+            )
+        )
         lines = ["<b>Graded / in progress / not started</b> (of assigned)"]
         for p in people:
             today = max(p.graded_per_day.items(), default=None)
@@ -178,17 +152,15 @@ class DashboardView(QWidget):
 
     def _daily(self, board: Dashboard) -> None:
         panel = self.daily
-        panel.clear()
         days = board.team_per_day
-        x = list(range(len(days)))
-        panel.plot.addItem(pg.BarGraphItem(x=x, height=[d[1] for d in days], width=0.7,
-                                           brush=GRADED))  # fmt: skip
-        panel.plot.plot(x, [d[2] for d in days], pen=pg.mkPen(GRADED, width=2), name="graded")
-        expected = [board.expected_per_day * (n + 1) for n in x]
-        panel.plot.plot(x, expected, pen=pg.mkPen(EXPECTED, width=1, style=Qt.PenStyle.DashLine))
-        step = max(1, len(days) // 4)
-        panel.plot.getAxis("bottom").setTicks(
-            [[(n, f"{d[0]:%d/%m}") for n, d in enumerate(days) if n % step == 0]]
+        expected = [board.expected_per_day * (n + 1) for n in range(len(days))]
+        panel.plot.set_data(
+            ChartData(
+                labels=[f"{d[0]:%d/%m}" for d in days],
+                series=[Series("graded that day", [d[1] for d in days], GRADED)],
+                lines=[Line([d[2] for d in days], GRADED), Line(expected, EXPECTED, dashed=True)],
+                label_every=max(1, len(days) // 5),
+            )
         )
         busiest = max(days, key=lambda d: d[1], default=None)
         lines = [
@@ -202,15 +174,18 @@ class DashboardView(QWidget):
 
     def _findings(self, board: Dashboard) -> None:
         panel = self.findings
-        panel.clear()
         overall = board.summary["overall"]
         keys = [*self.method.grade_ids, "unresolved"]
         names = [grade_name(self.method, k) if k != "unresolved" else "Unresolved" for k in keys]
         colours = [self.method.grade(k).colour for k in self.method.grade_ids] + [UNRESOLVED]
         heights = [overall[k] for k in keys]
-        panel.plot.addItem(pg.BarGraphItem(x=list(range(len(keys))), height=heights, width=0.6,
-                                           brushes=colours))  # fmt: skip
-        _ticks(panel.plot, [name.replace("improvement", "impr.") for name in names])
+        # One series per grade, each with its value in its own slot: a colour per bar.
+        series = [
+            Series(name, [h if n == m else 0 for m in range(len(keys))], colour)
+            for n, (name, h, colour) in enumerate(zip(names, heights, colours, strict=True))
+        ]
+        labels = [name.replace("improvement", "impr.") for name in names]
+        panel.plot.set_data(ChartData(labels=labels, series=series, stacked=True))
         graded = board.summary["graded"]
         lines = [f"<b>{graded:,} cases graded</b>"]
         lines += [f"{name}: {n:,}" for name, n in zip(names, heights, strict=True)]
@@ -221,15 +196,16 @@ class DashboardView(QWidget):
 
     def _referrals(self, board: Dashboard) -> None:
         panel = self.referrals
-        panel.clear()
         rows = board.referrals
-        x = [n - 0.18 for n in range(len(rows))]
-        panel.plot.addItem(pg.BarGraphItem(x=x, height=[r.open for r in rows], width=0.35,
-                                           brush=OPEN))  # fmt: skip
-        late = [r.overdue for r in rows]
-        after = [n + 0.36 for n in x]
-        panel.plot.addItem(pg.BarGraphItem(x=after, height=late, width=0.35, brush=OVERDUE))
-        _ticks(panel.plot, [r.name for r in rows])
+        panel.plot.set_data(
+            ChartData(
+                labels=[r.name for r in rows],
+                series=[
+                    Series("open", [r.open for r in rows], OPEN),
+                    Series("overdue", [r.overdue for r in rows], OVERDUE),
+                ],
+            )
+        )
         lines = ["<b>Open / of them overdue</b> (blue / red)"]
         lines += [f"{r.name}: {r.open} / {r.overdue}" for r in rows]
         panel.figures.setText(_text(lines))

@@ -171,7 +171,15 @@ class FieldworkActions:
             self.dock = QDockWidget("Dashboard", self.window)
             self.dock.setObjectName("dashboardDock")
             self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.dock.setWidget(DashboardView(self.window.store, self.inspection_id))
+        old = self.dock.widget()
+        if isinstance(old, DashboardView) and old.inspection_id == self.inspection_id:
+            old.refresh()
+        else:
+            self.dock.setWidget(DashboardView(self.window.store, self.inspection_id))
+            if old is not None:
+                # Deleted by Qt now, not whenever Python collects it: a chart scene freed
+                # later, in the middle of another event, brings the process down.
+                old.deleteLater()
         self.dock.show()
         self.dock.raise_()
 

@@ -160,6 +160,11 @@ def test_the_dashboard_view_shows_the_summarys_figures(qtbot, store):
         key = grade.lower().replace(" ", "_")
         assert f"{grade}: {summary['overall'][key]}" in view.findings.figures.text()
     assert "1 case awaiting moderation" in view.team.text()
+    bars = [sum(series.values) for series in view.findings.plot.data.series]
+    assert bars == [summary["overall"][k] for k in ("good", "requires_improvement",
+                                                    "inadequate", "unresolved")]  # fmt: skip
+    graded_bars = view.progress.plot.data.series[0].values
+    assert list(graded_bars) == [p.graded for p in view.board.inspectors]
     assert "Alex Inspector: 16 / 4 / 0 (of 20)" in view.progress.figures.text()
 
 
