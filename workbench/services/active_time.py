@@ -58,12 +58,15 @@ def _new_own_events(conn: Connection, known: _Known) -> pd.DataFrame:
     top = _rows(conn, "SELECT max(seq) FROM audit_event")[0][0] or 0
     if top <= known.last_seq:
         return _timed(_EMPTY)
-    query = select(table.c.entity_id, table.c.at).where(
-        table.c.entity == "assessment", table.c.seq > known.last_seq, table.c.seq <= top
+    # By sequence only (the unique index on seq), the entity filtered here: a filter on the
+    # entity in SQL would walk the entity index through every assessment event ever written.
+    query = select(table.c.entity, table.c.entity_id, table.c.at).where(
+        table.c.seq > known.last_seq, table.c.seq <= top
     )
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
     known.last_seq = top
-    return _timed(pd.DataFrame(_rows(conn, str(compiled)), columns=["entity_id", "at"]))
+    rows = [(e, at) for kind, e, at in _rows(conn, str(compiled)) if kind == "assessment"]
+    return _timed(pd.DataFrame(rows, columns=["entity_id", "at"]))
 
 
 def _new_segment_events(conn: Connection, known: _Known) -> pd.DataFrame:

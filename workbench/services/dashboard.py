@@ -122,20 +122,24 @@ def _inspectors(frames: dict[str, pd.DataFrame]) -> tuple[InspectorProgress, ...
         packs = packs.assign(at=pd.to_datetime(packs["at"], utc=True, format="ISO8601"))
         last_pack = packs.groupby("inspector")["at"].max().to_dict()
     status = assessments.groupby(["inspector", "status"]).size()
+    per_day = graded.groupby(["inspector", "day"]).size() if len(graded) else pd.Series()
+    medians = graded.groupby("inspector")["minutes"].median() if len(graded) else pd.Series()
+    days: dict[str, dict[date, int]] = {}
+    for (name, day), n in per_day.items():
+        days.setdefault(name, {})[day] = int(n)
     out = []
     for name in names:
-        mine = graded[graded["inspector"] == name]
         done = int(status.get((name, GRADED), 0))
         started = int(status.get((name, IN_PROGRESS), 0))
         total = int(counts.get(name, 0))
-        minutes = mine["minutes"].dropna()
+        median = medians.get(name)
         last = last_pack.get(name)
         out.append(
             InspectorProgress(
                 name, total, max(0, total - done - started), started, done,
-                {d: int(n) for d, n in mine["day"].value_counts().sort_index().items()},
+                dict(sorted(days.get(name, {}).items())),
                 None if last is None else last.to_pydatetime(),
-                round(float(minutes.median()), 1) if len(minutes) else None,
+                None if median is None or pd.isna(median) else round(float(median), 1),
             )
         )  # fmt: skip
     return tuple(out)
