@@ -126,3 +126,17 @@ def test_reregistering_a_key_keeps_the_reason_in_the_audit_trail(tmp_path: Path)
         ).all()
     assert reasons == ["New laptop, checked by phone"]
     team.lead.close()
+
+
+def test_keys_reregister_takes_a_reason_on_the_command_line(tmp_path: Path, capsys):
+    team = make_lead(tmp_path / "team")
+    args = ["--db", str(team.folder / "lead.sqlite"), "keys", "reregister"]
+    args += ["--inspection", team.inspection_id, "--inspector", ANN, "--fingerprint", "CD" * 16]
+    assert main([*args, "--reason", "Laptop replaced"]) == 0
+    assert "now accepted under the key" in capsys.readouterr().out
+    with team.lead.sessions() as session:
+        reasons = session.scalars(
+            select(AuditEvent.new_value).where(AuditEvent.action == "reason")
+        ).all()
+    assert reasons == ["Laptop replaced"]
+    team.lead.close()

@@ -114,6 +114,9 @@ def _register_keys(actions: argparse._SubParsersAction) -> None:
     add_inspection_option(again)
     again.add_argument("--inspector", required=True, metavar="NAME")
     again.add_argument("--fingerprint", required=True, metavar="FP", help="32 hex digits")
+    again.add_argument(
+        "--reason", default="", metavar="TEXT", help="why the key changes (kept in the audit trail)"
+    )
     again.set_defaults(handler=run_keys_reregister)
 
 
@@ -175,7 +178,9 @@ def run_keys_reregister(args: argparse.Namespace) -> int:
 
     with opened_store(args) as store:
         inspection_id, _ = resolve_inspection(store, args.inspection)
-        fingerprint = reregister(store, inspection_id, args.inspector, args.fingerprint)
+        fingerprint = reregister(
+            store, inspection_id, args.inspector, args.fingerprint, args.reason
+        )
     echo(f"Packs from {args.inspector} are now accepted under the key {fingerprint}.")
     return 0
 
