@@ -9,18 +9,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from datetime import timedelta  # noqa: E402
+from datetime import timedelta
 
-from _common import emit, median, new_store, timed, write_case_csv  # noqa: E402
-from sqlalchemy import bindparam, func, insert, select  # noqa: E402
+from _common import emit, median, new_store, timed, write_case_csv
+from sqlalchemy import bindparam, func, insert, select
 
-from db.models import Assessment, AuditEvent, Case, new_id  # noqa: E402
-from db.types import utcnow  # noqa: E402
-from workbench.services import grading  # noqa: E402
-from workbench.services.dashboard import dashboard  # noqa: E402
-from workbench.services.sampling import draw_sample  # noqa: E402
-from workbench.services.sampling_plan import SamplePlan  # noqa: E402
-from workbench.services.summary import summarise  # noqa: E402
+from db.models import Assessment, AuditEvent, Case, new_id
+from db.types import utcnow
+from workbench.services import grading
+from workbench.services.dashboard import dashboard
+from workbench.services.sampling import draw_sample
+from workbench.services.sampling_plan import SamplePlan
+from workbench.services.summary import summarise
 
 LISTED = 100_000
 DASHBOARD_CASES, INSPECTORS, EVENTS_PER_CASE = 10_000, 20, 12

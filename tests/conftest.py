@@ -9,8 +9,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from db.engine import Store  # noqa: E402
-from workbench.store import open_workbench_store, set_user_name  # noqa: E402
+from db.engine import Store
+from workbench.identity import set_user_name
+from workbench.store import open_workbench_store
 
 
 @pytest.fixture

@@ -2,13 +2,15 @@
 
 Each panel is a small bar chart (``ui.charts``, painted with QPainter) with its numbers
 beside it as text, so nothing is told by colour or shape alone and a screen reader reads
-every figure. ``refresh()`` reads the
-dashboard again; the window calls it when grades change or packs arrive.
+every figure. ``refresh()`` reads the dashboard again; in the window it follows the change
+signal (``DASHBOARD_TOPICS``), so a grade saved, a moderation recorded, a pack merged, a
+referral raised, a case assigned or a kit issued shows at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
@@ -26,11 +28,24 @@ from PySide6.QtWidgets import (
 from db.engine import Store
 from ui.charts import BarChart, ChartData, Line, Series
 from ui.style import grade_name
+from workbench.changes import Topic
 from workbench.dates import short_date
 from workbench.methodology import Methodology
 from workbench.services.dashboard import Dashboard, dashboard
 from workbench.services.inspections import inspection_methodology
 
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+# What the dashboard shows: a change to any of these reads it again.
+DASHBOARD_TOPICS = (
+    Topic.CASES,
+    Topic.ASSESSMENTS,
+    Topic.MODERATION,
+    Topic.REFERRALS,
+    Topic.IMPORTS,
+    Topic.KITS,
+)
 GRADED, IN_PROGRESS, NOT_STARTED = "#2E7D32", "#F9A825", "#BDBDBD"
 OPEN, OVERDUE, EXPECTED = "#1565C0", "#C62828", "#616161"
 UNRESOLVED = "#7B1FA2"
@@ -189,9 +204,9 @@ class DashboardView(QWidget):
         graded = board.summary["graded"]
         lines = [f"<b>{graded:,} cases graded</b>"]
         lines += [f"{name}: {n:,}" for name, n in zip(names, heights, strict=True)]
-        bad = overall["percent_requires_improvement_or_inadequate"]
+        bad = overall[f"percent_{self.method.below_best_key}"]  # the scale's grades below best
         if bad is not None:
-            lines.append(f"{bad} percent requires improvement or inadequate.")
+            lines.append(f"{bad} percent {self.method.below_best_words}.")
         panel.figures.setText(_text(lines))
 
     def _referrals(self, board: Dashboard) -> None:
@@ -229,7 +244,7 @@ class DashboardView(QWidget):
             )
             cells.append(
                 f"Kit issued to {kit.inspector} on {short_date(kit.issued_at)} "
-                f"({kit.in_kit} cases): {state}.<br>"
+                f"({kit.in_kit} cases; {kit.assigned_now} assigned now): {state}.<br>"
             )
         by_category = ", ".join(
             f"{self.method.category_name(k)} {v:g}" for k, v in board.minutes_by_category.items()
@@ -246,3 +261,25 @@ class DashboardView(QWidget):
             + "".join(cells)
             + (f"Median active minutes per case by category: {by_category}." if by_category else "")
         )
+
+
+def show_dashboard(window: MainWindow) -> None:
+    """View ▸ Dashboard, in a dock beside the case list that follows the inspection shown."""
+
+    def make(inspection_id: str) -> DashboardView:
+        view = DashboardView(window.active_store(), inspection_id)
+        window.changes.follow(view, view.refresh, *DASHBOARD_TOPICS)
+        return view
+
+    window.show_dock("dashboard", "Dashboard", make, Qt.DockWidgetArea.RightDockWidgetArea)
+
+
+def show_dashboard_for_lead(window: MainWindow) -> None:
+    """The lead's default: the dashboard opens by itself when the store holds the private key
+    of the inspection shown."""
+    from workbench.packs import key_report
+
+    if window.inspection is None:
+        return
+    if key_report(window.active_store(), window.inspection.id).holds_private_key:
+        show_dashboard(window)

@@ -10,6 +10,7 @@ chooses one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -31,6 +32,7 @@ from db.engine import Store
 from ui.dialogs import add_with_error, read_only_table, selectable, shown_date, text_box
 from ui.style import grade_name
 from ui.table_model import ReadOnlyTableModel
+from workbench.changes import Topic
 from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology
 from workbench.services.inspections import inspection_methodology
@@ -41,6 +43,11 @@ from workbench.services.moderation import (
     moderation_cases,
 )
 
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+MODERATION_TOPICS = (Topic.MODERATION, Topic.ASSESSMENTS, Topic.IMPORTS)
 DIFFERS_SHADE = QColor("#FFF3CD")
 EVIDENCE_COLUMN = 140  # pixels for each inspector's answers and notes (they wrap)
 
@@ -404,3 +411,15 @@ class ModerationView(QWidget):
             f"{grade_word(self.method, record.grade)}."
         )
         self.moderated.emit(case.case_id)
+
+
+def show_moderation(window: MainWindow) -> None:
+    """View ▸ Moderation, in a dock that follows the inspection shown."""
+
+    def make(inspection_id: str) -> ModerationView:
+        view = ModerationView(window.active_store(), inspection_id)
+        # A moderation, a new grade or a merged pack changes which cases differ.
+        window.changes.follow(view, view.refresh, *MODERATION_TOPICS)
+        return view
+
+    window.show_dock("moderation", "Moderation", make)

@@ -169,16 +169,28 @@ def test_the_dashboard_view_shows_the_summarys_figures(qtbot, store):
 
 
 def test_the_dashboard_is_the_leads_default_and_follows_new_grades(window, store):
-    assert window.fieldwork.dock is not None and window.fieldwork.dock.isVisible()
-    before = window.fieldwork.dock.widget().board
-    window.select_case(window.model.row_at(0).id)
-    window.panel.flush()
     from workbench.services import grading
 
+    dock = window.docks.get("dashboard")
+    assert dock is not None and dock.isVisible()
+    before = dock.widget().board
     grading.edit(store, window.model.row_at(0).id, USER, "rationale", "Started.")
-    window.panel.saved.emit(window.model.row_at(0).id)
-    after = window.fieldwork.dock.widget().board
+    after = dock.widget().board  # the service's change reached it, nothing else was called
     assert after is not before and after.summary["in_progress"] == 1
+
+
+def test_a_moderation_reaches_the_dashboard_at_once(qtbot, store):
+    from workbench.services.moderation import moderate, moderation_cases
+
+    inspection_id = create_demo(store)
+    window = MainWindow(store, USER)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.docks["dashboard"].widget()
+    assert isinstance(view, DashboardView) and "1 case awaiting moderation" in view.team.text()
+    [waiting] = [c for c in moderation_cases(store, inspection_id) if c.moderation is None]
+    moderate(store, inspection_id, waiting.reference, "requires_improvement", "Agreed on review.")
+    assert "0 cases awaiting moderation" in window.docks["dashboard"].widget().team.text()
 
 
 def test_share_out_and_dual_grading_through_the_window(qtbot, store):

@@ -14,11 +14,12 @@ from sqlalchemy import text
 
 from db.engine import Store
 from db.models import Case
+from workbench.identity import set_user_name
 from workbench.methodology import load_methodology
 from workbench.packs import create_inspection_keys, export_kit, import_kit
 from workbench.services import grading
 from workbench.services.inspections import create_inspection
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 PASSPHRASE = "correct horse battery staple"
 LEAD = "Lee Lead"

@@ -54,7 +54,8 @@ def _references(store: Store, inspection_id: str) -> list[str]:
 
 
 def _fresh(tmp_path: Path, name: str) -> tuple[Store, str]:
-    from workbench.store import open_workbench_store, set_user_name
+    from workbench.identity import set_user_name
+    from workbench.store import open_workbench_store
 
     store = open_workbench_store(tmp_path / f"{name}.sqlite")
     set_user_name(store, "Alex Inspector")

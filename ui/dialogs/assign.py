@@ -4,6 +4,7 @@ who grades them blind for moderation."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
@@ -11,6 +12,9 @@ from db.engine import Store
 from ui.dialogs import form_with_errors, selectable, show_problems
 from workbench.errors import WorkbenchError
 from workbench.services.assignment import AssignResult, assign_cases, inspectors_of
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 KEEP = "(leave as it is)"
 NO_SECOND = "(no second inspector)"
@@ -74,7 +78,7 @@ class AssignDialog(QDialog):
 
     def accept(self) -> None:
         to, second = self._choice(self.to), self._choice(self.second)
-        problems = {}
+        problems: dict[QWidget, str] = {}
         if to is None and second is None:
             problems[self.to] = "Choose the inspector (or a second inspector) to assign."
         if not show_problems(self.errors, problems):
@@ -87,3 +91,29 @@ class AssignDialog(QDialog):
             self.errors[self.to].show_problem(str(exc))
             return
         super().accept()
+
+
+def selected_references(window: MainWindow) -> list[str]:
+    """The cases selected in the case list (or the one open), in list order."""
+    table, model = window.table, window.model
+    rows = sorted(index.row() for index in table.selectionModel().selectedRows())
+    references = [model.row_at(row).reference for row in rows]
+    if not references and window.panel.case_id:
+        found = window.cases.index.get(window.panel.case_id)
+        references = [found.reference] if found else []
+    return references
+
+
+def assign_command(window: MainWindow) -> None:
+    """Case ▸ Assign to…: the selected cases (the case list follows the change itself)."""
+    references = selected_references(window)
+    if window.inspection is None or not references:
+        return
+    dialog = AssignDialog(window.active_store(), window.inspection.id, references, window)
+    if window.exec_dialog(dialog):
+        stale = dialog.result_value.kits_out_of_date if dialog.result_value else ()
+        if stale:
+            window.statusBar().showMessage(
+                f"The kit issued to {', '.join(stale)} is now out of date: issue an update kit.",
+                10000,
+            )

@@ -4,6 +4,7 @@ or for each category), and choose a share of the cases for blind dual grading.""
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
@@ -13,6 +14,9 @@ from ui.dialogs import form_with_errors, selectable, show_problems
 from workbench.errors import WorkbenchError
 from workbench.services.assignment import AssignResult, balance_cases, choose_dual, inspectors_of
 from workbench.services.sampling_plan import parse_amount
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 
 class ShareOutDialog(QDialog):
@@ -78,7 +82,8 @@ class ShareOutDialog(QDialog):
         self.changed.emit(result)
 
     def balance(self) -> None:
-        if not show_problems(self.errors, {} if self._names() else {self.team: "Name them."}):
+        problems: dict[QWidget, str] = {} if self._names() else {self.team: "Name them."}
+        if not show_problems(self.errors, problems):
             return
         try:
             result = balance_cases(
@@ -90,7 +95,7 @@ class ShareOutDialog(QDialog):
         self._done(result, "shared out")
 
     def dual(self) -> None:
-        problems = {}
+        problems: dict[QWidget, str] = {}
         share = None
         try:
             share = parse_amount(self.share.text(), "the share for dual grading")
@@ -110,3 +115,9 @@ class ShareOutDialog(QDialog):
             self.errors[self.share].show_problem(str(exc))
             return
         self._done(result, "given a second inspector")
+
+
+def share_out_command(window: MainWindow) -> None:
+    """Inspection ▸ Share out cases… (the views follow the assignments themselves)."""
+    if window.inspection is not None:
+        window.exec_dialog(ShareOutDialog(window.active_store(), window.inspection.id, window))

@@ -3,6 +3,8 @@ inspector's key (a new laptop) with the reason, which the audit trail keeps."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,6 +23,9 @@ from workbench.dates import short_date
 from workbench.errors import WorkbenchError
 from workbench.packs import key_report, reregister
 from workbench.services.assignment import inspectors_of
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 
 class _KeysModel(ReadOnlyTableModel):
@@ -94,7 +99,7 @@ class KeysDialog(QDialog):
     def reregister(self) -> None:
         inspector = self.inspector.currentText().strip()
         reason = self.reason.toPlainText().strip()
-        problems = {}
+        problems: dict[QWidget, str] = {}
         if not inspector:
             problems[self.inspector] = "Choose the inspector."
         try:
@@ -116,3 +121,9 @@ class KeysDialog(QDialog):
         self.fingerprint.clear()
         self.reason.clear()
         self.refresh()
+
+
+def keys_command(window: MainWindow) -> None:
+    """Inspection ▸ Keys…"""
+    if window.inspection is not None:
+        window.exec_dialog(KeysDialog(window.active_store(), window.inspection.id, window))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 from db.engine import Store
 from ui.dialogs import form_with_errors, read_only_table, selectable, show_problems
 from ui.table_model import ReadOnlyTableModel
-from ui.worker import run_task
+from ui.worker import Task, run_task
 from workbench.errors import WorkbenchError
 from workbench.services.inspections import inspection_methodology
 from workbench.services.sampling import (
@@ -34,6 +35,9 @@ from workbench.services.sampling import (
     stratum_names,
 )
 from workbench.services.sampling_plan import SamplePlan, parse_amount, read_plan
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 HOW = (("size", "A number of cases in all"), ("per", "A number or share from each stratum"),
        ("plan", "A plan file: a count or share per stratum"))  # fmt: skip
@@ -58,7 +62,7 @@ class DrawSampleDialog(QDialog):
         self.store, self.inspection_id = store, inspection_id
         self.method = inspection_methodology(store, inspection_id)
         self.preview: SamplePreview | None = None
-        self.task = None
+        self.task: Task | None = None
         self.setWindowTitle("Draw the case sample")
         self.setMinimumWidth(720)
         self.path = QLineEdit(placeholderText="The force's full list: a .csv or .xlsx file")
@@ -70,7 +74,8 @@ class DrawSampleDialog(QDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.path, 1)
         row.addWidget(choose)
-        self.by_category = QCheckBox("&Category", checked=True)
+        self.by_category = QCheckBox("&Category")
+        self.by_category.setChecked(True)
         self.by_unit = QCheckBox("&Unit")
         strata = QWidget()
         strata_row = QHBoxLayout(strata)
@@ -167,7 +172,7 @@ class DrawSampleDialog(QDialog):
         return SamplePlan(by, targets=read_plan(Path(amount), by), oversample=oversample)
 
     def _inputs(self) -> tuple[Path, SamplePlan] | None:
-        problems = {}
+        problems: dict[QWidget, str] = {}
         if not self.path.text().strip():
             problems[self.path] = "Choose the force's list of cases."
         plan = None
@@ -232,3 +237,9 @@ class DrawSampleDialog(QDialog):
         self.task = None
         self.outcome.setText(str(exc) if isinstance(exc, WorkbenchError) else repr(exc))
         self.draw_button.setEnabled(self.preview is not None)
+
+
+def draw_sample_command(window: MainWindow) -> None:
+    """File ▸ Draw sample… (the drawn cases reach the case list through the change signal)."""
+    if window.inspection is not None:
+        window.exec_dialog(DrawSampleDialog(window.active_store(), window.inspection.id, window))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
     echo,
     opened_store,
@@ -13,10 +15,15 @@ from workbench.cli.core_common import (
     resolve_inspection,
     table,
 )
-from workbench.cli.core_common import terminal_progress as progress
+from workbench.cli.common import terminal_progress as progress
+
+if TYPE_CHECKING:
+    from workbench.services.assignment import AssignResult
+    from workbench.services.sampling import DrawRecord, SamplePreview
+    from workbench.services.sampling_plan import SamplePlan
 
 
-def register(cases: argparse._SubParsersAction) -> None:
+def register(cases: Subparsers[argparse.ArgumentParser]) -> None:
     """Add ``sample``, ``assign``, ``balance`` and ``dual`` to the ``cases`` command."""
     _register_sample(cases)
     _register_assign(cases)
@@ -26,7 +33,7 @@ def register(cases: argparse._SubParsersAction) -> None:
 # --- cases sample --------------------------------------------------------------------------
 
 
-def _register_sample(actions: argparse._SubParsersAction) -> None:
+def _register_sample(actions: Subparsers[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "sample",
         help="draw a stratified random sample from the force's full list of cases",
@@ -61,7 +68,7 @@ def _register_sample(actions: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_sample)
 
 
-def _plan(args: argparse.Namespace):
+def _plan(args: argparse.Namespace) -> SamplePlan:
     from workbench.errors import WorkbenchError
     from workbench.services.sampling_plan import (
         SamplePlan,
@@ -72,7 +79,7 @@ def _plan(args: argparse.Namespace):
     )
 
     by = check_by(args.by.split(","))
-    oversample = {}
+    oversample: dict[tuple[str, ...], float] = {}
     for item in args.oversample:
         name, _, factor = item.rpartition("=")
         try:
@@ -92,6 +99,7 @@ def run_sample(args: argparse.Namespace) -> int:
     with opened_store(args) as store:
         inspection_id, title = resolve_inspection(store, args.inspection)
         method = inspection_methodology(store, inspection_id)
+        result: SamplePreview | DrawRecord
         if args.preview:
             result = preview_sample(store, inspection_id, args.source, plan, args.seed)
         else:
@@ -111,7 +119,7 @@ def run_sample(args: argparse.Namespace) -> int:
 # --- cases assign --------------------------------------------------------------------------
 
 
-def _register_assign(actions: argparse._SubParsersAction) -> None:
+def _register_assign(actions: Subparsers[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "assign",
         help="assign or reassign cases to an inspector, or a second inspector for dual grading",
@@ -164,7 +172,7 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def _register_balance(actions: argparse._SubParsersAction) -> None:
+def _register_balance(actions: Subparsers[argparse.ArgumentParser]) -> None:
     balance = actions.add_parser(
         "balance",
         help="share the unassigned cases between inspectors",
@@ -192,7 +200,7 @@ def _register_balance(actions: argparse._SubParsersAction) -> None:
     dual.set_defaults(handler=run_dual)
 
 
-def _report(result, title: str, what: str) -> None:
+def _report(result: AssignResult, title: str, what: str) -> None:
     echo(f"{plural(result.changed, 'case')} {what} in {title}.")
     for inspector in result.kits_out_of_date:
         echo(f"The kit issued to {inspector} is now out of date; issue an update kit.")

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.cli.core_common import add_inspection_option, echo, opened_store, resolve_inspection
+from workbench.cli.common import (
+    Subparsers,
+    add_inspection_option,
+    echo,
+    opened_store,
+    resolve_inspection,
+)
 
 
-def register(actions: argparse._SubParsersAction) -> None:
+def register(actions: Subparsers[argparse.ArgumentParser]) -> None:
     archive = actions.add_parser(
         "archive",
         help="archive an inspection (kept whole, no longer offered for work)",

@@ -4,6 +4,7 @@ moderation, and any referral to the force with the force's responses."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from workbench.dates import long_date, short_date
 from workbench.methodology import Methodology
@@ -24,6 +25,9 @@ from workbench.reports.words import plural
 from workbench.services.referrals import ReferralRow
 from workbench.services.status import GRADED, STATUS_NAMES
 from workbench.services.summary import UNRESOLVED
+
+if TYPE_CHECKING:
+    from workbench.services.sampling import DrawRecord
 
 
 def paragraphs(value: str) -> list[str]:
@@ -179,7 +183,7 @@ def case_sheets(head: Section, method: Methodology, cases: list[CaseSheet]) -> l
     return [head, *sheets]
 
 
-def sampling_section(method: Methodology, draws: list) -> Section | None:
+def sampling_section(method: Methodology, draws: list[DrawRecord]) -> Section | None:
     """Annex B, how the sample was drawn: each draw's seed, method and, per stratum, the
     cases listed by the force and those drawn (the rest are the population not drawn).
     ``draws`` are ``workbench.services.sampling.DrawRecord``s; None when there are none."""

@@ -18,6 +18,7 @@ import json
 import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -29,11 +30,13 @@ IDLE = timedelta(minutes=5)
 _EMPTY = pd.DataFrame({"entity_id": pd.Series(dtype=object), "at": pd.Series(dtype=object)})
 
 
-def _rows(conn: Connection, sql: str, params: tuple = ()) -> list[tuple]:
-    cursor = conn.connection.dbapi_connection.cursor()
+def _rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None  # an open connection
+    cursor = dbapi.cursor()
     try:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return [tuple(row) for row in cursor.fetchall()]
     finally:
         cursor.close()
 

@@ -25,9 +25,10 @@ from db.engine import Store
 from db.models import Case, KitIssue
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
+from workbench.identity import require_user_name
 from workbench.services.inspections import get_inspection
-from workbench.store import require_user_name
 from workbench.tabular import read_table
 
 MAX_NAME = 200
@@ -131,7 +132,8 @@ def _apply(
         if second is not None:
             did |= _set(session, actor, case, "second_inspector", second or None)
         if did:
-            touched |= names | {case.assigned_to, case.second_inspector}
+            now = {case.assigned_to, case.second_inspector}
+            touched |= {name for name in names | now if name is not None}
         changed += did
         unchanged += not did
     return changed, unchanged, {name for name in touched if name}
@@ -155,6 +157,9 @@ def assign_cases(
         changed, unchanged, touched = _apply(session, actor, cases, to, second)
         session.flush()
         stale = _stale(session, inspection.id, touched)
+        where = inspection.id
+    if changed:
+        publish(store, Topic.CASES, inspection_id=where)
     return AssignResult(changed, unchanged, stale)
 
 
@@ -214,6 +219,9 @@ def balance_cases(
                 touched |= {chosen, old or ""}
         session.flush()
         stale = _stale(session, inspection.id, {t for t in touched if t})
+        where = inspection.id
+    if changed:
+        publish(store, Topic.CASES, inspection_id=where)
     return AssignResult(changed, unchanged, stale)
 
 
@@ -261,6 +269,9 @@ def choose_dual(
         )  # fmt: skip
         session.flush()
         stale = _stale(session, inspection.id, touched)
+        where = inspection.id
+    if changed:
+        publish(store, Topic.CASES, inspection_id=where)
     return AssignResult(changed, len(picked) - changed, stale)
 
 

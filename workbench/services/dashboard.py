@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 
 from db.engine import Store
 from db.models import Assessment, Case, ImportLog, Referral
-from workbench.methodology import load_methodology
+from workbench.methodology import Methodology, load_methodology
 from workbench.services.active_time import active_minutes
 from workbench.services.assignment import KitState, kit_states
 from workbench.services.inspections import get_inspection
@@ -145,7 +145,9 @@ def _inspectors(frames: dict[str, pd.DataFrame]) -> tuple[InspectorProgress, ...
     return tuple(out)
 
 
-def _team_per_day(frames, start: date, end: date) -> tuple[tuple[date, int, int], ...]:
+def _team_per_day(
+    frames: dict[str, pd.DataFrame], start: date, end: date
+) -> tuple[tuple[date, int, int], ...]:
     """Cases graded each day (first time any inspector graded them), over the fieldwork."""
     graded = frames["assessments"]
     graded = graded[graded["status"] == GRADED]
@@ -160,7 +162,9 @@ def _team_per_day(frames, start: date, end: date) -> tuple[tuple[date, int, int]
     return tuple(out)
 
 
-def _referrals(frames, method, today: date) -> tuple[ReferralUrgency, ...]:
+def _referrals(
+    frames: dict[str, pd.DataFrame], method: Methodology, today: date
+) -> tuple[ReferralUrgency, ...]:
     open_ = frames["referrals"]
     days = _days(open_["referred_at"]) if len(open_) else pd.Series(dtype=object)
     out = []
@@ -171,7 +175,7 @@ def _referrals(frames, method, today: date) -> tuple[ReferralUrgency, ...]:
     return tuple(out)
 
 
-def _minutes_by_category(frames) -> dict[str, float]:
+def _minutes_by_category(frames: dict[str, pd.DataFrame]) -> dict[str, float]:
     graded = frames["assessments"]
     graded = graded[graded["status"] == GRADED]
     if graded.empty or frames["minutes"].empty:
@@ -182,10 +186,10 @@ def _minutes_by_category(frames) -> dict[str, float]:
     return {str(k): round(float(v), 1) for k, v in medians.items()}
 
 
-_LAST: dict[tuple, Dashboard] = {}
+_LAST: dict[tuple[Any, ...], Dashboard] = {}
 
 
-def _signature(store: Store, inspection_id: str, today: date) -> tuple:
+def _signature(store: Store, inspection_id: str, today: date) -> tuple[Any, ...]:
     """What the store holds, cheaply: every change is an audited edit (a new own event) or a
     received trail (a new segment), so an equal signature means an equal dashboard."""
     with store.sessions() as session:

@@ -12,9 +12,10 @@ from db.engine import Store
 from db.models import Assessment, Case, ImportLog, Inspection
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import require_user_name
 from workbench.methodology import DEFAULT_METHODOLOGY, Methodology, load_methodology
-from workbench.store import require_user_name
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
@@ -83,15 +84,17 @@ def create_inspection(
     method = load_methodology(methodology_id)
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        row = create_inspection_in(
+        inspection = create_inspection_in(
             session, actor, force=force, title=title, start=start, end=end, method=method,
             marking=marking, fictional=fictional,
         )  # fmt: skip
         if passphrase is not None:
             from workbench.packs.keys import create_inspection_keys_in
 
-            create_inspection_keys_in(session, row, passphrase, actor)
-        return row
+            create_inspection_keys_in(session, inspection, passphrase, actor)
+    topics = (Topic.INSPECTIONS,) if passphrase is None else (Topic.INSPECTIONS, Topic.KEYS)
+    publish(store, *topics, inspection_id=inspection.id)
+    return inspection
 
 
 def create_inspection_in(
@@ -120,7 +123,7 @@ def create_inspection_in(
     )
     session.add(row)
     session.flush()
-    details = {"force": force, "title": title, "marking": marking}
+    details: dict[str, object] = {"force": force, "title": title, "marking": marking}
     if fictional:
         details["fictional"] = True
     audit.record(session, actor, "create", "inspection", row.id, "", None, details)
@@ -255,7 +258,8 @@ def archive_inspection(store: Store, inspection_id: str, archived: bool = True) 
         row.archived_at = utcnow() if archived else None
         new = row.archived_at.isoformat() if row.archived_at else None
         audit.record(session, actor, "update", "inspection", row.id, "archived_at", old, new)
-        return True
+    publish(store, Topic.INSPECTIONS, inspection_id=inspection_id)
+    return True
 
 
 def delete_inspection(
@@ -282,4 +286,5 @@ def delete_inspection(
             "received_packs": packs}, None,
         )  # fmt: skip
         session.execute(delete(Inspection).where(Inspection.id == key))
-        return title
+    publish(store, Topic.INSPECTIONS, inspection_id=key)
+    return title

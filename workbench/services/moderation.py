@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session, selectinload
 from db.engine import Store
 from db.models import Assessment, Case, Moderation, StageModeration
 from db.types import utcnow
-from workbench import audit
+from workbench import audit, fields
+from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
+from workbench.identity import require_user_name
 from workbench.methodology import Methodology
 from workbench.services.inspections import get_case, get_inspection, methodology_of
 from workbench.services.status import GRADED
-from workbench.store import require_user_name
 
 MAX_REASON = 20_000
 
@@ -252,7 +253,9 @@ def moderate(
             session, actor, "moderate", "moderation", row.id, "grade", old,
             {"case": case.reference, "grade": grade_id, "reason": reason},
         )  # fmt: skip
-        return _record(row)
+        record, where = _record(row), {"inspection_id": inspection.id, "case_id": case.id}
+    publish(store, Topic.MODERATION, **where)
+    return record
 
 
 def _dual_graded_case(session: Session, inspection_id: str, case_ref: str) -> Case:
@@ -298,15 +301,17 @@ def moderate_stage(
             row = StageModeration(case_id=case.id, stage_id=stage_id)
             session.add(row)
         elif old == {"grade": grade_id, "reason": reason}:
-            return _record(row)
+            return _record(row)  # nothing changed: nothing to tell
         row.grade, row.reason, row.moderated_by = grade_id, reason, actor
         row.moderated_at = utcnow()
         session.flush()
         audit.record(
-            session, actor, "moderate", "stage_moderation", row.id, f"stage:{stage_id}:grade",
+            session, actor, "moderate", "stage_moderation", row.id, fields.stage_grade(stage_id),
             old, {"case": case.reference, "stage": stage_id, "grade": grade_id, "reason": reason},
         )  # fmt: skip
-        return _record(row)
+        record, where = _record(row), {"inspection_id": inspection.id, "case_id": case.id}
+    publish(store, Topic.MODERATION, **where)
+    return record
 
 
 def _checked_stage(method: Methodology, grade: str, reason: str) -> tuple[str, str]:

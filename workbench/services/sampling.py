@@ -25,16 +25,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
 
 from db.bulk import bulk_insert
 from db.engine import Store
-from db.models import Case, ImportLog, SampleDraw, new_id
+from db.models import Case, Inspection, SampleDraw, new_id
 from db.types import canonical_json, utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
+from workbench.identity import require_user_name
+from workbench.imports_log import log_import
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.services.case_import import COLUMNS, OPTIONAL, REQUIRED, CaseChecker, refusal
@@ -47,7 +52,6 @@ from workbench.services.sampling_plan import (
     label,
     plan_checked,
 )
-from workbench.store import require_user_name
 from workbench.tabular import LINE, fingerprint, read_table, require_columns
 
 METHOD = "stratified simple random sampling without replacement"
@@ -159,7 +163,9 @@ def _check_plan_strata(plan: SamplePlan, sizes: Mapping[Stratum, int]) -> None:
         )
 
 
-def _prepare(session, inspection, path: Path, plan: SamplePlan, seed: str):
+def _prepare(
+    session: Session, inspection: Inspection, path: Path, plan: SamplePlan, seed: str
+) -> tuple[_List, SamplePreview]:
     method = methodology_of(inspection)
     plan = categorised(method, plan)
     existing = set(
@@ -221,25 +227,32 @@ def draw_sample(
         for row, i in zip(drawn, preview.chosen, strict=True):
             row["attributes"] = {c: values[i][:MAX_ATTRIBUTE_TEXT] for c, values in extra.items()}
         progress(2, 3, f"Saving {len(drawn):,} cases")
-        bulk_insert(session.connection(), Case.__table__, drawn)
+        bulk_insert(session.connection(), cast(Table, Case.__table__), drawn)
         record = _save(session, inspection.id, actor, preview, digest, now)
         audit.record(
             session, actor, "sample", "inspection", inspection.id, "cases", None,
             {"file": path.name, "sha256": digest, "seed": seed, "method": record.method,
              "plan": record.plan, "listed": preview.listed, "drawn": preview.drawn},
         )  # fmt: skip
-        session.add(
-            ImportLog(
-                id=new_id(), kind="sample", source=path.name, inspection_id=inspection.id,
-                actor=actor, fingerprint=digest, at=now, added=len(drawn), changed=0,
-                details=json.dumps({"draw": record.id, "listed": preview.listed}),
-            )
+        log_import(
+            session, "sample", path.name, inspection_id=inspection.id, actor=actor,
+            added=len(drawn), changed=0, details={"draw": record.id, "listed": preview.listed},
+            fingerprint=digest, at=now,
         )  # fmt: skip
+        where = inspection.id
+    publish(store, Topic.CASES, Topic.IMPORTS, inspection_id=where)
     progress(3, 3, f"Drew {preview.drawn:,} cases")
     return record
 
 
-def _save(session, inspection_id: str, actor: str, preview: SamplePreview, digest: str, now):
+def _save(
+    session: Session,
+    inspection_id: str,
+    actor: str,
+    preview: SamplePreview,
+    digest: str,
+    now: datetime,
+) -> DrawRecord:
     plan = preview.plan
     method = f"{METHOD}; {plan.describe()}; each stratum drawn with Python's random.Random "
     method += "seeded by the seed and the stratum's name, over its rows in the list's order"
@@ -289,7 +302,9 @@ def sample_draws(store: Store, inspection_id: str) -> list[DrawRecord]:
         return [_record(row) for row in rows]
 
 
-def stratum_names(method: Methodology, counts: Sequence[StratumCount], by: Sequence[str]):
+def stratum_names(
+    method: Methodology, counts: Sequence[StratumCount], by: Sequence[str]
+) -> list[str]:
     """Each stratum's label in words (category names rather than ids)."""
     names = []
     for count in counts:

@@ -113,7 +113,9 @@ def allocate(sizes: Mapping[Stratum, int], plan: SamplePlan) -> dict[Stratum, in
     }
 
 
-def _proportional(sizes: Mapping[Stratum, int], factor: Mapping[Stratum, float], total: int):
+def _proportional(
+    sizes: Mapping[Stratum, int], factor: Mapping[Stratum, float], total: int
+) -> dict[Stratum, int]:
     listed = sum(sizes.values())
     if total > listed:
         raise WorkbenchError(f"A sample of {total:,} cannot be drawn from a list of {listed:,}.")

@@ -2,7 +2,7 @@
 archived inspections
 
 Revision ID: 0010_fieldwork
-Revises: 0004_compact_findings
+Revises: 0008_followup
 Create Date: 2026-12-01 08:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_fieldwork"
-down_revision: str | None = "0004_compact_findings"
+down_revision: str | None = "0008_followup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
