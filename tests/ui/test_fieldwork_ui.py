@@ -215,3 +215,25 @@ def test_share_out_and_dual_grading_through_the_window(qtbot, store):
     pairs = [pair for pair in _assigned(store).values() if pair[1]]
     assert len(pairs) == 3 and all(first != second for first, second in pairs)
     assert dialog.outcome.text() == "3 cases given a second inspector."
+
+
+def test_archive_and_delete_from_the_inspection_menu(qtbot, store, monkeypatch):
+    import ui.dialogs.inspection_admin as admin
+    from workbench.services.inspections import list_inspections
+
+    kept = _inspection(store, ["K/1"])
+    gone = _inspection(store, ["G/1", "G/2"])
+    window = MainWindow(store, USER)
+    qtbot.addWidget(window)
+    window.show()
+    window.reload_inspections(gone)
+    asked: list[str] = []
+    monkeypatch.setattr(admin, "confirm", lambda _parent, _title, text: asked.append(text) or True)
+    window.actions["inspection.archive"].trigger()
+    assert [i.archived for i in list_inspections(store) if i.id == gone] == [True]
+    assert window.inspection is not None and window.inspection.id == kept  # left the list
+    assert window.inspection_combo.findData(gone) == -1
+    window.actions["inspection.delete"].trigger()
+    assert "with its 1 case, their grades" in asked[-1]
+    assert [i.id for i in list_inspections(store)] == [gone]  # the archived one is kept
+    assert window.inspection is None and not window.actions["inspection.keys"].isEnabled()

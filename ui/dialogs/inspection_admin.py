@@ -49,9 +49,10 @@ def delete_command(window: MainWindow) -> None:
     except WorkbenchError as exc:
         show_error(window, exc)
         return
+    cases = f"{inspection.cases:,} case{'s' if inspection.cases != 1 else ''}"
     first = (
-        f"Delete '{inspection.title}' with its {inspection.cases:,} cases, their grades, "
-        "referrals and keys? This cannot be undone."
+        f"Delete '{inspection.title}' with its {cases}, their grades, referrals and keys? "
+        "This cannot be undone."
     )
     if not confirm(window, "Delete the inspection?", first):
         return
