@@ -10,6 +10,7 @@ Each entry says why. Real dead code is removed, not listed here.
 # SQLAlchemy: type decorator hooks, mapped columns and the schema's revision
 current_revision  # unused function (db/engine.py:146)
 received_at  # unused variable (db/models.py:238)
+issued_by  # unused variable (db/models.py:250): who issued a kit, kept with it
 impl  # unused variable (db/types.py:22)
 cache_ok  # unused variable (db/types.py:23)
 _.process_bind_param  # unused method (db/types.py:25)
@@ -38,6 +39,13 @@ show_shortcuts  # unused function (ui/dialogs/shortcuts.py:81)
 show_moderation  # unused function (ui/moderation_view.py:268)
 show_followup  # unused function (ui/followup_view.py:17)
 back_up_store_command  # unused function (ui/store_backup.py:51)
+draw_sample_command  # unused function (ui/dialogs/sample.py)
+assign_command  # unused function (ui/dialogs/assign.py)
+show_dashboard  # unused function (ui/dashboard_view.py)
+share_out_command  # unused function (ui/dialogs/balance.py)
+keys_command  # unused function (ui/dialogs/keys.py)
+archive_command  # unused function (ui/dialogs/inspection_admin.py)
+delete_command  # unused function (ui/dialogs/inspection_admin.py)
 
 # reportlab and openpyxl: attributes set on their objects
 _.external_attr  # unused attribute (workbench/packs/container.py:87)

@@ -59,6 +59,8 @@ class Inspection(Base):
     fictional: Mapped[bool] = mapped_column(default=False)
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the lead archives the inspection: kept, but no longer offered for work.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     cases: Mapped[list[Case]] = relationship(back_populates="inspection")
 
@@ -81,8 +83,12 @@ class Case(Base):
     child_ref: Mapped[str | None] = mapped_column(String(100))
     force_grade: Mapped[str | None] = mapped_column(String(40))
     assigned_to: Mapped[str | None] = mapped_column(String(200), index=True)
+    # Dual grading: the second inspector, who grades the case blind to the first's grade.
+    second_inspector: Mapped[str | None] = mapped_column(String(200))
     methodology_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Columns of the force's list beyond the import's own (canonical JSON: name -> text).
+    attributes: Mapped[dict[str, str | None]] = mapped_column(AnswerMap, server_default="{}")
 
     inspection: Mapped[Inspection] = relationship(back_populates="cases")
     assessments: Mapped[list[Assessment]] = relationship(back_populates="case")
@@ -186,6 +192,63 @@ class Moderation(Base):
     reason: Mapped[str] = mapped_column(Text)
     moderated_by: Mapped[str] = mapped_column(String(200))
     moderated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StageModeration(Base):
+    """The lead's agreed grade for one stage of a dual-graded case, with the reason."""
+
+    __tablename__ = "stage_moderation"
+    __table_args__ = (UniqueConstraint("case_id", "stage_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
+    stage_id: Mapped[str] = mapped_column(String(100))
+    grade: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    moderated_by: Mapped[str] = mapped_column(String(200))
+    moderated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SampleDraw(Base):
+    """A stratified random sample drawn from the force's full list of cases.
+
+    The seed, method and plan reproduce the draw from the same file (``sha256``);
+    ``strata`` keeps, per stratum, how many cases were listed and how many drawn, so the
+    cases not drawn stay on record as the population.
+    """
+
+    __tablename__ = "sample_draw"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), index=True
+    )
+    method: Mapped[str] = mapped_column(String(100))
+    seed: Mapped[str] = mapped_column(String(100))
+    strata_by: Mapped[str] = mapped_column(String(100))
+    plan: Mapped[str] = mapped_column(Text)
+    strata: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    listed: Mapped[int] = mapped_column(Integer)
+    drawn: Mapped[int] = mapped_column(Integer)
+    drawn_by: Mapped[str] = mapped_column(String(200))
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class KitIssue(Base):
+    """A kit issued to an inspector: which cases it carried, to tell when it is out of date."""
+
+    __tablename__ = "kit_issue"
+    __table_args__ = (Index("ix_kit_issue_lookup", "inspection_id", "inspector"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"))
+    inspector: Mapped[str] = mapped_column(String(200))
+    # Canonical JSON: the case ids the kit assigned to the inspector, sorted.
+    case_ids: Mapped[str] = mapped_column(Text)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AuditEvent(Base):

@@ -32,7 +32,8 @@ Handler = Callable[["MainWindow"], object]
 Predicate = Callable[["MainWindow"], bool]
 
 FILE, EDIT, CASE, VIEW, HELP = "&File", "&Edit", "&Case", "&View", "&Help"
-MENUS = (FILE, EDIT, CASE, VIEW, HELP)  # the menu bar, left to right
+INSPECTION = "I&nspection"  # the lead's (Alt+I is the Inspection: box above the list)
+MENUS = (FILE, EDIT, CASE, VIEW, INSPECTION, HELP)  # the menu bar, left to right
 GRADE_MENU = "Set &overall grade"  # the submenu of Case with one entry per grade
 
 
@@ -177,12 +178,16 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         Place(FILE, 0, 0), enabled=has_store,
     ),
     Action(
-        "file.import_cases", "Import &cases…", lazy("ui.dialogs.setup:import_cases"),
+        "file.draw_sample", "&Draw sample…", lazy("ui.dialogs.sample:draw_sample_command"),
         Place(FILE, 0, 1), enabled=has_inspection,
     ),
     Action(
-        "file.import_grades", "Import &grades…", lazy("ui.dialogs.setup:import_grades"),
+        "file.import_cases", "Import &cases…", lazy("ui.dialogs.setup:import_cases"),
         Place(FILE, 0, 2), enabled=has_inspection,
+    ),
+    Action(
+        "file.import_grades", "Import &grades…", lazy("ui.dialogs.setup:import_grades"),
+        Place(FILE, 0, 3), enabled=has_inspection,
     ),
     Action(
         "file.issue_kit", "&Issue kit…", lazy("ui.dialogs.packs:issue_kit_command"),
@@ -205,6 +210,14 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         Place(FILE, 8), enabled=has_store,
     ),
     Action(
+        "case.assign", "&Assign to…", lazy("ui.dialogs.assign:assign_command"),
+        Place(CASE, 2, 1), enabled=has_case,
+    ),
+    Action(
+        "view.dashboard", "&Dashboard", lazy("ui.dashboard_view:show_dashboard"),
+        Place(VIEW, 0, -1), enabled=has_inspection,
+    ),
+    Action(
         "view.moderation", "&Moderation", lazy("ui.moderation_view:show_moderation"),
         Place(VIEW, 0, 1), enabled=has_inspection,
     ),
@@ -219,6 +232,24 @@ ACTIONS: tuple[Action | _Grades, ...] = (
     Action(
         "help.about", "&About Inspector's Workbench", lazy("ui.dialogs.about:show_about"),
         Place(HELP, 0, 1),
+    ),
+    Action(
+        "inspection.share_out", "&Share out cases…", lazy("ui.dialogs.balance:share_out_command"),
+        Place(INSPECTION, 0, 0), enabled=has_inspection,
+    ),
+    Action(
+        "inspection.keys", "&Keys…", lazy("ui.dialogs.keys:keys_command"),
+        Place(INSPECTION, 0, 1), enabled=has_inspection,
+    ),
+    Action(
+        "inspection.archive", "&Archive inspection",
+        lazy("ui.dialogs.inspection_admin:archive_command"), Place(INSPECTION, 1, 0),
+        enabled=has_inspection,
+    ),
+    Action(
+        "inspection.delete", "&Delete inspection…",
+        lazy("ui.dialogs.inspection_admin:delete_command"), Place(INSPECTION, 1, 1),
+        enabled=has_inspection,
     ),
 )  # fmt: skip
 

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 DEMO_QUESTION = (
     "This store has no inspections yet.\n\n"
     "Open the demo inspection? It is a fictional force with sample cases to try the "
-    "workbench on; you can set up a real inspection at any time from the File menu."
+    "workbench on; you can set up a real inspection at any time from the File menu.\n\n"
+    # The same as workbench.services.demo.DEMO_PASSPHRASE (not imported: it loads SQLAlchemy).
+    "Its key's passphrase, for issuing kits and importing packs, is 'demonstration only'."
 )
 # A window that is never painted (started minimised, say) still opens its store after this.
 UNPAINTED_MS = 500

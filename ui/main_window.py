@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
 
         current = self.inspection.id if self.inspection else None
         wanted = select_id or current or str(settings().value("main/inspection", "", str))
-        self._inspections = {i.id: i for i in list_inspections(self.active_store())}
+        self._inspections = _open_inspections(list_inspections(self.active_store()))
         self._fill_combo(wanted)
         self._inspection_chosen()
 
@@ -261,10 +261,20 @@ class MainWindow(QMainWindow):
         self._load_rows(self._case_rows())
         self.panel.prebuild(sorted({r.category for r in self.cases.index.rows}))
         self.reload_docks()
+        self._dashboard_for_lead()
         if keep is not None and self.cases.index.get(keep) is not None:
             self.select_case(keep)
         elif self.model.rowCount():
             self.cases.select_row(0)
+
+    def _dashboard_for_lead(self) -> None:
+        """The lead (whose store holds the inspection's private key) sees the dashboard
+        first; once its dock exists it stays as the person left it."""
+        if self.inspection is None or "dashboard" in self.docks:
+            return
+        from ui.dashboard_view import show_dashboard_for_lead
+
+        show_dashboard_for_lead(self)
 
     def _case_rows(self) -> list[CaseRow]:
         from workbench.services.caselist import case_rows
@@ -344,7 +354,10 @@ class MainWindow(QMainWindow):
             return
         from workbench.services.inspections import list_inspections
 
-        self._inspections = {i.id: i for i in list_inspections(self.active_store())}
+        self._inspections = _open_inspections(list_inspections(self.active_store()))
+        if self.inspection.id not in self._inspections:  # archived or deleted: show another
+            self.reload_inspections()
+            return
         self._fill_combo(self.inspection.id)
 
     def refresh_cases(self) -> None:
@@ -384,9 +397,16 @@ class MainWindow(QMainWindow):
         """Run a dialog modally; True when accepted. (Tests replace this.)"""
         return dialog.exec() == QDialog.DialogCode.Accepted
 
-    def show_dock(self, key: str, title: str, make: Callable[[str], QWidget]) -> QDockWidget | None:
+    def show_dock(
+        self,
+        key: str,
+        title: str,
+        make: Callable[[str], QWidget],
+        area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea,
+    ) -> QDockWidget | None:
         """Show the dock ``key`` for the inspection shown (``make(inspection_id)`` builds its
-        content, again whenever another inspection is shown). None without an inspection."""
+        content, again whenever another inspection is shown), first placed in ``area``. None
+        without an inspection."""
         if self.inspection is None:
             return None
         self._dock_makers[key] = make
@@ -394,10 +414,11 @@ class MainWindow(QMainWindow):
         if dock is None:
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{key}Dock")
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.addDockWidget(area, dock)
             self.docks[key] = dock
-            # Half the window: room for the comparison, with the case list still usable above.
-            self.resizeDocks([dock], [max(300, self.height() // 2)], Qt.Orientation.Vertical)
+            if area == Qt.DockWidgetArea.BottomDockWidgetArea:
+                # Half the window: room for a comparison, the case list still usable above.
+                self.resizeDocks([dock], [max(300, self.height() // 2)], Qt.Orientation.Vertical)
         self._set_dock_widget(dock, make(self.inspection.id))
         dock.show()
         dock.raise_()
@@ -446,6 +467,11 @@ class MainWindow(QMainWindow):
         self.panel.flush()
         self.save_layout()
         super().closeEvent(event)
+
+
+def _open_inspections(found: list[InspectionInfo]) -> dict[str, InspectionInfo]:
+    """The inspections offered for work, by id: an archived one is kept aside."""
+    return {i.id: i for i in found if not i.archived}
 
 
 __all__ = ["MainWindow", "settings"]

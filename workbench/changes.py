@@ -28,6 +28,7 @@ class Topic(StrEnum):
     MODERATION = "moderation"  # the lead's agreed grades
     IMPORTS = "imports"  # the imports log (packs merged)
     KEYS = "keys"  # inspection and device keys
+    KITS = "kits"  # kits issued to inspectors (which cases each one carries)
     FOLLOWUP = "followup"  # recommendations, action plans, quarterly assessments and evidence
 
 

@@ -1,5 +1,6 @@
-"""Writing the imports log: one entry for every case sample, grades spreadsheet and findings
-pack imported, inside the import's own transaction (so a refused import leaves no entry).
+"""Writing the imports log: one entry for every case sample (imported or drawn), grades
+spreadsheet and findings pack imported, inside the import's own transaction (so a refused
+import leaves no entry).
 
 Every importer writes its entry with ``log_import``; ``workbench.packs.imports_log`` reads
 the log back.
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from db.models import ImportLog, new_id
 from db.types import utcnow
 
-Kind = Literal["cases", "grades", "pack"]
+Kind = Literal["cases", "grades", "pack", "sample"]
 MAX_SOURCE = 500  # the column's width: a long path keeps its end (the file name)
 
 

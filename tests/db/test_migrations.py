@@ -233,3 +233,58 @@ def test_answers_and_received_audit_events_move_to_their_compact_form(store_path
     assert segment == (OTHER, 1, 3, 3, events[-1]["hash"])
     assert received == [(e["origin"], e["origin_seq"], e["hash"]) for e in events[2:]]
     assert report.intact and (report.events, report.origins) == (5, 2)
+
+
+FOLLOWUP_REVISION = "0008_followup"
+CASE_ROW = {
+    "id": "5b1f6c0e-8a4d-4f2e-9c3b-1a2b3c4d5e6f",
+    "inspection_id": INSPECTION_ROW["id"],
+    "reference": "NS/1",
+    "category": "section_47",
+    "unit": "North",
+    "assigned_to": "Ann Able",
+    "methodology_version": "1.0",
+    "created_at": "2026-11-02T09:00:00.000000+00:00",
+}
+
+
+def test_a_store_with_the_followup_gains_the_fieldwork_and_keeps_its_recommendations(
+    store_path: Path,
+) -> None:
+    """0010_fieldwork follows 0008_followup: a store written at the follow-up's revision
+    keeps its cases and recommendations and gains the fieldwork's columns and tables."""
+    engine = make_engine(f"sqlite:///{store_path}")
+    command.upgrade(alembic_config(engine), FOLLOWUP_REVISION)
+    with engine.begin() as conn:
+        for table, row in (("inspection", INSPECTION_ROW), ("case_file", CASE_ROW)):
+            columns, values = ", ".join(row), ", ".join(f":{key}" for key in row)
+            conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({values})"), row)
+        conn.execute(
+            text(
+                "INSERT INTO recommendation (id, inspection_id, number, title, text, points, "
+                "timeframe, areas, categories, discharged_reason, author, revision, created_at, "
+                "updated_at) VALUES ('r1', :inspection, 1, 'Supervision', 'The force should...', "
+                "'[]', 'immediate', '[]', '[]', '', 'Alex Inspector', 1, :at, :at)"
+            ),
+            {"inspection": INSPECTION_ROW["id"], "at": INSPECTION_ROW["created_at"]},
+        )
+    engine.dispose()
+
+    store = open_store(store_path)
+    try:
+        with store.engine.connect() as conn:
+            case = conn.execute(
+                text("SELECT reference, assigned_to, second_inspector, attributes FROM case_file")
+            ).one()
+            archived = conn.execute(text("SELECT archived_at FROM inspection")).scalar_one()
+            titles = conn.execute(text("SELECT title FROM recommendation")).scalars().all()
+        tables = set(inspect(store.engine).get_table_names())
+    finally:
+        store.close()
+
+    assert head_revision() == "0010_fieldwork" and _version(store_path) == head_revision()
+    assert tuple(case) == ("NS/1", "Ann Able", None, "{}")
+    assert archived is None
+    assert titles == ["Supervision"]
+    assert {"stage_moderation", "sample_draw", "kit_issue", "recommendation"} <= tables
+    assert store.backup is not None and _version(store.backup) == FOLLOWUP_REVISION

@@ -63,9 +63,9 @@ def test_every_action_is_in_a_menu_or_the_shortcuts_page_and_has_a_text(
 
 def test_the_menus_keep_their_entries_in_order(demo_window: MainWindow) -> None:
     menus = {a.text(): a.menu() for a in demo_window.menuBar().actions()}
-    assert list(menus) == ["&File", "&Edit", "&Case", "&View", "&Help"]
+    assert list(menus) == ["&File", "&Edit", "&Case", "&View", "I&nspection", "&Help"]
     assert _texts(menus["&File"]) == [
-        "New inspection…", "Import cases…", "Import grades…", "---",
+        "New inspection…", "Draw sample…", "Import cases…", "Import grades…", "---",
         "Issue kit…", "Open kit…", "Export pack…", "Import packs…", "---",
         "Export findings report…", "Export referral schedule…",
         "Export findings data (XLSX)…", "Export accessible findings (HTML)…",
@@ -73,11 +73,14 @@ def test_the_menus_keep_their_entries_in_order(demo_window: MainWindow) -> None:
     ]  # fmt: skip
     assert _texts(menus["&Case"]) == [
         "Next case", "Previous case", "Find a case", "---",
-        "Set overall grade", "Mark graded", "---", "Raise referral…",
+        "Set overall grade", "Mark graded", "---", "Raise referral…", "Assign to…",
     ]  # fmt: skip
     assert _texts(menus["&View"]) == [
-        "Referrals register", "Moderation", "Imports log", "Follow-up", "---",
+        "Dashboard", "Referrals register", "Moderation", "Imports log", "Follow-up", "---",
         "Move to the case list", "Move to the grading panel",
+    ]  # fmt: skip
+    assert _texts(menus["I&nspection"]) == [
+        "Share out cases…", "Keys…", "---", "Archive inspection", "Delete inspection…",
     ]  # fmt: skip
     grade_menu = next(a.menu() for a in menus["&Case"].actions() if a.menu() is not None)
     assert _texts(grade_menu) == ["Good", "Requires improvement", "Inadequate"]

@@ -36,6 +36,7 @@ from ui.dialogs import (
 from ui.dialogs.identity import current_user_name
 from ui.dialogs.work import WorkDialog
 from ui.messages import show_error
+from workbench.crypto import MIN_PASSPHRASE, check_new_passphrase
 from workbench.errors import WorkbenchError
 from workbench.methodology import DEFAULT_METHODOLOGY, available_methodologies
 from workbench.services.inspections import DEFAULT_MARKING, create_inspection
@@ -73,6 +74,10 @@ class NewInspectionDialog(QDialog):
         self.marking = QComboBox(editable=True)
         self.marking.addItems(MARKINGS)
         self.marking.setAccessibleName("Protective marking")
+        # The inspection's key pair is made with it, so its passphrase is part of the form:
+        # there is no inspection without keys, and Cancel creates nothing.
+        self.passphrase = _secret("Passphrase for the inspection's key")
+        self.passphrase_again = _secret("The same passphrase again")
         form, self.errors = form_with_errors(
             (
                 ("&Force:", self.force),
@@ -81,6 +86,8 @@ class NewInspectionDialog(QDialog):
                 ("Fieldwork &ends:", self.end),
                 ("&Methodology:", self.methodology),
                 ("Protective m&arking:", self.marking),
+                ("Key &passphrase:", self.passphrase),
+                ("Passphrase a&gain:", self.passphrase_again),
             )
         )
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -94,7 +101,10 @@ class NewInspectionDialog(QDialog):
         layout.addWidget(
             selectable(
                 "Set up an inspection: the force, the fieldwork dates and the methodology the "
-                "cases will be graded against. Import the case sample next."
+                "cases will be graded against. Import the case sample next. The inspection's "
+                "private key is kept encrypted under the passphrase; you need it to issue kits "
+                f"and import packs, and it cannot be recovered (at least {MIN_PASSPHRASE} "
+                "characters: a few unrelated words make a good one)."
             )
         )
         layout.addLayout(form)
@@ -125,6 +135,13 @@ class NewInspectionDialog(QDialog):
             problems[self.methodology] = "Choose the methodology."
         if not self.marking.currentText().strip():
             problems[self.marking] = "Give the protective marking, such as OFFICIAL-SENSITIVE."
+        try:
+            check_new_passphrase(self.passphrase.text())
+        except WorkbenchError as exc:
+            problems[self.passphrase] = str(exc)
+        else:
+            if self.passphrase_again.text() != self.passphrase.text():
+                problems[self.passphrase_again] = "The two passphrases differ."
         return problems
 
     def accept(self) -> None:
@@ -139,12 +156,22 @@ class NewInspectionDialog(QDialog):
                 end=from_qdate(self.end.date()),
                 methodology_id=self.methodology.currentData(),
                 marking=self.marking.currentText(),
+                passphrase=self.passphrase.text(),
             )
         except WorkbenchError as exc:
             show_error(self, exc)
             return
         self.inspection_id = inspection.id
+        self.passphrase.clear()
+        self.passphrase_again.clear()
         super().accept()
+
+
+def _secret(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(name)
+    return field
 
 
 class SpreadsheetImportDialog(WorkDialog):
@@ -277,13 +304,10 @@ class ImportGradesDialog(SpreadsheetImportDialog):
 
 
 def new_inspection(window: MainWindow) -> None:
-    """File ▸ New inspection…: then the inspection's key pair, under a passphrase."""
-    from ui.dialogs.packs import create_keys
-
+    """File ▸ New inspection…: the dialog makes the inspection's key pair with it."""
     dialog = NewInspectionDialog(window.active_store(), window)
     if window.exec_dialog(dialog) and dialog.inspection_id is not None:
         window.open_inspection(dialog.inspection_id)
-        create_keys(window, window.active_store(), dialog.inspection_id)
 
 
 def import_cases(window: MainWindow) -> None:

@@ -66,7 +66,9 @@ def run_demo(args: argparse.Namespace) -> int:
             require_user_name(session)
         with progress() as show:
             inspection_id = create_demo(store, progress=show)
-    echo([inspection_id, FICTIONAL_NOTE])
+    from workbench.services.demo import PASSPHRASE_NOTE
+
+    echo([inspection_id, FICTIONAL_NOTE, PASSPHRASE_NOTE])
     echo(f"Read its findings with: workbench summary --inspection {inspection_id[:8]}")
     return 0
 

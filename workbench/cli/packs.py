@@ -129,6 +129,9 @@ def _register_keys(actions: argparse._SubParsersAction) -> None:
     add_inspection_option(again)
     again.add_argument("--inspector", required=True, metavar="NAME")
     again.add_argument("--fingerprint", required=True, metavar="FP", help="32 hex digits")
+    again.add_argument(
+        "--reason", default="", metavar="TEXT", help="why the key changes (kept in the audit trail)"
+    )
     again.set_defaults(handler=run_keys_reregister)
 
 
@@ -190,7 +193,9 @@ def run_keys_reregister(args: argparse.Namespace) -> int:
 
     with opened_store(args) as store:
         inspection_id, _ = resolve_inspection(store, args.inspection)
-        fingerprint = reregister(store, inspection_id, args.inspector, args.fingerprint)
+        fingerprint = reregister(
+            store, inspection_id, args.inspector, args.fingerprint, args.reason
+        )
     echo(f"Packs from {args.inspector} are now accepted under the key {fingerprint}.")
     return 0
 
@@ -414,6 +419,9 @@ def _register_moderation(subparsers: argparse._SubParsersAction) -> None:
     moderate.add_argument("--case", required=True, metavar="REF", help="the case reference")
     moderate.add_argument("--grade", required=True, metavar="G", help="e.g. requires_improvement")
     moderate.add_argument("--reason", required=True, metavar="TEXT")
+    moderate.add_argument(
+        "--stage", metavar="STAGE_ID", help="moderate this stage's grade, not the overall grade"
+    )
     moderate.set_defaults(handler=run_moderate)
     actions = group(subparsers, "moderation", "dual-graded cases and their moderation")
     listing = actions.add_parser(
@@ -428,10 +436,17 @@ def _register_moderation(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_moderate(args: argparse.Namespace) -> int:
-    from workbench.services.moderation import moderate
+    from workbench.services.moderation import moderate, moderate_stage
 
     with opened_store(args) as store:
         inspection_id, _ = resolve_inspection(store, args.inspection)
+        if args.stage:
+            record = moderate_stage(
+                store, inspection_id, args.case, args.stage, args.grade, args.reason
+            )
+            grade = record.grade.replace("_", " ")
+            echo(f"Stage {args.stage} of case {args.case} moderated as {grade}.")
+            return 0
         record = moderate(store, inspection_id, args.case, args.grade, args.reason)
     grade = record.grade.replace("_", " ")
     echo(f"Case {args.case} moderated as {grade}; the inspectors' own grades are kept.")

@@ -166,9 +166,13 @@ def admit_sender(
     return False
 
 
-def reregister(store: Store, inspection_id: str, inspector: str, fingerprint: str) -> str:
-    """Expect ``inspector``'s packs under the key with ``fingerprint`` from now on."""
+def reregister(
+    store: Store, inspection_id: str, inspector: str, fingerprint: str, reason: str = ""
+) -> str:
+    """Expect ``inspector``'s packs under the key with ``fingerprint`` from now on; the
+    ``reason`` (a new laptop, say) is kept in the audit trail beside the change."""
     wanted = crypto.normalise_fingerprint(fingerprint)
+    reason = reason.strip()[:2000]
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
@@ -190,6 +194,9 @@ def reregister(store: Store, inspection_id: str, inspector: str, fingerprint: st
             session, actor, "update", "inspector_key", inspection.id, inspector,
             old.fingerprint if old else None, wanted,
         )  # fmt: skip
+        if reason:
+            audit.record(session, actor, "reason", "inspector_key", inspection.id, inspector,
+                         None, reason)  # fmt: skip
         return wanted
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.engine import Store
@@ -30,6 +30,7 @@ from workbench.packs import container, payload
 from workbench.packs.container import PackRefused
 from workbench.packs.keys import unlock
 from workbench.progress import Progress, no_progress
+from workbench.services.assignment import record_kit_issue, withdrawn_cases
 from workbench.services.inspections import get_inspection
 from workbench.tabular_limits import CONTROL
 
@@ -72,6 +73,7 @@ class KitExport:
     code: str
     fingerprint: str
     cases: int
+    withdrawn: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,22 +99,31 @@ def _as_record(row: Any, spec: dict[str, str]) -> dict[str, Any]:
     return record
 
 
+def _kit_record(case: Case, inspector: str) -> dict[str, Any]:
+    """A case as the kit carries it: for its second inspector the case is theirs to grade
+    (blind dual grading: the kit does not say who graded it first)."""
+    record = _as_record(case, CASE)
+    if case.second_inspector == inspector and case.assigned_to != inspector:
+        record["assigned_to"] = inspector
+    return record
+
+
 def assigned_inspectors(store: Store, inspection_id: str) -> list[str]:
-    """The names cases are assigned to in the inspection, for choosing whom a kit is for."""
+    """The names cases are assigned to in the inspection (first or second inspector), for
+    choosing whom a kit is for."""
     with store.sessions() as session:
-        names = session.scalars(
-            select(Case.assigned_to)
-            .where(Case.inspection_id == inspection_id, Case.assigned_to.is_not(None))
-            .distinct()
-            .order_by(Case.assigned_to)
-        )
-        return [name for name in names if name and name.strip()]
+        rows = session.execute(
+            select(Case.assigned_to, Case.second_inspector).where(
+                Case.inspection_id == inspection_id
+            )
+        ).all()
+    return sorted({name for pair in rows for name in pair if name and name.strip()})
 
 
 def _kit_cases(session: Session, inspection: Inspection, inspector: str, every: bool) -> list:
     query = select(Case).where(Case.inspection_id == inspection.id).order_by(Case.reference)
     if not every:
-        query = query.where(Case.assigned_to == inspector)
+        query = query.where(or_(Case.assigned_to == inspector, Case.second_inspector == inspector))
     cases = list(session.scalars(query))
     if not cases:
         raise WorkbenchError(
@@ -147,13 +158,15 @@ def export_kit(
         inspection = get_inspection(session, inspection_id)
         private = unlock(session, inspection.id, passphrase)
         cases = _kit_cases(session, inspection, inspector, all_cases)
+        withdrawn = [] if all_cases else withdrawn_cases(session, inspection.id, inspector, cases)
         public = private.public
         method = load_methodology(inspection.methodology_id, inspection.methodology_version)
         document = {
             "inspection": _as_record(inspection, INSPECTION),
             "keys": {"sign": crypto.b64(public.sign), "encrypt": crypto.b64(public.encrypt)},
             "methodology": method.to_dict(),
-            "cases": [_as_record(case, CASE) for case in cases],
+            "cases": [_kit_record(c, inspector) for c in cases]
+            + [{**_as_record(c, CASE), "assigned_to": None} for c in withdrawn],
             "followup": followup_kit_section(session, inspection.id),
             "inspector": inspector,
             "issued_by": actor,
@@ -161,8 +174,9 @@ def export_kit(
         }
         audit.record(
             session, actor, "issue_kit", "inspection", inspection.id, "", None,
-            {"inspector": inspector, "cases": len(cases)},
+            {"inspector": inspector, "cases": len(cases), "withdrawn": len(withdrawn)},
         )  # fmt: skip
+        record_kit_issue(session, inspection.id, inspector, cases, actor)
     progress(1, 2, "Encrypting and signing…")
     code, salt = crypto.new_kit_code(), os.urandom(16)
     header = {
@@ -178,8 +192,9 @@ def export_kit(
         crypto.kit_key(code, salt), payload.encode(document), container.encode_header(header)
     )
     container.write(path, header, sealed, private.sign)  # type: ignore[arg-type]
+    publish(store, Topic.KITS, inspection_id=inspection.id)  # which cases the inspector holds
     progress(2, 2, "Done")
-    return KitExport(path, inspector, code, public.fingerprint, len(cases))
+    return KitExport(path, inspector, code, public.fingerprint, len(cases), len(withdrawn))
 
 
 def _open(path: Path, code: str) -> tuple[dict[str, Any], crypto.InspectionPublic]:

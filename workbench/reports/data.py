@@ -23,6 +23,7 @@ from workbench.progress import Progress, no_progress
 from workbench.services import summary as summary_service
 from workbench.services.inspections import get_inspection
 from workbench.services.referrals import ReferralRow, list_referrals
+from workbench.services.sampling import sample_draws
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class ReportData:
     headline: list[str]
     cases: list[CaseSheet]
     referrals: list[ReferralRow]
+    draws: list = field(default_factory=list)  # sample draws (services.sampling.DrawRecord)
 
 
 def _facts(store: Store, inspection_id: str) -> tuple[Facts, Methodology, str]:
@@ -237,4 +239,5 @@ def gather(
         headline=summary_service.headline(summary),
         cases=cases,
         referrals=referrals,
+        draws=sample_draws(store, facts.id),
     )

@@ -12,7 +12,7 @@ from db.engine import Store
 from workbench.dates import long_date
 from workbench.progress import Progress, no_progress
 from workbench.reports import pdf
-from workbench.reports.annex import case_sheets
+from workbench.reports.annex import case_sheets, sampling_section
 from workbench.reports.content import Cover, Document, Section, TextBlock
 from workbench.reports.data import ReportData, gather
 from workbench.reports.evidence import evidence_sections, self_assessment_section
@@ -85,6 +85,9 @@ def findings_document(data: ReportData, publication: Publication | None = None) 
         self_assessment_section(data, number),
         *annex_sections(data),
     ]
+    sampling = sampling_section(data.method, data.draws)
+    if sampling is not None:
+        sections.append(sampling)
     return Document(
         title=f"{facts.title}: findings",
         subject=f"Findings of the case file audit of {facts.force}",

@@ -8,7 +8,7 @@ documented for users in ``docs/spreadsheets.md``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,7 +67,7 @@ def _date_or_reason(text: str) -> date | str | None:
         return f"'{text}' is not a date; write it as 2026-11-29 or 29/11/2026"
 
 
-class _Checker:
+class CaseChecker:
     """Checks the whole table column by column (fast), collecting every problem by line.
 
     Working on whole columns as plain lists, with each distinct value parsed once, keeps a
@@ -139,9 +139,24 @@ class _Checker:
                 self._error(i, "closed_on", reason)
         return opened, closed
 
-    def rows(self, defaults: dict[str, Any]) -> list[dict[str, Any]]:
-        """The rows to insert; only call when there are no errors."""
+    def rows(
+        self, defaults: dict[str, Any], only: Sequence[int] | None = None
+    ) -> list[dict[str, Any]]:
+        """The rows to insert (only those at the ``only`` positions, when given); only call
+        when there are no errors."""
         cells = self.cells
+        columns = (
+            cells["reference"],
+            self.categories,
+            cells["unit"],
+            self.opened,
+            self.closed,
+            cells["child_ref"],
+            self.grades,
+            cells["assigned_to"],
+        )
+        if only is not None:
+            columns = tuple([column[i] for i in only] for column in columns)
         return [
             {
                 **defaults,
@@ -156,15 +171,7 @@ class _Checker:
                 "assigned_to": assigned_to or None,
             }
             for reference, category, unit, opened, closed, child_ref, grade, assigned_to in zip(
-                cells["reference"],
-                self.categories,
-                cells["unit"],
-                self.opened,
-                self.closed,
-                cells["child_ref"],
-                self.grades,
-                cells["assigned_to"],
-                strict=True,
+                *columns, strict=True
             )
         ]
 
@@ -200,7 +207,7 @@ def import_cases(
             "methodology_version": inspection.methodology_version,
             "created_at": now,
         }
-        checker = _Checker(table, method, existing)
+        checker = CaseChecker(table, method, existing)
         errors = checker.errors()
         if errors:
             raise refusal(errors, path.name)

@@ -15,15 +15,17 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Store
-from db.models import Case, Inspection
+from db.models import Assessment, Case, Inspection
 from db.types import utcnow
 from workbench import audit, fields
 from workbench.changes import Topic, publish
 from workbench.identity import require_user_name
 from workbench.methodology import Methodology, load_methodology
+from workbench.packs.keys import create_inspection_keys_in
 from workbench.progress import Progress, no_progress
 from workbench.services.demo_followup import add_demo_followup
 from workbench.services.grading import apply_edit, find_assessment, mark_graded_in
@@ -57,6 +59,12 @@ SAMPLE = {
 GRADED_GRADES = ["good"] * 10 + ["requires_improvement"] * 20 + ["inadequate"] * 10
 IN_PROGRESS_CASES = 8
 DUAL_AGREE, DUAL_DISAGREE = 2, 1
+# The demonstration's key pair is sealed under a passphrase everyone may know, so that Issue
+# kit and Export pack can be tried on it; the demo's notice states it.
+DEMO_PASSPHRASE = "demonstration only"
+PASSPHRASE_NOTE = (
+    f"Its key's passphrase, for issuing kits and importing packs, is '{DEMO_PASSPHRASE}'."
+)
 
 
 @dataclass
@@ -77,6 +85,7 @@ def create_demo(store: Store, progress: Progress = no_progress) -> str:
         actor = require_user_name(session)
         inspectors = [actor, *[n for n in OTHER_INSPECTORS if n != actor][:2]]
         inspection = _inspection(session, method, actor)
+        create_inspection_keys_in(session, inspection, DEMO_PASSPHRASE, actor)
         plans = _cases(session, method, inspection, inspectors, rng)
         total = len(plans)
         for done, plan in enumerate(plans, start=1):
@@ -84,10 +93,24 @@ def create_demo(store: Store, progress: Progress = no_progress) -> str:
             progress(done, total, f"Writing demonstration case {plan.case.reference}")
         _dual_grade(session, method, plans, inspectors, actor, rng)
         _referrals(session, method, plans, actor)
+        _graded_during_fieldwork(session, inspection)
         inspection_id = inspection.id
     add_demo_followup(store, inspection_id)  # recommendations, action plans and two quarters
     publish(store, Topic.INSPECTIONS, inspection_id=inspection_id)
     return inspection_id
+
+
+def _graded_during_fieldwork(session: Session, inspection: Inspection) -> None:
+    """Date the demonstration's gradings over its first fieldwork days, as if done then, so
+    the dashboard's progress per day has something to show."""
+    query = (
+        select(Assessment)
+        .join(Case)
+        .where(Case.inspection_id == inspection.id, Assessment.graded_at.is_not(None))
+        .order_by(Case.reference, Assessment.inspector)
+    )
+    for number, row in enumerate(session.scalars(query)):
+        row.graded_at = _moment(START + timedelta(days=number * 9 // 43), 9 + number % 8)
 
 
 def _inspection(session: Session, method: Methodology, actor: str) -> Inspection:

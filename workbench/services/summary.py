@@ -19,7 +19,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.engine import Connection
 
 from db.engine import Store
-from db.models import Assessment, Case, Moderation, Referral, StageJudgement
+from db.models import Assessment, Case, Moderation, Referral, StageJudgement, StageModeration
 from workbench.agreement import agreement
 from workbench.methodology import Methodology, load_methodology
 from workbench.services.inspections import get_inspection
@@ -60,6 +60,7 @@ class _Data:
     stages: pd.DataFrame  # case_id, stage_id, grade: of graded assessments only
     moderations: pd.DataFrame  # case_id, grade
     referrals: pd.DataFrame  # case_id, status, urgency
+    stage_moderations: pd.DataFrame | None = None  # case_id, stage_id, grade: the lead's
 
 
 def _frame(conn: Connection, query: Select) -> pd.DataFrame:
@@ -137,6 +138,12 @@ def _load(store: Store, inspection_id: str) -> _Data:
             .join(Case, Case.id == Referral.case_id)
             .where(in_inspection),
         )
+        stage_moderations = _frame(
+            conn,
+            select(StageModeration.case_id, StageModeration.stage_id, StageModeration.grade)
+            .join(Case, Case.id == StageModeration.case_id)
+            .where(in_inspection),
+        )
         inspection = {
             "id": row.id,
             "force": row.force,
@@ -150,7 +157,9 @@ def _load(store: Store, inspection_id: str) -> _Data:
         }
     cases["unit"] = cases["unit"].fillna("")
     method = load_methodology(inspection["methodology_id"], inspection["methodology_version"])
-    return _Data(inspection, method, cases, assessments, stages, moderations, referrals)
+    return _Data(
+        inspection, method, cases, assessments, stages, moderations, referrals, stage_moderations
+    )
 
 
 def _graded_assessments(data: _Data) -> pd.DataFrame:
@@ -280,6 +289,14 @@ def _by_stage(data: _Data, frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
     rows = rows.merge(agreed, on=["case_id", "stage_id"], how="left")
     kinds = rows["kinds"].fillna(0)
     outcome = rows["grade"].where(kinds == 1, UNRESOLVED).where(kinds > 0, NOT_RECORDED)
+    if data.stage_moderations is not None and len(data.stage_moderations):
+        # The lead's moderated stage grade settles the stage, whatever the inspectors gave.
+        keys = data.stage_moderations.set_index(["case_id", "stage_id"])["grade"]
+        moderated = pd.Series(
+            keys.reindex(pd.MultiIndex.from_frame(rows[["case_id", "stage_id"]])).to_numpy(),
+            index=rows.index,
+        )
+        outcome = moderated.where(moderated.notna(), outcome)
     counts = outcome.groupby(rows["stage_id"]).value_counts()
     keys = [*method.grade_ids, method.not_assessed.id, UNRESOLVED, NOT_RECORDED]
     result = {}
