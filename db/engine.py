@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -86,7 +86,8 @@ def _create(url: str, **options: object) -> Engine:
     except (NoSuchModuleError, ImportError) as exc:
         raise StoreOpenError(
             f"This installation cannot open '{make_url(url).drivername}' stores ({exc}). "
-            "Use a SQLite file path, or install the database driver (for PostgreSQL: psycopg)."
+            "Use a SQLite file path, or install the database driver (for PostgreSQL: "
+            "pip install 'inspectors-workbench[server]')."
         ) from exc
 
 
@@ -155,17 +156,36 @@ def _backup(path: Path, revision: str | None) -> Path:
     return target
 
 
-def open_store(target: str | Path, *, migrate: bool = True) -> Store:
+def is_server(url: str) -> bool:
+    """Whether the store is a shared PostgreSQL server (not an embedded SQLite file)."""
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def _server_unreachable(described: str, exc: OperationalError) -> StoreOpenError:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return StoreOpenError(
+        f"The server {described} cannot be reached or refused the login ({reason}). "
+        "Check the host, port, database name, user and password in the URL."
+    )
+
+
+def open_store(target: str | Path, *, migrate: bool = True, set_up_server: bool = False) -> Store:
     """Open (creating or migrating as needed) the store at a path or URL.
 
     A store written by a newer version is refused and left untouched. Before any
-    migration of an existing SQLite file a backup copy is taken beside it.
+    migration of an existing SQLite file a backup copy is taken beside it. A PostgreSQL
+    server is migrated only by its set-up (``set_up_server``, from ``workbench server
+    init``): the users of a shared server may not change its schema.
     """
     url = to_url(target)
     described = Store(url, None, None).describe()  # type: ignore[arg-type]
     make_engine(url).dispose()  # checks the folder and the driver before reading anything
     try:
         current, tables = _inspect_version(url)
+    except OperationalError as exc:
+        if is_server(url):
+            raise _server_unreachable(described, exc) from exc
+        raise StoreOpenError(f"{described} is not a workbench store: {exc}") from exc
     except (sqlite3.DatabaseError, SQLAlchemyError) as exc:
         raise StoreOpenError(f"{described} is not a workbench store: {exc}") from exc
     if current is None and tables:
@@ -178,6 +198,12 @@ def open_store(target: str | Path, *, migrate: bool = True) -> Store:
         raise StoreOpenError(
             f"{described} was written by a newer version of the Inspector's Workbench "
             f"(schema {current}). Install the newer version to open it; this store was not changed."
+        )
+    if migrate and current != head_revision() and is_server(url) and not set_up_server:
+        raise StoreOpenError(
+            f"The server {described} is not set up for this version (schema "
+            f"{current or 'none'}, this version needs {head_revision()}). An administrator "
+            "sets it up with 'workbench server init --db URL'; nothing was changed."
         )
     engine = make_engine(url)
     store = Store(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

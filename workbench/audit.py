@@ -65,8 +65,10 @@ class _Chain:
     """Where the next event of this store's chain goes; read once per transaction."""
 
     def __init__(self, session: Session) -> None:
+        from workbench.server.login import lock_audit_chain
         from workbench.store import identity
 
+        lock_audit_chain(session)  # on a server, one writer at a time appends (docs/server.md)
         self.origin = identity(session).id
         last = session.execute(
             select(AuditEvent.origin_seq, AuditEvent.hash)

@@ -13,7 +13,7 @@ from platformdirs import user_data_path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.engine import Store, StoreOpenError, open_store
+from db.engine import Store, StoreOpenError, is_server, open_store
 from db.models import StoreIdentity
 from workbench.errors import StoreError, WorkbenchError
 
@@ -21,11 +21,12 @@ APP_NAME = "InspectorsWorkbench"
 DEFAULT_STORE_NAME = "workbench.sqlite"
 
 
-def default_store_path() -> Path:
-    """The store used when no ``--db`` is given: ``WORKBENCH_DB`` or the user data folder."""
+def default_store_path() -> Path | str:
+    """The store used when no ``--db`` is given: ``WORKBENCH_DB`` (a path or a SQLAlchemy URL)
+    or the user data folder."""
     env = os.environ.get("WORKBENCH_DB")
     if env:
-        return Path(env)
+        return env if "://" in env else Path(env)
     folder = user_data_path(APP_NAME, appauthor=False, ensure_exists=True)
     return folder / DEFAULT_STORE_NAME
 
@@ -33,9 +34,14 @@ def default_store_path() -> Path:
 def open_workbench_store(target: str | Path | None = None) -> Store:
     """Open the store at ``target`` (path or URL), or the default one, migrating it."""
     try:
-        return open_store(target if target is not None else default_store_path())
+        store = open_store(target if target is not None else default_store_path())
     except StoreOpenError as exc:
         raise StoreError(str(exc)) from exc
+    if is_server(store.url):  # refusals and conflicts from the server, in words
+        from workbench.server.errors import explain_server_errors
+
+        explain_server_errors(store.engine)
+    return store
 
 
 def identity(session: Session) -> StoreIdentity:
@@ -49,6 +55,10 @@ def identity(session: Session) -> StoreIdentity:
 
 
 def user_name(session: Session) -> str | None:
+    if session.get_bind().dialect.name == "postgresql":  # on a server: the database login
+        from workbench.server.login import login
+
+        return login(session)
     return identity(session).user_name
 
 
@@ -64,6 +74,11 @@ def require_user_name(session: Session) -> str:
 
 
 def set_user_name(store: Store, name: str) -> StoreIdentity:
+    if is_server(store.url):
+        raise WorkbenchError(
+            "On a server store the user is the database login, recorded in the audit trail "
+            "as it is; a name cannot be set. Log in as the user in the URL instead."
+        )
     name = name.strip()
     if not name:
         raise WorkbenchError("The name must not be empty.")
