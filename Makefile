@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DIST_STAMP := $(VENV)/.dist-installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint contracts bench dist selftest clean venv
+.PHONY: run test test-server lint contracts bench dist selftest clean venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ contracts: $(STAMP)
 
 test: lint contracts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	.ci/pg-tests.sh $(PYTEST_ARGS)
+
+# The same store tests on a real PostgreSQL server (a throwaway one if none is named).
+test-server: $(STAMP)
+	.ci/pg-tests.sh $(PYTEST_ARGS)
 
 # The frozen onedir application (PyInstaller), then its self-test.
 dist: $(DIST_STAMP)

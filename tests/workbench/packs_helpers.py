@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from backends import open_test_store
 from sqlalchemy import text
 
 from db.engine import Store
@@ -18,7 +19,6 @@ from workbench.methodology import load_methodology
 from workbench.packs import create_inspection_keys, export_kit, import_kit
 from workbench.services import grading
 from workbench.services.inspections import create_inspection
-from workbench.store import open_workbench_store, set_user_name
 
 PASSPHRASE = "correct horse battery staple"
 LEAD = "Lee Lead"
@@ -50,10 +50,8 @@ class Team:
 
 
 def new_store(path: Path, user: str | None) -> Store:
-    store = open_workbench_store(path)
-    if user:
-        set_user_name(store, user)
-    return store
+    """A new store at ``path`` (or, on the PostgreSQL backend, a new server database)."""
+    return open_test_store(path, user)
 
 
 def make_lead(folder: Path, title: str = "Child protection inspection") -> Team:
