@@ -73,6 +73,11 @@ def new_database(copy_of: str = TEMPLATE) -> str:
     name = f"wbtest_{uuid.uuid4().hex[:12]}"
     _admin(f'CREATE DATABASE "{name}" TEMPLATE "{copy_of}"')
     _made.append(name)
+    if copy_of == TEMPLATE:  # a new store has an identity of its own (a copy keeps it)
+        engine = create_engine(database_url(name))
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE store_identity SET id = gen_random_uuid()::text"))
+        engine.dispose()
     return database_url(name)
 
 

@@ -19,6 +19,7 @@ from workbench.methodology import load_methodology
 from workbench.packs import create_inspection_keys, export_kit, import_kit
 from workbench.services import grading
 from workbench.services.inspections import create_inspection
+from workbench.store import open_workbench_store
 
 PASSPHRASE = "correct horse battery staple"
 LEAD = "Lee Lead"
@@ -88,7 +89,7 @@ def make_inspector(team: Team, name: str, *, all_cases: bool = True) -> Store:
     slug = name.split()[0].lower()
     kit_path = team.folder / f"{slug}.wbkit"
     kit = export_kit(team.lead, team.inspection_id, name, kit_path, PASSPHRASE, all_cases=all_cases)
-    store = new_store(team.folder / f"{slug}.sqlite", None)
+    store = open_workbench_store(team.folder / f"{slug}.sqlite")  # a laptop: always SQLite
     import_kit(store, kit_path, kit.code)
     return store
 

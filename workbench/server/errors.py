@@ -57,7 +57,10 @@ def _explain(context: ExceptionContext) -> Exception | None:
 def _concurrent_unique(message: str) -> bool:
     """A unique key that only a concurrent writer could have taken first (two sessions
     creating one inspector's assessment of a case, or the same received records)."""
-    keys = ("assessment_case_id_inspector", "_pkey", "audit_segment_origin_first_seq")
+    keys = (
+        "assessment_case_id_inspector", "moderation_case_id", "stage_judgement_assessment_id",
+        "_pkey", "audit_segment_origin_first_seq", "audit_event_seq", "audit_event_origin",
+    )  # fmt: skip
     return any(key in message for key in keys)
 
 

@@ -22,6 +22,8 @@ from db.types import utcnow
 from workbench import audit
 from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology
+from workbench.server.retry import retried
+from workbench.server.revisions import refuse_stale
 from workbench.services.inspections import get_case, get_inspection, methodology_of
 from workbench.services.status import GRADED
 from workbench.store import require_user_name
@@ -192,10 +194,19 @@ def _checked(method: Methodology, grade: str, reason: str) -> tuple[str, str]:
     return grade_id, reason
 
 
+@retried
 def moderate(
-    store: Store, inspection_id: str, case_ref: str, grade: str, reason: str
+    store: Store,
+    inspection_id: str,
+    case_ref: str,
+    grade: str,
+    reason: str,
+    seen_at: datetime | None = None,
 ) -> ModerationRecord:
-    """Record (or change) the agreed grade of a dual-graded case, with the reason; audited."""
+    """Record (or change) the agreed grade of a dual-graded case, with the reason; audited.
+
+    With ``seen_at`` (when the moderation the user read was made), a moderation changed
+    since is refused (``StaleEdit``)."""
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
@@ -212,7 +223,12 @@ def moderate(
                 f"Case {case.reference} has been graded by {len(graded)} inspector(s); "
                 "moderation settles a case that two inspectors have graded."
             )
-        row = session.scalars(select(Moderation).where(Moderation.case_id == case.id)).first()
+        row = session.scalars(
+            select(Moderation).where(Moderation.case_id == case.id).with_for_update()
+        ).first()
+        if row is not None:
+            what = f"The agreed grade of case {case.reference}"
+            refuse_stale(what, row.moderated_by, row.moderated_at, seen_at, row.moderated_at)
         old = {"grade": row.grade, "reason": row.reason} if row else None
         if row is None:
             row = Moderation(case_id=case.id)
