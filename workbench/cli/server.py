@@ -1,11 +1,12 @@
-"""Headquarters commands: ``server init``, ``server check`` and ``server add-user``."""
+"""Headquarters commands: ``server init``, ``server check``, ``server add-user``, and
+``inspection push`` (added to the inspection command's actions)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 
-from workbench.cli.core_common import echo, group
+from workbench.cli.core_common import echo, group, opened_store, terminal_progress
 from workbench.errors import WorkbenchError
 
 
@@ -39,6 +40,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, choices=("analyst", "lead", "administrator"))
     add.set_defaults(handler=run_add_user)
     _db_option(add)
+    _register_push(subparsers)
+
+
+def _actions_of(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+
+
+def _register_push(subparsers: argparse._SubParsersAction) -> None:
+    push = _actions_of(subparsers.choices["inspection"]).add_parser(
+        "push",
+        help="copy one inspection whole from this store to a server",
+        description="Copy one inspection whole (cases, assessments, referrals, moderation, "
+        "the audit trails and the import log) from this store (--db) to a headquarters "
+        "server, verifying the audit trail at both ends. Pushing again changes only what "
+        "changed here since.",
+    )
+    push.add_argument("--inspection", required=True, help="the inspection id (or its start)")
+    push.add_argument("--to", required=True, metavar="URL", help="the server, as a URL")
+    push.set_defaults(handler=run_push)
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -84,4 +104,19 @@ def run_add_user(args: argparse.Namespace) -> int:
 
     password = os.environ.get("WORKBENCH_NEW_PASSWORD")
     echo(add_user(_url(args), args.login, args.role, password))
+    return 0
+
+
+def run_push(args: argparse.Namespace) -> int:
+    from workbench.server.push import push_inspection
+    from workbench.store import open_workbench_store
+
+    with opened_store(args) as source:
+        target = open_workbench_store(args.to)
+        try:
+            with terminal_progress() as show:
+                result = push_inspection(source, args.inspection, target, progress=show)
+        finally:
+            target.close()
+    echo(result.describe())
     return 0
