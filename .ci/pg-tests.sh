@@ -21,6 +21,7 @@ PG_TESTS=(
     tests/workbench/test_packs_merge.py
     tests/workbench/test_packs_trail.py
     tests/workbench/test_revisions.py
+    tests/workbench/test_national.py
 )
 run() {
     echo "PostgreSQL tests: on $(echo "$WORKBENCH_TEST_PG_URL" | sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#')"

@@ -6,7 +6,16 @@ from __future__ import annotations
 import argparse
 import os
 
-from workbench.cli.core_common import echo, group, opened_store, terminal_progress
+from workbench.cli.core_common import (
+    add_json_flag,
+    dump_json,
+    echo,
+    group,
+    opened_store,
+    plural,
+    table,
+    terminal_progress,
+)
 from workbench.errors import WorkbenchError
 
 
@@ -41,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.set_defaults(handler=run_add_user)
     _db_option(add)
     _register_push(subparsers)
+    register_national(subparsers)
 
 
 def _actions_of(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
@@ -120,3 +130,74 @@ def run_push(args: argparse.Namespace) -> int:
             target.close()
     echo(result.describe())
     return 0
+
+
+def register_national(subparsers: argparse._SubParsersAction) -> None:
+    actions = group(subparsers, "national", "figures across every inspection in the store")
+    summary = actions.add_parser(
+        "summary",
+        help="by force, year and category: grades, referrals, agreement, change",
+        description="By force, year and category: the share of graded cases requiring "
+        "improvement or inadequate, referrals and how quickly forces responded, agreement "
+        "between forces' own grades and ours, and the change from each force's baseline "
+        "inspection to its re-inspection.",
+    )
+    summary.add_argument("--since", type=int, metavar="YEAR", help="inspections from YEAR on")
+    summary.add_argument("--force", help="one force only")
+    summary.add_argument("--xlsx", metavar="PATH", help="also write the tables to a workbook")
+    add_json_flag(summary, "the figures")
+    summary.set_defaults(handler=run_national_summary)
+
+
+def _share(value: object) -> str:
+    """A share as a whole percentage, halves rounded up (as the inspection summary does)."""
+    return "–" if value is None or value != value else f"{int(float(value) * 100 + 0.5)}%"
+
+
+def run_national_summary(args: argparse.Namespace) -> int:
+    from workbench.server.national import national_summary, write_national_xlsx
+
+    with opened_store(args) as store:
+        found = national_summary(store, since=args.since, force=args.force)
+    if args.xlsx:
+        written = write_national_xlsx(found, args.xlsx)
+    if args.json:
+        dump_json(found.to_json())
+        return 0
+    marking = " / ".join(found.markings)
+    lines = [marking, f"National summary: {plural(found.inspections, 'inspection')}"]
+    if found.fictional_left_out:
+        lines.append(f"{plural(found.fictional_left_out, 'fictional inspection')} left out.")
+    lines.append("")
+    rows = [
+        (r["force"], r["year"], r["inspections"], r["graded"],
+         r["requires_improvement_or_inadequate"], _share(r["share"]),
+         int(r["referrals"]) if r["referrals"] == r["referrals"] else 0,
+         _days(r["median_days_to_first_response"]), _share(r["agreement"]))
+        for r in found.by_force_year.to_dict("records")
+    ]  # fmt: skip
+    headers = ("Force", "Year", "Inspections", "Graded", "RI or inadequate", "Share",
+               "Referrals", "Days to response", "Agreement")  # fmt: skip
+    lines += table(headers, rows, numeric=range(1, 9))
+    if not found.baseline_changes.empty:
+        lines += ["", "Baseline to re-inspection (each force's earliest and latest inspection)"]
+        changes = [
+            (r["force"], r["baseline_year"], _share(r["baseline_share"]), r["reinspection_year"],
+             _share(r["reinspection_share"]), _points(r["change_points"]))
+            for r in found.baseline_changes.to_dict("records")
+        ]  # fmt: skip
+        lines += table(("Force", "Baseline", "Share", "Re-inspection", "Share", "Change"),
+                       changes, numeric=range(1, 6))  # fmt: skip
+    if args.xlsx:
+        lines += ["", f"Workbook written to {written}"]
+    lines += ["", marking]
+    echo(lines)
+    return 0
+
+
+def _days(value: object) -> str:
+    return "–" if value is None or value != value else f"{float(value):.1f}"  # noqa: PLR0124
+
+
+def _points(value: object) -> str:
+    return "–" if value is None or value != value else f"{float(value):+.1f} points"  # noqa: PLR0124
