@@ -24,6 +24,12 @@ def _slot(fn: Callable[[], object]) -> Callable[[bool], None]:
     return run
 
 
+def _national(window) -> None:
+    from ui.national_view import show_national_summary
+
+    window.national_view = show_national_summary(window, window.store)
+
+
 class ActionsAndMenus:
     """Actions (with their shortcuts and tooltips), menus, and when each is enabled."""
 
@@ -55,6 +61,7 @@ class ActionsAndMenus:
         a("case.mark_graded", "&Mark graded", self.mark_graded)
         a("case.referral", "&Raise referral…", lambda: self.raise_referral())
         a("view.referrals", "&Referrals register", self.show_register)
+        a("view.national", "&National summary", lambda: _national(self))
         a("view.case_list", "Move to the case &list", self.table.setFocus)
         a("view.grading", "Move to the &grading panel", self.panel.focus_form)
         a("help.shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
@@ -73,7 +80,7 @@ class ActionsAndMenus:
             ("&Edit", ["edit.undo", "edit.redo"]),
             ("&Case", ["case.next", "case.previous", "case.find", None, "grade", "case.mark_graded",
                        None, "case.referral"]),
-            ("&View", ["view.referrals", "view.moderation", "view.imports", None,
+            ("&View", ["view.referrals", "view.moderation", "view.imports", "view.national", None,
                        "view.case_list", "view.grading"]),
             ("&Help", ["help.shortcuts"]),
         )  # fmt: skip
