@@ -68,7 +68,9 @@ def _plain(value: Any) -> Any:
 def _query(store: Store, query: Select) -> pd.DataFrame:
     with store.engine.connect() as conn:
         result = conn.execute(query)
-        return pd.DataFrame(result.all(), columns=list(result.keys())).astype(object)
+        columns = list(result.keys())
+        rows = [tuple(row) for row in result.all()]  # plain tuples: pandas reads them fastest
+    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=False).astype(object)
 
 
 def _inspections(store: Store, since: int | None, force: str | None) -> pd.DataFrame:
@@ -98,12 +100,11 @@ def _effective(store: Store, wanted: set[str]) -> pd.DataFrame:
         store,
         select(Assessment.case_id, Assessment.overall_grade).where(Assessment.status == GRADED),
     )
-    agreed = graded.groupby("case_id")["overall_grade"].agg(
-        lambda grades: grades.iloc[0] if grades.nunique() == 1 else "unresolved"
-    )
-    moderated = _query(store, select(Moderation.case_id, Moderation.grade)).set_index("case_id")
-    effective = agreed.to_dict()
-    effective.update(moderated["grade"].to_dict())
+    by_case = graded.groupby("case_id")["overall_grade"]
+    agreed = by_case.first().where(by_case.nunique() == 1, "unresolved")
+    moderated = _query(store, select(Moderation.case_id, Moderation.grade))
+    moderated = moderated.set_index("case_id")["grade"]
+    effective = pd.concat([agreed[~agreed.index.isin(moderated.index)], moderated])
     cases["grade"] = cases["case_id"].map(effective)
     return cases
 
