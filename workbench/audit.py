@@ -68,8 +68,8 @@ class _Chain:
         from workbench.server.login import lock_audit_chain
         from workbench.store import identity
 
-        lock_audit_chain(session)  # on a server, one writer at a time appends (docs/server.md)
-        self.origin = identity(session).id
+        writer = lock_audit_chain(session)  # on a server, each login's chain (docs/server.md)
+        self.origin = writer or identity(session).id
         last = session.execute(
             select(AuditEvent.origin_seq, AuditEvent.hash)
             .where(AuditEvent.origin == self.origin)

@@ -117,6 +117,10 @@ def test_eight_graders_and_two_importers_lose_nothing(tmp_path: Path) -> None:
             ).all()
             mine = sorted(value for case, value in accepted if case == case_id)
             assert sorted(e.new_value for e in events) == mine  # every accepted edit, once
+            chain = [(e.old_value, e.new_value) for e in events]  # each edit saw the one before
+            assert [old for old, _ in chain[1:]] == [new for _, new in chain[:-1]], [
+                (e.seq, e.actor, str(e.at)[11:23], e.old_value, e.new_value) for e in events[:4]
+            ]
             assert row.revision == len(mine)
             final = next(s.notes for s in row.stages if s.stage_id == "initial_contact")
             assert final == events[-1].new_value  # the last accepted edit is what is held

@@ -12,6 +12,7 @@ from db.models import AuditEvent, Base, Case, Inspection
 from workbench import audit
 from workbench.errors import WorkbenchError
 from workbench.server.errors import NotAllowed
+from workbench.server.login import writer_origin
 from workbench.services import grading
 from workbench.services.demo import create_demo
 from workbench.store import set_user_name, user_name
@@ -47,6 +48,10 @@ def test_the_user_is_the_database_login_and_the_audit_trail_records_it(server) -
             select(AuditEvent).where(AuditEvent.entity_id == inspection_id)
         ).all()
         assert {event.actor for event in created} == {LEAD}
+        # one chain per writer: the lead's own, beside the administrator's
+        assert {event.origin for event in created} == {writer_origin(session)}
+        origins = set(session.scalars(select(AuditEvent.origin)))
+        assert len(origins) == 2 and audit.verify(session).intact
         assert session.get(Inspection, inspection_id).created_by == LEAD
     with pytest.raises(WorkbenchError, match="the user is the database login"):
         set_user_name(lead, "Someone Else")

@@ -41,6 +41,7 @@ def test_init_creates_the_schema_and_roles_and_check_then_finds_nothing_missing(
     after = capsys.readouterr().out
     assert "missing" not in after
     assert "in place: the lead rule on 10 tables" in after
+    assert "in place: the audit trail's store-wide sequence (workbench_audit_seq)" in after
     assert after.rstrip().endswith("The server is ready.")
 
     assert main(["server", "add-user", "--db", url, "pat.analyst", "--role", "analyst"]) == 0

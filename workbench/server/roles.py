@@ -9,6 +9,10 @@
   silence, where the trigger refuses in words. No one but an administrator changes or
   removes an audit event.
 - ``workbench_admin`` writes everything.
+
+Each login appends to its own audit chain (``workbench.server.login``); the store-wide
+order of events (``audit_event.seq``, not covered by the hashes) comes from the sequence
+``workbench_audit_seq``, so writers never wait for one another.
 """
 
 from __future__ import annotations
@@ -88,6 +92,23 @@ END $$;
 """
 
 
+AUDIT_SEQ = f"""
+CREATE SEQUENCE IF NOT EXISTS workbench_audit_seq;
+SELECT setval('workbench_audit_seq', GREATEST(
+    (SELECT COALESCE(MAX(seq), 0) FROM audit_event),
+    (SELECT last_value FROM workbench_audit_seq)));
+CREATE OR REPLACE FUNCTION workbench_audit_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.seq := nextval('workbench_audit_seq');  -- not hashed: the chains stay as written
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS workbench_audit_seq ON audit_event;
+CREATE TRIGGER workbench_audit_seq BEFORE INSERT ON audit_event
+    FOR EACH ROW EXECUTE FUNCTION workbench_audit_seq();
+GRANT USAGE ON SEQUENCE workbench_audit_seq TO {LEAD}, {ADMIN};
+"""
+
+
 def create_roles_sql() -> list[str]:
     """Statements creating the three group roles (cluster-wide; kept if they exist)."""
     return [
@@ -110,6 +131,7 @@ def grants_sql(tables: list[str]) -> list[str]:
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {ADMIN}",
         _inspection_of_function(),
         LEAD_RULE,
+        AUDIT_SEQ,
     ]
     statements[0] = statements[0].replace("current_database()", '"{database}"')
     for table in tables:

@@ -187,6 +187,12 @@ def _check(conn, result: ServerCheck) -> None:
         result.found.append(f"the lead rule on {triggers} tables")
     else:
         result.missing.append(f"the lead rule (on {triggers} of {len(INSPECTION_OF)} tables)")
+    sequenced = conn.scalar(
+        text("SELECT count(*) FROM pg_trigger WHERE tgname = 'workbench_audit_seq'")
+    )
+    (result.found if sequenced else result.missing).append(
+        "the audit trail's store-wide sequence (workbench_audit_seq)"
+    )
     identity = conn.scalar(text("SELECT count(*) FROM store_identity")) if tables else 0
     if not identity:
         result.missing.append("the server store's identity (its audit chain)")

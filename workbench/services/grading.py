@@ -219,8 +219,10 @@ def edit(
 
 
 def _check_revision(session: Session, case: Case, inspector: str, revision: int | None) -> None:
-    """Lock this inspector's assessment of the case and refuse an edit made against an
-    older revision than the one held (a missing assessment is revision 0)."""
+    """Lock the case (so that a first edit and a concurrent one cannot both create the
+    assessment or both find it missing) and refuse an edit made against an older revision
+    than the one held (a missing assessment is revision 0)."""
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update(key_share=True))
     row = session.execute(
         select(Assessment.id, Assessment.revision, Assessment.updated_at)
         .where(Assessment.case_id == case.id, Assessment.inspector == inspector)
