@@ -39,7 +39,7 @@ from db.models import Case  # noqa: E402
 from workbench.packs import export_kit, export_pack, import_kit, import_packs  # noqa: E402
 from workbench.server.national import national_summary  # noqa: E402
 from workbench.server.push import push_inspection  # noqa: E402
-from workbench.server.setup import init_server  # noqa: E402
+from workbench.server.setup import add_user, init_server  # noqa: E402
 from workbench.services import grading  # noqa: E402
 from workbench.services.inspections import create_inspection  # noqa: E402
 from workbench.store import open_workbench_store, set_user_name  # noqa: E402
@@ -179,14 +179,20 @@ def _grader(target: str, case_ids: list[str], inspector: str, pace: float, resul
     results.put((latencies, refused))
 
 
+def _login(url: str, login: str) -> str:
+    """``url`` as ``login``, an administrator on the server (created if new)."""
+    add_user(url, login, "administrator")
+    return make_url(url).set(username=login).render_as_string(hide_password=False)
+
+
 def bench_graders(base: str, folder: Path) -> None:
-    for pace in (0.0, 5.0):
-        _graders(base, folder, pace)
+    for graders, pace in ((1, 0.0), (GRADERS, 0.0), (GRADERS, 5.0)):
+        _graders(base, folder, pace, graders)
 
 
-def _graders(base: str, folder: Path, pace: float) -> None:
+def _graders(base: str, folder: Path, pace: float, graders: int) -> None:
     figures = {}
-    sqlite = folder / f"g{int(pace)}.sqlite"
+    sqlite = folder / f"g{graders}-{int(pace)}.sqlite"
     for kind, target in (("postgresql", new_database(base)), ("sqlite", sqlite)):
         store, inspection_id = new_store(target, "Alex Inspector") if kind == "sqlite" else (
             open_workbench_store(target), None)  # fmt: skip
@@ -195,16 +201,19 @@ def _graders(base: str, folder: Path, pace: float) -> None:
                 store, force="Benchmark Police", title="Graders", start=date(2026, 1, 5),
                 end=date(2026, 1, 30),
             ).id  # fmt: skip
-        fill_graded_cases(store, inspection_id, GRADERS * 5)
+        fill_graded_cases(store, inspection_id, graders * 5)
         with store.sessions() as session:
             ids = list(session.scalars(select(Case.id).where(Case.inspection_id == inspection_id)))
         store.close()
+        targets = [str(target)] * graders
+        if kind == "postgresql":  # twenty people, each under their own login
+            targets = [_login(str(target), f"bench.grader{g:02d}") for g in range(graders)]
         context = multiprocessing.get_context("fork")
         results = context.Queue()
         workers = [
-            context.Process(target=_grader, args=(str(target), ids[g * 5 : g * 5 + 5],
-                                                  "Alex Inspector", pace, results))
-            for g in range(GRADERS)
+            context.Process(target=_grader, args=(targets[g], ids[g * 5 : g * 5 + 5],
+                                                  f"Grader {g:02d}", pace, results))
+            for g in range(graders)
         ]  # fmt: skip
         start = time.perf_counter()
         for worker in workers:
@@ -220,7 +229,8 @@ def _graders(base: str, folder: Path, pace: float) -> None:
             sum(r for _, r in reports),
         )
     emit(
-        "server.20_concurrent_graders", each_grader=f"{pace:g} edits/s" if pace else "flat out",
+        f"server.{graders}_concurrent_graders",
+        each_grader=f"{pace:g} edits/s" if pace else "flat out",
         edits_per_second=figures["postgresql"][0],
         p95_ms=figures["postgresql"][1], goal_p95_ms=50.0, refused=figures["postgresql"][2],
         sqlite_edits_per_second=figures["sqlite"][0], sqlite_p95_ms=figures["sqlite"][1],
