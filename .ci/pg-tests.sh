@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 PG_TESTS=(
     tests/server
     tests/db/test_store.py
+    tests/db/test_migrations.py
     tests/workbench/test_grading_referrals.py
     tests/workbench/test_moderation.py
     tests/workbench/test_caselist.py

@@ -53,6 +53,14 @@ def _admin(statement: str) -> None:
         engine.dispose()
 
 
+def empty_database() -> str:
+    """A new, empty database on the test server (no schema); its URL."""
+    name = f"wbtest_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}"')
+    _made.append(name)
+    return database_url(name)
+
+
 def _ensure_template() -> None:
     global _template_ready
     with _lock:
