@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from packs_helpers import REFERENCES, make_lead
+from packs_helpers import REFERENCES, grade, make_lead
 from store_helpers import refused
 
 from workbench.server.revisions import StaleEdit
 from workbench.services import grading
+from workbench.services.moderation import moderate
 
 NOTES = "stage:initial_contact:notes"
 
@@ -30,4 +31,27 @@ def test_an_edit_against_an_older_revision_is_refused(tmp_path) -> None:
     with pytest.raises(StaleEdit):
         grading.edit(store, case_id, "Ann Able", NOTES, "late", revision=1)
     assert grading.edit(store, case_id, "Ann Able", NOTES, "fourth")  # no revision: no check
+    store.close()
+
+
+def test_a_moderation_changed_since_it_was_read_is_refused(tmp_path) -> None:
+    team = make_lead(tmp_path)
+    store, reference = team.lead, REFERENCES[0]
+    grade(store, team.cases[reference], "Ann Able", "good")
+    grade(store, team.cases[reference], "Bob Baker", "inadequate")
+    first = moderate(store, team.inspection_id, reference, "requires_improvement", "Agreed.")
+    second = moderate(
+        store, team.inspection_id, reference, "inadequate", "On reflection.",
+        seen_at=first.moderated_at,
+    )  # fmt: skip
+    words = refused(
+        store,
+        lambda: moderate(store, team.inspection_id, reference, "good", "Late.", first.moderated_at),
+        StaleEdit,
+    )
+    assert words == (
+        f"The agreed grade of case {reference} was changed by Lee Lead at "
+        f"{second.moderated_at:%d/%m/%Y %H:%M:%S} UTC; reload it and make your change again. "
+        "Nothing was saved."
+    )
     store.close()
