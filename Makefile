@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DIST_STAMP := $(VENV)/.dist-installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test test-server lint contracts bench dist selftest clean venv
+.PHONY: run test test-server lint contracts typecheck deadcode bench dist selftest clean venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,15 @@ lint: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-test: lint contracts
+# mypy: workbench/ and db/ strictly, ui/ checked ([tool.mypy] in pyproject.toml).
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# Dead code; names used only by a framework or by name are in vulture_whitelist.py.
+deadcode: $(STAMP)
+	$(BIN)/vulture workbench db ui tests bench vulture_whitelist.py --exclude db/migrations/versions
+
+test: lint contracts typecheck deadcode
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	.ci/pg-tests.sh $(PYTEST_ARGS)
 

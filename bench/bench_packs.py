@@ -32,23 +32,23 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import case_row, emit, new_store, timed  # noqa: E402
+from _common import case_row, emit, new_store, timed
 
-from db.models import Assessment as AssessmentRow  # noqa: E402
-from db.models import AuditEvent, Case, Referral, StageJudgement, new_id  # noqa: E402
-from db.types import canonical_json, utcnow  # noqa: E402
-from workbench import audit  # noqa: E402
-from workbench.methodology import load_methodology  # noqa: E402
-from workbench.packs import (  # noqa: E402
+from db.models import Assessment as AssessmentRow
+from db.models import AuditEvent, Case, Referral, StageJudgement, new_id
+from db.types import canonical_json, utcnow
+from workbench import audit
+from workbench.methodology import load_methodology
+from workbench.packs import (
     create_inspection_keys,
     export_kit,
     export_pack,
     import_kit,
     import_packs,
 )
-from workbench.packs.pack import collect  # noqa: E402
-from workbench.services.inspections import get_inspection  # noqa: E402
-from workbench.store import open_workbench_store  # noqa: E402
+from workbench.packs.pack import collect
+from workbench.services.inspections import get_inspection
+from workbench.store import open_workbench_store
 
 PACKS, CASES_PER_PACK = 20, 500
 PASSPHRASE = "benchmark passphrase, long enough"

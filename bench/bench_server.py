@@ -32,17 +32,18 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import emit, fill_graded_cases, new_store, percentile, timed  # noqa: E402
-from bench_packs import PACKS, PASSPHRASE, fill_inspector, lead_store  # noqa: E402
+from _common import emit, fill_graded_cases, new_store, percentile, timed
+from bench_packs import PACKS, PASSPHRASE, fill_inspector, lead_store
 
-from db.models import Case  # noqa: E402
-from workbench.packs import export_kit, export_pack, import_kit, import_packs  # noqa: E402
-from workbench.server.national import national_summary  # noqa: E402
-from workbench.server.push import push_inspection  # noqa: E402
-from workbench.server.setup import add_user, init_server  # noqa: E402
-from workbench.services import grading  # noqa: E402
-from workbench.services.inspections import create_inspection  # noqa: E402
-from workbench.store import open_workbench_store, set_user_name  # noqa: E402
+from db.models import Case
+from workbench.identity import set_user_name
+from workbench.packs import export_kit, export_pack, import_kit, import_packs
+from workbench.server.national import national_summary
+from workbench.server.push import push_inspection
+from workbench.server.setup import add_user, init_server
+from workbench.services import grading
+from workbench.services.inspections import create_inspection
+from workbench.store import open_workbench_store
 
 ROOT = Path(__file__).resolve().parents[1]
 GRADERS, EDITS_EACH = 20, 40

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Date,
     ForeignKey,
     Index,
@@ -311,3 +313,147 @@ class InspectorKey(Base):
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     registered_by: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+
+
+# --- Follow-up after publication: recommendations, action plans, quarterly assessments ---
+# (workbench.followup). Lists (a recommendation's points, areas and categories; an evidence
+# item's figures) are JSON; plain dates are ISO dates.
+
+
+class InspectionFollowup(Base):
+    """What the follow-up needs to know about an inspection: when its report was published
+    (the recommendations' due dates count from it) and, for a re-inspection, its baseline."""
+
+    __tablename__ = "inspection_followup"
+
+    inspection_id: Mapped[str] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True
+    )
+    published_on: Mapped[date | None] = mapped_column(Date)
+    baseline_id: Mapped[str | None] = mapped_column(
+        ForeignKey("inspection.id", ondelete="SET NULL"), index=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Recommendation(Base):
+    """One numbered recommendation of an inspection's report."""
+
+    __tablename__ = "recommendation"
+    __table_args__ = (UniqueConstraint("inspection_id", "number"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    points: Mapped[list[str]] = mapped_column(JSON, default=list)
+    timeframe: Mapped[str] = mapped_column(String(20))  # immediately, months, date
+    months: Mapped[int | None] = mapped_column(Integer)
+    by_date: Mapped[date | None] = mapped_column(Date)
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    discharged_quarter: Mapped[int | None] = mapped_column(Integer)
+    discharged_reason: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ActionPlan(Base):
+    """One of the force's action plans (an inspection may have several)."""
+
+    __tablename__ = "action_plan"
+    __table_args__ = (UniqueConstraint("inspection_id", "title"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanAction(Base):
+    """One action of a plan, tied to a recommendation. Overdue is derived, never stored."""
+
+    __tablename__ = "plan_action"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("action_plan.id", ondelete="CASCADE"))
+    recommendation_id: Mapped[str] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="CASCADE"), index=True
+    )
+    objective: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(300), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    position: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanReturn(Base):
+    """A spreadsheet the force returned, kept byte for byte as dated evidence, with what it
+    changed in the plans."""
+
+    __tablename__ = "plan_return"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), index=True
+    )
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class QuarterAssessment(Base):
+    """An inspector's judgement of the progress on one recommendation in one quarter."""
+
+    __tablename__ = "quarter_assessment"
+    __table_args__ = (UniqueConstraint("recommendation_id", "quarter", "author"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    recommendation_id: Mapped[str] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="CASCADE")
+    )
+    quarter: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(200))
+    judgement: Mapped[str | None] = mapped_column(String(40))
+    finding: Mapped[str] = mapped_column(Text, default="")
+    concerns: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    evidence: Mapped[list[QuarterEvidence]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="QuarterEvidence.seq"
+    )
+
+
+class QuarterEvidence(Base):
+    """What a quarterly judgement rests on: a document (with its SHA-256), the force's own
+    audit figures (name -> number), an interview or a meeting."""
+
+    __tablename__ = "quarter_evidence"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    assessment_id: Mapped[str] = mapped_column(
+        ForeignKey("quarter_assessment.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20))  # document, audit, interview, meeting
+    title: Mapped[str] = mapped_column(String(500))
+    on_date: Mapped[date | None] = mapped_column(Date)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    figures: Mapped[dict[str, float | int]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    assessment: Mapped[QuarterAssessment] = relationship(back_populates="evidence")

@@ -119,7 +119,8 @@ def store_target(path: Path, user: str | None = None) -> Path | str:
 
 def open_test_store(path: Path, user: str | None):
     """A new, migrated store whose user is ``user`` (on a server: the login of that name)."""
-    from workbench.store import open_workbench_store, set_user_name
+    from workbench.identity import set_user_name
+    from workbench.store import open_workbench_store
 
     store = open_workbench_store(store_target(path, user))
     if user and not on_server():

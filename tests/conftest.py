@@ -13,9 +13,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import backends  # noqa: E402
+import backends
 
-from db.engine import Store  # noqa: E402
+from db.engine import Store
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -23,14 +23,12 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.messages import confirm, show_error
+from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
 
 if TYPE_CHECKING:
     from db.engine import Store
     from ui.main_window import MainWindow
 
-ORGANISATION = "InspectorsWorkbench"
-APPLICATION = "Workbench"
-DISPLAY_NAME = "Inspector's Workbench"
 DEMO_QUESTION = (
     "This store has no inspections yet.\n\n"
     "Open the demo inspection? It is a fictional force with sample cases to try the "
@@ -179,8 +177,9 @@ class Startup:
         if not name:
             self._end(0)  # the user chose not to give a name: nothing could be recorded
             return
-        self.window.attach(self.store, name)
-        QTimer.singleShot(0, self.window, lambda: offer_demo(self.window, self.store))
+        store = self.store
+        self.window.attach(store, name)
+        QTimer.singleShot(0, self.window, lambda: offer_demo(self.window, store))
 
     def _step(self, step: Callable[[], None]) -> None:
         """Run one step of the start-up; if it fails, say why over the window and end with 1.

@@ -8,6 +8,7 @@ column (and shaded), never by colour alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -28,10 +29,15 @@ from db.engine import Store
 from ui.dialogs import add_with_error, read_only_table, selectable, shown_date, text_box
 from ui.style import grade_name
 from ui.table_model import ReadOnlyTableModel
+from workbench.changes import Topic
 from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology
 from workbench.services.inspections import inspection_methodology
 from workbench.services.moderation import ModerationCase, moderate, moderation_cases
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
 
 DIFFERS_SHADE = QColor("#FFF3CD")
 
@@ -257,3 +263,14 @@ class ModerationView(QWidget):
             f"Recorded: case {case.reference} moderated as {grade_word(self.method, record.grade)}."
         )
         self.moderated.emit(case.case_id)
+
+
+def show_moderation(window: MainWindow) -> None:
+    """View ▸ Moderation, in a dock that follows the inspection shown."""
+
+    def make(inspection_id: str) -> ModerationView:
+        view = ModerationView(window.active_store(), inspection_id)
+        window.changes.follow(view, view.refresh, Topic.MODERATION)
+        return view
+
+    window.show_dock("moderation", "Moderation", make)

@@ -9,6 +9,8 @@ bars, never by colour alone.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
@@ -24,20 +26,36 @@ from PySide6.QtWidgets import (
 from db.engine import Store
 from ui.dialogs import read_only_table
 from ui.table_model import RIGHT, ReadOnlyTableModel
+from workbench.changes import Topic
 from workbench.server.national import NationalSummary, national_summary
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+# What the national figures are made of: a change to any of these redraws an open view.
+NATIONAL_TOPICS = (
+    Topic.INSPECTIONS, Topic.CASES, Topic.ASSESSMENTS, Topic.REFERRALS, Topic.MODERATION,
+    Topic.FOLLOWUP,
+)  # fmt: skip
 
 ALL_FORCES = "All forces"
 BAR = QColor("#B45309")
 
 
-def _share(value: object) -> str:
+def _share(value: Any) -> str:
     return "–" if value is None or value != value else f"{int(float(value) * 100 + 0.5)}%"
 
 
-def _number(value: object, places: int = 0) -> str:
+def _number(value: Any, places: int = 0) -> str:
     if value is None or value != value:
         return "–"
     return f"{float(value):.{places}f}" if places else str(int(value))
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
 
 
 class ForceYearModel(ReadOnlyTableModel):
@@ -61,7 +79,8 @@ class ForceYearModel(ReadOnlyTableModel):
 
 
 class BaselineModel(ReadOnlyTableModel):
-    headers = ("Force", "Baseline", "Share then", "Re-inspection", "Share now", "Change")
+    headers = ("Force", "Baseline", "Share then", "Re-inspection", "Share now", "Change",
+               "Paired by")  # fmt: skip
 
     def text(self, row: int, column: int) -> str:
         r = self.rows[row]
@@ -69,7 +88,7 @@ class BaselineModel(ReadOnlyTableModel):
         cells = (
             r["force"], f"{r['baseline']} ({r['baseline_year']})", _share(r["baseline_share"]),
             f"{r['reinspection']} ({r['reinspection_year']})", _share(r["reinspection_share"]),
-            "–" if change is None else f"{change:+.1f} points",
+            "–" if change is None else f"{change:+.1f} points", r["pairing"],
         )  # fmt: skip
         return cells[column]
 
@@ -139,9 +158,9 @@ class NationalView(QDialog):
 
     def _layout(self) -> None:
         filters = QHBoxLayout()
-        filters.addWidget(QLabel("&From:", buddy=self.since))
+        filters.addWidget(_label("&From:", self.since))
         filters.addWidget(self.since)
-        filters.addWidget(QLabel("F&orce:", buddy=self.force))
+        filters.addWidget(_label("F&orce:", self.force))
         filters.addWidget(self.force, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -182,8 +201,9 @@ class NationalView(QDialog):
         self.chart.set_bars([(f"{r['force']} {r['year']}", r["share"]) for r in rows])
         self.baselines.set_rows(found.baseline_changes.to_dict("records"))
         self.pairing.setText(
-            "Each force's earliest inspection is taken as the baseline of its latest: this "
-            "store does not name baselines yet."
+            "A re-inspection is set beside the baseline its follow-up records; a force with "
+            "no recorded baseline has its earliest inspection taken as the baseline of its "
+            "latest (shown as 'earliest and latest')."
         )
         self.years_view.resizeColumnsToContents()
         self.baselines_view.resizeColumnsToContents()
@@ -196,3 +216,11 @@ def show_national_summary(parent: QWidget, store: Store | None) -> NationalView 
     view = NationalView(store, parent)
     view.show()
     return view
+
+
+def show_national(window: MainWindow) -> None:
+    """View ▸ National summary: the window's store, kept up to date as the window changes it."""
+    view = show_national_summary(window, window.active_store())
+    if view is not None:
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # and its change subscription
+        window.changes.follow(view, view.refresh, *NATIONAL_TOPICS)

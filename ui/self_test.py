@@ -52,10 +52,11 @@ def _quiet_offscreen_noise(mode: QtMsgType, context: QMessageLogContext, message
 
 
 def _self_test_steps(path: Path) -> Iterator[str]:
+    from workbench.identity import set_user_name
     from workbench.methodology import load_methodology
     from workbench.services.demo import create_demo
     from workbench.services.inspections import list_inspections
-    from workbench.store import open_workbench_store, set_user_name
+    from workbench.store import open_workbench_store
 
     set_version()
     store = open_workbench_store(path)

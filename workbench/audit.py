@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, AuditSegment, new_id
 from db.types import utcnow
+from workbench.identity import identity
 
 GENESIS = "0" * 64
 
@@ -66,7 +67,6 @@ class _Chain:
 
     def __init__(self, session: Session) -> None:
         from workbench.server.login import lock_audit_chain
-        from workbench.store import identity
 
         writer = lock_audit_chain(session)  # on a server, each login's chain (docs/server.md)
         self.origin = writer or identity(session).id

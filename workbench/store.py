@@ -1,4 +1,4 @@
-"""Opening the store from the workbench layer, and the store's identity.
+"""Opening the store from the workbench layer.
 
 Wraps ``db.engine.open_store`` so that every refusal is a ``WorkbenchError``, and finds
 the default store in the user data folder (platformdirs).
@@ -10,12 +10,9 @@ import os
 from pathlib import Path
 
 from platformdirs import user_data_path
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from db.engine import Store, StoreOpenError, is_server, open_store
-from db.models import StoreIdentity
-from workbench.errors import StoreError, WorkbenchError
+from workbench.errors import StoreError
 
 APP_NAME = "InspectorsWorkbench"
 DEFAULT_STORE_NAME = "workbench.sqlite"
@@ -42,54 +39,3 @@ def open_workbench_store(target: str | Path | None = None) -> Store:
 
         explain_server_errors(store.engine)
     return store
-
-
-def identity(session: Session) -> StoreIdentity:
-    """The store's identity row, created on first use."""
-    row = session.scalars(select(StoreIdentity)).first()
-    if row is None:
-        row = StoreIdentity()
-        session.add(row)
-        session.flush()
-    return row
-
-
-def user_name(session: Session) -> str | None:
-    if session.get_bind().dialect.name == "postgresql":  # on a server: the database login
-        from workbench.server.login import login
-
-        return login(session)
-    return identity(session).user_name
-
-
-def require_user_name(session: Session) -> str:
-    """The name of the person using this store, for the audit trail."""
-    name = user_name(session)
-    if not name:
-        raise WorkbenchError(
-            "This store has no user name yet. Set it first with "
-            "'workbench identity set --name \"Your Name\"'."
-        )
-    return name
-
-
-def set_user_name(store: Store, name: str) -> StoreIdentity:
-    if is_server(store.url):
-        raise WorkbenchError(
-            "On a server store the user is the database login, recorded in the audit trail "
-            "as it is; a name cannot be set. Log in as the user in the URL instead."
-        )
-    name = name.strip()
-    if not name:
-        raise WorkbenchError("The name must not be empty.")
-    if len(name) > 200:
-        raise WorkbenchError("The name is longer than 200 characters; shorten it.")
-    from workbench import audit
-
-    with store.sessions.begin() as session:
-        row = identity(session)
-        old = row.user_name
-        if old != name:
-            row.user_name = name
-            audit.record(session, name, "update", "identity", row.id, "user_name", old, name)
-        return row

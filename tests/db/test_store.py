@@ -13,12 +13,12 @@ from sqlalchemy import text
 
 from db.engine import StoreOpenError, open_store
 from workbench.errors import StoreError, WorkbenchError
+from workbench.identity import set_user_name
 from workbench.store import (
     APP_NAME,
     DEFAULT_STORE_NAME,
     default_store_path,
     open_workbench_store,
-    set_user_name,
 )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from db.models import Assessment, AuditEvent
-from workbench import audit
+from workbench import audit, fields
 from workbench.errors import WorkbenchError
 from workbench.packs import export_pack, import_packs
 from workbench.server.errors import ConcurrentChange
@@ -23,7 +23,7 @@ from workbench.store import open_workbench_store
 
 GRADERS, IMPORTERS, EDITS, ATTEMPTS = 8, 2, 10, 60
 SHARED = "Pat Shared"  # every grader edits this inspector's assessments: the same rows
-NOTES = "stage:initial_contact:notes"
+NOTES = fields.stage_notes("initial_contact")
 
 
 def _grader(url: str, number: int, cases: list[str], results) -> None:

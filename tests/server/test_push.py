@@ -3,6 +3,7 @@ server, idempotently, verifying the audit trail at both ends; packs then go stra
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -121,4 +122,86 @@ def test_a_laptop_whose_audit_trail_does_not_verify_pushes_nothing(
     with pytest.raises(WorkbenchError, match="This store's audit trail does not verify"):
         push_inspection(team.lead, team.inspection_id, hq)
     assert snapshot(hq) == before
+    hq.close()
+
+
+FOLLOWUP = (
+    "inspection_followup", "recommendation", "action_plan", "plan_action", "plan_return",
+    "quarter_assessment", "quarter_evidence",
+)  # fmt: skip
+
+
+def _followup(team, folder: Path) -> str:
+    """The laptop's follow-up of its inspection: recommendations, a return of one action,
+    a quarterly judgement with evidence, and a baseline (another inspection); its id."""
+    import openpyxl
+    from followup_helpers import RECOMMENDATIONS
+    from store_helpers import write_file
+
+    from workbench.followup.plan_sheet import import_return, write_template
+    from workbench.followup.quarters import add_evidence, assess
+    from workbench.followup.recommendations import import_recommendations, set_baseline
+    from workbench.services.inspections import create_inspection
+
+    lead, inspection_id = team.lead, team.inspection_id
+    import_recommendations(lead, inspection_id, write_file(folder, "recs.toml", RECOMMENDATIONS))
+    sheet = folder / "return.xlsx"
+    write_template(lead, inspection_id, sheet)
+    book = openpyxl.load_workbook(sheet)
+    row = [
+        "",
+        "Child protection plan",
+        1,
+        "Clear governance",
+        "Set up a safeguarding board",
+        "Assistant commissioner",
+        date(2027, 1, 31),
+        "In progress",
+        "Board meets monthly",
+    ]
+    for column, value in enumerate(row, start=1):
+        book["Actions"].cell(2, column, value or None)
+    book.save(sheet)
+    import_return(lead, inspection_id, sheet)
+    assess(lead, inspection_id, 1, 2, judgement="Some progress", finding="Training begun.")
+    add_evidence(lead, inspection_id, 1, 2, "interview", "Head of public protection")
+    baseline = create_inspection(
+        lead, force="Testshire Police", title="Baseline inspection", start=date(2023, 1, 9),
+        end=date(2023, 2, 10),
+    )  # fmt: skip
+    set_baseline(lead, inspection_id, baseline.id)
+    return baseline.id
+
+
+def test_push_copies_the_follow_up_and_the_baseline_once_the_server_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.models import InspectionFollowup
+
+    team, _ = _laptop(tmp_path, monkeypatch)
+    baseline_id = _followup(team, tmp_path)
+    server = new_server()
+    hq = server.open(LEAD)
+    pushed = push_inspection(team.lead, team.inspection_id, hq)
+    assert pushed.baseline_missing == baseline_id
+    assert f"Its baseline inspection {baseline_id[:8]} is not on the server" in pushed.describe()
+    mine, theirs = snapshot(team.lead), snapshot(hq)
+    for table in FOLLOWUP:
+        assert mine[table] and len(theirs[table]) == len(mine[table]), table
+    with hq.sessions() as session:
+        assert session.get(InspectionFollowup, team.inspection_id).baseline_id is None
+
+    # The server comes to hold the baseline (here written straight in: a second inspection
+    # from the same laptop cannot be pushed, its audit trail being sent in part), and the
+    # next push sends the link.
+    with team.lead.sessions() as session:
+        held = session.get(Inspection, baseline_id)
+        values = {c.key: getattr(held, c.key) for c in Inspection.__table__.columns}
+    with hq.sessions.begin() as session:
+        session.add(Inspection(**{**values, "created_by": LEAD}))
+    again = push_inspection(team.lead, team.inspection_id, hq)
+    assert again.baseline_missing is None and again.changed == 1
+    with hq.sessions() as session:
+        assert session.get(InspectionFollowup, team.inspection_id).baseline_id == baseline_id
+    assert snapshot(hq)["plan_return"] == mine["plan_return"]  # the return's bytes as sent
     hq.close()

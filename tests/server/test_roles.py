@@ -11,11 +11,12 @@ from store_helpers import snapshot
 from db.models import AuditEvent, Base, Case, Inspection
 from workbench import audit
 from workbench.errors import WorkbenchError
+from workbench.identity import set_user_name, user_name
 from workbench.server.errors import NotAllowed
 from workbench.server.login import writer_origin
+from workbench.server.roles import APPEND_ONLY, INSPECTION_OF, SHARED
 from workbench.services import grading
 from workbench.services.demo import create_demo
-from workbench.store import set_user_name, user_name
 
 TABLES = [table.name for table in Base.metadata.sorted_tables]
 
@@ -122,5 +123,49 @@ def test_a_lead_writes_their_own_inspection_but_not_another_leads(server) -> Non
     with other.sessions() as session:
         assert session.get(Inspection, own).created_by == OTHER_LEAD
         assert audit.verify(session).intact
+    lead.close()
+    other.close()
+
+
+def test_every_table_is_governed_by_a_rule() -> None:
+    """A table added by a migration must be named in workbench/server/roles.py: the lead
+    rule (its rows belong to an inspection), append-only, or shared (administrators)."""
+    assert set(TABLES) == set(INSPECTION_OF) | set(APPEND_ONLY) | set(SHARED)
+    assert {"inspection_followup", "recommendation", "plan_action", "quarter_evidence"} <= set(
+        INSPECTION_OF
+    )
+
+
+def test_the_lead_rule_covers_the_follow_up(server, tmp_path) -> None:
+    from followup_helpers import RECOMMENDATIONS
+    from store_helpers import write_file
+
+    from workbench.followup.quarters import add_evidence, assess
+    from workbench.followup.recommendations import import_recommendations
+
+    server, inspection_id = server
+    lead, other = server.open(LEAD), server.open(OTHER_LEAD)
+    recs = write_file(tmp_path, "recs.toml", RECOMMENDATIONS)
+    assert import_recommendations(lead, inspection_id, recs)
+    assess(lead, inspection_id, 1, 2, judgement="Some progress")
+    add_evidence(lead, inspection_id, 1, 2, "interview", "Head of public protection")
+
+    before = snapshot(other)
+    with pytest.raises(NotAllowed) as refused:
+        assess(other, inspection_id, 1, 2, judgement="Insufficient progress")
+    assert str(refused.value).startswith(
+        f"{OTHER_LEAD} may not change the quarter assessment of inspection {inspection_id[:8]}"
+    )
+    for statement in (
+        f"UPDATE recommendation SET title = 'Changed' WHERE inspection_id = '{inspection_id}'",
+        "UPDATE inspection_followup SET published_on = NULL WHERE inspection_id = "
+        f"'{inspection_id}'",
+        "DELETE FROM quarter_evidence WHERE assessment_id IN (SELECT q.id FROM quarter_assessment"
+        f" q JOIN recommendation r ON r.id = q.recommendation_id WHERE r.inspection_id = "
+        f"'{inspection_id}')",
+    ):
+        with pytest.raises(NotAllowed, match=f"which {LEAD} leads"), other.engine.begin() as c:
+            c.execute(text(statement))
+    assert snapshot(other) == before
     lead.close()
     other.close()

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+import workbench.identity
 import workbench.store
 from db.engine import Store
 from db.models import Case
@@ -267,7 +268,7 @@ def test_first_run_asks_the_name_over_the_window_then_opens_the_demo(qtbot, firs
     assert asked == [(window, True)]
     assert window.user_name == "Sam Inspector"
     with startup.store.sessions() as session:
-        assert workbench.store.user_name(session) == "Sam Inspector"
+        assert workbench.identity.user_name(session) == "Sam Inspector"
     [demo] = list_inspections(startup.store)
     assert offered and offered[0].startswith("This store has no inspections yet.")
     assert demo.fictional and demo.cases > 0
@@ -300,7 +301,7 @@ def test_no_name_given_ends_the_application_with_0(qapp, first_run, monkeypatch)
     opened = open_workbench_store(first_run)
     try:
         with opened.sessions() as session:
-            assert workbench.store.user_name(session) is None
+            assert workbench.identity.user_name(session) is None
         assert list_inspections(opened) == []
     finally:
         opened.close()

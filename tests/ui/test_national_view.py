@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from db.engine import Store
 from db.models import Case
 from ui.national_view import NationalView
+from workbench import fields
 from workbench.methodology import load_methodology
 from workbench.services import grading
 from workbench.services.inspections import create_inspection
@@ -31,7 +32,7 @@ def _graded(store: Store, force: str, year: int, grades: list[str]) -> None:
         ids = [row.id for row in rows]
     for case_id, overall in zip(ids, grades, strict=True):
         for stage in method.stages_for("section_47"):
-            grading.edit(store, case_id, ME, f"stage:{stage.id}:grade", overall)
+            grading.edit(store, case_id, ME, fields.stage_grade(stage.id), overall)
         grading.edit(store, case_id, ME, "overall_grade", overall)
         grading.edit(store, case_id, ME, "rationale", "Seen.")
         grading.mark_graded(store, case_id, ME)
@@ -67,3 +68,35 @@ def test_the_national_view_shows_each_force_and_year_and_the_change(
     assert [view.years.index(0, c).data() for c in range(2)] == ["Southshire Police", "2025"]
     assert view.heading.text().endswith("1 inspection")
     view.grab().save(str(tmp_path / "national.png"))
+
+
+def test_view_national_summary_opens_from_the_window_and_follows_a_recorded_baseline(
+    qtbot, store: Store
+) -> None:
+    from sqlalchemy import select
+
+    from db.models import Inspection
+    from ui.main_window import MainWindow
+    from workbench.followup.recommendations import set_baseline
+
+    _graded(store, "Northshire Police", 2024, ["inadequate", "good"])
+    _graded(store, "Northshire Police", 2025, ["requires_improvement", "good"])
+    _graded(store, "Northshire Police", 2026, ["good", "good"])
+    window = MainWindow(store, ME)
+    qtbot.addWidget(window)
+    window.reload_inspections()
+    window.show()
+    action = window.actions["view.national"]
+    assert action.isEnabled() and action.text() == "&National summary"
+    action.trigger()
+    [view] = window.findChildren(NationalView)
+    assert [view.baselines.text(0, c) for c in (1, 6)] == [
+        "Northshire Police 2024 (2024)", "earliest and latest",
+    ]  # fmt: skip
+
+    with store.sessions() as session:
+        ids = dict(session.execute(select(Inspection.title, Inspection.id)).all())
+    set_baseline(store, ids["Northshire Police 2026"], ids["Northshire Police 2025"])
+    qtbot.waitUntil(lambda: view.baselines.text(0, 6) == "recorded baseline")
+    assert view.baselines.text(0, 1) == "Northshire Police 2025 (2025)"
+    assert view.baselines.text(0, 5) == "-50.0 points"  # 50% requiring improvement to none

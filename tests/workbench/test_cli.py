@@ -130,6 +130,11 @@ def test_identity_and_methodology(tmp_path: Path) -> None:
     for item in (*method.stages, *method.categories):
         assert re.search(rf"^\s+{item.id}\s+{re.escape(item.name)}\b", as_text.stdout, re.M)
 
+    old = cli(path, "methodology", "show", "--version", "1.0")
+    assert old.stdout.startswith("Child protection (NCPI) case audit: ncpi-child-protection "
+                                 "version 1.0\n")  # fmt: skip
+    assert re.search(r"^\s+police_detention\s+Police detention\s+7\s+4$", as_text.stdout, re.M)
+
     unknown = cli(path, "methodology", "show", "no-such-method")
     assert unknown.returncode == 1
     assert "No methodology 'no-such-method'" in unknown.stderr
@@ -180,7 +185,7 @@ def test_from_inspection_to_summary(store: Store, store_path: Path, tmp_path: Pa
     assert (
         imported.stdout
         == "Imported 3 cases into Child protection inspection of Northshire Police.\n"
-    )  # noqa: E501
+    )
     with store.sessions() as session:
         cases = session.execute(
             select(Case.reference, Case.category, Case.opened_on, Case.force_grade)
@@ -245,7 +250,7 @@ def test_from_inspection_to_summary(store: Store, store_path: Path, tmp_path: Pa
     assert summary["force_vs_inspector"]["requires_improvement"]["requires_improvement"] == 1
 
     text = cli(store_path, "summary", "--inspection", first).stdout.splitlines()
-    assert text[0] == text[-1] == "OFFICIAL-SENSITIVE"
+    assert text[0] == text[-1] == "OFFICIAL-SENSITIVE  INTERIM: 2 of 3 cases graded"
     assert text[1] == (
         "Child protection inspection of Northshire Police: Northshire Police, "
         "fieldwork 02/11/2026 to 29/11/2026"

@@ -10,11 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from packs_helpers import grade
+from sqlalchemy import select
 
 from db.engine import Store
-from db.models import Case
+from db.models import Case, Inspection
 from workbench.cli import main
 from workbench.errors import WorkbenchError
+from workbench.followup.recommendations import set_baseline
 from workbench.server.national import national_summary
 from workbench.services.demo import create_demo
 from workbench.services.inspections import create_inspection
@@ -84,6 +86,7 @@ def test_figures_by_force_and_year(hq: Store) -> None:
     assert (change["baseline_year"], change["reinspection_year"]) == (2024, 2026)
     assert (change["baseline_share"], change["reinspection_share"]) == (0.75, 0.5)
     assert change["change_points"] == -25.0
+    assert change["pairing"] == "earliest and latest"  # no baseline recorded
 
 
 def test_since_and_force_narrow_it_and_an_unknown_force_is_refused(hq: Store) -> None:
@@ -109,10 +112,34 @@ def test_the_command_prints_json_text_and_a_workbook(
                         "1 fictional inspection left out."]  # fmt: skip
     north = next(line for line in text if line.startswith("Northshire Police  2024"))
     assert north.split()[-6:] == ["4", "3", "75%", "0", "–", "67%"]
-    change = text[text.index("Baseline to re-inspection (each force's earliest and latest "
-                             "inspection)") + 3]  # fmt: skip
+    change = text[text.index("Baseline to re-inspection (the recorded baseline, else each "
+                             "force's earliest and latest inspection)") + 3]  # fmt: skip
     assert change.split() == ["Northshire", "Police", "2024", "75%", "2026", "50%", "-25.0",
-                              "points"]  # fmt: skip
+                              "points", "earliest", "and", "latest"]  # fmt: skip
     sheets = pd.read_excel(out, sheet_name=None)
     assert list(sheets) == ["By force and year", "By category", "Baseline to re-inspection"]
     assert sheets["Baseline to re-inspection"]["change_points"].tolist() == [-25.0]
+
+
+def test_a_recorded_baseline_pairs_a_re_inspection_with_it(hq: Store) -> None:
+    """The follow-up's baseline, not the force's earliest inspection, where one is recorded;
+    a force with none recorded is still paired earliest with latest."""
+    good, ri = "good", "requires_improvement"
+    middle, _ = _inspection(hq, "Northshire Police", 2025, [(ri, None), (good, None)])
+    _inspection(hq, "Southshire Police", 2026, [(ri, None)])
+    [before] = national_summary(hq, force="Northshire Police").to_json()["baseline_changes"]
+    assert (before["baseline_year"], before["pairing"]) == (2024, "earliest and latest")
+
+    with hq.sessions() as session:
+        title = Inspection.title == "Northshire Police 2026"
+        latest = session.scalar(select(Inspection.id).where(title))
+    set_baseline(hq, latest, middle)  # the 2026 re-inspection re-inspects 2025, not 2024
+    found = national_summary(hq).to_json()
+    assert found["baseline_pairing"].startswith("the baseline recorded for a re-inspection")
+    [north, south] = found["baseline_changes"]
+    assert (north["force"], north["pairing"]) == ("Northshire Police", "recorded baseline")
+    assert (north["baseline_year"], north["reinspection_year"]) == (2025, 2026)
+    assert (north["baseline_share"], north["reinspection_share"]) == (0.5, 0.5)
+    assert north["change_points"] == 0.0
+    assert (south["force"], south["pairing"]) == ("Southshire Police", "earliest and latest")
+    assert (south["baseline_year"], south["reinspection_year"]) == (2025, 2026)

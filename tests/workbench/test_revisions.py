@@ -6,11 +6,12 @@ import pytest
 from packs_helpers import REFERENCES, grade, make_lead
 from store_helpers import refused
 
+from workbench import fields
 from workbench.server.revisions import StaleEdit
 from workbench.services import grading
 from workbench.services.moderation import moderate
 
-NOTES = "stage:initial_contact:notes"
+NOTES = fields.stage_notes("initial_contact")
 
 
 def test_an_edit_against_an_older_revision_is_refused(tmp_path) -> None:

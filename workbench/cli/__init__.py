@@ -12,10 +12,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from workbench.cli import core, packs, reports, server
+from workbench.cli import core, followup, packs, reports, server
 from workbench.errors import WorkbenchError
 
-COMMAND_MODULES = (core, packs, reports, server)
+COMMAND_MODULES = (core, packs, reports, followup, server)
 
 
 def build_parser() -> argparse.ArgumentParser:

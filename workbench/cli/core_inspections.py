@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
     add_json_flag,
     date_argument,
@@ -20,7 +21,7 @@ from workbench.cli.core_common import (
     resolve_inspection,
     table,
 )
-from workbench.cli.core_common import terminal_progress as progress
+from workbench.cli.common import terminal_progress as progress
 from workbench.dates import short_date
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 DATE_HELP = "2026-11-29 or 29/11/2026"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     _register_inspection(group(subparsers, "inspection", "create and list inspections"))
     cases = group(subparsers, "cases", "the sampled case files of an inspection")
     _register_cases_import(cases)
@@ -41,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --- inspection ----------------------------------------------------------------------------
 
 
-def _register_inspection(actions: argparse._SubParsersAction) -> None:
+def _register_inspection(actions: Subparsers[argparse.ArgumentParser]) -> None:
     create = actions.add_parser(
         "create",
         help="create an inspection and print its id",
@@ -158,7 +159,7 @@ def _inspection_json(info: InspectionInfo) -> dict[str, Any]:
 # --- cases import --------------------------------------------------------------------------
 
 
-def _register_cases_import(actions: argparse._SubParsersAction) -> None:
+def _register_cases_import(actions: Subparsers[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "import",
         help="import the case sample from a spreadsheet",
@@ -185,7 +186,7 @@ def run_cases_import(args: argparse.Namespace) -> int:
 # --- grades import -------------------------------------------------------------------------
 
 
-def _register_grades_import(actions: argparse._SubParsersAction) -> None:
+def _register_grades_import(actions: Subparsers[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "import",
         help="import grades recorded in a spreadsheet",

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
     add_inspection_option,
     add_json_flag,
     dump_json,
@@ -27,7 +27,7 @@ from workbench.cli.core_common import (
     resolve_inspection,
     table,
 )
-from workbench.cli.core_common import terminal_progress as progress
+from workbench.cli.common import terminal_progress as progress
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
+    Subparsers,
     add_json_flag,
     dump_json,
     echo,
@@ -19,7 +21,7 @@ from workbench.cli.core_common import (
 from workbench.errors import WorkbenchError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions = group(subparsers, "server", "set up and check a PostgreSQL headquarters store")
     init = actions.add_parser(
         "init",
@@ -53,11 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     register_national(subparsers)
 
 
-def _actions_of(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
-    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+def _actions_of(parser: argparse.ArgumentParser) -> Subparsers[argparse.ArgumentParser]:
+    return next(a for a in parser._actions if isinstance(a, Subparsers))  # noqa: SLF001
 
 
-def _register_push(subparsers: argparse._SubParsersAction) -> None:
+def _register_push(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     push = _actions_of(subparsers.choices["inspection"]).add_parser(
         "push",
         help="copy one inspection whole from this store to a server",
@@ -132,7 +134,7 @@ def run_push(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_national(subparsers: argparse._SubParsersAction) -> None:
+def register_national(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions = group(subparsers, "national", "figures across every inspection in the store")
     summary = actions.add_parser(
         "summary",
@@ -149,7 +151,7 @@ def register_national(subparsers: argparse._SubParsersAction) -> None:
     summary.set_defaults(handler=run_national_summary)
 
 
-def _share(value: object) -> str:
+def _share(value: Any) -> str:
     """A share as a whole percentage, halves rounded up (as the inspection summary does)."""
     return "–" if value is None or value != value else f"{int(float(value) * 100 + 0.5)}%"
 
@@ -180,14 +182,15 @@ def run_national_summary(args: argparse.Namespace) -> int:
                "Referrals", "Days to response", "Agreement")  # fmt: skip
     lines += table(headers, rows, numeric=range(1, 9))
     if not found.baseline_changes.empty:
-        lines += ["", "Baseline to re-inspection (each force's earliest and latest inspection)"]
+        lines += ["", "Baseline to re-inspection (the recorded baseline, else each force's "
+                  "earliest and latest inspection)"]  # fmt: skip
         changes = [
             (r["force"], r["baseline_year"], _share(r["baseline_share"]), r["reinspection_year"],
-             _share(r["reinspection_share"]), _points(r["change_points"]))
+             _share(r["reinspection_share"]), _points(r["change_points"]), r["pairing"])
             for r in found.baseline_changes.to_dict("records")
         ]  # fmt: skip
-        lines += table(("Force", "Baseline", "Share", "Re-inspection", "Share", "Change"),
-                       changes, numeric=range(1, 6))  # fmt: skip
+        lines += table(("Force", "Baseline", "Share", "Re-inspection", "Share", "Change",
+                        "Paired by"), changes, numeric=range(1, 6))  # fmt: skip
     if args.xlsx:
         lines += ["", f"Workbook written to {written}"]
     lines += ["", marking]
@@ -195,9 +198,9 @@ def run_national_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def _days(value: object) -> str:
-    return "–" if value is None or value != value else f"{float(value):.1f}"  # noqa: PLR0124
+def _days(value: Any) -> str:
+    return "–" if value is None or value != value else f"{float(value):.1f}"
 
 
-def _points(value: object) -> str:
-    return "–" if value is None or value != value else f"{float(value):+.1f} points"  # noqa: PLR0124
+def _points(value: Any) -> str:
+    return "–" if value is None or value != value else f"{float(value):+.1f} points"

@@ -6,7 +6,6 @@ by record and merged in its own transaction with its log entry (see ``docs/pack-
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,10 @@ from sqlalchemy.orm import Session
 from db.engine import Store
 from db.models import ImportLog, Inspection
 from workbench import crypto
+from workbench.changes import MERGED, publish
 from workbench.errors import WorkbenchError
+from workbench.identity import identity, require_user_name
+from workbench.imports_log import log_import
 from workbench.methodology import load_methodology
 from workbench.packs import container, opening, payload
 from workbench.packs.container import PackRefused
@@ -28,7 +30,6 @@ from workbench.packs.merge import MergeCounts, merge
 from workbench.progress import Progress, no_progress
 from workbench.server.login import lock_imports
 from workbench.services.inspections import get_inspection
-from workbench.store import identity, require_user_name
 
 
 @dataclass(frozen=True)
@@ -180,20 +181,12 @@ def _log(
 ) -> PackImport:
     """The import's log entry, in its transaction; the import's result."""
     fingerprint = crypto.fingerprint(opened.signer)
-    log = ImportLog(
-        kind="pack",
-        source=str(path)[-500:],
-        inspection_id=inspection.id,
-        actor=actor,
-        inspector=inspector,
-        fingerprint=fingerprint,
-        added=counts.added,
-        changed=counts.changed,
-        details=json.dumps(details, sort_keys=True),
-    )
-    session.add(log)
-    session.flush()
-    return PackImport(path, inspection.id, inspector, fingerprint, registered, counts, log.id)
+    log_id = log_import(
+        session, "pack", str(path), inspection_id=inspection.id, actor=actor,
+        added=counts.added, changed=counts.changed, details=details,
+        inspector=inspector, fingerprint=fingerprint,
+    )  # fmt: skip
+    return PackImport(path, inspection.id, inspector, fingerprint, registered, counts, log_id)
 
 
 def _details(
@@ -260,4 +253,6 @@ def import_packs(
                 outcome.error = exc
             outcomes.append(outcome)
     progress(len(files), len(files), "Done")
+    if any(outcome.result is not None for outcome in outcomes):
+        publish(store, *MERGED, inspection_id=inspection_id)
     return outcomes

@@ -23,9 +23,9 @@ from db.engine import Store
 from db.models import DeviceKey, Inspection, InspectionKey, InspectorKey
 from workbench import audit, crypto
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import require_user_name
 from workbench.packs.container import PackRefused
 from workbench.services.inspections import get_inspection
-from workbench.store import require_user_name
 
 
 def _aad(inspection_id: str, fingerprint: str) -> bytes:

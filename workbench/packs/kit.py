@@ -22,14 +22,15 @@ from db.engine import Store
 from db.models import Case, Inspection, InspectionKey
 from db.types import utcnow
 from workbench import audit, crypto
+from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import identity, require_user_name
 from workbench.methodology import Methodology, load_methodology
 from workbench.packs import container, payload
 from workbench.packs.container import PackRefused
 from workbench.packs.keys import unlock
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
-from workbench.store import identity, require_user_name
 
 SCHEME = "kit-code-hkdf-sha256-aes256gcm"
 MAX_KIT_BYTES = 32 * 1024 * 1024
@@ -138,6 +139,8 @@ def export_kit(
         raise WorkbenchError("Name the inspector the kit is for (--inspector).")
     path = Path(out)
     progress(0, 2, "Preparing the kit…")
+    from workbench.followup.pack_records import kit_section as followup_kit_section
+
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
@@ -150,6 +153,7 @@ def export_kit(
             "keys": {"sign": crypto.b64(public.sign), "encrypt": crypto.b64(public.encrypt)},
             "methodology": method.to_dict(),
             "cases": [_as_record(case, CASE) for case in cases],
+            "followup": followup_kit_section(session, inspection.id),
             "inspector": inspector,
             "issued_by": actor,
             "issued_at": payload.timestamp(utcnow()),
@@ -331,14 +335,18 @@ def import_kit(
     if len({c["reference"] for c in cases}) != len(cases):
         raise payload.malformed(WHAT, "two cases share a reference")
     progress(1, 2, "Adding the inspection and its cases…")
+    from workbench.followup.pack_records import install_kit_section as install_followup
+
     with store.sessions.begin() as session:
         inspector, named = _claim_store(session, head["inspector"])
         _upsert_inspection(session, inspection, public)
         added, updated = _upsert_cases(session, inspection["id"], cases)
+        install_followup(session, inspection["id"], document.get("followup"))
         audit.record(
             session, inspector, "open_kit", "inspection", inspection["id"], "", None,
             {"issued_by": head["issued_by"], "cases_added": added, "cases_updated": updated},
         )  # fmt: skip
+    publish(store, Topic.INSPECTIONS, Topic.CASES, Topic.FOLLOWUP, inspection_id=inspection["id"])
     progress(2, 2, "Done")
     return KitImport(
         inspection["id"],

@@ -25,13 +25,13 @@ from db.models import (
 )
 from db.types import utcnow
 from workbench import crypto
+from workbench.identity import identity, require_user_name
 from workbench.packs import container, payload, records
 from workbench.packs.document import PackDocument
 from workbench.packs.keys import device_key, inspection_key, public_of
 from workbench.packs.trail import AuditTrail
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
-from workbench.store import identity, require_user_name
 
 SCHEME = "x25519-hkdf-sha256-aes256gcm"
 MAX_PACK_BYTES = container.MAX_FILE_BYTES
@@ -67,6 +67,9 @@ def _relevant_ids(session: Session, inspection_id: str) -> set[str]:
     ids = {inspection_id}
     for query in queries:
         ids.update(session.scalars(query))
+    from workbench.followup.pack_records import relevant_ids
+
+    ids.update(relevant_ids(session, inspection_id))
     return ids
 
 
@@ -90,6 +93,8 @@ def collect(session: Session, inspection: Inspection, inspector: str) -> PackDoc
             .where(in_inspection, or_(Referral.raised_by == inspector, Referral.id.in_(responded)))
         )
     )
+    from workbench.followup.pack_records import pack_section as followup_section
+
     origin = identity(session).id
     relevant = _relevant_ids(session, inspection.id)
     lines = records.audit_lines(
@@ -106,6 +111,7 @@ def collect(session: Session, inspection: Inspection, inspector: str) -> PackDoc
         referrals=records.referrals(conn, referral_ids),
         referral_events=records.referral_events(conn, referral_ids, by="referral_id"),
         audit=AuditTrail.of_lines(lines),
+        followup=followup_section(session, inspection.id, inspector),
     )
 
 

@@ -1,6 +1,7 @@
 """The findings report: cover, contents, the headline findings in words, tables and charts of
-the grades, the force's grades against ours, moderation, the referral schedule and an annex
-with one sheet per graded case."""
+the grades, the force's grades against ours, moderation, the referral schedule, a section per
+stage of the child's journey with what inspectors answered at its prompts and facts, the
+force's self-assessment, and an annex with one sheet per graded case."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from workbench.reports import pdf
 from workbench.reports.annex import case_sheets
 from workbench.reports.content import Cover, Document, Section, TextBlock
 from workbench.reports.data import ReportData, gather
+from workbench.reports.evidence import evidence_sections, self_assessment_section
 from workbench.reports.files import Written
 from workbench.reports.referrals import referrals_section
 from workbench.reports.sections import (
@@ -28,7 +30,7 @@ FICTIONAL = (
     "Fictional demonstration data: the force, cases, grades and referrals in this report "
     "are made up."
 )
-FRONT_PAGES = 10  # cover, contents and the findings before the annex, roughly
+FRONT_PAGES = 18  # cover, contents and the findings before the annex, roughly
 
 
 def cover(data: ReportData) -> Cover:
@@ -67,6 +69,7 @@ def annex_sections(data: ReportData) -> list[Section]:
 def findings_document(data: ReportData) -> Document:
     """The whole findings report as content, for the PDF and the HTML twin alike."""
     facts = data.facts
+    evidence, number = evidence_sections(data, 9)  # tables 1 to 8 come before
     sections = [
         summary_section(data),
         breakdown_section(data, "category", 2),
@@ -75,6 +78,8 @@ def findings_document(data: ReportData) -> Document:
         force_section(data, 5),
         moderation_section(data, 6),
         referrals_section(data, 7),
+        *evidence,
+        self_assessment_section(data, number),
         *annex_sections(data),
     ]
     return Document(
@@ -82,6 +87,7 @@ def findings_document(data: ReportData) -> Document:
         subject=f"Findings of the case file audit of {facts.force}",
         author=data.author,
         marking=facts.marking,
+        interim=facts.interim,
         running_title=f"{facts.force}: findings of the case file audit",
         cover=cover(data),
         sections=sections,

@@ -43,6 +43,7 @@ body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; color: #1a1a1a;
 .marking { text-align: center; font-weight: bold; letter-spacing: .04em; color: #1f3a5f;
   border-bottom: 1px solid #b7c0cc; padding: .4rem 0; margin: 0; }
 footer .marking { border-bottom: 0; border-top: 1px solid #b7c0cc; }
+.interim { color: #b71c1c; margin-left: 1.5em; }
 h1, h2, h3, h4 { color: #1f3a5f; line-height: 1.25; }
 h2 { border-top: 2px solid #1f3a5f; padding-top: .6rem; margin-top: 2.4rem; }
 .case h3 { border-top: 1px solid #b7c0cc; padding-top: .6rem; margin-top: 2rem; }
@@ -158,6 +159,8 @@ def render(document: Document, method: Methodology, progress: Progress = no_prog
     """The document as one self-contained HTML page."""
     writer = _Writer(method)
     marking = escape(document.marking)
+    if document.interim:
+        marking += f' <span class="interim">{escape(document.interim)}</span>'
     writer.add("<!DOCTYPE html>")
     writer.add('<html lang="en-GB">\n<head>\n<meta charset="utf-8">')
     writer.add('<meta name="viewport" content="width=device-width, initial-scale=1">')

@@ -19,7 +19,7 @@ def login(session: Session) -> str:
 def writer_origin(session: Session) -> str:
     """The origin of this login's own audit chain on the server: a UUID named by the
     server store's identity and the login, the same in every session of that login."""
-    from workbench.store import identity
+    from workbench.identity import identity
 
     server_id = identity(session).id
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"workbench:{server_id}:{login(session)}"))

@@ -5,10 +5,12 @@ Each case counts once by its effective grade, as in an inspection's own summary
 on; a case whose assessments disagree and is not moderated is unresolved (graded, but in
 neither share). Figures: the share requiring improvement or inadequate; referrals with how
 many days the force took to first respond and to close; agreement between the force's own
-grades and ours; and the change from a force's baseline inspection to its re-inspection.
-The store names no baseline yet, so each force's earliest inspection is taken as the
-baseline of its latest (``baseline_pairing`` says so in the result). Fictional
-(demonstration) inspections are left out, and counted as left out.
+grades and ours; and the change from a baseline inspection to its re-inspection: the
+baseline the follow-up records for a re-inspection (``inspection_followup.baseline_id``)
+where one is recorded, otherwise, for a force with no recorded pair, its earliest inspection
+as the baseline of its latest (each row's ``pairing`` says which, as ``baseline_pairing``
+does for the result). Fictional (demonstration) inspections are left out, and counted as
+left out.
 """
 
 from __future__ import annotations
@@ -21,12 +23,24 @@ import pandas as pd
 from sqlalchemy import Select, select
 
 from db.engine import Store
-from db.models import Assessment, Case, Inspection, Moderation, Referral, ReferralEvent
+from db.models import (
+    Assessment,
+    Case,
+    Inspection,
+    InspectionFollowup,
+    Moderation,
+    Referral,
+    ReferralEvent,
+)
 from workbench.errors import WorkbenchError
 from workbench.methodology import load_methodology
 from workbench.services.status import GRADED
 
-PAIRING = "earliest and latest inspection of each force (the store names no baseline)"
+RECORDED, EARLIEST_LATEST = "recorded baseline", "earliest and latest"
+PAIRING = (
+    "the baseline recorded for a re-inspection (its follow-up) where there is one; otherwise "
+    "each force's earliest and latest inspection"
+)
 
 
 @dataclass
@@ -65,7 +79,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _query(store: Store, query: Select) -> pd.DataFrame:
+def _query(store: Store, query: Select[*tuple[Any, ...]]) -> pd.DataFrame:
     with store.engine.connect() as conn:
         result = conn.execute(query)
         columns = list(result.keys())
@@ -139,10 +153,12 @@ def national_summary(
     method = load_methodology()
     best, ranks = method.grade_ids[0], {g: n for n, g in enumerate(method.grade_ids)}
     inspections = _inspections(store, since, force)
-    fictional = inspections["fictional"].astype(bool) if not inspections.empty else None
-    left_out = int(fictional.sum()) if fictional is not None else 0
-    if left_out:
-        inspections = inspections[~fictional].reset_index(drop=True)
+    left_out = 0
+    if not inspections.empty:
+        fictional = inspections["fictional"].astype(bool)
+        left_out = int(fictional.sum())
+        if left_out:
+            inspections = inspections[~fictional].reset_index(drop=True)
     if force is not None and inspections.empty:
         raise WorkbenchError(f"There is no inspection of '{force}' in this store.")
     cases = _effective(store, set(inspections["inspection_id"])).merge(
@@ -168,7 +184,7 @@ def national_summary(
     markings = sorted(set(inspections["marking"])) if not inspections.empty else []
     return NationalSummary(
         since, force, len(inspections), markings, left_out, by_year, by_category,
-        _baselines(inspections, cases),
+        _baselines(inspections, cases, _recorded_baselines(store)),
     )  # fmt: skip
 
 
@@ -236,23 +252,45 @@ def _referral_figures(store: Store, cases: pd.DataFrame, keys: list[str]) -> pd.
     ).reset_index()
 
 
-def _baselines(inspections: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
-    """For each force inspected more than once: the share at its earliest inspection and
-    at its latest, and the change in percentage points."""
+def _recorded_baselines(store: Store) -> dict[str, str]:
+    """Re-inspection id -> its baseline's id, as the follow-up records them."""
+    frame = _query(
+        store,
+        select(InspectionFollowup.inspection_id, InspectionFollowup.baseline_id).where(
+            InspectionFollowup.baseline_id.is_not(None)
+        ),
+    )
+    return dict(zip(frame["inspection_id"], frame["baseline_id"], strict=True))
+
+
+def _baselines(
+    inspections: pd.DataFrame, cases: pd.DataFrame, recorded: dict[str, str]
+) -> pd.DataFrame:
+    """Each re-inspection beside its baseline: the share at each and the change in
+    percentage points. A recorded baseline pairs them where both are counted; a force with
+    no recorded pair and more than one inspection pairs its earliest with its latest."""
     per = _counts(cases, ["inspection_id"]).merge(inspections, on="inspection_id")
-    rows = []
+    by_id = {row["inspection_id"]: row for row in per.to_dict("records")}
+    pairs = [
+        (by_id[baseline], by_id[later], RECORDED)
+        for later, baseline in recorded.items()
+        if later in by_id and baseline in by_id
+    ]
+    paired_forces = {later["force"] for _, later, _ in pairs}
     for force, group in per.sort_values("start_date").groupby("force"):
-        if len(group) < 2:
-            continue
-        first, last = group.iloc[0], group.iloc[-1]
+        if len(group) >= 2 and force not in paired_forces:
+            pairs.append((group.iloc[0].to_dict(), group.iloc[-1].to_dict(), EARLIEST_LATEST))
+    rows = []
+    for first, last, pairing in sorted(pairs, key=lambda p: (p[1]["force"], p[1]["start_date"])):
         change = None
         if pd.notna(first["share"]) and pd.notna(last["share"]):
             change = round(float(last["share"] - first["share"]) * 100, 1)
         rows.append({
-            "force": force,
+            "force": last["force"],
             "baseline": first["title"], "baseline_year": int(first["year"]),
             "baseline_share": first["share"],
             "reinspection": last["title"], "reinspection_year": int(last["year"]),
             "reinspection_share": last["share"], "change_points": change,
+            "pairing": pairing,
         })  # fmt: skip
     return pd.DataFrame(rows)

@@ -2,13 +2,18 @@
 server, in one server transaction, idempotently (pushing again changes nothing).
 
 Copied: the inspection and its key, cases, assessments with their stage judgements,
-referrals with their responses, moderation, registered inspectors' keys and the import log;
+referrals with their responses, moderation, registered inspectors' keys, the import log and
+the follow-up (publication date and baseline, recommendations, action plans and their
+actions, the force's returns, quarterly assessments with their evidence);
 the source store's own audit events about the inspection (as a received segment of its
 chain, as a pack carries them) and the audit trails it received from inspectors for it.
 The source's audit chain is verified before anything is sent; on the server, each chain
 pushed must end on the sender's last hash. A row the server holds is replaced by the
 source's when they differ (the lead's store is the inspection's authoritative copy). On the
-server the inspection is led by the login that first pushed it (``created_by``).
+server the inspection is led by the login that first pushed it (``created_by``). A
+re-inspection's baseline link goes over once the server holds the baseline inspection (push
+that first); until then the server's copy names none and the result says so. Rows removed
+from the source since an earlier push are not removed from the server.
 """
 
 from __future__ import annotations
@@ -25,26 +30,33 @@ from sqlalchemy.sql.elements import ColumnElement
 from db.bulk import bulk_insert
 from db.engine import Store
 from db.models import (
+    ActionPlan,
     Assessment,
     AuditSegment,
     Case,
     ImportLog,
     Inspection,
+    InspectionFollowup,
     InspectionKey,
     InspectorKey,
     Moderation,
+    PlanAction,
+    PlanReturn,
+    QuarterAssessment,
+    QuarterEvidence,
+    Recommendation,
     Referral,
     ReferralEvent,
     StageJudgement,
 )  # fmt: skip
 from workbench import audit
 from workbench.errors import WorkbenchError
+from workbench.identity import identity, require_user_name
 from workbench.packs import records
 from workbench.packs.pack import STORE_LEVEL, _relevant_ids
 from workbench.packs.trail import AuditTrail, merge_trail
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
-from workbench.store import identity, require_user_name
 
 
 @dataclass
@@ -55,15 +67,23 @@ class PushResult:
     changed: int = 0
     audit_added: int = 0
     origins: int = 0
+    baseline_missing: str | None = None  # the baseline's id, when the server lacks it
 
     def describe(self) -> str:
         if not (self.added or self.changed or self.audit_added):
-            return f"{self.title}: the server already holds all of it; nothing changed."
-        return (
-            f"{self.title}: {self.added} records added and {self.changed} changed on the "
-            f"server, {self.audit_added} audit events added; the audit trail verifies at "
-            "both ends."
-        )
+            words = f"{self.title}: the server already holds all of it; nothing changed."
+        else:
+            words = (
+                f"{self.title}: {self.added} records added and {self.changed} changed on the "
+                f"server, {self.audit_added} audit events added; the audit trail verifies at "
+                "both ends."
+            )
+        if self.baseline_missing:
+            words += (
+                f" Its baseline inspection {self.baseline_missing[:8]} is not on the server, so "
+                "the server's copy names no baseline yet: push the baseline, then this again."
+            )
+        return words
 
 
 def _tables(inspection_id: str) -> list[tuple[Table, ColumnElement[bool]]]:
@@ -74,6 +94,12 @@ def _tables(inspection_id: str) -> list[tuple[Table, ColumnElement[bool]]]:
     cases = select(case.id).where(case.inspection_id == inspection_id)
     assessments = select(assessment.id).where(assessment.case_id.in_(cases))
     referrals = select(referral.id).where(referral.case_id.in_(cases))
+    rec, plan = t["recommendation"].c, t["action_plan"].c
+    recommendations = select(rec.id).where(rec.inspection_id == inspection_id)
+    plans = select(plan.id).where(plan.inspection_id == inspection_id)
+    quarters = select(t["quarter_assessment"].c.id).where(
+        t["quarter_assessment"].c.recommendation_id.in_(recommendations)
+    )
     return [
         (t["inspection"], t["inspection"].c.id == inspection_id),
         (t["inspection_key"], t["inspection_key"].c.inspection_id == inspection_id),
@@ -85,6 +111,13 @@ def _tables(inspection_id: str) -> list[tuple[Table, ColumnElement[bool]]]:
         (t["moderation"], t["moderation"].c.case_id.in_(cases)),
         (t["inspector_key"], t["inspector_key"].c.inspection_id == inspection_id),
         (t["import_log"], t["import_log"].c.inspection_id == inspection_id),
+        (t["inspection_followup"], t["inspection_followup"].c.inspection_id == inspection_id),
+        (t["recommendation"], rec.inspection_id == inspection_id),
+        (t["action_plan"], plan.inspection_id == inspection_id),
+        (t["plan_action"], t["plan_action"].c.plan_id.in_(plans)),
+        (t["plan_return"], t["plan_return"].c.inspection_id == inspection_id),
+        (t["quarter_assessment"], t["quarter_assessment"].c.recommendation_id.in_(recommendations)),
+        (t["quarter_evidence"], t["quarter_evidence"].c.assessment_id.in_(quarters)),
     ]
 
 
@@ -94,13 +127,25 @@ def _rows(conn: Connection, table: Table, where: ColumnElement[bool]) -> list[di
 
 MODELS = (
     Inspection, InspectionKey, Case, Assessment, StageJudgement, Referral, ReferralEvent,
-    Moderation, InspectorKey, ImportLog,
+    Moderation, InspectorKey, ImportLog, InspectionFollowup, Recommendation, ActionPlan,
+    PlanAction, PlanReturn, QuarterAssessment, QuarterEvidence,
 )  # fmt: skip
+KEYED_BY_INSPECTION = ("inspection_key", "inspection_followup")  # one row per inspection
 
 
 def _key(table: Table) -> str:
     """The primary key's column (the plain copy of a table has none of its own)."""
-    return "inspection_id" if table.name == "inspection_key" else "id"
+    return "inspection_id" if table.name in KEYED_BY_INSPECTION else "id"
+
+
+def _baseline_held(conn: Connection, rows: list[dict[str, Any]], result: PushResult) -> None:
+    """A baseline the server does not hold cannot be named there (its foreign key): the
+    link is left out, and the result says so, until the baseline is pushed."""
+    for row in rows:
+        baseline = row.get("baseline_id")
+        if baseline and conn.scalar(select(Inspection.id).where(Inspection.id == baseline)) is None:
+            row["baseline_id"] = None
+            result.baseline_missing = baseline
 
 
 def _trails(session: Session, origin: str, inspection_id: str) -> dict[str, list[str]]:
@@ -160,6 +205,8 @@ def push_inspection(
         login = require_user_name(session)
         conn = session.connection()
         for table, rows in copied:
+            if table.name == "inspection_followup":
+                _baseline_held(conn, rows, result)
             _upsert(conn, table, rows, result, login)
         for sender, lines in trails.items():
             if lines:

@@ -28,7 +28,7 @@ def retried(work: Callable[P, R]) -> Callable[P, R]:
             except ConcurrentChange:
                 if attempt == ATTEMPTS - 1:
                     raise
-                time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))  # noqa: S311
+                time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
         raise AssertionError("unreachable")
 
     return again

@@ -34,8 +34,20 @@ INSPECTION_OF = {
     "ON c.id = a.case_id WHERE a.id = r->>'assessment_id')",
     "referral_event": "(SELECT c.inspection_id FROM referral f JOIN case_file c "
     "ON c.id = f.case_id WHERE f.id = r->>'referral_id')",
+    # The follow-up after publication (migration 0008_followup).
+    "inspection_followup": "r->>'inspection_id'",
+    "recommendation": "r->>'inspection_id'",
+    "action_plan": "r->>'inspection_id'",
+    "plan_return": "r->>'inspection_id'",
+    "plan_action": "(SELECT inspection_id FROM action_plan WHERE id = r->>'plan_id')",
+    "quarter_assessment": "(SELECT inspection_id FROM recommendation "
+    "WHERE id = r->>'recommendation_id')",
+    "quarter_evidence": "(SELECT rc.inspection_id FROM quarter_assessment q JOIN recommendation "
+    "rc ON rc.id = q.recommendation_id WHERE q.id = r->>'assessment_id')",
 }
 APPEND_ONLY = ("audit_event", "audit_segment")
+# Tables of no one inspection: read by all, written by administrators only.
+SHARED = ("store_identity", "device_key")
 TRIGGER = "workbench_lead_rule"
 
 

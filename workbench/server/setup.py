@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,6 +24,11 @@ from workbench.server.roles import (
 )
 
 LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    """The server's own words: the first line of the driver's error, else of SQLAlchemy's."""
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
 
 
 def _server_url(target: str) -> str:
@@ -51,13 +56,13 @@ def init_server(target: str) -> list[str]:
             for statement in [*create_roles_sql(), *grants_sql(tables)]:
                 sql = statement.replace("{database}", str(database)).replace("%", "%%")
                 conn.exec_driver_sql(sql)
-        from workbench.store import identity
+        from workbench.identity import identity
 
         with store.sessions.begin() as session:
             server_id = identity(session).id
     except SQLAlchemyError as exc:
         raise StoreError(
-            f"The server refused its set-up ({str(exc.orig or exc).splitlines()[0]}). "
+            f"The server refused its set-up ({_first_line(exc)}). "
             "Run 'workbench server init' as the database's owner."
         ) from exc
     finally:
@@ -95,7 +100,7 @@ def add_user(target: str, login: str, role: str, password: str | None = None) ->
             conn.exec_driver_sql(f'GRANT {ROLES[role]} TO "{login}"')
     except SQLAlchemyError as exc:
         raise StoreError(
-            f"The server refused to add {login} ({str(exc.orig or exc).splitlines()[0]}). "
+            f"The server refused to add {login} ({_first_line(exc)}). "
             "Adding people needs a login that may create roles."
         ) from exc
     finally:
@@ -140,7 +145,7 @@ def check_server(target: str) -> ServerCheck:
     return result
 
 
-def _check(conn, result: ServerCheck) -> None:
+def _check(conn: Connection, result: ServerCheck) -> None:
     result.login = conn.scalar(text("SELECT current_user"))
     tables = set(inspect(conn).get_table_names())
     version = conn.scalar(text("SELECT version_num FROM alembic_version")) if tables else None

@@ -8,7 +8,6 @@ documented for users in ``docs/spreadsheets.md``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,14 +19,16 @@ from sqlalchemy import select
 
 from db.bulk import bulk_insert
 from db.engine import Store
-from db.models import Case, ImportLog, new_id
+from db.models import Case, new_id
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import ImportRefused, RowError, WorkbenchError
+from workbench.identity import require_user_name
+from workbench.imports_log import log_import
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection, methodology_of, parse_date
-from workbench.store import require_user_name
 from workbench.tabular import LINE, fingerprint, read_table, require_columns, rows_phrase
 
 REQUIRED = ("reference", "category")
@@ -217,18 +218,11 @@ def import_cases(
             None,
             {"file": path.name, "count": count, "sha256": digest},
         )
-        log = ImportLog(
-            id=new_id(),
-            kind="cases",
-            source=path.name,
-            inspection_id=inspection.id,
-            actor=actor,
-            fingerprint=digest,
-            at=now,
-            added=count,
-            changed=0,
-            details=json.dumps({"path": str(path.resolve()), "rows": count}),
-        )
-        session.add(log)
+        log_id = log_import(
+            session, "cases", path.name, inspection_id=inspection.id, actor=actor,
+            added=count, changed=0, details={"path": str(path.resolve()), "rows": count},
+            fingerprint=digest, at=now,
+        )  # fmt: skip
+    publish(store, Topic.CASES, Topic.IMPORTS, inspection_id=inspection.id)
     progress(3, 3, f"Imported {count:,} cases")
-    return CaseImportResult(added=count, log_id=log.id)
+    return CaseImportResult(added=count, log_id=log_id)

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from db.engine import Store
 from db.models import Assessment, Case, Inspection
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import require_user_name
 from workbench.methodology import DEFAULT_METHODOLOGY, Methodology, load_methodology
-from workbench.store import require_user_name
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
@@ -78,10 +79,12 @@ def create_inspection(
     method = load_methodology(methodology_id)
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        return create_inspection_in(
+        inspection = create_inspection_in(
             session, actor, force=force, title=title, start=start, end=end, method=method,
             marking=marking, fictional=fictional,
         )  # fmt: skip
+    publish(store, Topic.INSPECTIONS, inspection_id=inspection.id)
+    return inspection
 
 
 def create_inspection_in(
@@ -110,7 +113,7 @@ def create_inspection_in(
     )
     session.add(row)
     session.flush()
-    details = {"force": force, "title": title, "marking": marking}
+    details: dict[str, object] = {"force": force, "title": title, "marking": marking}
     if fictional:
         details["fictional"] = True
     audit.record(session, actor, "create", "inspection", row.id, "", None, details)

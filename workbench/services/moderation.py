@@ -20,13 +20,14 @@ from db.engine import Store
 from db.models import Assessment, Case, Moderation
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
+from workbench.identity import require_user_name
 from workbench.methodology import Methodology
 from workbench.server.retry import retried
 from workbench.server.revisions import refuse_stale
 from workbench.services.inspections import get_case, get_inspection, methodology_of
 from workbench.services.status import GRADED
-from workbench.store import require_user_name
 
 MAX_REASON = 20_000
 
@@ -242,4 +243,6 @@ def moderate(
             session, actor, "moderate", "moderation", row.id, "grade", old,
             {"case": case.reference, "grade": grade_id, "reason": reason},
         )  # fmt: skip
-        return _record(row)
+        record, where = _record(row), {"inspection_id": inspection.id, "case_id": case.id}
+    publish(store, Topic.MODERATION, **where)
+    return record
