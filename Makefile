@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DIST_STAMP := $(VENV)/.dist-installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test test-server lint contracts typecheck deadcode bench dist selftest clean venv
+.PHONY: run test test-server lint contracts typecheck deadcode bench dist selftest clean venv install-desktop icons
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,17 @@ test-server: $(STAMP)
 dist: $(DIST_STAMP)
 	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
 	QT_QPA_PLATFORM=offscreen dist/workbench/workbench --self-test
+	QT_QPA_PLATFORM=offscreen dist/workbench/workbench-window --self-test > /dev/null
 	dist/workbench/workbench methodology list > /dev/null
+	@echo "frozen application: $$(du -sh dist/workbench | cut -f1) in dist/workbench/"
+
+# The applications-menu entry, icons and AppStream metainfo, for this user (freedesktop).
+install-desktop:
+	sh tools/install_desktop.sh
+
+# The PNG sizes, .ico and .icns, rendered from resources/icons/workbench.svg.
+icons: $(STAMP)
+	$(BIN)/python tools/make_icons.py
 
 selftest: $(STAMP)
 	$(BIN)/workbench --self-test

@@ -38,6 +38,7 @@ show_shortcuts  # unused function (ui/dialogs/shortcuts.py:81)
 show_moderation  # unused function (ui/moderation_view.py:268)
 show_followup  # unused function (ui/followup_view.py:17)
 show_national  # unused function (ui/national_view.py:221)
+back_up_store_command  # unused function (ui/store_backup.py:51)
 
 # reportlab and openpyxl: attributes set on their objects
 _.external_attr  # unused attribute (workbench/packs/container.py:87)
@@ -108,6 +109,7 @@ pytest_report_header  # unused function (tests/conftest.py:43)
 pytest_sessionfinish  # unused function (tests/conftest.py:47)
 pytest_ignore_collect  # unused function (tests/server/conftest.py:14)
 no_running_tasks  # unused function (tests/ui/conftest.py:27)
+open_umask  # unused function (tests/workbench/test_file_modes.py:24)
 _._test_stack  # unused attribute (tests/ui/test_grading_panel.py:50)
 write_case_list  # unused function (tests/ui/test_report_registry.py:34)
 test_report  # unused variable (tests/ui/test_report_registry.py:58)
@@ -125,3 +127,18 @@ REASON  # unused variable (ui/row_errors_model.py:10)
 mode  # unused variable (ui/self_test.py:48)
 __getattr__  # unused function (workbench/reports/__init__.py:33)
 BAND  # unused variable (workbench/reports/styles.py:22)
+
+# Used by name: the window's action table (lazy "module:function"), the gui-scripts entry point
+show_about  # unused function (ui/dialogs/about.py:83)
+gui_main  # unused function (ui/main.py:61)
+
+# configparser's hook, set to keep the desktop entry's keys as written
+_.optionxform  # unused attribute (tests/workbench/test_desktop_files.py:69)
+
+# PyInstaller's names that build.spec reads, stood in for when the spec is run in a test
+_.datas  # unused attribute (tests/test_build_spec.py:22)
+_.pure  # unused attribute (tests/test_build_spec.py:22)
+_.scripts  # unused attribute (tests/test_build_spec.py:22)
+_.copy_metadata  # unused attribute (tests/test_build_spec.py:28)
+_.collect_submodules  # unused attribute (tests/test_build_spec.py:29)
+_.get_imports  # unused attribute (tests/test_build_spec.py:31)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (
+    connect_file,
     emit,
     fill_graded_cases,
     median,
@@ -61,7 +62,7 @@ def baseline_import(csv: Path, db: Path, schema: list[str]) -> None:
 def case_file_schema(store_path: Path) -> list[str]:
     """The case table's CREATE statements (table and indexes). The baseline leaves foreign
     keys off, as sqlite3 does by default, so the inspection table is not needed."""
-    with sqlite3.connect(store_path) as conn:
+    with connect_file(store_path) as conn:
         found = conn.execute(
             "SELECT sql FROM sqlite_master WHERE tbl_name = 'case_file' AND sql IS NOT NULL "
             "ORDER BY type DESC"

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import case_row, emit, new_store, timed
+from _common import case_row, connect_file, emit, new_store, timed
 
 from db.models import Assessment as AssessmentRow
 from db.models import AuditEvent, Case, Referral, StageJudgement, new_id
@@ -157,7 +156,7 @@ def raw_baseline(lead_path: Path, folder: Path, documents: list) -> tuple[float,
     row holding the block the pack carries."""
     target = folder / "raw.sqlite"
     shutil.copy(lead_path, target)
-    conn = sqlite3.connect(target)
+    conn = connect_file(target)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")

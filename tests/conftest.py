@@ -7,11 +7,16 @@ the PostgreSQL server in ``WORKBENCH_TEST_PG_URL`` instead of SQLite files (test
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every store a test makes is encrypted, as a user's is; subprocesses inherit the passphrase.
+os.environ.setdefault("WORKBENCH_STORE_PASSPHRASE", "tidy lantern orchard velvet 42")
+# The support log of every run under test (subprocesses inherit it), never the user's own.
+os.environ.setdefault("WORKBENCH_LOG_DIR", tempfile.mkdtemp(prefix="workbench-test-logs-"))
 
 import backends
 

@@ -201,6 +201,10 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         Place(FILE, 1, 3), enabled=has_inspection,
     ),
     Action(
+        "file.backup", "&Back up store…", lazy("ui.store_backup:back_up_store_command"),
+        Place(FILE, 8), enabled=has_store,
+    ),
+    Action(
         "view.moderation", "&Moderation", lazy("ui.moderation_view:show_moderation"),
         Place(VIEW, 0, 1), enabled=has_inspection,
     ),
@@ -215,6 +219,10 @@ ACTIONS: tuple[Action | _Grades, ...] = (
     Action(
         "view.national", "&National summary", lazy("ui.national_view:show_national"),
         Place(VIEW, 0, 4), enabled=has_store,
+    ),
+    Action(
+        "help.about", "&About Inspector's Workbench", lazy("ui.dialogs.about:show_about"),
+        Place(HELP, 0, 1),
     ),
 )  # fmt: skip
 

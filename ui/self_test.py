@@ -59,9 +59,10 @@ def _self_test_steps(path: Path) -> Iterator[str]:
     from workbench.store import open_workbench_store
 
     set_version()
-    store = open_workbench_store(path)
+    # A throwaway store, encrypted as every store is, under a passphrase of its own.
+    store = open_workbench_store(path, passphrase="self-test lantern orchard 42")
     try:
-        yield f"store: {store.describe()} (migrated)"
+        yield f"store: {store.describe()} (migrated, encrypted: {store.encrypted})"
         # The window remembers its layout; keep that in the temporary folder too.
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(path.parent))
         set_user_name(store, SELF_TEST_USER)

@@ -16,6 +16,7 @@ and what is wrong.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import os
 import re
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 DEFAULT_METHODOLOGY = "ncpi-child-protection"
 NOT_ASSESSED_COLOUR = "#9E9E9E"
+MAX_FILE_BYTES = 1_000_000  # the shipped methodology is about 20 kB
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -560,13 +562,21 @@ def load_methodology_file(path: str | os.PathLike[str] | Traversable) -> Methodo
     source = Path(path) if isinstance(path, str | os.PathLike) else path
     file = str(source)
     try:
-        text = source.read_bytes().decode("utf-8")
+        with source.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # never more than the limit into memory
+        if len(raw) > MAX_FILE_BYTES:
+            raise MethodologyError(file, "(file)", "is larger than a methodology's 1 MB limit")
+        text = raw.decode("utf-8")
     except OSError as exc:
         raise MethodologyError(file, "(file)", f"cannot be read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise MethodologyError(file, "(file)", f"not UTF-8 text (byte {exc.start})") from exc
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise MethodologyError(
+            file, "(file)", "its arrays or tables are nested too deeply"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         at = re.search(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$", message)
@@ -584,21 +594,45 @@ def _version_key(version: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def available_methodologies() -> list[Methodology]:
-    """Every methodology shipped in ``resources/methodologies``, by id then version."""
-    folder = resources.files("resources") / "methodologies"
+    """Every methodology shipped in ``resources/methodologies``, by id then version.
+
+    A file that cannot be used (invalid, too large, too deeply nested, a second copy of an
+    id and version) is left out and reported as a warning (on stderr and in the log), so
+    that one bad file does not stop every command; a command that needs the methodology it
+    held then says that it is not available.
+    """
+    found, problems = scan_methodologies(resources.files("resources") / "methodologies")
+    for problem in problems:
+        if str(problem) not in _REPORTED:
+            _REPORTED.add(str(problem))
+            logging.getLogger("workbench.methodology").warning(
+                "a methodology file was skipped: %s", problem
+            )
+    return found
+
+
+_REPORTED: set[str] = set()  # each skipped file is reported once per run
+
+
+def scan_methodologies(folder: Traversable) -> tuple[list[Methodology], list[MethodologyError]]:
+    """The methodologies in ``folder`` (by id then version) and the files that were skipped."""
     found: dict[tuple[str, str], str] = {}
-    result = []
+    result, problems = [], []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not (entry.name.endswith(".toml") and entry.is_file()):
             continue
-        methodology = load_methodology_file(entry)
-        key = (methodology.id, methodology.version)
-        if key in found:
-            problem = f"{methodology.id} version {methodology.version} is also in {found[key]}"
-            raise MethodologyError(str(entry), "version", problem)
+        try:
+            methodology = load_methodology_file(entry)
+            key = (methodology.id, methodology.version)
+            if key in found:
+                problem = f"{methodology.id} version {methodology.version} is also in {found[key]}"
+                raise MethodologyError(str(entry), "version", problem)
+        except MethodologyError as exc:
+            problems.append(exc)
+            continue
         found[key] = entry.name
         result.append(methodology)
-    return sorted(result, key=lambda m: (m.id, _version_key(m.version)))
+    return sorted(result, key=lambda m: (m.id, _version_key(m.version))), problems
 
 
 @functools.lru_cache(maxsize=32)

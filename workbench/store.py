@@ -11,11 +11,16 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-from db.engine import Store, StoreOpenError, is_server, open_store
+from db.engine import Store, StoreOpenError, WrongPassphraseError, is_server, open_store
 from workbench.errors import StoreError
+from workbench.store_passphrase import Ask
 
 APP_NAME = "InspectorsWorkbench"
 DEFAULT_STORE_NAME = "workbench.sqlite"
+
+
+class StorePassphraseWrong(StoreError):
+    """The store passphrase given does not open the store (it was not changed)."""
 
 
 def default_store_path() -> Path | str:
@@ -28,14 +33,59 @@ def default_store_path() -> Path | str:
     return folder / DEFAULT_STORE_NAME
 
 
-def open_workbench_store(target: str | Path | None = None) -> Store:
-    """Open the store at ``target`` (path or URL), or the default one, migrating it."""
+def open_workbench_store(
+    target: str | Path | None = None,
+    *,
+    passphrase: str | None = None,
+    ask: Ask | None = None,
+    check: bool = False,
+) -> Store:
+    """Open the store at ``target`` (path or URL), or the default one, migrating it.
+
+    A SQLite store is encrypted under its store passphrase: ``passphrase``, else
+    ``WORKBENCH_STORE_PASSPHRASE``, else ``ask(store, new)`` (the terminal by default).
+    ``check`` runs SQLite's quick check and refuses a damaged store in words.
+    """
+    from db.engine import to_url
+    from workbench import store_faults
+    from workbench.store_passphrase import resolve
+
+    target = target if target is not None else default_store_path()
     try:
-        store = open_store(target if target is not None else default_store_path())
+        url = to_url(target)
+        path = _sqlite_file(url)
+        if path is not None and passphrase is None:
+            passphrase = resolve(path, ask)
+        store = open_store(target, passphrase=passphrase, busy_timeout=busy_timeout())
+    except WrongPassphraseError as exc:
+        raise StorePassphraseWrong(str(exc)) from exc
     except StoreOpenError as exc:
         raise StoreError(str(exc)) from exc
     if is_server(store.url):  # refusals and conflicts from the server, in words
         from workbench.server.errors import explain_server_errors
 
         explain_server_errors(store.engine)
+    store_faults.install(store)
+    if check:
+        store_faults.quick_check(store)
     return store
+
+
+def busy_timeout() -> float:
+    """How long a write waits for another workbench's write: 5 seconds, or
+    ``WORKBENCH_BUSY_TIMEOUT`` (seconds)."""
+    from db.engine import BUSY_TIMEOUT_S
+
+    try:
+        return max(0.0, float(os.environ.get("WORKBENCH_BUSY_TIMEOUT", BUSY_TIMEOUT_S)))
+    except ValueError:
+        return BUSY_TIMEOUT_S
+
+
+def _sqlite_file(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(parsed.database)
+    return None

@@ -3,16 +3,16 @@ store or a file that is not a database refused and left byte for byte as it was.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import backends
 import pytest
 from alembic import command
+from keyed import connect, open_store
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from db.engine import StoreOpenError, alembic_config, head_revision, make_engine, open_store
+from db.engine import StoreOpenError, alembic_config, head_revision, make_engine
 from db.models import Base
 
 FIRST_REVISION = "0001_initial"
@@ -32,7 +32,7 @@ INSPECTION_ROW = {
 
 
 def _version(path: Path) -> str:
-    with sqlite3.connect(path) as conn:
+    with connect(path) as conn:
         return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
 
 
@@ -81,7 +81,7 @@ def test_a_store_at_the_first_revision_is_upgraded_after_a_backup(store_path: Pa
     assert backup.name.startswith(f"{store_path.name}.{FIRST_REVISION}.")
     assert backup.suffix == ".bak"
     assert _version(backup) == FIRST_REVISION
-    with sqlite3.connect(backup) as conn:
+    with connect(backup) as conn:
         assert conn.execute("SELECT title FROM inspection").fetchall() == [
             (INSPECTION_ROW["title"],)
         ]
@@ -89,7 +89,7 @@ def test_a_store_at_the_first_revision_is_upgraded_after_a_backup(store_path: Pa
 
 def test_a_store_from_a_newer_version_is_refused_and_left_unchanged(store_path: Path) -> None:
     open_store(store_path).close()
-    with sqlite3.connect(store_path) as conn:
+    with connect(store_path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
     before = store_path.read_bytes()
     files_before = _files(store_path.parent)
@@ -135,7 +135,7 @@ def test_the_store_runs_in_wal_mode_with_foreign_keys_on(store_path: Path) -> No
 
     assert journal == "wal"
     assert foreign_keys == 1
-    with sqlite3.connect(store_path) as conn:
+    with connect(store_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # kept in the file
         assert conn.execute("SELECT count(*) FROM case_file").fetchone()[0] == 0
 

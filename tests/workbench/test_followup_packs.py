@@ -5,7 +5,6 @@ sender's own or names a recommendation outside the inspection."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from packs_helpers import ANN, BOB, LEAD, PASSPHRASE, Team, make_inspector, make
 from sqlalchemy import text
 from store_helpers import write_file
 
+from db.backups import copy_store
 from db.engine import Store
 from workbench import audit
 from workbench.followup import pack_records
@@ -87,11 +87,7 @@ def test_two_inspectors_quarterly_findings_merge_idempotently_in_any_order(
     assess(bob, ident, 1, 1, judgement="sufficient_progress")
     ann_pack, bob_pack = _pack(ann, lead_team, "ann.wbpack"), _pack(bob, lead_team, "bob.wbpack")
     other = tmp_path / "other-lead.sqlite"
-    with (
-        sqlite3.connect(lead_team.folder / "lead.sqlite") as source,
-        sqlite3.connect(other) as copy,
-    ):
-        source.backup(copy)
+    copy_store(lead_team.lead, other)
 
     assert _import(lead_team.lead, ann_pack, bob_pack) == [None, None]
     merged = _rows(lead_team.lead)

@@ -61,13 +61,28 @@ def read_passphrase(*, new: bool = False) -> str:
     return passphrase
 
 
-def read_kit_code(given: str | None) -> str:
-    code = given or os.environ.get(KIT_CODE_ENV)
+def read_kit_code(given: str | None, file: Path | None = None) -> str:
+    """The kit code: asked for (not echoed), else ``WORKBENCH_KIT_CODE`` or ``--code-file``;
+    ``--code`` still works but others can read a command line (``ps``), so it warns."""
+    if given:
+        print("workbench: warning: a kit code given with --code can be seen by other users "
+              f"of this computer; type it when asked, or use {KIT_CODE_ENV} or --code-file.",
+              file=sys.stderr)  # fmt: skip
+        return given
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8").strip()[:200]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WorkbenchError(f"Cannot read the kit code from {file}: {exc}.") from exc
+    code = os.environ.get(KIT_CODE_ENV)
     if code:
         return code
     if not _interactive():
-        raise WorkbenchError(f"Give the kit code the lead told you: --code or {KIT_CODE_ENV}.")
-    return input("Kit code (the lead tells you it): ")
+        raise WorkbenchError(
+            f"Give the kit code the lead told you: run on a terminal to be asked for it, or "
+            f"use {KIT_CODE_ENV} or --code-file."
+        )
+    return getpass.getpass("Kit code (the lead tells you it): ")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -200,10 +215,15 @@ def _register_kit(actions: argparse._SubParsersAction) -> None:
         "import",
         help="open a kit from the lead",
         description=f"Open a kit: adds its inspection and cases to this store. The kit code "
-        f"comes from --code, {KIT_CODE_ENV} or a prompt.",
+        f"is asked for, or comes from {KIT_CODE_ENV} or --code-file.",
     )
     opening.add_argument("file", type=Path, metavar="FILE")
-    opening.add_argument("--code", metavar="CODE", help="the kit code the lead told you")
+    opening.add_argument(
+        "--code", metavar="CODE", help="the kit code (visible to other users: prefer a prompt)"
+    )
+    opening.add_argument(
+        "--code-file", metavar="FILE", type=Path, help="a file holding the kit code"
+    )
     opening.set_defaults(handler=run_kit_import)
 
 
@@ -238,7 +258,7 @@ def run_kit_export(args: argparse.Namespace) -> int:
 def run_kit_import(args: argparse.Namespace) -> int:
     from workbench.packs import import_kit
 
-    code = read_kit_code(args.code)
+    code = read_kit_code(args.code, args.code_file)
     with opened_store(args) as store, progress() as show:
         result = import_kit(store, args.file, code, progress=show)
     echo(

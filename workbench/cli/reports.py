@@ -13,6 +13,7 @@ import argparse
 from workbench.cli.common import (
     Subparsers,
     add_inspection_option,
+    date_argument,
     echo,
     group,
     opened_store,
@@ -34,10 +35,10 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         for option in kind.options:
             parser.add_argument(
                 f"--{option.name}",
-                required=True,
+                required=option.required,
                 metavar=option.metavar,
                 help=option.help,
-                type=option.type,
+                type=date_argument if option.value == "date" else option.type,
             )
         parser.add_argument(
             "--out",

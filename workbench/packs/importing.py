@@ -30,6 +30,7 @@ from workbench.packs.merge import MergeCounts, merge
 from workbench.progress import Progress, no_progress
 from workbench.server.login import lock_imports
 from workbench.services.inspections import get_inspection
+from workbench.store_faults import StoreBusy
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,9 @@ def import_packs(
                 )
             except crypto.WrongPassphrase:
                 raise
+            except StoreBusy as exc:  # kept what was merged; the rest would wait as long
+                outcomes += [ImportOutcome(path, error=exc) for path in files[done:]]
+                break
             except WorkbenchError as exc:
                 outcome.error = exc
             outcomes.append(outcome)

@@ -31,6 +31,7 @@ from workbench.packs.container import PackRefused
 from workbench.packs.keys import unlock
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
+from workbench.tabular_limits import CONTROL
 
 SCHEME = "kit-code-hkdf-sha256-aes256gcm"
 MAX_KIT_BYTES = 32 * 1024 * 1024
@@ -197,21 +198,33 @@ def _open(path: Path, code: str) -> tuple[dict[str, Any], crypto.InspectionPubli
     except ValueError:
         raise payload.malformed(WHAT, "its encryption details are damaged") from None
     document = payload.decode(body, WHAT)
+    keys = document.get("keys")
+    if not (isinstance(keys, dict) and all(type(keys.get(k)) is str for k in ("sign", "encrypt"))):
+        raise payload.malformed(WHAT, "its keys are missing or not text")
     try:
-        keys = document["keys"]
         public = crypto.InspectionPublic(crypto.unb64(keys["sign"]), crypto.unb64(keys["encrypt"]))
     except (KeyError, TypeError, ValueError):
         raise payload.malformed(WHAT, "its keys are missing") from None
-    if public.sign != opened.signer or public.fingerprint != opened.header["signer"].get(
-        "fingerprint"
+    signer = opened.header.get("signer")
+    if public.sign != opened.signer or public.fingerprint != (
+        signer.get("fingerprint") if isinstance(signer, dict) else None
     ):
         raise PackRefused(
             "This kit is not signed by the inspection key it carries; do not use it.",
             "signature",
         )
-    if document.get("inspection", {}).get("id") != opened.header.get("inspection_id"):
+    if type(document.get("inspection")) is not dict:
+        raise payload.malformed(WHAT, "its inspection is not a record")
+    if document["inspection"].get("id") != opened.header.get("inspection_id"):
         raise payload.malformed(WHAT, "its header and contents name different inspections")
     return document, public
+
+
+def _refuse_control_characters(record: dict[str, Any], label: str) -> None:
+    """Text with NUL or a terminal escape code would be stored and printed as it is."""
+    for field, value in record.items():
+        if isinstance(value, str) and CONTROL.search(value):
+            raise payload.malformed(WHAT, f"the {label} field '{field}' holds a control character")
 
 
 def _check_methodology(document: dict[str, Any], inspection: dict[str, Any]) -> Methodology:
@@ -327,6 +340,8 @@ def import_kit(
         payload.check_record(c, CASE, WHAT, "case")
         for c in payload.check_list(document.get("cases"), WHAT, "case", 100_000)
     ]
+    for label, record in [("inspection", inspection), ("kit", head)] + [("case", c) for c in cases]:
+        _refuse_control_characters(record, label)
     method = _check_methodology(document, inspection)
     if any(c["category"] not in method.category_ids for c in cases):
         raise payload.malformed(WHAT, "a case has a category the methodology does not know")

@@ -5,6 +5,7 @@ force's self-assessment, and an annex with one sheet per graded case."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from db.engine import Store
@@ -16,6 +17,7 @@ from workbench.reports.content import Cover, Document, Section, TextBlock
 from workbench.reports.data import ReportData, gather
 from workbench.reports.evidence import evidence_sections, self_assessment_section
 from workbench.reports.files import Written
+from workbench.reports.publication import Publication, publication_from
 from workbench.reports.referrals import referrals_section
 from workbench.reports.sections import (
     breakdown_section,
@@ -33,7 +35,7 @@ FICTIONAL = (
 FRONT_PAGES = 18  # cover, contents and the findings before the annex, roughly
 
 
-def cover(data: ReportData) -> Cover:
+def cover(data: ReportData, publication: Publication | None = None) -> Cover:
     facts, summary = data.facts, data.summary
     return Cover(
         title=facts.title,
@@ -45,6 +47,7 @@ def cover(data: ReportData) -> Cover:
             ("Cases", f"{plural(summary['cases'], 'case')} sampled, {summary['graded']} graded"),
             ("Produced", f"{long_date(data.produced)} by {data.author}"),
             ("Marking", facts.marking),
+            *(publication.facts() if publication else []),
         ],
         notice=FICTIONAL if facts.fictional else "",
     )
@@ -66,7 +69,7 @@ def annex_sections(data: ReportData) -> list[Section]:
     return case_sheets(head, data.method, graded)
 
 
-def findings_document(data: ReportData) -> Document:
+def findings_document(data: ReportData, publication: Publication | None = None) -> Document:
     """The whole findings report as content, for the PDF and the HTML twin alike."""
     facts = data.facts
     evidence, number = evidence_sections(data, 9)  # tables 1 to 8 come before
@@ -89,15 +92,27 @@ def findings_document(data: ReportData) -> Document:
         marking=facts.marking,
         interim=facts.interim,
         running_title=f"{facts.force}: findings of the case file audit",
-        cover=cover(data),
+        cover=cover(data, publication),
         sections=sections,
     )
 
 
 def write_findings_pdf(
-    store: Store, inspection_id: str, out: str | Path, progress: Progress = no_progress
+    store: Store,
+    inspection_id: str,
+    out: str | Path,
+    progress: Progress = no_progress,
+    isbn: str | None = None,
+    published: date | None = None,
+    copyright: str | None = None,
 ) -> Written:
-    """Write the findings report as a PDF at ``out`` (atomically); returns its page count."""
+    """Write the findings report as a PDF at ``out`` (atomically); returns its page count.
+
+    ``isbn``, ``published`` and ``copyright`` give the cover's publication block (a draft has
+    none); a wrong ISBN check digit is refused before anything is written.
+    """
     data = gather(store, inspection_id, progress)
     graded = sum(1 for case in data.cases if case.graded)
-    return pdf.write(findings_document(data), data.method, out, progress, FRONT_PAGES + graded)
+    publication = publication_from(isbn, published, copyright)
+    document = findings_document(data, publication)
+    return pdf.write(document, data.method, out, progress, FRONT_PAGES + graded)

@@ -160,7 +160,8 @@ def _draw_contents(canvas: Canvas, contents: _Contents) -> None:
         canvas.setDash(1, 3)
         if end > start:
             canvas.line(start, y + 1, end, y + 1)
-        canvas.linkRect("", entry.key, (contents.x, y - 4, right, y + 12), relative=0)
+        # F=4: the Print flag, so the link is printed and kept by a PDF/A conversion.
+        canvas.linkRect("", entry.key, (contents.x, y - 4, right, y + 12), relative=0, F=4)
         y -= line
     canvas.restoreState()
 

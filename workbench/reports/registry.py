@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,12 +31,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ReportOption:
-    """An extra value a report needs (``--inspector NAME``)."""
+    """An extra value a report needs (``--inspector NAME``) or may take (``--isbn ISBN``).
+
+    An option that is not ``required`` reaches the writer as None when not given.
+    """
 
     name: str  # the writer's keyword argument and the CLI option (``--name``)
     metavar: str
     help: str
     type: Callable[[str], Any] = str  # how the CLI reads the value (``int`` for ``--quarter``)
+    required: bool = True
+    value: Literal["text", "date"] = "text"  # a date is read as the CLI reads every date
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class ReportKind:
     @property
     def in_window(self) -> bool:
         """The window's File menu offers the reports that need nothing but the inspection."""
-        return not self.options
+        return not any(option.required for option in self.options)
 
     def write(
         self,
@@ -110,6 +115,18 @@ def window_reports() -> list[ReportKind]:
 
 PDF = "PDF documents (*.pdf)"
 
+# The optional publication block on the findings report's cover (workbench.reports.publication).
+PUBLICATION = (
+    ReportOption("isbn", "ISBN", "the published report's ISBN", required=False),
+    ReportOption("published", "DATE", "the publication date", required=False, value="date"),
+    ReportOption(
+        "copyright",
+        "TEXT",
+        "the copyright notice, or 'ogl' for the Open Government Licence v3.0 notice",
+        required=False,
+    ),
+)
+
 register(
     ReportKind(
         kind="pdf",
@@ -121,6 +138,7 @@ register(
         suffix=".pdf",
         file_filter=PDF,
         writer="workbench.reports.findings:write_findings_pdf",
+        options=PUBLICATION,
     )
 )
 register(
@@ -174,6 +192,7 @@ register(
         suffix=".html",
         file_filter="Web pages (*.html)",
         writer="workbench.reports.html:write_findings_html",
+        options=PUBLICATION,
     )
 )
 register(

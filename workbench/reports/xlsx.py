@@ -22,6 +22,7 @@ from workbench.dates import long_date
 from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
+from workbench.reports import csv_cells, xlsx_print
 from workbench.reports import xlsx_frames as frames
 from workbench.reports import xlsx_prompts as prompt_frames
 from workbench.reports.data import ReportData, gather
@@ -73,7 +74,10 @@ def _format(sheet: Worksheet, frame: pd.DataFrame, marking: str) -> None:
                 cell.number_format = number_format
             if width > WIDE:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    _no_formulas(sheet)
+    xlsx_print.protect_text(sheet)
+    if sheet.title == "Summary":
+        xlsx_print.percentages_as_fractions(sheet)
+    xlsx_print.fit_to_print(sheet)
     sheet.oddHeader.center.text = marking
     sheet.oddFooter.center.text = marking
     sheet.oddFooter.right.text = "Page &P of &N"
@@ -94,8 +98,12 @@ def write_csv(
     total = len(frames_by_sheet)
     for number, (name, frame) in enumerate(frames_by_sheet.items(), start=1):
         target = folder / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.csv"
-        with atomic_path(target) as temporary:
-            frame.to_csv(temporary, index=False, encoding="utf-8", lineterminator="\r\n")
+        cells = frame.astype(object).where(frame.notna(), None)
+        with (
+            atomic_path(target) as temporary,
+            open(temporary, "w", encoding="utf-8", newline="") as handle,
+        ):
+            csv_cells.write_csv(handle, list(frame.columns), cells.itertuples(index=False))
         progress(number, total, f"Writing {target.name}")
     return Written(folder)
 
@@ -104,15 +112,6 @@ def _marking(data: ReportData) -> str:
     """The marking for each page's header and footer, with the interim label beside it."""
     facts = data.facts
     return f"{facts.marking}   {facts.interim}" if facts.interim else facts.marking
-
-
-def _no_formulas(sheet: Worksheet) -> None:
-    """Text that starts with "=" (a rationale, a force's reference) stays text: openpyxl would
-    otherwise store it as a formula for Excel to run when the workbook is opened."""
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
 
 
 def write_xlsx(
