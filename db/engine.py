@@ -215,7 +215,12 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    return _inspect_version(engine.url.render_as_string(hide_password=False))[0]
+    """The open store's schema revision, read through its own engine (and so its key)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        return str(version) if version is not None else None
 
 
 def _writable(path: Path) -> bool:
