@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DIST_STAMP := $(VENV)/.dist-installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint contracts typecheck deadcode bench dist selftest clean venv install-desktop icons
+.PHONY: run test test-server lint contracts typecheck deadcode bench dist selftest clean venv install-desktop icons
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ deadcode: $(STAMP)
 
 test: lint contracts typecheck deadcode
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	.ci/pg-tests.sh $(PYTEST_ARGS)
+
+# The same store tests on a real PostgreSQL server (a throwaway one if none is named).
+test-server: $(STAMP)
+	.ci/pg-tests.sh $(PYTEST_ARGS)
 
 # The frozen onedir application (PyInstaller), then its self-test.
 dist: $(DIST_STAMP)

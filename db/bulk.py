@@ -14,6 +14,19 @@ from typing import Any
 from sqlalchemy import Connection, Table
 
 
+def _converted(values: list[Any], proc: Any) -> list[Any]:
+    """``proc`` applied to each value, each distinct value once; a JSON column's lists and
+    dicts (unhashable) are each converted on their own."""
+    memo: dict[Any, Any] = {None: None}
+    out = []
+    for v in values:
+        try:
+            out.append(memo[v] if v in memo else memo.setdefault(v, proc(v)))
+        except TypeError:  # unhashable: a list or dict for a JSON column
+            out.append(proc(v))
+    return out
+
+
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
     """Insert ``rows`` (dicts with the same keys) into ``table``; returns the count."""
     if not rows:
@@ -31,11 +44,7 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     for key, proc in processors.items():
         values = [row[key] for row in rows]
         if proc is not None:
-            memo: dict[Any, Any] = {None: None}
-            if values and isinstance(values[0], dict):  # unhashable (a JSON column)
-                values = [proc(v) for v in values]
-            else:
-                values = [memo[v] if v in memo else memo.setdefault(v, proc(v)) for v in values]
+            values = _converted(values, proc)
         columns[key] = values
     names = order if compiled.positional else keys
     series = [columns[key] for key in names]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import cipher
@@ -139,7 +139,8 @@ def _create(url: str, **options: object) -> Engine:
     except (NoSuchModuleError, ImportError) as exc:
         raise StoreOpenError(
             f"This installation cannot open '{make_url(url).drivername}' stores ({exc}). "
-            "Use a SQLite file path, or install the database driver (for PostgreSQL: psycopg)."
+            "Use a SQLite file path, or install the database driver (for PostgreSQL: "
+            "pip install 'inspectors-workbench[server]')."
         ) from exc
 
 
@@ -229,6 +230,19 @@ def _writable(path: Path) -> bool:
     return os.access(target, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
+def is_server(url: str) -> bool:
+    """Whether the store is a shared PostgreSQL server (not an embedded SQLite file)."""
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def _server_unreachable(described: str, exc: OperationalError) -> StoreOpenError:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return StoreOpenError(
+        f"The server {described} cannot be reached or refused the login ({reason}). "
+        "Check the host, port, database name, user and password in the URL."
+    )
+
+
 def _check_key(path: Path, key: cipher.StoreKey | None, described: str) -> None:
     """Refuse, in words, a passphrase that does not open the store (nothing is changed)."""
     if not path.exists() or path.stat().st_size == 0 or cipher.is_plaintext(path):
@@ -255,6 +269,7 @@ def open_store(
     read_only: bool | None = None,
     busy_timeout: float = BUSY_TIMEOUT_S,
     keep_backups: int = 3,
+    set_up_server: bool = False,
 ) -> Store:
     """Open (creating, encrypting or migrating as needed) the store at a path or URL.
 
@@ -263,7 +278,10 @@ def open_store(
     is encrypted in place first. Before any migration of an existing SQLite file a backup
     copy is taken beside it (owner-only, encrypted like the store, the latest
     ``keep_backups`` kept). ``read_only`` (by default: when the file or its folder cannot
-    be written) opens the store for reading only and never migrates it.
+    be written) opens the store for reading only and never migrates it. A PostgreSQL
+    server (never encrypted here: it takes no store passphrase) is migrated only by its
+    set-up (``set_up_server``, from ``workbench server init``): the users of a shared server
+    may not change its schema.
     """
     from db import backups
 
@@ -280,6 +298,10 @@ def open_store(
                 cipher.finish_interrupted(path)
             _check_key(path, key, described)
         current, tables = _inspect_version(url, key)
+    except OperationalError as exc:
+        if is_server(url):
+            raise _server_unreachable(described, exc) from exc
+        raise StoreOpenError(f"{described} is not a workbench store: {exc}") from exc
     except (OSError, cipher.DatabaseError, SQLAlchemyError) as exc:
         if path is not None and _disk_full(path, exc):
             raise StoreOpenError(
@@ -297,6 +319,12 @@ def open_store(
         raise StoreOpenError(
             f"{described} was written by a newer version of the Inspector's Workbench "
             f"(schema {current}). Install the newer version to open it; this store was not changed."
+        )
+    if migrate and current != head_revision() and is_server(url) and not set_up_server:
+        raise StoreOpenError(
+            f"The server {described} is not set up for this version (schema "
+            f"{current or 'none'}, this version needs {head_revision()}). An administrator "
+            "sets it up with 'workbench server init --db URL'; nothing was changed."
         )
     if read_only and path is not None and (not path.exists() or current != head_revision()):
         raise StoreOpenError(

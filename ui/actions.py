@@ -230,6 +230,10 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         Place(VIEW, 0, 3), enabled=has_inspection,
     ),
     Action(
+        "view.national", "&National summary", lazy("ui.national_view:show_national"),
+        Place(VIEW, 0, 4), enabled=has_store,
+    ),
+    Action(
         "help.about", "&About Inspector's Workbench", lazy("ui.dialogs.about:show_about"),
         Place(HELP, 0, 1),
     ),

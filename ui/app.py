@@ -188,7 +188,7 @@ class Startup:
         from workbench.store import default_store_path  # the first import of SQLAlchemy
 
         set_version()
-        self.window.show_opening(shown_place(self.target) or str(default_store_path()))
+        self.window.show_opening(shown_place(self.target or str(default_store_path())))
         QTimer.singleShot(0, self.window, lambda: self._step(self._open))
 
     def _open(self) -> None:

@@ -66,7 +66,10 @@ class _Chain:
     """Where the next event of this store's chain goes; read once per transaction."""
 
     def __init__(self, session: Session) -> None:
-        self.origin = identity(session).id
+        from workbench.server.login import lock_audit_chain
+
+        writer = lock_audit_chain(session)  # on a server, each login's chain (docs/server.md)
+        self.origin = writer or identity(session).id
         last = session.execute(
             select(AuditEvent.origin_seq, AuditEvent.hash)
             .where(AuditEvent.origin == self.origin)

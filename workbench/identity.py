@@ -30,6 +30,12 @@ def identity(session: Session) -> StoreIdentity:
 
 
 def user_name(session: Session) -> str | None:
+    """The user recorded against changes: on a server the database login (docs/server.md),
+    otherwise the name set on this store."""
+    if session.get_bind().dialect.name == "postgresql":
+        from workbench.server.login import login
+
+        return login(session)
     return identity(session).user_name
 
 
@@ -45,7 +51,15 @@ def require_user_name(session: Session) -> str:
 
 
 def set_user_name(store: Store, name: str) -> StoreIdentity:
-    """Set the name recorded against this store's changes (an audited edit)."""
+    """Set the name recorded against this store's changes (an audited edit). A server store
+    refuses: there the user is the database login."""
+    from db.engine import is_server
+
+    if is_server(store.url):
+        raise WorkbenchError(
+            "On a server store the user is the database login, recorded in the audit trail "
+            "as it is; a name cannot be set. Log in as the user in the URL instead."
+        )
     name = name.strip()
     if not name:
         raise WorkbenchError("The name must not be empty.")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-from db.engine import Store, StoreOpenError, WrongPassphraseError, open_store
+from db.engine import Store, StoreOpenError, WrongPassphraseError, is_server, open_store
 from workbench.errors import StoreError
 from workbench.store_passphrase import Ask
 
@@ -23,11 +23,12 @@ class StorePassphraseWrong(StoreError):
     """The store passphrase given does not open the store (it was not changed)."""
 
 
-def default_store_path() -> Path:
-    """The store used when no ``--db`` is given: ``WORKBENCH_DB`` or the user data folder."""
+def default_store_path() -> Path | str:
+    """The store used when no ``--db`` is given: ``WORKBENCH_DB`` (a path or a SQLAlchemy URL)
+    or the user data folder."""
     env = os.environ.get("WORKBENCH_DB")
     if env:
-        return Path(env)
+        return env if "://" in env else Path(env)
     folder = user_data_path(APP_NAME, appauthor=False, ensure_exists=True)
     return folder / DEFAULT_STORE_NAME
 
@@ -60,6 +61,10 @@ def open_workbench_store(
         raise StorePassphraseWrong(str(exc)) from exc
     except StoreOpenError as exc:
         raise StoreError(str(exc)) from exc
+    if is_server(store.url):  # refusals and conflicts from the server, in words
+        from workbench.server.errors import explain_server_errors
+
+        explain_server_errors(store.engine)
     store_faults.install(store)
     if check:
         store_faults.quick_check(store)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import backends
 import pytest
 from alembic import command
 from keyed import connect, open_store
@@ -24,7 +25,7 @@ INSPECTION_ROW = {
     "methodology_id": "ncpi-child-protection",
     "methodology_version": "1.0",
     "marking": "OFFICIAL-SENSITIVE",
-    "fictional": 0,
+    "fictional": False,
     "created_by": "Alex Inspector",
     "created_at": "2026-11-02T09:00:00.000000+00:00",
 }
@@ -173,10 +174,10 @@ ASSESSMENT_ID = "a0000000-0000-4000-8000-000000000001"
 OWN, OTHER = "0a000000-0000-4000-8000-000000000000", "0b000000-0000-4000-8000-000000000000"
 
 
-def _store_at_keys_revision(path: Path) -> list[dict]:
+def _store_at_keys_revision(path: Path | str) -> list[dict]:
     """A store as revision 0003 wrote it: prompt answers as rows, received audit events as
-    rows beside this store's own; returns the events."""
-    engine = make_engine(f"sqlite:///{path}")
+    rows beside this store's own; returns the events. ``path``: a file or a server URL."""
+    engine = make_engine(str(path) if "://" in str(path) else f"sqlite:///{path}")
     command.upgrade(alembic_config(engine), "0003_keys")
     now = "2026-11-02T09:00:00.000000+00:00"
     case = {"id": "c0000000-0000-4000-8000-000000000001", "inspection_id": INSPECTION_ROW["id"]}
@@ -209,10 +210,12 @@ def _store_at_keys_revision(path: Path) -> list[dict]:
 
 
 def test_answers_and_received_audit_events_move_to_their_compact_form(store_path: Path) -> None:
+    """On SQLite, and with ``--backend=postgresql`` on a server (the same migrations)."""
     from workbench import audit
 
-    events = _store_at_keys_revision(store_path)
-    store = open_store(store_path)
+    target = backends.empty_database() if backends.on_server() else store_path
+    events = _store_at_keys_revision(target)
+    store = open_store(target, set_up_server=backends.on_server())
     try:
         with store.engine.connect() as conn:
             answers = conn.execute(text("SELECT answers FROM assessment")).scalar_one()

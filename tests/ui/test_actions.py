@@ -76,8 +76,8 @@ def test_the_menus_keep_their_entries_in_order(demo_window: MainWindow) -> None:
         "Set overall grade", "Mark graded", "---", "Raise referral…", "Assign to…",
     ]  # fmt: skip
     assert _texts(menus["&View"]) == [
-        "Dashboard", "Referrals register", "Moderation", "Imports log", "Follow-up", "---",
-        "Move to the case list", "Move to the grading panel",
+        "Dashboard", "Referrals register", "Moderation", "Imports log", "Follow-up",
+        "National summary", "---", "Move to the case list", "Move to the grading panel",
     ]  # fmt: skip
     assert _texts(menus["I&nspection"]) == [
         "Share out cases…", "Keys…", "---", "Archive inspection", "Delete inspection…",

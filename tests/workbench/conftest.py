@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from backends import open_test_store
 from pack_docs import make_template
 from store_helpers import DemoStore
 
-from workbench.identity import set_user_name
 from workbench.services.demo import create_demo
-from workbench.store import open_workbench_store
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +22,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStore]:
     """The demonstration inspection, built once for every test that only reads it (the demo
     and report tests); a test that changes a store must build its own."""
-    store = open_workbench_store(tmp_path_factory.mktemp("demo") / "store.sqlite")
-    set_user_name(store, "Alex Inspector")
+    store = open_test_store(tmp_path_factory.mktemp("demo") / "store.sqlite", "Alex Inspector")
     steps: list[tuple[int, int, str]] = []
     inspection_id = create_demo(store, progress=lambda *step: steps.append(step))
     yield DemoStore(store, inspection_id, steps)

@@ -8,13 +8,13 @@ sets so that ties are common.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import backends
 from packs_helpers import ANN, BOB, PASSPHRASE, REFERENCES, make_lead
 
 from db.engine import Store
@@ -171,7 +171,7 @@ def make_template(folder: Path) -> dict:
         public = public_of(inspection_key(session, team.inspection_id))
     team.lead.close()
     return {
-        "path": folder / "lead.sqlite",
+        "path": team.lead.url if backends.on_server() else folder / "lead.sqlite",
         "inspection_id": team.inspection_id,
         "case_ids": [team.cases[r] for r in REFERENCES],
         "public": public,
@@ -189,8 +189,8 @@ def scenario(template: dict, specs: list[dict], copies: int) -> Iterator[tuple[l
         ]
         stores: list[Store] = []
         for n in range(copies):
-            shutil.copy(template["path"], folder / f"lead{n}.sqlite")
-            stores.append(open_workbench_store(folder / f"lead{n}.sqlite"))
+            copy = backends.copy_store(template["path"], folder / f"lead{n}.sqlite")
+            stores.append(open_workbench_store(copy))
         try:
             yield paths, stores, docs
         finally:

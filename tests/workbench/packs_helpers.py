@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from backends import open_test_store
 from sqlalchemy import text
 
 from db.engine import Store
 from db.models import Case
-from workbench.identity import set_user_name
 from workbench.methodology import load_methodology
 from workbench.packs import create_inspection_keys, export_kit, import_kit
 from workbench.services import grading
@@ -51,10 +51,8 @@ class Team:
 
 
 def new_store(path: Path, user: str | None) -> Store:
-    store = open_workbench_store(path)
-    if user:
-        set_user_name(store, user)
-    return store
+    """A new store at ``path`` (or, on the PostgreSQL backend, a new server database)."""
+    return open_test_store(path, user)
 
 
 def make_lead(folder: Path, title: str = "Child protection inspection") -> Team:
@@ -91,7 +89,7 @@ def make_inspector(team: Team, name: str, *, all_cases: bool = True) -> Store:
     slug = name.split()[0].lower()
     kit_path = team.folder / f"{slug}.wbkit"
     kit = export_kit(team.lead, team.inspection_id, name, kit_path, PASSPHRASE, all_cases=all_cases)
-    store = new_store(team.folder / f"{slug}.sqlite", None)
+    store = open_workbench_store(team.folder / f"{slug}.sqlite")  # a laptop: always SQLite
     import_kit(store, kit_path, kit.code)
     return store
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import backends
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pack_docs import GRADES, TIMES, merged, scenario, uid, write_pack
@@ -19,7 +20,7 @@ from workbench import audit
 from workbench.packs import records
 
 PROPERTY = settings(
-    max_examples=25,
+    max_examples=6 if backends.on_server() else 25,  # a server database per store copy
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

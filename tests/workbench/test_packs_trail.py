@@ -5,11 +5,11 @@ or at odds with the part already here."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 import threading
 import zlib
 from pathlib import Path
 
+import backends
 import pytest
 from pack_docs import INSPECTORS, audit_chain, document, write_pack
 from packs_helpers import ANN, BOB, PASSPHRASE, dump
@@ -26,8 +26,7 @@ SPEC = {"inspector": ANN, "assessments": {}, "referral": None, "audit": 0}
 
 @pytest.fixture
 def lead(template: dict, tmp_path: Path) -> Store:
-    shutil.copy(template["path"], tmp_path / "lead.sqlite")
-    store = open_workbench_store(tmp_path / "lead.sqlite")
+    store = open_workbench_store(backends.copy_store(template["path"], tmp_path / "lead.sqlite"))
     yield store
     store.close()
 

@@ -24,16 +24,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from backends import open_test_store
 
 from db.engine import Store
 from db.models import Case
 from workbench.errors import NotFoundError
-from workbench.identity import set_user_name
 from workbench.services import grading, referrals
 from workbench.services.inspections import create_inspection
 from workbench.services.moderation import moderate
 from workbench.services.summary import case_frame, headline, summarise
-from workbench.store import open_workbench_store
 
 GOOD, RI, INAD, NA = "good", "requires_improvement", "inadequate", "not_assessed"
 FIVE = ("initial_contact", "assessment_and_help", "investigation", "decision_making")
@@ -65,8 +64,8 @@ def _all(stages: tuple[str, ...], grade: str, **changes: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, str]]:
-    store = open_workbench_store(Path(tmp_path_factory.mktemp("summary")) / "store.sqlite")
-    set_user_name(store, "Alex Inspector")
+    folder = Path(tmp_path_factory.mktemp("summary"))
+    store = open_test_store(folder / "store.sqlite", "Alex Inspector")
     inspection = create_inspection(
         store, force="Testshire Police", title="Summary test", start=date(2026, 3, 2),
         end=date(2026, 3, 27), marking="OFFICIAL",

@@ -13,12 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from workbench.cli import core, followup, packs, reports
+from workbench.cli import core, followup, packs, reports, server
 from workbench.cli import store as store_commands
 from workbench.errors import WorkbenchError
 from workbench.logs import INTERNAL_ERROR, configure_logging, internal_error, log, utf8_console
 
-COMMAND_MODULES = (core, packs, reports, followup, store_commands)
+COMMAND_MODULES = (core, packs, reports, followup, store_commands, server)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -71,9 +71,10 @@ def run_restore(args: argparse.Namespace) -> int:
     from workbench.store import default_store_path
     from workbench.store_backups import restore
 
-    target = Path(args.db) if args.db else default_store_path()
-    if "://" in str(args.db or ""):
+    chosen = args.db or default_store_path()  # WORKBENCH_DB may name a server's URL
+    if "://" in str(chosen):
         raise WorkbenchError("Only a SQLite store file can be restored from a backup.")
+    target = Path(chosen)
     kept = restore(target, args.file, force=args.force)
     echo(f"Restored {target} from {args.file}.")
     if kept:

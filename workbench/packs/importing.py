@@ -28,6 +28,7 @@ from workbench.packs.document import PackDocument, parse_pack
 from workbench.packs.keys import active_key, admit_sender, unlock
 from workbench.packs.merge import MergeCounts, merge
 from workbench.progress import Progress, no_progress
+from workbench.server.login import lock_imports
 from workbench.services.inspections import get_inspection
 from workbench.store_faults import StoreBusy
 
@@ -130,6 +131,7 @@ def _import_one(
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = _inspection_of(session, opened.header, expected)
+        lock_imports(session, inspection.id)  # on a server, one import at a time per inspection
         if inspection.id not in private_keys:
             private_keys[inspection.id] = unlock(session, inspection.id, passphrase)
         earlier = _same_file_again(session, opened, inspection)

@@ -28,6 +28,8 @@ from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
 from workbench.fields import Field
 from workbench.methodology import Methodology
+from workbench.server.retry import retried
+from workbench.server.revisions import last_writer, refuse_stale
 from workbench.services.inspections import case_by_id, methodology_of
 from workbench.services.status import GRADED, IN_PROGRESS, NOT_STARTED
 from workbench.services.status import STATUS_NAMES as STATUS_NAMES  # re-exported
@@ -219,16 +221,43 @@ def apply_edit(
     return True
 
 
-def edit(store: Store, case_id: str, inspector: str, name: str, value: str | None) -> bool:
-    """One grading edit: its own transaction with its audit event."""
+@retried
+def edit(
+    store: Store,
+    case_id: str,
+    inspector: str,
+    name: str,
+    value: str | None,
+    revision: int | None = None,
+) -> bool:
+    """One grading edit: its own transaction with its audit event. With ``revision`` (the
+    one the user read), an assessment changed since is refused (``StaleEdit``)."""
     from workbench.identity import require_user_name
 
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        edited = apply_edit(session, case_by_id(session, case_id), inspector, actor, name, value)
+        case = case_by_id(session, case_id)
+        _check_revision(session, case, inspector, revision)
+        edited = apply_edit(session, case, inspector, actor, name, value)
     if edited:
         publish(store, Topic.ASSESSMENTS, case_id=case_id)
     return edited
+
+
+def _check_revision(session: Session, case: Case, inspector: str, revision: int | None) -> None:
+    """Lock the case (so that a first edit and a concurrent one cannot both create the
+    assessment or both find it missing) and refuse an edit made against an older revision
+    than the one held (a missing assessment is revision 0)."""
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update(key_share=True))
+    row = session.execute(
+        select(Assessment.id, Assessment.revision, Assessment.updated_at)
+        .where(Assessment.case_id == case.id, Assessment.inspector == inspector)
+        .with_for_update()
+    ).first()
+    if row is not None and revision is not None and revision != row.revision:
+        writer = last_writer(session, "assessment", row.id)
+        what = f"{inspector}'s assessment of case {case.reference}"
+        refuse_stale(what, writer, row.updated_at, revision, row.revision)
 
 
 def check(method: Methodology, case: Case, assessment: Assessment | None) -> GradeCheck:
@@ -287,6 +316,7 @@ def mark_graded_in(
     return result
 
 
+@retried
 def mark_graded(store: Store, case_id: str, inspector: str) -> GradeCheck:
     """Mark the assessment graded, or raise ``GradingIncomplete`` saying what is missing."""
     from workbench.identity import require_user_name

@@ -25,6 +25,8 @@ from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
 from workbench.identity import require_user_name
 from workbench.methodology import Methodology
+from workbench.server.retry import retried
+from workbench.server.revisions import refuse_stale
 from workbench.services.inspections import get_case, get_inspection, methodology_of
 from workbench.services.status import GRADED
 
@@ -229,17 +231,31 @@ def _checked_reason(reason: str) -> str:
     return reason
 
 
+@retried
 def moderate(
-    store: Store, inspection_id: str, case_ref: str, grade: str, reason: str
+    store: Store,
+    inspection_id: str,
+    case_ref: str,
+    grade: str,
+    reason: str,
+    seen_at: datetime | None = None,
 ) -> ModerationRecord:
-    """Record (or change) the agreed grade of a dual-graded case, with the reason; audited."""
+    """Record (or change) the agreed grade of a dual-graded case, with the reason; audited.
+
+    With ``seen_at`` (when the moderation the user read was made), a moderation changed
+    since is refused (``StaleEdit``)."""
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
         method = methodology_of(inspection)
         grade_id, reason = _checked(method, grade, reason)
         case = _dual_graded_case(session, inspection.id, case_ref)
-        row = session.scalars(select(Moderation).where(Moderation.case_id == case.id)).first()
+        row = session.scalars(
+            select(Moderation).where(Moderation.case_id == case.id).with_for_update()
+        ).first()
+        if row is not None:
+            what = f"The agreed grade of case {case.reference}"
+            refuse_stale(what, row.moderated_by, row.moderated_at, seen_at, row.moderated_at)
         old = {"grade": row.grade, "reason": row.reason} if row else None
         if row is None:
             row = Moderation(case_id=case.id)
