@@ -44,6 +44,10 @@ INSPECTION_OF = {
     "WHERE id = r->>'recommendation_id')",
     "quarter_evidence": "(SELECT rc.inspection_id FROM quarter_assessment q JOIN recommendation "
     "rc ON rc.id = q.recommendation_id WHERE q.id = r->>'assessment_id')",
+    # The lead's fieldwork (migration 0010_fieldwork).
+    "stage_moderation": "(SELECT inspection_id FROM case_file WHERE id = r->>'case_id')",
+    "sample_draw": "r->>'inspection_id'",
+    "kit_issue": "r->>'inspection_id'",
 }
 APPEND_ONLY = ("audit_event", "audit_segment")
 # Tables of no one inspection: read by all, written by administrators only.
