@@ -311,3 +311,44 @@ class InspectorKey(Base):
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     registered_by: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class IssuedKit(Base):
+    """A kit the lead issued to an inspector: whose packs may be accepted, for which cases.
+
+    ``case_ids`` is the JSON list of the case ids the kit carried, or NULL when it carried
+    every case of the inspection (and for kits issued before kits were recorded: the audit
+    trail says only whom they went to)."""
+
+    __tablename__ = "issued_kit"
+    __table_args__ = (Index("ix_issued_kit_lookup", "inspection_id", "inspector"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"))
+    inspector: Mapped[str] = mapped_column(String(200))
+    issued_by: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+    case_ids: Mapped[str | None] = mapped_column(Text)
+    file_name: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ChainHead(Base):
+    """A recorded head of an audit chain (its last sequence number and hash).
+
+    ``kind`` is ``own`` (this store's chain as it stands, kept with every event appended),
+    ``exported`` (the last event a pack from this store carried) or ``received`` (the last
+    event of a sender's chain a pack brought here). ``audit verify`` checks each against the
+    events, so removing the newest events, or rewriting a chain with fresh hashes, shows."""
+
+    __tablename__ = "chain_head"
+    __table_args__ = (Index("ix_chain_head_origin", "origin", "kind"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(20))
+    origin: Mapped[str] = mapped_column(String(36))
+    inspection_id: Mapped[str | None] = mapped_column(String(36))
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(500), default="")

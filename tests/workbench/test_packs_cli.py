@@ -37,12 +37,15 @@ def test_a_refused_pack_is_reported_on_stderr_with_exit_1(
 ) -> None:
     junk = tmp_path / "photo.wbpack"
     junk.write_bytes(b"\xff\xd8\xff\xe0 not a pack")
-    before = digest(team.lead)
+    before = digest(team.lead, but_refusals=True)
     monkeypatch.setenv("WORKBENCH_PASSPHRASE", PASSPHRASE)
     assert run(team.lead.path, "pack", "import", str(junk)) == 1
     err = capsys.readouterr().err
     assert "photo.wbpack refused: photo.wbpack is not a findings pack" in err
-    assert digest(team.lead) == before
+    assert digest(team.lead, but_refusals=True) == before
+    assert run(team.lead.path, "imports", "list") == 0
+    out = capsys.readouterr().out
+    assert "refused" in out and "photo.wbpack: photo.wbpack is not a findings pack" in out
 
 
 def test_without_a_passphrase_or_terminal_the_import_says_how_to_give_one(

@@ -377,6 +377,12 @@ def run_imports_list(args: argparse.Namespace) -> int:
     ]
     headers = ("When (UTC)", "Kind", "File", "From", "Key", "Added", "Changed")
     echo(table(headers, rows, numeric=(5, 6)))
+    refused = [e for e in entries if e.kind == "refused"]
+    if refused:
+        echo("\nRefused imports (nothing was changed by them):")
+        for e in refused:
+            reason = str(e.details.get("refused", "")).replace("\n", " ")
+            echo(f"  {e.at:%d/%m/%Y %H:%M} {Path(e.source).name}: {reason}")
     return 0
 
 

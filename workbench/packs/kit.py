@@ -9,6 +9,7 @@ it creates the inspection and its cases with the same ids as in the lead's store
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Store
-from db.models import Case, Inspection, InspectionKey
+from db.models import Case, Inspection, InspectionKey, IssuedKit
 from db.types import utcnow
 from workbench import audit, crypto
 from workbench.errors import NotFoundError, WorkbenchError
@@ -156,7 +157,14 @@ def export_kit(
         }
         audit.record(
             session, actor, "issue_kit", "inspection", inspection.id, "", None,
-            {"inspector": inspector, "cases": len(cases)},
+            {"inspector": inspector, "cases": len(cases), "file": path.name},
+        )  # fmt: skip
+        session.add(
+            IssuedKit(
+                inspection_id=inspection.id, inspector=inspector, issued_by=actor,
+                cases=len(cases), file_name=path.name[-500:],
+                case_ids=None if all_cases else json.dumps(sorted(c.id for c in cases)),
+            )
         )  # fmt: skip
     progress(1, 2, "Encrypting and signing…")
     code, salt = crypto.new_kit_code(), os.urandom(16)
