@@ -90,6 +90,7 @@ def check_authority(
     sender = pack.inspector
     allowed = kit_cases(session, inspection.id, sender)
     cases = _cases(session, inspection.id, pack)
+    _check_authors(session, pack)
     for label, items in (("assessment", pack.assessments), ("referral", pack.referrals)):
         for record in items:
             if allowed is not None and record["case_id"] not in allowed:
@@ -97,12 +98,11 @@ def check_authority(
                     f"the {label} {record['id']} is of case {cases[record['case_id']][0]}, "
                     f"which is in no kit issued to {sender}"
                 )
-    _check_authors(session, pack)
     _check_stages(pack, cases, method)
     _check_times(pack, inspection)
     check_senders(pack.audit, sender, timestamp(utcnow() + CLOCK_SKEW) or "")
-    _check_revisions_and_trail(pack)
     _check_responses(pack, method)
+    _check_revisions_and_trail(pack)
 
 
 def _cases(session: Session, inspection_id: str, pack: PackDocument) -> dict[str, tuple]:
@@ -210,18 +210,9 @@ def _check_times(pack: PackDocument, inspection: Inspection) -> None:
 
 
 def _check_revisions_and_trail(pack: PackDocument) -> None:
-    """Every revision is one audited edit in the sender's store, so no record can be at a
-    revision beyond the number of events its trail holds, and every record is in it."""
-    limit = min(MAX_REVISION, len(pack.audit))
+    """Every record is in its sender's trail, and every revision is one audited edit there,
+    so no record can be at a revision beyond the number of events the trail holds."""
     named = set(_ID.findall(b"\n".join(pack.audit.lines))) if pack.audit.lines else set()
-    for label, items in (("assessment", pack.assessments), ("referral", pack.referrals)):
-        for record in items:
-            if record["revision"] > limit:
-                raise malformed(
-                    WHAT,
-                    f"the {label} {record['id']} is at revision {record['revision']}, more "
-                    f"than the {limit} audited edits its sender's trail holds",
-                )
     for label, items in (
         ("assessment", pack.assessments),
         ("referral", pack.referrals),
@@ -233,6 +224,15 @@ def _check_revisions_and_trail(pack: PackDocument) -> None:
                     WHAT,
                     f"the {label} {record['id']} has no audit trail: no event in the "
                     "sender's trail records it",
+                )
+    limit = min(MAX_REVISION, len(pack.audit))
+    for label, items in (("assessment", pack.assessments), ("referral", pack.referrals)):
+        for record in items:
+            if record["revision"] > limit:
+                raise malformed(
+                    WHAT,
+                    f"the {label} {record['id']} is at revision {record['revision']}, more "
+                    f"than the {limit} audited edits its sender's trail holds",
                 )
 
 

@@ -115,7 +115,10 @@ def _assessment(raw: Any, known: _Known, inspector: str) -> dict[str, Any]:
         raise malformed(WHAT, f"{named}: its field 'status' is not a status ('{record['status']}')")
     if record["overall_grade"] not in known.grades:
         raise malformed(WHAT, f"{named}: its field 'overall_grade' is not a grade")
-    record["stages"] = check_list(raw.get("stages"), WHAT, f"{named}'s stage", 100)
+    stages = raw.get("stages")
+    if type(stages) is not list or len(stages) > 100:
+        raise malformed(WHAT, f"{named}: its field 'stages' is not a list of stage judgements")
+    record["stages"] = stages
     answers = raw.get("answers")
     if type(answers) is not dict or len(answers) > 1000:
         raise malformed(WHAT, f"{named}: its field 'answers' is not a map of prompts to answers")

@@ -118,16 +118,19 @@ def write_pack(
     lines: list[bytes],
     public: crypto.InspectionPublic,
     device: DeviceKey,
+    header_of: dict | None = None,
 ) -> bytes:
     """Encrypt a pack's document and audit lines to the inspection's key, sign the file with
-    this store's device key and write it (atomically); the file's bytes."""
+    this store's device key and write it (atomically); the file's bytes. The header names
+    the inspection and time of ``header_of`` (by default, of the document itself)."""
     ephemeral, key = crypto.new_pack_key(public.encrypt)
+    header_of = header_of or document
     header = {
         "magic": container.MAGIC,
         "format": container.FORMAT,
         "kind": "pack",
-        "inspection_id": document["inspection_id"],
-        "created_at": document["exported_at"],
+        "inspection_id": header_of["inspection_id"],
+        "created_at": header_of["exported_at"],
         "signer": {
             "key": crypto.b64(bytes.fromhex(device.public_key)),
             "fingerprint": device.fingerprint,
