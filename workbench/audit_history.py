@@ -1,0 +1,98 @@
+"""A case's history: who changed what, when, the old and new value, and from which store.
+
+Gathered from this store's own events and from every received segment (the events of the
+inspectors' stores, as their packs carried them), about the case, its assessments, referrals,
+responses and moderation, in time order.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from db.engine import Store
+from db.models import (
+    Assessment,
+    AuditEvent,
+    AuditSegment,
+    ImportLog,
+    Moderation,
+    Referral,
+    ReferralEvent,
+)
+from workbench.packs.records import chunks
+from workbench.services.inspections import get_case, get_inspection
+from workbench.store import identity
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: str  # ISO 8601 UTC
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    store: str  # "this store", or whose store the event came from
+
+    def to_json(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def case_history(store: Store, inspection_id: str, reference: str) -> list[HistoryEntry]:
+    """Every audit event about the case ``reference`` of the inspection, oldest first."""
+    with store.sessions() as session:
+        inspection = get_inspection(session, inspection_id)
+        case = get_case(session, inspection.id, reference.strip())
+        referrals = list(session.scalars(select(Referral.id).where(Referral.case_id == case.id)))
+        ids = {case.id, *referrals}
+        ids.update(session.scalars(select(Assessment.id).where(Assessment.case_id == case.id)))
+        ids.update(session.scalars(select(Moderation.id).where(Moderation.case_id == case.id)))
+        for chunk in chunks(referrals):
+            ids.update(
+                session.scalars(
+                    select(ReferralEvent.id).where(ReferralEvent.referral_id.in_(chunk))
+                )
+            )
+        own = identity(session).id
+        senders = _senders(session)
+        entries = []
+        for chunk in chunks(sorted(ids)):
+            for event in session.scalars(select(AuditEvent).where(AuditEvent.entity_id.in_(chunk))):
+                entries.append(
+                    HistoryEntry(
+                        event.at.isoformat(timespec="microseconds"), event.actor, event.action,
+                        event.entity, event.entity_id, event.field, event.old_value,
+                        event.new_value, "this store" if event.origin == own else event.origin,
+                    )
+                )  # fmt: skip
+        needles = [i.encode("ascii") for i in ids]
+        for segment in session.scalars(select(AuditSegment)):
+            label = senders.get(segment.origin, f"store {segment.origin[:8]}")
+            for line in zlib.decompress(segment.lines).split(b"\n"):
+                if not any(n in line for n in needles):
+                    continue
+                values = json.loads(line)
+                if values[7] in ids:
+                    entries.append(HistoryEntry(*values[3:11], f"{label}'s store"))
+    return sorted(entries, key=lambda e: e.at)
+
+
+def _senders(session) -> dict[str, str]:
+    """Whose store each origin is, from the packs imported from it."""
+    found: dict[str, str] = {}
+    for inspector, details in session.execute(
+        select(ImportLog.inspector, ImportLog.details).where(ImportLog.kind == "pack")
+    ):
+        try:
+            origin = json.loads(details or "{}").get("origin")
+        except ValueError:
+            continue
+        if origin and inspector:
+            found[origin] = inspector
+    return found

@@ -1,0 +1,195 @@
+"""Replaying the audit trail: does it reproduce every audited value in the store?
+
+Every change a person makes is an audited edit, so the newest event about each field of a
+record says what the field holds now. ``Replay`` gathers, from this store's events and every
+received segment, the newest value of each audited field (events of one record come from one
+store, its author's, in that store's order), and ``mismatches`` compares them with the rows:
+assessments (overall grade, rationale, stage grades and notes, prompt answers, graded
+status), referrals (what was raised, and closed), responses and moderations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Assessment, Case, Moderation, Referral, ReferralEvent, StageJudgement
+
+ENTITIES = frozenset(("assessment", "referral", "referral_event", "moderation"))
+
+
+class Replay:
+    """The newest value of each audited field, by (entity id, field); ``""`` for a creation."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple[str, str], Any] = {}
+        self.records = 0
+
+    def add(self, entity: str, entity_id: str, field: str, new_value: Any) -> None:
+        if entity in ENTITIES:
+            self.last[(entity_id, field)] = new_value
+
+    def mismatches(self, session: Session) -> Iterator[str]:
+        yield from self._assessments(session)
+        yield from self._referrals(session)
+        yield from self._responses(session)
+        yield from self._moderations(session)
+
+    def _differs(self, what: str, field: str, current: Any, expected: Any) -> str:
+        return (
+            f"{what}: its {field} is {_shown(current)} in the store, but its audit trail "
+            f"says {_shown(expected)}"
+        )
+
+    def _assessments(self, session: Session) -> Iterator[str]:
+        stages: dict[str, list] = {}
+        for owner, stage_id, grade, notes in session.execute(
+            select(
+                StageJudgement.assessment_id,
+                StageJudgement.stage_id,
+                StageJudgement.grade,
+                StageJudgement.notes,
+            )
+        ):
+            stages.setdefault(owner, []).append((stage_id, grade, notes))
+        query = select(
+            Assessment.id, Assessment.inspector, Assessment.overall_grade, Assessment.rationale,
+            Assessment.status, Assessment.answers, Case.reference,
+        ).join(Case, Case.id == Assessment.case_id)  # fmt: skip
+        last = self.last
+        for ident, inspector, overall, rationale, status, answers, reference in session.execute(
+            query
+        ):
+            self.records += 1
+            what = f"the assessment {ident} (case {reference}, {inspector})"
+            if (ident, "") not in last and (overall or rationale or answers or stages.get(ident)):
+                yield f"{what} has grades but no audit trail"
+                continue
+            if last.get((ident, "overall_grade")) != overall:
+                yield self._differs(
+                    what, "overall grade", overall, last.get((ident, "overall_grade"))
+                )
+            if (last.get((ident, "rationale")) or "") != (rationale or ""):
+                yield self._differs(what, "rationale", rationale, last.get((ident, "rationale")))
+            for stage_id, grade, notes in stages.get(ident, ()):
+                for field, value, empty in (("grade", grade, None), ("notes", notes, "")):
+                    expected = last.get((ident, f"stage:{stage_id}:{field}"), empty) or empty
+                    if (value or empty) != expected:
+                        yield self._differs(what, f"stage {stage_id} {field}", value, expected)
+            replayed = {
+                key[1][7:]: value
+                for key, value in self._fields_of(ident, "prompt:")
+                if value is not None
+            }
+            if replayed != dict(answers or {}):
+                yield self._differs(what, "prompt answers", dict(answers or {}), replayed)
+            if status == "graded" and last.get((ident, "status")) != "graded":
+                yield self._differs(what, "status", status, last.get((ident, "status")))
+
+    def _fields_of(self, ident: str, prefix: str) -> Iterator[tuple[tuple[str, str], Any]]:
+        index = self._index()
+        for field in index.get(ident, ()):
+            if field.startswith(prefix):
+                yield (ident, field), self.last[(ident, field)]
+
+    def _index(self) -> dict[str, list[str]]:
+        cached = getattr(self, "_by_id", None)
+        if cached is None:
+            cached = self._by_id = {}
+            for ident, field in self.last:
+                cached.setdefault(ident, []).append(field)
+        return cached
+
+    def _created(self, ident: str) -> dict[str, Any] | None:
+        raw = self.last.get((ident, ""))
+        try:
+            value = json.loads(raw) if isinstance(raw, str) else None
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def _referrals(self, session: Session) -> Iterator[str]:
+        query = select(
+            Referral.id, Referral.raised_by, Referral.urgency, Referral.referred_to,
+            Referral.risk_summary, Referral.referred_at, Referral.status, Case.reference,
+        ).join(Case, Case.id == Referral.case_id)  # fmt: skip
+        for (
+            ident,
+            raised_by,
+            urgency,
+            referred_to,
+            risk,
+            referred_at,
+            status,
+            reference,
+        ) in session.execute(query):
+            self.records += 1
+            what = f"the referral {ident} (case {reference}, raised by {raised_by})"
+            created = self._created(ident)
+            if created is None:
+                yield f"{what} has no audit trail"
+                continue
+            for field, value in (("urgency", urgency), ("referred_to", referred_to),
+                                 ("risk_summary", risk)):  # fmt: skip
+                if created.get(field) != value:
+                    yield self._differs(what, field.replace("_", " "), value, created.get(field))
+            if not _same_time(created.get("referred_at"), referred_at):
+                yield self._differs(what, "referral date", referred_at, created.get("referred_at"))
+            closed = self.last.get((ident, "status")) == "closed"
+            if (status == "closed") != closed:
+                yield self._differs(what, "status", status, "closed" if closed else "open")
+
+    def _responses(self, session: Session) -> Iterator[str]:
+        query = select(
+            ReferralEvent.id, ReferralEvent.referral_id, ReferralEvent.response,
+            ReferralEvent.note, ReferralEvent.occurred_at, ReferralEvent.recorded_by,
+        )  # fmt: skip
+        for ident, referral_id, response, note, occurred_at, recorded_by in session.execute(query):
+            self.records += 1
+            what = f"the response {ident} to referral {referral_id} (by {recorded_by})"
+            created = self._created(ident)
+            if created is None:
+                yield f"{what} has no audit trail"
+                continue
+            for field, value in (("referral", referral_id), ("response", response),
+                                 ("note", note)):  # fmt: skip
+                if created.get(field) != value:
+                    yield self._differs(what, field, value, created.get(field))
+            if not _same_time(created.get("occurred_at"), occurred_at):
+                yield self._differs(what, "date", occurred_at, created.get("occurred_at"))
+
+    def _moderations(self, session: Session) -> Iterator[str]:
+        query = select(Moderation.id, Moderation.grade, Moderation.reason, Case.reference).join(
+            Case, Case.id == Moderation.case_id
+        )
+        for ident, grade, reason, reference in session.execute(query):
+            self.records += 1
+            what = f"the moderation of case {reference}"
+            raw = self.last.get((ident, "grade"))
+            try:
+                expected = json.loads(raw) if isinstance(raw, str) else None
+            except ValueError:
+                expected = None
+            if not isinstance(expected, dict):
+                yield f"{what} has no audit trail"
+                continue
+            for field, value in (("grade", grade), ("reason", reason)):
+                if expected.get(field) != value:
+                    yield self._differs(what, field, value, expected.get(field))
+
+
+def _same_time(text: Any, moment: datetime | None) -> bool:
+    try:
+        return moment is not None and datetime.fromisoformat(str(text)) == moment
+    except ValueError:
+        return False
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, datetime) else value.isoformat()
+    return text if len(text) <= 80 else text[:77] + "..."
