@@ -86,3 +86,36 @@ def test_moderation_list_with_nothing_to_moderate(team, capsys: pytest.CaptureFi
     args = ["moderate", "--inspection", team.inspection_id, "--case", REFERENCES[0]]
     assert run(team.lead.path, *args, "--grade", "good", "--reason", "x") == 1
     assert "graded by 0 inspector(s)" in capsys.readouterr().err
+
+
+def test_kit_list_shows_the_kits_issued(team, tmp_path: Path, capsys, monkeypatch) -> None:
+    assert run(team.lead.path, "kit", "list", "--inspection", team.inspection_id) == 0
+    assert "No kits have been issued for 'Child protection inspection'" in capsys.readouterr().out
+    make_inspector(team, ANN, all_cases=False)
+    make_inspector(team, "Bob Baker")
+    assert run(team.lead.path, "kit", "list", "--inspection", team.inspection_id) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Inspector", "Issued", "(UTC)", "By", "Cases", "File"]
+    assert lines[2].startswith(ANN) and lines[2].split()[-2:] == ["2", "ann.wbkit"]
+    assert lines[3].startswith("Bob Baker") and "4 (every case)" in lines[3]
+
+
+def test_audit_history_lists_a_cases_changes_from_every_store(team, capsys) -> None:
+    ann = make_inspector(team, ANN)
+    grade(ann, team.cases[REFERENCES[0]], ANN, "good")
+    pack = export_pack(ann, team.inspection_id, team.folder / "ann.wbpack").path
+    from workbench.packs import import_packs
+
+    import_packs(team.lead, [pack], PASSPHRASE)
+    args = ("audit", "history", "--inspection", team.inspection_id, "--case", REFERENCES[0])
+    assert run(team.lead.path, *args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:4] == ["When", "(UTC)", "Who", "What"]
+    body = lines[2:]
+    assert "create assessment" in body[0] and body[0].rstrip().endswith("Ann Able's store")
+    assert any("overall_grade" in line and " good " in line for line in body)
+    assert body[-1].split()[-4:] == ["graded", "Ann", "Able's", "store"]
+    assert run(team.lead.path, *args, "--json") == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
+    assert {e["actor"] for e in entries} == {ANN}

@@ -64,7 +64,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
 
 
 def _shown(value: str | None, width: int = 40) -> str:
-    if value is None:
+    if not value:
         return "-"
     text = value.replace("\n", " ")
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -205,6 +205,9 @@ def _register_kit(actions: argparse._SubParsersAction) -> None:
     opening.add_argument("file", type=Path, metavar="FILE")
     opening.add_argument("--code", metavar="CODE", help="the kit code the lead told you")
     opening.set_defaults(handler=run_kit_import)
+    from workbench.cli import trust
+
+    trust.register_kit_list(actions)
 
 
 def run_kit_export(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -255,3 +256,31 @@ def _check_responses(pack: PackDocument, method: Methodology) -> None:
                 f"the response {late['id']} comes after the referral {late['referral_id']} "
                 "was closed",
             )
+
+
+@dataclass(frozen=True)
+class IssuedKitRow:
+    inspector: str
+    issued_by: str
+    issued_at: datetime
+    cases: int
+    every_case: bool
+    file_name: str
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.__dict__, "issued_at": timestamp(self.issued_at)}
+
+
+def issued_kits(session: Session, inspection_id: str) -> list[IssuedKitRow]:
+    """The kits issued from this store for the inspection, oldest first."""
+    rows = session.scalars(
+        select(IssuedKit)
+        .where(IssuedKit.inspection_id == inspection_id)
+        .order_by(IssuedKit.issued_at)
+    )
+    return [
+        IssuedKitRow(
+            r.inspector, r.issued_by, r.issued_at, r.cases, r.case_ids is None, r.file_name
+        )
+        for r in rows
+    ]
