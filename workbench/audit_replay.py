@@ -62,6 +62,10 @@ class Replay:
             Assessment.status, Assessment.answers, Case.reference,
         ).join(Case, Case.id == Assessment.case_id)  # fmt: skip
         last = self.last
+        answered: dict[str, dict[str, Any]] = {}
+        for (ident, field), value in last.items():
+            if field.startswith("prompt:") and value is not None:
+                answered.setdefault(ident, {})[field[7:]] = value
         for ident, inspector, overall, rationale, status, answers, reference in session.execute(
             query
         ):
@@ -81,29 +85,11 @@ class Replay:
                     expected = last.get((ident, f"stage:{stage_id}:{field}"), empty) or empty
                     if (value or empty) != expected:
                         yield self._differs(what, f"stage {stage_id} {field}", value, expected)
-            replayed = {
-                key[1][7:]: value
-                for key, value in self._fields_of(ident, "prompt:")
-                if value is not None
-            }
+            replayed = answered.get(ident, {})
             if replayed != dict(answers or {}):
                 yield self._differs(what, "prompt answers", dict(answers or {}), replayed)
             if status == "graded" and last.get((ident, "status")) != "graded":
                 yield self._differs(what, "status", status, last.get((ident, "status")))
-
-    def _fields_of(self, ident: str, prefix: str) -> Iterator[tuple[tuple[str, str], Any]]:
-        index = self._index()
-        for field in index.get(ident, ()):
-            if field.startswith(prefix):
-                yield (ident, field), self.last[(ident, field)]
-
-    def _index(self) -> dict[str, list[str]]:
-        cached = getattr(self, "_by_id", None)
-        if cached is None:
-            cached = self._by_id = {}
-            for ident, field in self.last:
-                cached.setdefault(ident, []).append(field)
-        return cached
 
     def _created(self, ident: str) -> dict[str, Any] | None:
         raw = self.last.get((ident, ""))
