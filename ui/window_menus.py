@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from ui import audit_view
 from ui.shortcuts import shortcut
 from ui.style import chip_icon
 from ui.team_actions import TeamActions
@@ -58,6 +59,8 @@ class ActionsAndMenus:
         a("view.case_list", "Move to the case &list", self.table.setFocus)
         a("view.grading", "Move to the &grading panel", self.panel.focus_form)
         a("help.shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
+        a("view.audit_check", "&Audit check", lambda: audit_view.show_audit_check(self))
+        a("case.history", "&History", lambda: audit_view.show_case_history(self))
         self.team = TeamActions(self)
         self.undo_stack.canUndoChanged.connect(self._update_undo_actions)
         self.undo_stack.canRedoChanged.connect(self._update_undo_actions)
@@ -72,9 +75,9 @@ class ActionsAndMenus:
                        "file.export_html", None, "file.quit"]),
             ("&Edit", ["edit.undo", "edit.redo"]),
             ("&Case", ["case.next", "case.previous", "case.find", None, "grade", "case.mark_graded",
-                       None, "case.referral"]),
+                       None, "case.referral", "case.history"]),
             ("&View", ["view.referrals", "view.moderation", "view.imports", None,
-                       "view.case_list", "view.grading"]),
+                       "view.audit_check", "view.case_list", "view.grading"]),
             ("&Help", ["help.shortcuts"]),
         )  # fmt: skip
         for title, names in menus:

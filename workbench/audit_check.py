@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.engine import Store
 from db.models import AuditEvent, AuditSegment, ChainHead
 from workbench.audit import GENESIS, HASHED, event_line
 from workbench.audit_replay import ENTITIES, Replay
@@ -243,3 +244,9 @@ def _links(
         elif seq <= previous_seq:
             result.problems.append(f"event {seq} received from {origin} is out of order")
         previous_seq, previous = seq, digest
+
+
+def verify_store(store: Store) -> AuditCheck:
+    """``check_audit`` in a session of its own (for the window's View ▸ Audit check)."""
+    with store.sessions() as session:
+        return check_audit(session)

@@ -44,7 +44,8 @@ BEFORE_FIELDWORK = timedelta(days=30)
 AFTER_FIELDWORK = timedelta(days=90)
 CLOCK_SKEW = timedelta(minutes=10)
 MAX_REVISION = 1_000_000
-_ID = re.compile(rb'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
+# An event's entity id, between its entity and its field: ``..."assessment","<id>","field"...``
+_ENTITY_ID = re.compile(rb'","([0-9a-f-]{36})","')
 _TIMES = {
     "assessment": ("created_at", "updated_at", "graded_at"),
     "referral": ("referred_at", "created_at", "updated_at", "closed_at"),
@@ -213,7 +214,7 @@ def _check_times(pack: PackDocument, inspection: Inspection) -> None:
 def _check_revisions_and_trail(pack: PackDocument) -> None:
     """Every record is in its sender's trail, and every revision is one audited edit there,
     so no record can be at a revision beyond the number of events the trail holds."""
-    named = set(_ID.findall(b"\n".join(pack.audit.lines))) if pack.audit.lines else set()
+    named = set(_ENTITY_ID.findall(b"\n".join(pack.audit.lines))) if pack.audit.lines else set()
     for label, items in (
         ("assessment", pack.assessments),
         ("referral", pack.referrals),
