@@ -80,6 +80,10 @@ def lead_store(folder: Path):
     ]
     with store.sessions.begin() as session:
         session.execute(insert(Case), cases)
+        audit.record(  # as the case import records its sample
+            session, "Lee Lead", "import", "inspection", inspection_id, "cases", None,
+            {"file": "bench", "count": len(cases)},
+        )  # fmt: skip
     return store, inspection_id
 
 

@@ -125,7 +125,10 @@ def _own_events(
             )
         expected_seq, previous = values["origin_seq"] + 1, stored_hash
         hashes[values["origin_seq"]] = stored_hash
-        replay.add(values["entity"], values["entity_id"], values["field"], values["new_value"])
+        replay.add(
+            values["entity"], values["entity_id"], values["field"], values["new_value"],
+            values["action"],
+        )  # fmt: skip
         if values["action"] == "import_pack":
             _head_of_import(values, heads)
     return hashes, heads

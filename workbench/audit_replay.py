@@ -5,7 +5,8 @@ record says what the field holds now. ``Replay`` gathers, from this store's even
 received segment, the newest value of each audited field (events of one record come from one
 store, its author's, in that store's order), and ``mismatches`` compares them with the rows:
 assessments (overall grade, rationale, stage grades and notes, prompt answers, graded
-status), referrals (what was raised, and closed), responses and moderations.
+status), referrals (what was raised, and closed), responses and moderations, and how many
+cases each inspection has (cases are added in audited batches, each saying how many).
 """
 
 from __future__ import annotations
@@ -15,10 +16,18 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Assessment, Case, Moderation, Referral, ReferralEvent, StageJudgement
+from db.models import (
+    Assessment,
+    Case,
+    Inspection,
+    Moderation,
+    Referral,
+    ReferralEvent,
+    StageJudgement,
+)
 
 ENTITIES = frozenset(("assessment", "referral", "referral_event", "moderation"))
 
@@ -28,17 +37,43 @@ class Replay:
 
     def __init__(self) -> None:
         self.last: dict[tuple[str, str], Any] = {}
+        self.cases: dict[str, int] = {}  # inspection id -> cases its imports and kits added
         self.records = 0
 
-    def add(self, entity: str, entity_id: str, field: str, new_value: Any) -> None:
+    def add(self, entity: str, entity_id: str, field: str, new_value: Any, action: str) -> None:
+        """One of this store's events (received ones are added to ``last`` in bulk)."""
         if entity in ENTITIES:
             self.last[(entity_id, field)] = new_value
+        elif entity == "inspection" and (action, field) in (("import", "cases"), ("open_kit", "")):
+            key = "count" if action == "import" else "cases_added"
+            try:
+                added = int(json.loads(new_value or "{}").get(key) or 0)
+            except (ValueError, TypeError, AttributeError):
+                added = -1
+            self.cases[entity_id] = self.cases.get(entity_id, 0) + added
 
     def mismatches(self, session: Session) -> Iterator[str]:
+        yield from self._cases(session)
         yield from self._assessments(session)
         yield from self._referrals(session)
         yield from self._responses(session)
         yield from self._moderations(session)
+
+    def _cases(self, session: Session) -> Iterator[str]:
+        """Cases are added in audited batches (a sample imported, a kit opened), each event
+        saying how many: the count of an inspection's cases must be theirs."""
+        query = (
+            select(Inspection.id, Inspection.title, func.count(Case.id))
+            .outerjoin(Case, Case.inspection_id == Inspection.id)
+            .group_by(Inspection.id, Inspection.title)
+        )
+        for ident, title, count in session.execute(query):
+            expected = self.cases.get(ident, 0)
+            if count != expected:
+                yield (
+                    f"the inspection '{title}' has {count} cases in the store, but its audit "
+                    f"trail records {expected} (imported, or opened from kits)"
+                )
 
     def _differs(self, what: str, field: str, current: Any, expected: Any) -> str:
         return (

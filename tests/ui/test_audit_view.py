@@ -9,30 +9,28 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from db.engine import Store
 from db.models import Case
 from ui import audit_view
 from workbench.audit_check import verify_store
 from workbench.audit_history import history_of_case
-from workbench.methodology import load_methodology
 from workbench.services import grading
+from workbench.services.case_import import import_cases
 from workbench.services.inspections import create_inspection
 
 
 @pytest.fixture
-def case_id(store: Store) -> str:
+def case_id(store: Store, tmp_path: Path) -> str:
     inspection = create_inspection(
         store, force="Testshire Police", title="T", start=date(2026, 1, 5), end=date(2026, 1, 9)
     )
-    with store.sessions.begin() as session:
-        case = Case(
-            inspection_id=inspection.id, reference="UI-1", category="section_47", unit="North",
-            methodology_version=load_methodology().version,
-        )  # fmt: skip
-        session.add(case)
-        session.flush()
-        case_id = case.id
+    sample = tmp_path / "sample.csv"
+    sample.write_text("reference,category,unit\nUI-1,section_47,North\n", encoding="utf-8")
+    import_cases(store, inspection.id, sample)
+    with store.sessions() as session:
+        case_id = session.scalars(select(Case.id)).one()
     grading.edit(store, case_id, "Alex Inspector", "overall_grade", "good")
     grading.edit(store, case_id, "Alex Inspector", "overall_grade", "inadequate")
     return case_id
@@ -43,7 +41,7 @@ def test_the_audit_check_dialog_says_intact_or_lists_each_problem(
 ) -> None:
     dialog = audit_view.AuditCheckDialog(verify_store(store))
     qtbot.addWidget(dialog)
-    assert dialog.summary.text().startswith("The audit trail is intact: 5 events from 1 store(s).")
+    assert dialog.summary.text().startswith("The audit trail is intact: 6 events from 1 store(s).")
     with closing(sqlite3.connect(store_path)) as conn, conn:
         conn.execute("UPDATE assessment SET overall_grade = 'good'")
     dialog = audit_view.AuditCheckDialog(verify_store(store))

@@ -42,11 +42,13 @@ def uid(*parts: object) -> str:
 
 def assessment(inspector: str, case_id: str, v: dict) -> dict:
     assessment_id = uid("assessment", inspector, case_id, v["variant"])
+    # Marked graded only when complete, as grading requires.
+    graded = v["graded"] and v["overall"] is not None and v["stage"] is not None
     return {
         "id": assessment_id,
         "case_id": case_id,
         "inspector": inspector,
-        "status": "graded" if v["graded"] else "in_progress",
+        "status": "graded" if graded else "in_progress",
         "overall_grade": v["overall"],
         "rationale": f"Rationale {v['overall']} r{v['revision']}",
         "methodology_id": METHOD.id,
@@ -54,7 +56,7 @@ def assessment(inspector: str, case_id: str, v: dict) -> dict:
         "revision": v["revision"],
         "created_at": TIMES[0],
         "updated_at": v["updated_at"],
-        "graded_at": v["updated_at"] if v["graded"] else None,
+        "graded_at": v["updated_at"] if graded else None,
         "stages": sorted(
             (
                 {"id": uid(assessment_id, s), "stage_id": s, "grade": v["stage"], "notes": ""}

@@ -18,6 +18,7 @@ from workbench.errors import WorkbenchError
 from workbench.methodology import load_methodology
 from workbench.packs import create_inspection_keys, export_kit, import_kit, import_packs
 from workbench.services import grading
+from workbench.services.case_import import import_cases
 from workbench.services.inspections import create_inspection
 from workbench.store import open_workbench_store, set_user_name
 
@@ -69,23 +70,17 @@ def make_lead(folder: Path, title: str = "Child protection inspection") -> Team:
         lead, force="Testshire Police", title=title, start=FIELDWORK[0], end=FIELDWORK[1]
     )
     create_inspection_keys(lead, inspection.id, PASSPHRASE)
-    version = load_methodology().version
-    with lead.sessions.begin() as session:
-        rows = [
-            Case(
-                inspection_id=inspection.id,
-                reference=reference,
-                category="section_47",
-                unit="North" if i < 2 else "South",
-                assigned_to=ANN if i < 2 else BOB,
-                child_ref=f"CHILD-{i + 1}",
-                opened_on=date(2025, 9, 1),
-                methodology_version=version,
-            )
-            for i, reference in enumerate(REFERENCES)
-        ]
-        session.add_all(rows)
-        session.flush()
+    lines = ["reference,category,unit,opened_on,child_ref,assigned_to"]
+    lines += [
+        f"{reference},section_47,{'North' if i < 2 else 'South'},2025-09-01,CHILD-{i + 1},"
+        f"{ANN if i < 2 else BOB}"
+        for i, reference in enumerate(REFERENCES)
+    ]
+    sample = folder / f"sample-{inspection.id[:8]}.csv"
+    sample.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import_cases(lead, inspection.id, sample)  # as a lead does: an audited import
+    with lead.sessions() as session:
+        rows = session.query(Case).filter_by(inspection_id=inspection.id).all()
         cases = {row.reference: row.id for row in rows}
     return Team(lead, inspection.id, cases, folder)
 

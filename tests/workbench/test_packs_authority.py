@@ -209,3 +209,11 @@ def test_the_inspectors_honest_pack_still_imports_after_every_attack(scene) -> N
     path = export_pack(ann, team.inspection_id, folder / "honest.wbpack").path
     [outcome] = import_packs(team.lead, [path], PASSPHRASE)
     assert outcome.error is None, outcome.error
+
+
+def test_an_assessment_marked_graded_without_its_grades_is_refused(scene) -> None:
+    def hollow(document, lines):
+        document["assessments"][0]["overall_grade"] = None  # still "graded"
+
+    reason = _attack(scene, "hollow", hollow)
+    assert f"of case {REFERENCES[0]} is graded without an overall grade" in reason

@@ -28,6 +28,11 @@ PROPERTY = settings(
 VOLATILE = ("audit_event.seq", "inspector_key.id", "inspector_key.registered_at")
 
 
+def pack_imports(store: Store) -> list[str]:
+    """The import log's entries for packs (the lead's store also logs its case sample)."""
+    return [row for row in dump(store)["import_log"] if '"kind": "pack"' in row]
+
+
 def canonical_digest(record: dict) -> str:
     """The tie-breaking digest, written out independently of the implementation."""
     text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -80,7 +85,7 @@ def test_importing_the_same_packs_again_changes_nothing(template: dict, specs: l
             counts = [(o.result.counts.added, o.result.counts.changed) for o in again]
             assert counts == [(0, 0)] * len(paths)
         assert dump(store, but_imports=True) == before
-        assert len(dump(store)["import_log"]) == 3 * len(paths)
+        assert len(pack_imports(store)) == 3 * len(paths)
 
 
 @PROPERTY
@@ -93,7 +98,7 @@ def test_the_order_of_imports_does_not_matter(template: dict, specs: list, data)
         one = dump(first, skip=VOLATILE, but_imports=True)
         other = dump(second, skip=VOLATILE, but_imports=True)
         for store in (first, second):
-            assert len(dump(store)["import_log"]) == len(paths)
+            assert len(pack_imports(store)) == len(paths)
         assert one == other
         with first.sessions() as session:
             assert audit.verify(session).intact

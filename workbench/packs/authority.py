@@ -171,6 +171,8 @@ def _check_stages(pack: PackDocument, cases: dict[str, tuple], method: Methodolo
         stages = applies.get(category)
         if stages is None:
             stages = applies[category] = frozenset(s.id for s in method.stages_for(category))
+        if record["status"] == "graded":
+            _check_graded(record, stages, cases[record["case_id"]][0])
         for stage in record["stages"]:
             stage_id = stage.get("stage_id") if type(stage) is dict else None
             if type(stage_id) is str and stage_id not in stages:
@@ -186,6 +188,28 @@ def _check_stages(pack: PackDocument, cases: dict[str, tuple], method: Methodolo
                     f"the assessment {record['id']} answers the prompt '{prompt_id}', whose "
                     f"stage does not apply to case {cases[record['case_id']][0]}'s category",
                 )
+
+
+def _check_graded(record: dict[str, Any], applicable: frozenset, reference: str) -> None:
+    """A graded assessment is complete, as marking it graded requires at the keyboard (a
+    stage judgement not well formed is refused, naming its field, when it is checked)."""
+    if any(type(s) is not dict or type(s.get("stage_id")) is not str for s in record["stages"]):
+        return
+    graded = {
+        s["stage_id"]
+        for s in record["stages"]
+        if type(s) is dict and type(s.get("stage_id")) is str and s.get("grade") is not None
+    }
+    missing = (
+        "an overall grade" if record["overall_grade"] is None
+        else "a rationale" if not record["rationale"].strip()
+        else "a grade for every stage that applies" if not applicable <= graded
+        else ""
+    )  # fmt: skip
+    if missing:
+        raise malformed(
+            WHAT, f"the assessment {record['id']} of case {reference} is graded without {missing}"
+        )
 
 
 def _check_times(pack: PackDocument, inspection: Inspection) -> None:
