@@ -9,16 +9,18 @@ field, old and new value, from which store.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from db.engine import Store
 from ui.dialogs import read_only_table, selectable
 from ui.table_model import ReadOnlyTableModel
 from ui.worker import run_task
-from workbench.audit_check import AuditCheck, verify_store
-from workbench.audit_history import HistoryEntry, history_of_case
+
+if TYPE_CHECKING:  # the window loads without the database layer; the work imports it
+    from db.engine import Store
+    from workbench.audit_check import AuditCheck
+    from workbench.audit_history import HistoryEntry
 
 
 def _shown_time(at: str) -> str:
@@ -101,6 +103,8 @@ class CaseHistoryDialog(QDialog):
 
 def show_audit_check(window: Any) -> None:
     """View ▸ Audit check: check the store on a worker, then show the result."""
+    from workbench.audit_check import verify_store
+
     store: Store | None = window.store
     if store is None:
         return
@@ -114,6 +118,8 @@ def show_audit_check(window: Any) -> None:
 
 def show_case_history(window: Any) -> None:
     """Case ▸ History: the history of the case open in the grading panel."""
+    from workbench.audit_history import history_of_case
+
     store: Store | None = window.store
     case_id = window.panel.case_id
     if store is None or case_id is None:
