@@ -5,6 +5,8 @@ the lead's store unchanged in content (a full dump compared) and the refusal in 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -217,3 +219,15 @@ def test_an_assessment_marked_graded_without_its_grades_is_refused(scene) -> Non
 
     reason = _attack(scene, "hollow", hollow)
     assert f"of case {REFERENCES[0]} is graded without an overall grade" in reason
+
+
+def test_audit_events_recorded_by_someone_else_are_refused(scene) -> None:
+    def lead_event(document, lines):
+        chain = relabelled(lines, ANN)
+        last = relabelled([chain[-1]], LEAD)[0]  # the newest event now says the lead did it
+        values = json.loads(last)
+        values[11] = hashlib.sha256(chain[-2]).hexdigest()
+        return [*chain[:-1], json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()]
+
+    reason = _attack(scene, "lead-event", lead_event)
+    assert "of its audit trail is recorded by someone other than Ann Able" in reason
