@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DIST_STAMP := $(VENV)/.dist-installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint contracts bench dist selftest clean venv
+.PHONY: run test lint contracts typecheck deadcode bench dist selftest clean venv install-desktop icons
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,14 +30,32 @@ lint: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-test: lint contracts
+# mypy: workbench/ and db/ strictly, ui/ checked ([tool.mypy] in pyproject.toml).
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# Dead code; names used only by a framework or by name are in vulture_whitelist.py.
+deadcode: $(STAMP)
+	$(BIN)/vulture workbench db ui tests bench vulture_whitelist.py --exclude db/migrations/versions
+
+test: lint contracts typecheck deadcode
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The frozen onedir application (PyInstaller), then its self-test.
 dist: $(DIST_STAMP)
 	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
 	QT_QPA_PLATFORM=offscreen dist/workbench/workbench --self-test
+	QT_QPA_PLATFORM=offscreen dist/workbench/workbench-window --self-test > /dev/null
 	dist/workbench/workbench methodology list > /dev/null
+	@echo "frozen application: $$(du -sh dist/workbench | cut -f1) in dist/workbench/"
+
+# The applications-menu entry, icons and AppStream metainfo, for this user (freedesktop).
+install-desktop:
+	sh tools/install_desktop.sh
+
+# The PNG sizes, .ico and .icns, rendered from resources/icons/workbench.svg.
+icons: $(STAMP)
+	$(BIN)/python tools/make_icons.py
 
 selftest: $(STAMP)
 	$(BIN)/workbench --self-test

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import time
@@ -15,11 +16,23 @@ from sqlalchemy import insert
 from db.engine import Store
 from db.models import Assessment, Case, StageJudgement, new_id
 from db.types import utcnow
+from workbench.identity import set_user_name
 from workbench.methodology import load_methodology
 from workbench.services.inspections import create_inspection
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
+
+# Benchmarks run on encrypted stores, as users' are (bench_store compares with plaintext).
+os.environ.setdefault("WORKBENCH_STORE_PASSPHRASE", "benchmark lantern orchard 42")
 
 UNITS = ("North", "South", "East", "West", "Central", "Specialist crime")
+
+
+def connect_file(path: Path):  # type: ignore[no-untyped-def]
+    """A DB-API connection to a store file, keyed when it is encrypted."""
+    from db import cipher
+
+    key = cipher.store_key(os.environ["WORKBENCH_STORE_PASSPHRASE"])
+    return cipher.connect(Path(path), None if cipher.is_plaintext(Path(path)) else key)
 
 
 def emit(name: str, **figures: object) -> None:
@@ -82,8 +95,14 @@ def write_case_csv(path: Path, count: int, seed: int = 1) -> Path:
     return path
 
 
+def random_answers(method, category: str, rng: random.Random) -> dict[str, str]:
+    """An answer to every prompt and fact that applies to a case of this category."""
+    return {item.id: rng.choice(item.answers).id for item in method.items_for(category)}
+
+
 def fill_graded_cases(store: Store, inspection_id: str, count: int, seed: int = 2) -> None:
-    """Insert ``count`` cases, each with one graded assessment and its stage grades."""
+    """Insert ``count`` cases, each with one graded assessment (its stage grades and an
+    answer to every prompt and fact that applies)."""
     method = load_methodology()
     rng = random.Random(seed)
     now = utcnow()
@@ -119,6 +138,7 @@ def fill_graded_cases(store: Store, inspection_id: str, count: int, seed: int = 
                 created_at=now,
                 updated_at=now,
                 graded_at=now,
+                answers=random_answers(method, category, rng),
             )
         )
         for stage, grade in zip(method.stages_for(category), grades, strict=True):

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -35,24 +34,24 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import case_row, emit, new_store, timed  # noqa: E402
+from _common import case_row, connect_file, emit, new_store, timed
 
-from db.models import Assessment as AssessmentRow  # noqa: E402
-from db.models import AuditEvent, Case, Referral, StageJudgement, new_id  # noqa: E402
-from db.types import canonical_json, utcnow  # noqa: E402
-from workbench import audit  # noqa: E402
-from workbench.audit_check import check_audit  # noqa: E402
-from workbench.methodology import load_methodology  # noqa: E402
-from workbench.packs import (  # noqa: E402
+from db.models import Assessment as AssessmentRow
+from db.models import AuditEvent, Case, Referral, StageJudgement, new_id
+from db.types import canonical_json, utcnow
+from workbench import audit
+from workbench.audit_check import check_audit
+from workbench.methodology import load_methodology
+from workbench.packs import (
     create_inspection_keys,
     export_kit,
     export_pack,
     import_kit,
     import_packs,
 )
-from workbench.packs.pack import collect  # noqa: E402
-from workbench.services.inspections import get_inspection  # noqa: E402
-from workbench.store import open_workbench_store  # noqa: E402
+from workbench.packs.pack import collect
+from workbench.services.inspections import get_inspection
+from workbench.store import open_workbench_store
 
 PACKS, CASES_PER_PACK = 20, 500
 PASSPHRASE = "benchmark passphrase, long enough"
@@ -172,7 +171,7 @@ def raw_baseline(lead_path: Path, folder: Path, documents: list) -> tuple[float,
     row holding the block the pack carries."""
     target = folder / "raw.sqlite"
     shutil.copy(lead_path, target)
-    conn = sqlite3.connect(target)
+    conn = connect_file(target)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")

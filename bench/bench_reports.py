@@ -5,7 +5,9 @@ under 10 s), and the XLSX and HTML of the same inspection. Prints JSON lines.
 it because on a busy machine the first says more about the neighbours than about the code.
 
 The cases carry realistic text: a few sentences of evidence notes per stage, a rationale
-of several sentences, one case in ten graded twice and forty referrals with responses.
+of several sentences, an answer to every prompt and fact that applies (so the report has its
+sections per stage with their prompt and fact tables), one case in ten graded twice and forty
+referrals with responses.
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from pypdf import PdfReader
 from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import case_row, emit, new_store, timed  # noqa: E402
+from _common import case_row, emit, new_store, random_answers, timed
 
-from db.engine import Store  # noqa: E402
-from db.models import (  # noqa: E402
+from db.engine import Store
+from db.models import (
     Assessment,
     Case,
     Referral,
@@ -32,8 +35,8 @@ from db.models import (  # noqa: E402
     StageJudgement,
     new_id,
 )
-from workbench.methodology import load_methodology  # noqa: E402
-from workbench.reports import write_findings_html, write_findings_pdf, write_xlsx  # noqa: E402
+from workbench.methodology import load_methodology
+from workbench.reports import write_findings_html, write_findings_pdf, write_xlsx
 
 CASES = 500
 REFERRALS = 40
@@ -54,7 +57,9 @@ RATIONALE = " ".join(
 )
 
 
-def _assessment(case_id: str, inspector: str, grades: list, stages: list, now: datetime):
+def _assessment(
+    case_id: str, inspector: str, grades: list, stages: list, now: datetime, answers: dict
+):
     method = load_methodology()
     assessment_id = new_id()
     row = dict(
@@ -70,6 +75,7 @@ def _assessment(case_id: str, inspector: str, grades: list, stages: list, now: d
         created_at=now,
         updated_at=now,
         graded_at=now,
+        answers=answers,
     )
     lines = [
         dict(id=new_id(), assessment_id=assessment_id, stage_id=s.id, grade=g, notes=NOTE)
@@ -103,7 +109,8 @@ def fill(store: Store, inspection_id: str, seed: int = 5) -> None:
         inspectors = ["Alex Inspector"] + (["Jo Marsh"] if i % 10 == 0 else [])
         for inspector in inspectors:
             grades = [rng.choice(method.grade_ids) for _ in stages]
-            row, lines = _assessment(case_id, inspector, grades, list(stages), now)
+            answers = random_answers(method, category, rng)
+            row, lines = _assessment(case_id, inspector, grades, list(stages), now, answers)
             assessments.append(row)
             stage_rows += lines
         if i % (CASES // REFERRALS) == 0:
@@ -162,6 +169,7 @@ def main() -> int:
         seconds, written = timed(lambda: write_findings_pdf(store, inspection_id, out / "f.pdf"))
         cpu = time.process_time() - cpu
         pages = written.pages
+        text = " ".join(p.extract_text() for p in PdfReader(str(out / "f.pdf")).pages[:40])
         emit(
             "report_findings_pdf",
             cases=CASES,
@@ -169,6 +177,7 @@ def main() -> int:
             seconds=round(seconds, 2),
             cpu_seconds=round(cpu, 2),
             pages_per_second=round(pages / seconds, 1),
+            stage_sections=text.count("What we found: ") - 7,  # less the contents entries
             megabytes=round((out / "f.pdf").stat().st_size / 1e6, 2),
             goal_seconds=GOAL_SECONDS,
             within_goal=seconds < GOAL_SECONDS,

@@ -32,7 +32,10 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         values = [row[key] for row in rows]
         if proc is not None:
             memo: dict[Any, Any] = {None: None}
-            values = [memo[v] if v in memo else memo.setdefault(v, proc(v)) for v in values]
+            if values and isinstance(values[0], dict):  # unhashable (a JSON column)
+                values = [proc(v) for v in values]
+            else:
+                values = [memo[v] if v in memo else memo.setdefault(v, proc(v)) for v in values]
         columns[key] = values
     names = order if compiled.positional else keys
     series = [columns[key] for key in names]

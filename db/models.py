@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Date,
     ForeignKey,
     Index,
@@ -57,6 +59,8 @@ class Inspection(Base):
     fictional: Mapped[bool] = mapped_column(default=False)
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the lead archives the inspection: kept, but no longer offered for work.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     cases: Mapped[list[Case]] = relationship(back_populates="inspection")
 
@@ -79,8 +83,12 @@ class Case(Base):
     child_ref: Mapped[str | None] = mapped_column(String(100))
     force_grade: Mapped[str | None] = mapped_column(String(40))
     assigned_to: Mapped[str | None] = mapped_column(String(200), index=True)
+    # Dual grading: the second inspector, who grades the case blind to the first's grade.
+    second_inspector: Mapped[str | None] = mapped_column(String(200))
     methodology_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Columns of the force's list beyond the import's own (canonical JSON: name -> text).
+    attributes: Mapped[dict[str, str | None]] = mapped_column(AnswerMap, server_default="{}")
 
     inspection: Mapped[Inspection] = relationship(back_populates="cases")
     assessments: Mapped[list[Assessment]] = relationship(back_populates="case")
@@ -184,6 +192,72 @@ class Moderation(Base):
     reason: Mapped[str] = mapped_column(Text)
     moderated_by: Mapped[str] = mapped_column(String(200))
     moderated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StageModeration(Base):
+    """The lead's agreed grade for one stage of a dual-graded case, with the reason."""
+
+    __tablename__ = "stage_moderation"
+    __table_args__ = (UniqueConstraint("case_id", "stage_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
+    stage_id: Mapped[str] = mapped_column(String(100))
+    grade: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    moderated_by: Mapped[str] = mapped_column(String(200))
+    moderated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SampleDraw(Base):
+    """A stratified random sample drawn from the force's full list of cases.
+
+    The seed, method and plan reproduce the draw from the same file (``sha256``);
+    ``strata`` keeps, per stratum, how many cases were listed and how many drawn, so the
+    cases not drawn stay on record as the population.
+    """
+
+    __tablename__ = "sample_draw"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), index=True
+    )
+    method: Mapped[str] = mapped_column(String(100))
+    seed: Mapped[str] = mapped_column(String(100))
+    strata_by: Mapped[str] = mapped_column(String(100))
+    plan: Mapped[str] = mapped_column(Text)
+    strata: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    listed: Mapped[int] = mapped_column(Integer)
+    drawn: Mapped[int] = mapped_column(Integer)
+    drawn_by: Mapped[str] = mapped_column(String(200))
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class KitIssue(Base):
+    """A kit the lead issued to an inspector: which cases it gave them to grade, to tell when
+    it is out of date, and whose packs may be accepted, for which cases (``packs.authority``).
+
+    ``case_ids`` is canonical JSON, the sorted ids of the cases the kit assigned to the
+    inspector (first or second inspector). ``all_cases`` says the kit carried every case of
+    the inspection, so the inspector's packs may be on any of them; kits issued before kits
+    were recorded are taken from the audit trail with ``all_cases`` set and no case ids (the
+    trail says only whom they went to). ``cases`` is how many cases the kit carried."""
+
+    __tablename__ = "kit_issue"
+    __table_args__ = (Index("ix_kit_issue_lookup", "inspection_id", "inspector"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"))
+    inspector: Mapped[str] = mapped_column(String(200))
+    case_ids: Mapped[str] = mapped_column(Text)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+    all_cases: Mapped[bool] = mapped_column(default=False)
+    file_name: Mapped[str] = mapped_column(String(500), default="")
 
 
 class AuditEvent(Base):
@@ -313,24 +387,148 @@ class InspectorKey(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class IssuedKit(Base):
-    """A kit the lead issued to an inspector: whose packs may be accepted, for which cases.
+# --- Follow-up after publication: recommendations, action plans, quarterly assessments ---
+# (workbench.followup). Lists (a recommendation's points, areas and categories; an evidence
+# item's figures) are JSON; plain dates are ISO dates.
 
-    ``case_ids`` is the JSON list of the case ids the kit carried, or NULL when it carried
-    every case of the inspection (and for kits issued before kits were recorded: the audit
-    trail says only whom they went to)."""
 
-    __tablename__ = "issued_kit"
-    __table_args__ = (Index("ix_issued_kit_lookup", "inspection_id", "inspector"),)
+class InspectionFollowup(Base):
+    """What the follow-up needs to know about an inspection: when its report was published
+    (the recommendations' due dates count from it) and, for a re-inspection, its baseline."""
+
+    __tablename__ = "inspection_followup"
+
+    inspection_id: Mapped[str] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True
+    )
+    published_on: Mapped[date | None] = mapped_column(Date)
+    baseline_id: Mapped[str | None] = mapped_column(
+        ForeignKey("inspection.id", ondelete="SET NULL"), index=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Recommendation(Base):
+    """One numbered recommendation of an inspection's report."""
+
+    __tablename__ = "recommendation"
+    __table_args__ = (UniqueConstraint("inspection_id", "number"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"))
-    inspector: Mapped[str] = mapped_column(String(200))
-    issued_by: Mapped[str] = mapped_column(String(200))
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    cases: Mapped[int] = mapped_column(Integer, default=0)
-    case_ids: Mapped[str | None] = mapped_column(Text)
-    file_name: Mapped[str] = mapped_column(String(500), default="")
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    points: Mapped[list[str]] = mapped_column(JSON, default=list)
+    timeframe: Mapped[str] = mapped_column(String(20))  # immediately, months, date
+    months: Mapped[int | None] = mapped_column(Integer)
+    by_date: Mapped[date | None] = mapped_column(Date)
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    discharged_quarter: Mapped[int | None] = mapped_column(Integer)
+    discharged_reason: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ActionPlan(Base):
+    """One of the force's action plans (an inspection may have several)."""
+
+    __tablename__ = "action_plan"
+    __table_args__ = (UniqueConstraint("inspection_id", "title"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanAction(Base):
+    """One action of a plan, tied to a recommendation. Overdue is derived, never stored."""
+
+    __tablename__ = "plan_action"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("action_plan.id", ondelete="CASCADE"))
+    recommendation_id: Mapped[str] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="CASCADE"), index=True
+    )
+    objective: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(300), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    position: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanReturn(Base):
+    """A spreadsheet the force returned, kept byte for byte as dated evidence, with what it
+    changed in the plans."""
+
+    __tablename__ = "plan_return"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    inspection_id: Mapped[str] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), index=True
+    )
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class QuarterAssessment(Base):
+    """An inspector's judgement of the progress on one recommendation in one quarter."""
+
+    __tablename__ = "quarter_assessment"
+    __table_args__ = (UniqueConstraint("recommendation_id", "quarter", "author"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    recommendation_id: Mapped[str] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="CASCADE")
+    )
+    quarter: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(200))
+    judgement: Mapped[str | None] = mapped_column(String(40))
+    finding: Mapped[str] = mapped_column(Text, default="")
+    concerns: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    evidence: Mapped[list[QuarterEvidence]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="QuarterEvidence.seq"
+    )
+
+
+class QuarterEvidence(Base):
+    """What a quarterly judgement rests on: a document (with its SHA-256), the force's own
+    audit figures (name -> number), an interview or a meeting."""
+
+    __tablename__ = "quarter_evidence"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    assessment_id: Mapped[str] = mapped_column(
+        ForeignKey("quarter_assessment.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20))  # document, audit, interview, meeting
+    title: Mapped[str] = mapped_column(String(500))
+    on_date: Mapped[date | None] = mapped_column(Date)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    figures: Mapped[dict[str, float | int]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    assessment: Mapped[QuarterAssessment] = relationship(back_populates="evidence")
 
 
 class ChainHead(Base):

@@ -23,18 +23,18 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.messages import confirm, show_error
+from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
 
 if TYPE_CHECKING:
     from db.engine import Store
     from ui.main_window import MainWindow
 
-ORGANISATION = "InspectorsWorkbench"
-APPLICATION = "Workbench"
-DISPLAY_NAME = "Inspector's Workbench"
 DEMO_QUESTION = (
     "This store has no inspections yet.\n\n"
     "Open the demo inspection? It is a fictional force with sample cases to try the "
-    "workbench on; you can set up a real inspection at any time from the File menu."
+    "workbench on; you can set up a real inspection at any time from the File menu.\n\n"
+    # The same as workbench.services.demo.DEMO_PASSPHRASE (not imported: it loads SQLAlchemy).
+    "Its key's passphrase, for issuing kits and importing packs, is 'demonstration only'."
 )
 # A window that is never painted (started minimised, say) still opens its store after this.
 UNPAINTED_MS = 500
@@ -48,6 +48,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         action="store_true",
         help="check this installation in a temporary store, print the result and exit",
     )
+    parser.add_argument("--verbose", action="store_true", help="log what is done on stderr")
     return parser.parse_args(list(argv))
 
 
@@ -65,16 +66,11 @@ def set_version() -> None:
     Done once the window is up: importing ``importlib.metadata`` and finding the
     distribution take a few hundredths of a second, and nothing shows the version sooner.
     """
-    QCoreApplication.setApplicationVersion(_version())
+    from workbench.about import installed_version
+    from workbench.logs import log
 
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("inspectors-workbench")
-    except PackageNotFoundError:  # a frozen build without the distribution's metadata
-        return "0"
+    QCoreApplication.setApplicationVersion(installed_version())
+    log.info("window: %s %s on %s", DISPLAY_NAME, installed_version(), sys.platform)
 
 
 def application(argv: Sequence[str] = ()) -> QApplication:
@@ -94,12 +90,37 @@ def run(argv: Sequence[str]) -> int:
 
         return self_test()
     app = application()
+    set_window_icon(app)
+    sys.excepthook = _unexpected  # a fault in a slot: logged and said, the window stays up
     startup = start(args.db, app.exit)
     try:
         code = app.exec()
     finally:
         startup.close()
     return code if startup.exit_code is None else startup.exit_code
+
+
+def _unexpected(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: as Python does
+        sys.__excepthook__(kind, exc, tb)  # type: ignore[arg-type]
+        return
+    show_error(QApplication.activeWindow(), exc)
+
+
+def set_window_icon(app: QApplication) -> None:
+    """The workbench's icon (resources/icons) on every window and in the task bar."""
+    from importlib.resources import files
+
+    from PySide6.QtGui import QIcon
+
+    folder = files("resources") / "icons"
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        png = folder / f"workbench-{size}.png"
+        if png.is_file():
+            icon.addFile(str(png))
+    if not icon.isNull():
+        app.setWindowIcon(icon)
 
 
 def start(target: str | None, finish: Callable[[int], None]) -> Startup:
@@ -172,15 +193,16 @@ class Startup:
 
     def _open(self) -> None:
         from ui.dialogs.identity import ask_user_name, current_user_name
-        from workbench.store import open_workbench_store
+        from ui.dialogs.store_passphrase import open_store_asking
 
-        self.store = open_workbench_store(self.target)
+        self.store = open_store_asking(self.window, self.target)
         name = current_user_name(self.store) or ask_user_name(self.window, self.store)
         if not name:
             self._end(0)  # the user chose not to give a name: nothing could be recorded
             return
-        self.window.attach(self.store, name)
-        QTimer.singleShot(0, self.window, lambda: offer_demo(self.window, self.store))
+        store = self.store
+        self.window.attach(store, name)
+        QTimer.singleShot(0, self.window, lambda: offer_demo(self.window, store))
 
     def _step(self, step: Callable[[], None]) -> None:
         """Run one step of the start-up; if it fails, say why over the window and end with 1.
@@ -189,11 +211,14 @@ class Startup:
         says so, with the details to report (a window left saying "Opening the store…"
         would hide it).
         """
+        from workbench.errors import WorkbenchError
+        from workbench.logs import INTERNAL_ERROR
+
         try:
             step()
         except Exception as exc:  # noqa: BLE001 - shown to the user, then the application ends
             show_error(self.window, exc, wait=True)
-            self._end(1)
+            self._end(1 if isinstance(exc, WorkbenchError) else INTERNAL_ERROR)
 
     def _end(self, code: int) -> None:
         self.exit_code = code

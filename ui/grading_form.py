@@ -1,9 +1,10 @@
 """The grading form for one case category, built from the methodology and reused.
 
-One card per stage that applies to the category (its prompts answered yes / partly /
-no / not applicable, its grade and evidence notes), then the overall grade and rationale.
-Widgets are found by the assessment field they edit ("stage:<id>:grade", "prompt:<id>",
-"overall_grade", ...), the same names ``grading.check`` uses for its problems, so a
+One card per stage that applies to the category (the prompts that apply to the category,
+answered with the methodology's answers, then its case facts each with its own answers, its
+grade and evidence notes), then the overall grade and rationale. Widgets are found by the
+assessment field they edit (named by ``workbench.fields``: "stage:<id>:grade", "prompt:<id>",
+"fact:<id>", "overall_grade", ...), the same names ``grading.check`` uses for its problems, so a
 problem's words can be shown directly under the field concerned.
 
 The form only reports what the user changed; the panel saves it.
@@ -29,9 +30,11 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs import text_box
 from ui.style import Card, chip_icon, role_label
+from workbench import fields
+from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
-    from workbench.methodology import Grade, Methodology, Stage
+    from workbench.methodology import Answer, Grade, Methodology, Prompt, Stage
     from workbench.services.grading import AssessmentView
 
 NOT_GRADED = "Choose a grade…"
@@ -40,17 +43,17 @@ NOTES_LINES = 4
 
 def field_label(method: Methodology, field: str) -> str:
     """A field's name for people: "Investigation grade", "answer to a prompt"."""
-    if field == "overall_grade":
+    try:
+        found = fields.parse(field)
+    except WorkbenchError:
+        return field
+    if found.kind == "overall_grade":
         return "Overall grade"
-    if field == "rationale":
+    if found.kind == "rationale":
         return "Rationale"
-    parts = field.split(":")
-    if parts[0] == "stage" and len(parts) == 3:
-        name = method.stage(parts[1]).name
-        return f"{name} grade" if parts[2] == "grade" else f"{name} notes"
-    if parts[0] == "prompt":
-        return f"{method.stage(method.prompt(parts[1]).stage_id).name} answer"
-    return field
+    if found.is_stage:
+        return f"{method.stage(found.key).name} {found.kind}"
+    return f"{method.stage(method.item(found.key).stage_id).name} answer"
 
 
 def _grade_combo(grades: list[Grade], name: str) -> QComboBox:
@@ -94,6 +97,7 @@ class CategoryForm(QWidget):
         self.combos: dict[str, QComboBox] = {}
         self.texts: dict[str, QPlainTextEdit] = {}
         self.answers: dict[str, QButtonGroup] = {}
+        self.answer_sets: dict[str, tuple[Answer, ...]] = {}  # field -> its answers, in order
         self.problems: dict[str, QLabel] = {}
         self.focus_chain: list[QWidget] = []
         self._guard = _WheelGuard(self)
@@ -121,13 +125,17 @@ class CategoryForm(QWidget):
 
     def _stage_card(self, number: int, stage: Stage) -> Card:
         card, layout = self._card(f"{number}. {stage.name}", stage.description)
-        for index, prompt in enumerate(stage.prompts, start=1):
-            layout.addWidget(self._prompt_row(stage, index, prompt.id, prompt.text))
+        items = self.method.items_for(self.category_id, stage.id)
+        first_fact = next((item for item in items if item.fact), None)  # facts follow prompts
+        for index, item in enumerate(items, start=1):
+            if item is first_fact:
+                layout.addWidget(role_label("Case facts", "stageDescription"))
+            layout.addWidget(self._prompt_row(stage, index, item))
         grades = [*self.method.grades, self.method.not_assessed]
-        field = f"stage:{stage.id}:grade"
+        field = fields.stage_grade(stage.id)
         combo = _grade_combo(grades, f"{stage.name}: stage grade")
         self._add_choice(layout, field, "Stage grade", combo)
-        notes = f"stage:{stage.id}:notes"
+        notes = fields.stage_notes(stage.id)
         edit = text_box(f"{stage.name}: evidence notes", "What the case file shows…", NOTES_LINES)
         self._add_text(layout, notes, "Evidence notes", edit)
         return card
@@ -149,7 +157,8 @@ class CategoryForm(QWidget):
         self._add_text(layout, "rationale", "Rationale", edit)
         return card
 
-    def _prompt_row(self, stage: Stage, index: int, prompt_id: str, text: str) -> QWidget:
+    def _prompt_row(self, stage: Stage, index: int, item: Prompt) -> QWidget:
+        text, kind = item.text, "fact" if item.fact else "prompt"
         row = QWidget(self)
         layout = QVBoxLayout(row)
         layout.setContentsMargins(0, 4, 0, 2)
@@ -161,17 +170,18 @@ class CategoryForm(QWidget):
         buttons.setContentsMargins(18, 0, 0, 0)
         buttons.setSpacing(18)
         group = QButtonGroup(row)
-        for answer_index, answer in enumerate(self.method.answers):
+        for answer_index, answer in enumerate(item.answers):
             button = QRadioButton(answer.name, row)
-            button.setAccessibleName(f"{answer.name}: {stage.name} prompt {index}")
+            button.setAccessibleName(f"{answer.name}: {stage.name} {kind} {index}")
             button.setAccessibleDescription(text)
             group.addButton(button, answer_index)
             buttons.addWidget(button)
             self.focus_chain.append(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        field = f"prompt:{prompt_id}"
+        field = fields.item_answer(item)
         self.answers[field] = group
+        self.answer_sets[field] = item.answers
         group.idToggled.connect(partial(self._answered, field))
         return row
 
@@ -214,7 +224,7 @@ class CategoryForm(QWidget):
 
     def _answered(self, field: str, answer_index: int, checked: bool) -> None:
         if checked:
-            self.value_changed.emit(field, self.method.answers[answer_index].id)
+            self.value_changed.emit(field, self.answer_sets[field][answer_index].id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.FocusOut:
@@ -235,7 +245,7 @@ class CategoryForm(QWidget):
             return self.texts[field].toPlainText()
         group = self.answers[field]
         checked = group.checkedId()
-        return None if checked < 0 else self.method.answers[checked].id
+        return None if checked < 0 else self.answer_sets[field][checked].id
 
     def set_value(self, field: str, value: str | None) -> None:
         """Show a value without reporting it as the user's change."""
@@ -251,26 +261,27 @@ class CategoryForm(QWidget):
                 edit.setPlainText(value or "")
                 edit.blockSignals(False)
         elif field in self.answers:
-            self._set_answer(self.answers[field], value)
+            self._set_answer(field, value)
 
-    def _set_answer(self, group: QButtonGroup, value: str | None) -> None:
-        ids = [a.id for a in self.method.answers]
+    def _set_answer(self, field: str, value: str | None) -> None:
+        group = self.answers[field]
+        ids = [a.id for a in self.answer_sets[field]]
         group.blockSignals(True)
-        if value in ids:
-            group.button(ids.index(value)).setChecked(True)
-        elif group.checkedButton() is not None:
+        if value in ids and (button := group.button(ids.index(value))) is not None:
+            button.setChecked(True)
+        elif (checked := group.checkedButton()) is not None:
             group.setExclusive(False)
-            group.checkedButton().setChecked(False)
+            checked.setChecked(False)
             group.setExclusive(True)
         group.blockSignals(False)
 
     def load(self, view: AssessmentView) -> None:
         """Show an assessment (and no problems from any earlier case)."""
         for field in self.answers:
-            self._set_answer(self.answers[field], view.answers.get(field.split(":", 1)[1]))
+            self._set_answer(field, view.answers.get(fields.parse(field).key))
         for stage in self.method.stages_for(self.category_id):
-            self.set_value(f"stage:{stage.id}:grade", view.stage_grades.get(stage.id))
-            self.set_value(f"stage:{stage.id}:notes", view.stage_notes.get(stage.id, ""))
+            self.set_value(fields.stage_grade(stage.id), view.stage_grades.get(stage.id))
+            self.set_value(fields.stage_notes(stage.id), view.stage_notes.get(stage.id, ""))
         self.set_value("overall_grade", view.overall_grade)
         self.set_value("rationale", view.rationale)
         self.show_problems({}, [])

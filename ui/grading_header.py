@@ -113,7 +113,7 @@ class CaseHeader(Card):
             lines.append(f"Moderated grade: {grade_name(method, detail.moderated_grade)}")
         if detail.others:
             graders = [
-                f"{o.inspector} ({grade_name(method, o.overall_grade, 'no grade yet')}, "
+                f"{o.inspector} ({_other_grade(method, o)}, "
                 f"{STATUS_NAMES.get(o.status, o.status).lower()})"
                 for o in detail.others
             ]
@@ -138,3 +138,10 @@ class CaseHeader(Card):
 
     def set_our_grade(self, method: Methodology, grade_id: str | None) -> None:
         self.our_grade.set_grade(method, grade_id, "Not graded yet")
+
+
+def _other_grade(method, other) -> str:
+    """Another inspector's grade, or why it is not shown (blind dual grading)."""
+    if other.hidden:
+        return "grade shown once you have both graded"
+    return grade_name(method, other.overall_grade, "no grade yet")

@@ -35,6 +35,7 @@ from ui.grading_header import CaseHeader
 from ui.messages import show_error
 from ui.style import PROBLEM_COLOUR, role_label, set_role
 from ui.undo import FieldEdit
+from workbench import fields
 from workbench.errors import WorkbenchError
 from workbench.services.status import GRADED, NOT_STARTED, STATUS_NAMES
 
@@ -99,10 +100,10 @@ class GradingPanel(QWidget):
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.setSpacing(0)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setAccessibleName("Grading form")
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setAccessibleName("Grading form")
         self.content = QWidget()
         self.content_layout = QVBoxLayout(self.content)
         self.content_layout.setContentsMargins(12, 12, 16, 12)
@@ -111,8 +112,8 @@ class GradingPanel(QWidget):
         self.header.raise_referral.connect(self._raise_referral_clicked)
         self.header.show_referrals.connect(self._referrals_clicked)
         self.content_layout.addWidget(self.header)
-        self.scroll.setWidget(self.content)
-        page_layout.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(self.content)
+        page_layout.addWidget(self.scroll_area, 1)
         rule = QFrame()
         rule.setFrameShape(QFrame.Shape.HLine)
         rule.setFrameShadow(QFrame.Shadow.Sunken)
@@ -162,6 +163,11 @@ class GradingPanel(QWidget):
             self.form = None
         self.method = method
 
+    def _store(self) -> Store:
+        """The store: a case is shown only once the window has one."""
+        assert self.store is not None
+        return self.store
+
     def show_case(self, case_id: str | None) -> None:
         """Open a case (saving any text still waiting), or show the placeholder for None."""
         self.flush()
@@ -172,8 +178,8 @@ class GradingPanel(QWidget):
         from workbench.services import grading
         from workbench.services.caselist import case_detail
 
-        detail = case_detail(self.store, case_id, inspector=self.user_name)
-        view = grading.view(self.store, case_id, self.user_name)
+        detail = case_detail(self._store(), case_id, inspector=self.user_name)
+        view = grading.view(self._store(), case_id, self.user_name)
         self.detail = detail
         self._use_form(detail.category)
         assert self.form is not None
@@ -184,7 +190,7 @@ class GradingPanel(QWidget):
         self.header.set_our_grade(self.method, view.overall_grade)
         self._update_footer()
         self.pages.setCurrentIndex(1)
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     def prebuild(self, categories: list[str]) -> None:
         """Build these categories' forms while the application is idle, one per turn.
@@ -241,7 +247,7 @@ class GradingPanel(QWidget):
         if self.form is not None and self.form.focus_chain:
             first = self.form.focus_chain[0]
             first.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            self.scroll.ensureWidgetVisible(first)
+            self.scroll_area.ensureWidgetVisible(first)
 
     # --- Saving -----------------------------------------------------------------------------
 
@@ -274,7 +280,7 @@ class GradingPanel(QWidget):
             return
         case_id, reference = self.detail.id, self.detail.reference
         try:
-            changed = grading.edit(self.store, case_id, self.user_name, field, value)
+            changed = grading.edit(self._store(), case_id, self.user_name, field, value)
         except WorkbenchError as exc:
             self.form.set_value(field, old)
             show_error(self, exc)
@@ -296,7 +302,7 @@ class GradingPanel(QWidget):
             self.form.clear_problem(field)
             if field == "overall_grade" and self.method is not None:
                 self.header.set_our_grade(self.method, value)
-            self._status = grading.status(self.store, case_id, self.user_name)
+            self._status = grading.status(self._store(), case_id, self.user_name)
             self.header.set_status(self._status)
             self._update_footer()
         self.saved.emit(case_id)
@@ -308,7 +314,7 @@ class GradingPanel(QWidget):
         if case_id != self.case_id:
             self.reveal_requested.emit(case_id)
         try:
-            grading.edit(self.store, case_id, self.user_name, field, value)
+            grading.edit(self._store(), case_id, self.user_name, field, value)
         except WorkbenchError as exc:
             show_error(self, exc)
             return False
@@ -318,7 +324,7 @@ class GradingPanel(QWidget):
             self.form.set_value(field, value)
             widget = self.form.widget_for(field)
             if widget is not None:
-                self.scroll.ensureWidgetVisible(widget, 50, 80)
+                self.scroll_area.ensureWidgetVisible(widget, 50, 80)
         self._after_save(case_id, field, value)
         return True
 
@@ -339,7 +345,7 @@ class GradingPanel(QWidget):
         self.flush()
         case_id = self.detail.id
         try:
-            result = grading.mark_graded(self.store, case_id, self.user_name)
+            result = grading.mark_graded(self._store(), case_id, self.user_name)
         except grading.GradingIncomplete as exc:
             self._show_check(exc.check)
             return False
@@ -365,7 +371,7 @@ class GradingPanel(QWidget):
         self._update_footer(len(check.problems))
         first = next((self.form.widget_for(p.field) for p in check.problems), None)
         if first is not None:
-            self.scroll.ensureWidgetVisible(first, 50, 120)
+            self.scroll_area.ensureWidgetVisible(first, 50, 120)
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def problem_text(self, field: str) -> str:
@@ -379,7 +385,7 @@ class GradingPanel(QWidget):
         if self.detail is None:
             return
         stages = self.detail.stage_ids
-        done = sum(1 for s in stages if self._saved.get(f"stage:{s}:grade"))
+        done = sum(1 for s in stages if self._saved.get(fields.stage_grade(s)))
         status = STATUS_NAMES.get(self._status, self._status)
         text = f"<b>{status}</b> · {done} of {len(stages)} stages graded"
         if missing:

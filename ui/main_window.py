@@ -1,9 +1,11 @@
 """The main window: pick an inspection, find a case in the list, grade it in the panel.
 
 Left of the splitter is the case list (search, filters and a ``QTableView`` over
-``CaseModel``); right is the ``GradingPanel``. Menus and shortcuts come from one table
-(``ui.shortcuts``, built in ``ui.window_menus``); the commands that open dialogs are in
-``ui.window_dialogs``. The window's layout is remembered with ``QSettings``.
+``CaseModel``); right is the ``GradingPanel``. Every command, with its menu place, shortcuts
+and when it is enabled, is one entry of the action table (``ui.actions``); the menus are made
+from it in ``ui.window_menus``, and each command's handler lives beside the dialog or view it
+opens. Docks (referrals register, moderation, imports log) follow the inspection shown. The
+window's layout is remembered with ``QSettings``.
 
 The window can be built before the store is open (``MainWindow()``): it then shows its
 layout, menus and an empty list saying the store is being opened, with everything that
@@ -14,34 +16,40 @@ imported only when first used.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QProgressBar,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.app import APPLICATION, DISPLAY_NAME, ORGANISATION
 from ui.case_list import CaseListPane, labelled_combo
+from ui.changes import ChangeSignal
 from ui.grading_panel import GradingPanel
 from ui.messages import show_error
+from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
 from ui.style import set_role
-from ui.window_dialogs import DialogCommands
-from ui.window_menus import ActionsAndMenus
+from ui.window_menus import WindowActions
+from workbench.changes import Topic
 from workbench.dates import short_date
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from db.engine import Store
+    from ui.case_model import CaseModel
+    from workbench.changes import Changes
     from workbench.methodology import Methodology
     from workbench.services.caselist import CaseRow
     from workbench.services.inspections import InspectionInfo
@@ -52,6 +60,8 @@ PROGRESS_STYLE = (
 )
 NO_INSPECTIONS = "No inspections yet. Use File ▸ New inspection… to set one up."
 OPENING = "Opening the store…"
+# What the case list shows: a change to any of these reads the cases again.
+CASE_TOPICS = (Topic.CASES, Topic.ASSESSMENTS, Topic.REFERRALS, Topic.MODERATION)
 
 
 def settings() -> QSettings:
@@ -61,12 +71,17 @@ def settings() -> QSettings:
     )
 
 
-class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
+class MainWindow(QMainWindow):
     """Inspections, cases and grading for the store's user.
 
     ``MainWindow(store, user_name)`` lists the store's cases before it returns;
     ``MainWindow()`` waits, empty, for ``attach``.
     """
+
+    panel: GradingPanel
+    cases: CaseListPane
+    model: CaseModel
+    table: QTableView
 
     def __init__(
         self, store: Store | None = None, user_name: str = "", parent: QWidget | None = None
@@ -77,12 +92,21 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         self.method: Methodology | None = None
         self.inspection: InspectionInfo | None = None
         self.undo_stack = QUndoStack(self)
-        self.actions: dict[str, QAction] = {}
-        self.register_dock: QDockWidget | None = None
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock_makers: dict[str, Callable[[str], QWidget]] = {}
         self.setWindowTitle(DISPLAY_NAME)
+        self.changes = ChangeSignal(self)  # what the services changed; every view follows it
+        self.changes.changed.connect(self._changed)
         self._build()
-        self._build_actions()
-        self._build_menus()
+        self.menus = WindowActions(self)
+        # The actions by id (``window.actions["case.next"]``), in place of QWidget.actions().
+        self.actions = self.menus.actions  # type: ignore[assignment,method-assign]
+        for signal in (
+            self.undo_stack.canUndoChanged,
+            self.undo_stack.canRedoChanged,
+            self.undo_stack.indexChanged,
+        ):
+            signal.connect(self._update_actions)
         self.resize(1280, 760)
         self._restore_layout()
         if store is None:
@@ -102,7 +126,7 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         self.panel.placeholder.setText(OPENING)
         self.progress_bar.hide()  # an empty bar reads as a box to type in
         self.show_opening(None)
-        self._update_case_actions()
+        self._update_actions()
 
     def show_opening(self, place: str | None) -> None:
         """Say in the status bar which store is being opened (``None``: not known yet)."""
@@ -119,6 +143,11 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         self.store_label.setToolTip(store.describe())
         self.reload_inspections()
 
+    def active_store(self) -> Store:
+        """The store, once it is open: every command that needs it is disabled until then."""
+        assert self.store is not None
+        return self.store
+
     # --- Layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
@@ -131,8 +160,8 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         self.panel.saved.connect(self._case_saved)
         self.panel.graded.connect(self._case_graded)
         self.panel.reveal_requested.connect(self.select_case)
-        self.panel.raise_referral_requested.connect(self.raise_referral)
-        self.panel.referrals_requested.connect(self.show_case_referrals)
+        self.panel.raise_referral_requested.connect(self._raise_referral)
+        self.panel.referrals_requested.connect(self._show_case_referrals)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.cases = CaseListPane(self.user_name, lambda: self.panel.case_id)
@@ -182,8 +211,12 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         from workbench.services.inspections import list_inspections
 
         current = self.inspection.id if self.inspection else None
-        wanted = select_id or current or settings().value("main/inspection", "", str)
-        self._inspections = {i.id: i for i in list_inspections(self.store)}
+        wanted = select_id or current or str(settings().value("main/inspection", "", str))
+        self._inspections = _open_inspections(list_inspections(self.active_store()))
+        self._fill_combo(wanted)
+        self._inspection_chosen()
+
+    def _fill_combo(self, wanted: str | None) -> None:
         combo = self.inspection_combo
         combo.blockSignals(True)
         combo.clear()
@@ -197,7 +230,6 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         position = combo.findData(wanted) if wanted else -1
         combo.setCurrentIndex(position if position >= 0 else 0)
         combo.blockSignals(False)
-        self._inspection_chosen()
 
     def open_inspection(self, inspection_id: str) -> None:
         """List the inspections again and open this one (after it was created or imported)."""
@@ -215,8 +247,9 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
             self.method = None
             self.panel.set_methodology(None)
             self.panel.placeholder.setText(NO_INSPECTIONS)
+            self.menus.set_grades(())
             self._load_rows([])
-            self.team.inspection_changed()
+            self.reload_docks()
             return
         from workbench.methodology import load_methodology
 
@@ -224,15 +257,24 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         self.panel.placeholder.setText("Choose a case from the list to grade it.")
         self.panel.set_methodology(self.method)
         self.cases.set_methodology(self.method)
+        self.menus.set_grades(self.method.grades)
         self._load_rows(self._case_rows())
         self.panel.prebuild(sorted({r.category for r in self.cases.index.rows}))
-        if self.register_dock is not None:
-            self.register_dock.widget().set_inspection(self.inspection.id)
-        self.team.inspection_changed()
+        self.reload_docks()
+        self._dashboard_for_lead()
         if keep is not None and self.cases.index.get(keep) is not None:
             self.select_case(keep)
         elif self.model.rowCount():
             self.cases.select_row(0)
+
+    def _dashboard_for_lead(self) -> None:
+        """The lead (whose store holds the inspection's private key) sees the dashboard
+        first; once its dock exists it stays as the person left it."""
+        if self.inspection is None or "dashboard" in self.docks:
+            return
+        from ui.dashboard_view import show_dashboard_for_lead
+
+        show_dashboard_for_lead(self)
 
     def _case_rows(self) -> list[CaseRow]:
         from workbench.services.caselist import case_rows
@@ -243,7 +285,7 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
     def _load_rows(self, rows: list) -> None:
         self.cases.set_rows(rows)
         self._update_progress()
-        self._update_case_actions()
+        self._update_actions()
 
     # --- The case list ----------------------------------------------------------------------
 
@@ -256,24 +298,26 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
             self.panel.show_case(case_id)
         except WorkbenchError as exc:
             show_error(self, exc)
-        self._update_case_actions()
+        self._update_actions()
 
     def select_case(self, case_id: str) -> None:
         """Open a case, selecting it in the list when the filters show it."""
         if not self.cases.select(case_id):
             self._open_case(case_id)
 
-    def _case_saved(self, case_id: str) -> None:
+    def _case_saved(self, _case_id: str) -> None:
+        when = self.panel.last_saved or datetime.now()
+        self.saved_label.setText(f"Saved {when:%H:%M:%S}")
+
+    def _refresh_row(self, case_id: str) -> None:
         from workbench.services.caselist import case_row
 
         try:
-            fresh = case_row(self.store, case_id)
+            fresh = case_row(self.active_store(), case_id)
         except WorkbenchError:
             return
         self.cases.replace_row(fresh)
         self._update_progress()
-        when = self.panel.last_saved or datetime.now()
-        self.saved_label.setText(f"Saved {when:%H:%M:%S}")
 
     def _case_graded(self, case_id: str) -> None:
         row = self.cases.index.get(case_id)
@@ -287,6 +331,34 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         # With no inspection there is nothing to count: no bar, no "0 of 0 graded".
         self.progress_bar.setVisible(self.inspection is not None)
         self.progress_text.setText(f"{graded:,} of {total:,} graded" if self.inspection else "")
+
+    def _changed(self, changes: Changes) -> None:
+        """What the services changed: the inspections, the case list, the case shown."""
+        if changes.touches(Topic.INSPECTIONS):
+            self._relist_inspections()
+        if self.inspection is None or not changes.touches(*CASE_TOPICS):
+            return
+        if changes.inspection_id not in (None, self.inspection.id):
+            return
+        if changes.case_id is not None and self.cases.index.get(changes.case_id) is None:
+            return
+        if changes.topics == {Topic.ASSESSMENTS} and changes.case_id is not None:
+            self._refresh_row(changes.case_id)  # one edit: its row (the panel shows it already)
+        else:
+            self.refresh_cases()
+
+    def _relist_inspections(self) -> None:
+        """A new inspection: list it, staying on the one shown (or open it if none was)."""
+        if self.inspection is None:
+            self.reload_inspections()
+            return
+        from workbench.services.inspections import list_inspections
+
+        self._inspections = _open_inspections(list_inspections(self.active_store()))
+        if self.inspection.id not in self._inspections:  # archived or deleted: show another
+            self.reload_inspections()
+            return
+        self._fill_combo(self.inspection.id)
 
     def refresh_cases(self) -> None:
         """Read the inspection's cases again (after an import or a referral)."""
@@ -306,12 +378,66 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         self.panel.flush()
         self.undo_stack.redo()
 
-    def set_grade(self, number: int) -> None:
-        if self.method is not None and number <= len(self.method.grades):
-            self.panel.set_overall_grade(self.method.grades[number - 1].id)
+    def _raise_referral(self, case_id: str) -> None:
+        from ui.dialogs.referral import raise_referral_command
 
-    def mark_graded(self) -> None:
-        self.panel.mark_graded()
+        raise_referral_command(self, case_id)
+
+    def _show_case_referrals(self, case_id: str) -> None:
+        from ui.dialogs.referral import show_case_referrals
+
+        show_case_referrals(self, case_id)
+
+    # --- Commands: enablement, dialogs, docks -----------------------------------------------
+
+    def _update_actions(self) -> None:
+        self.menus.update()
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        """Run a dialog modally; True when accepted. (Tests replace this.)"""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def show_dock(
+        self,
+        key: str,
+        title: str,
+        make: Callable[[str], QWidget],
+        area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea,
+    ) -> QDockWidget | None:
+        """Show the dock ``key`` for the inspection shown (``make(inspection_id)`` builds its
+        content, again whenever another inspection is shown), first placed in ``area``. None
+        without an inspection."""
+        if self.inspection is None:
+            return None
+        self._dock_makers[key] = make
+        dock = self.docks.get(key)
+        if dock is None:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{key}Dock")
+            self.addDockWidget(area, dock)
+            self.docks[key] = dock
+            if area == Qt.DockWidgetArea.BottomDockWidgetArea:
+                # Half the window: room for a comparison, the case list still usable above.
+                self.resizeDocks([dock], [max(300, self.height() // 2)], Qt.Orientation.Vertical)
+        self._set_dock_widget(dock, make(self.inspection.id))
+        dock.show()
+        dock.raise_()
+        return dock
+
+    def reload_docks(self) -> None:
+        """Build each open dock again for the inspection shown (hide them all if none)."""
+        for key, dock in self.docks.items():
+            if self.inspection is None:
+                dock.hide()
+            elif dock.isVisible():
+                self._set_dock_widget(dock, self._dock_makers[key](self.inspection.id))
+
+    @staticmethod
+    def _set_dock_widget(dock: QDockWidget, widget: QWidget) -> None:
+        old = dock.widget()
+        dock.setWidget(widget)
+        if old is not None:
+            old.deleteLater()  # and with it its subscription to the changes
 
     # --- Remembering the layout -------------------------------------------------------------
 
@@ -341,6 +467,11 @@ class MainWindow(ActionsAndMenus, DialogCommands, QMainWindow):
         self.panel.flush()
         self.save_layout()
         super().closeEvent(event)
+
+
+def _open_inspections(found: list[InspectionInfo]) -> dict[str, InspectionInfo]:
+    """The inspections offered for work, by id: an archived one is kept aside."""
+    return {i.id: i for i in found if not i.archived}
 
 
 __all__ = ["MainWindow", "settings"]

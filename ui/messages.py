@@ -2,8 +2,9 @@
 
 A ``WorkbenchError`` is shown with its own message (it was written for a person). An
 ``ImportRefused`` shows its summary, with every bad row in the details. Anything else is a
-fault in the workbench itself: the message says so and the details carry the traceback to
-report.
+fault in the workbench itself: it is logged with its traceback (``workbench.logs``), the
+message says "an internal error: <what>; details in <log path>" and the details carry the
+traceback to report.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from workbench.errors import ImportRefused, WorkbenchError
+from workbench.logs import internal_error
 
 ERROR_TITLE = "Inspector's Workbench"
 UNEXPECTED = (
@@ -29,7 +31,8 @@ def error_text(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, WorkbenchError):
         return str(exc), ""
     details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return f"{UNEXPECTED}\n\n{type(exc).__name__}: {exc}", details
+    line = internal_error(exc)
+    return f"{UNEXPECTED}\n\n{line[0].upper()}{line[1:]}.", details
 
 
 def show_error(parent: QWidget | None, exc: BaseException, *, wait: bool = False) -> QMessageBox:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt
 
@@ -94,7 +95,7 @@ class ReferralsModel(ReadOnlyTableModel):
             return str(row.age_days())
         return last_response_text(row, self.method)
 
-    def _key(self, row: ReferralRow, column: int) -> object:
+    def _key(self, row: ReferralRow, column: int) -> Any:
         if column == 2:
             urgencies = [u.id for u in self.method.urgencies]
             return urgencies.index(row.urgency) if row.urgency in urgencies else len(urgencies)

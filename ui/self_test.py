@@ -52,15 +52,17 @@ def _quiet_offscreen_noise(mode: QtMsgType, context: QMessageLogContext, message
 
 
 def _self_test_steps(path: Path) -> Iterator[str]:
+    from workbench.identity import set_user_name
     from workbench.methodology import load_methodology
     from workbench.services.demo import create_demo
     from workbench.services.inspections import list_inspections
-    from workbench.store import open_workbench_store, set_user_name
+    from workbench.store import open_workbench_store
 
     set_version()
-    store = open_workbench_store(path)
+    # A throwaway store, encrypted as every store is, under a passphrase of its own.
+    store = open_workbench_store(path, passphrase="self-test lantern orchard 42")
     try:
-        yield f"store: {store.describe()} (migrated)"
+        yield f"store: {store.describe()} (migrated, encrypted: {store.encrypted})"
         # The window remembers its layout; keep that in the temporary folder too.
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(path.parent))
         set_user_name(store, SELF_TEST_USER)

@@ -1,120 +1,98 @@
-"""The main window's actions and menus, built from the one shortcuts table (``ui.shortcuts``).
+"""The main window's ``QAction``s and menus, made from the one action table (``ui.actions``).
 
-A mixin of ``ui.main_window.MainWindow``: it uses the window's panel, case list, undo stack
-and team actions, and enables each action only when what it needs is there.
+``WindowActions(window)`` makes an action for each entry, puts it in its menu and keeps each
+enabled only when its predicate holds (``update``). The grade actions follow the methodology
+of the inspection shown (``set_grades``): one per grade of its scale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
 
-from ui import audit_view
-from ui.shortcuts import shortcut
+from ui.actions import CASE, GRADE_MENU, Action, grade_actions, menu_layout, window_actions
 from ui.style import chip_icon
-from ui.team_actions import TeamActions
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+    from workbench.methodology import Grade
 
 
-def _slot(fn: Callable[[], object]) -> Callable[[bool], None]:
-    """A slot that calls ``fn`` and returns None (PySide6 mishandles a slot returning bool)."""
+class WindowActions:
+    """The window's actions by id (``actions``), its menus, and when each is enabled."""
 
-    def run(_checked: bool = False) -> None:
-        fn()
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.table: dict[str, Action] = {}
+        self.actions: dict[str, QAction] = {}
+        self.menus: dict[str, QMenu] = {}
+        self.grade_menu: QMenu | None = None
+        self.grades: tuple[Grade, ...] = ()
+        for action in window_actions():
+            self._add(action)
+        self._build_menus()
 
-    return run
+    def _add(self, action: Action) -> QAction:
+        made = QAction(action.text, self.window)
+        made.setObjectName(action.id)
+        if action.keys:
+            made.setShortcuts([QKeySequence(k) for k in action.keys])
+            made.setToolTip(f"{action.plain_text} ({action.key_text})")
+        if action.icon_colour:
+            made.setIcon(chip_icon(action.icon_colour))
+        run = action.run
 
+        def triggered(_checked: bool = False) -> None:  # returns None: PySide6 wants a slot so
+            run(self.window)
 
-class ActionsAndMenus:
-    """Actions (with their shortcuts and tooltips), menus, and when each is enabled."""
-
-    def _action(self, name: str, text: str, slot) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        found = shortcut(name)
-        if found is not None:
-            action.setShortcuts([QKeySequence(k) for k in found.keys])
-            action.setToolTip(f"{text.rstrip('…')} ({found.key_text})")
-        action.triggered.connect(_slot(slot))
-        self.addAction(action)
-        self.actions[name] = action
-        return action
-
-    def _build_actions(self) -> None:
-        a = self._action
-        a("file.new_inspection", "&New inspection…", self.new_inspection)
-        a("file.import_cases", "Import &cases…", self.import_cases)
-        a("file.import_grades", "Import &grades…", self.import_grades)
-        a("file.quit", "&Quit", self.close)
-        a("edit.undo", "&Undo", self.undo)
-        a("edit.redo", "&Redo", self.redo)
-        a("case.next", "&Next case", lambda: self.cases.step(1))
-        a("case.previous", "&Previous case", lambda: self.cases.step(-1))
-        a("case.find", "&Find a case", self.cases.focus_search)
-        for number in (1, 2, 3):
-            a(f"grade.{number}", f"Grade {number}", lambda n=number: self.set_grade(n))
-        a("case.mark_graded", "&Mark graded", self.mark_graded)
-        a("case.referral", "&Raise referral…", lambda: self.raise_referral())
-        a("view.referrals", "&Referrals register", self.show_register)
-        a("view.case_list", "Move to the case &list", self.table.setFocus)
-        a("view.grading", "Move to the &grading panel", self.panel.focus_form)
-        a("help.shortcuts", "&Keyboard shortcuts", self.show_shortcuts)
-        a("view.audit_check", "&Audit check", lambda: audit_view.show_audit_check(self))
-        a("case.history", "&History", lambda: audit_view.show_case_history(self))
-        self.team = TeamActions(self)
-        self.undo_stack.canUndoChanged.connect(self._update_undo_actions)
-        self.undo_stack.canRedoChanged.connect(self._update_undo_actions)
-        self.undo_stack.indexChanged.connect(self._update_undo_actions)
-        self._update_undo_actions()
+        made.triggered.connect(triggered)
+        self.window.addAction(made)  # the shortcut works wherever the focus is in the window
+        self.table[action.id] = action
+        self.actions[action.id] = made
+        return made
 
     def _build_menus(self) -> None:
-        menus = (
-            ("&File", ["file.new_inspection", "file.import_cases", "file.import_grades", None,
-                       "file.issue_kit", "file.open_kit", "file.export_pack", "file.import_packs",
-                       None, "file.export_findings", "file.export_referrals", "file.export_xlsx",
-                       "file.export_html", None, "file.quit"]),
-            ("&Edit", ["edit.undo", "edit.redo"]),
-            ("&Case", ["case.next", "case.previous", "case.find", None, "grade", "case.mark_graded",
-                       None, "case.referral", "case.history"]),
-            ("&View", ["view.referrals", "view.moderation", "view.imports", None,
-                       "view.audit_check", "view.case_list", "view.grading"]),
-            ("&Help", ["help.shortcuts"]),
-        )  # fmt: skip
-        for title, names in menus:
-            menu = self.menuBar().addMenu(title)
-            for name in names:
-                if name is None:
+        bar = self.window.menuBar()
+        for title, groups in menu_layout(list(self.table.values())).items():
+            menu = bar.addMenu(title)
+            self.menus[title] = menu
+            for n, group in enumerate(groups):
+                if n:
                     menu.addSeparator()
-                elif name == "grade":
-                    self.grade_menu = menu.addMenu("Set &overall grade")
-                    for number in (1, 2, 3):
-                        self.grade_menu.addAction(self.actions[f"grade.{number}"])
-                else:
-                    menu.addAction(self.actions[name])
+                for action in group:
+                    menu.addAction(self.actions[action.id])
+            if title == CASE:
+                # Filled by ``set_grades`` when a methodology is shown; before Mark graded.
+                self.grade_menu = QMenu(GRADE_MENU, menu)
+                self.grade_menu.setEnabled(False)
+                menu.insertMenu(self.actions["case.mark_graded"], self.grade_menu)
 
-    def _update_undo_actions(self) -> None:
-        for name, can, text in (
-            ("edit.undo", self.undo_stack.canUndo(), self.undo_stack.undoText()),
-            ("edit.redo", self.undo_stack.canRedo(), self.undo_stack.redoText()),
-        ):
-            action = self.actions[name]
-            verb = "&Undo" if name == "edit.undo" else "&Redo"
-            action.setEnabled(can)
-            action.setText(f"{verb} {text}" if can and text else verb)
+    def set_grades(self, grades: Sequence[Grade]) -> None:
+        """One action per grade of this scale (Ctrl+1 for the best), replacing any before."""
+        assert self.grade_menu is not None
+        for name in [n for n in self.actions if n.startswith("grade.")]:
+            old = self.actions.pop(name)
+            self.table.pop(name)
+            self.window.removeAction(old)
+            old.deleteLater()
+        self.grade_menu.clear()
+        self.grades = tuple(grades)
+        for action in grade_actions(grades):
+            self.grade_menu.addAction(self._add(action))
+        self.grade_menu.setEnabled(bool(grades))
+        self.update()
 
-    def _update_case_actions(self) -> None:
-        has_case = self.panel.case_id is not None
-        for name in ("case.mark_graded", "case.referral", "grade.1", "grade.2", "grade.3"):
-            self.actions[name].setEnabled(has_case)
-        grades = self.method.grades if self.method else ()
-        for number in (1, 2, 3):
-            action = self.actions[f"grade.{number}"]
-            if number <= len(grades):
-                action.setText(grades[number - 1].name)
-                action.setIcon(chip_icon(grades[number - 1].colour))
-            else:
-                action.setEnabled(False)
-        for name in ("file.import_cases", "file.import_grades", "view.referrals"):
-            self.actions[name].setEnabled(self.inspection is not None)
-        self.actions["file.new_inspection"].setEnabled(self.store is not None)
-        self.team.update_enabled()
+    def update(self) -> None:
+        """Enable each action when it can be used now; texts that follow the state follow it."""
+        for name, action in self.table.items():
+            made = self.actions[name]
+            made.setEnabled(action.enabled is None or action.enabled(self.window))
+            if action.label is not None:
+                made.setText(action.label(self.window))
+
+    def shown_actions(self) -> list[Action]:
+        """The actions the window has now, in table order (for the shortcuts page)."""
+        return window_actions(self.grades)

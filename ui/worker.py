@@ -79,7 +79,8 @@ class _Thread(QThread):
         super().__init__()
         self._fn, self._cancel = fn, cancel
         self._ticket = -1
-        self._last_emit, self._last_message = 0.0, None
+        self._last_emit = 0.0
+        self._last_message: str | None = None
 
     def begin(self) -> None:
         """Take the next turn and start the thread (from the GUI thread)."""
@@ -175,8 +176,8 @@ class Task(QObject):
     @Slot()
     def _on_cancel_clicked(self) -> None:
         self.cancel()
-        if self._dialog_alive():
-            self.dialog.setLabelText("Cancelling; nothing will be half-written…")
+        if (dialog := self._live_dialog()) is not None:
+            dialog.setLabelText("Cancelling; nothing will be half-written…")
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, message: str) -> None:
@@ -184,13 +185,14 @@ class Task(QObject):
         self._update_dialog()
 
     def _update_dialog(self) -> None:
-        if not self._dialog_alive() or self._cancel.is_set():
+        dialog = self._live_dialog()
+        if dialog is None or self._cancel.is_set():
             return
         done, total, message = self._last
-        self.dialog.setLabelText(message)
-        self.dialog.setMaximum(max(total, 0))
+        dialog.setLabelText(message)
+        dialog.setMaximum(max(total, 0))
         # Last: on a modal dialog setValue processes events, which may finish this task.
-        self.dialog.setValue(min(done, total) if total > 0 else 0)
+        dialog.setValue(min(done, total) if total > 0 else 0)
 
     @Slot(object)
     def _on_succeeded(self, result: object) -> None:
@@ -217,13 +219,16 @@ class Task(QObject):
     def _close(self) -> None:
         self.done = True
         self._timer.stop()
-        if self._dialog_alive():
-            self.dialog.close()
-            self.dialog.deleteLater()
+        if (dialog := self._live_dialog()) is not None:
+            dialog.close()
+            dialog.deleteLater()
         self.dialog = None
 
-    def _dialog_alive(self) -> bool:
-        return self.dialog is not None and shiboken6.isValid(self.dialog)
+    def _live_dialog(self) -> QProgressDialog | None:
+        """The progress dialog, if it is shown and Qt has not deleted it."""
+        if self.dialog is not None and shiboken6.isValid(self.dialog):
+            return self.dialog
+        return None
 
     def _parent_alive(self) -> bool:
         return self._parent is None or shiboken6.isValid(self._parent)

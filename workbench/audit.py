@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, AuditSegment, ChainHead, new_id
 from db.types import utcnow
+from workbench.identity import identity
 
 GENESIS = "0" * 64
 
@@ -65,8 +66,6 @@ class _Chain:
     """Where the next event of this store's chain goes; read once per transaction."""
 
     def __init__(self, session: Session) -> None:
-        from workbench.store import identity
-
         self.origin = identity(session).id
         last = session.execute(
             select(AuditEvent.origin_seq, AuditEvent.hash)

@@ -22,6 +22,7 @@ import json
 import zlib
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,10 +31,12 @@ from db.engine import Store
 from db.models import AuditEvent, AuditSegment, ChainHead
 from workbench.audit import GENESIS, HASHED, event_line
 from workbench.audit_replay import ENTITIES, Replay
+from workbench.identity import identity
 from workbench.packs.records import plain
-from workbench.store import identity
 
 SCREENFUL = 20
+# Heads of received chains by (origin, sequence): the hash, and which import recorded it.
+Heads = dict[tuple[str, int], tuple[str, str]]
 
 
 @dataclass
@@ -80,7 +83,7 @@ def _integrity(session: Session, result: AuditCheck) -> None:
         result.problems += [f"the store file is damaged (SQLite says: {r})" for r in rows[:5]]
 
 
-def _where(origin_seq: int, seq: int | None, event_id: str, values: dict) -> str:
+def _where(origin_seq: int, seq: int | None, event_id: str, values: dict[str, Any]) -> str:
     where = f"#{seq}" if seq is not None else f"{origin_seq} of {values['origin']}"
     return (
         f"the audit trail is broken at audit event {where} ({event_id}) at "
@@ -134,7 +137,7 @@ def _own_events(
     return hashes, heads
 
 
-def _head_of_import(values: dict, heads: dict) -> None:
+def _head_of_import(values: dict[str, Any], heads: Heads) -> None:
     try:
         head = json.loads(values["new_value"] or "{}").get("head")
         origin, seq, digest = head
@@ -143,7 +146,7 @@ def _head_of_import(values: dict, heads: dict) -> None:
         return
 
 
-def _heads_of_own(session: Session, result: AuditCheck, own: str, hashes: dict) -> None:
+def _heads_of_own(session: Session, result: AuditCheck, own: str, hashes: dict[int, str]) -> None:
     last = max(hashes, default=0)
     heads = session.scalars(select(ChainHead).where(ChainHead.origin == own))
     seen_own = False
@@ -173,7 +176,7 @@ def _heads_of_own(session: Session, result: AuditCheck, own: str, hashes: dict) 
         )
 
 
-def _received(session: Session, result: AuditCheck, replay: Replay, wanted: dict) -> None:
+def _received(session: Session, result: AuditCheck, replay: Replay, wanted: Heads) -> None:
     query = select(AuditSegment).order_by(AuditSegment.origin, AuditSegment.first_seq)
     last_of: dict[str, int] = {}
     origin, previous_seq, previous = None, 0, GENESIS
@@ -232,7 +235,12 @@ def _received(session: Session, result: AuditCheck, replay: Replay, wanted: dict
 
 
 def _links(
-    result: AuditCheck, origin: str, events: list, digests: list, previous_seq: int, previous: str
+    result: AuditCheck,
+    origin: str,
+    events: list[list[Any]],
+    digests: list[str],
+    previous_seq: int,
+    previous: str,
 ) -> None:
     """Each event's link to the one before it, where the sequence runs on; gaps counted."""
     for event, digest in zip(events, digests, strict=True):

@@ -25,9 +25,9 @@ from db.models import (
     Referral,
     ReferralEvent,
 )
+from workbench.identity import identity
 from workbench.packs.records import chunks
 from workbench.services.inspections import case_by_id, get_case, get_inspection
-from workbench.store import identity
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,12 @@ def _history(session: Session, case: Case) -> list[HistoryEntry]:
         for line in _lines_about(zlib.decompress(segment.lines), ids):
             values = json.loads(line)
             if values[7] in ids:
-                entries.append(HistoryEntry(*values[3:11], f"{label}'s store"))
+                at, actor, action, entity, entity_id, field, old, new = values[3:11]
+                entries.append(
+                    HistoryEntry(
+                        at, actor, action, entity, entity_id, field, old, new, f"{label}'s store"
+                    )
+                )
     return sorted(entries, key=lambda e: e.at)
 
 

@@ -5,8 +5,10 @@ record says what the field holds now. ``Replay`` gathers, from this store's even
 received segment, the newest value of each audited field (events of one record come from one
 store, its author's, in that store's order), and ``mismatches`` compares them with the rows:
 assessments (overall grade, rationale, stage grades and notes, prompt answers, graded
-status), referrals (what was raised, and closed), responses and moderations, and how many
-cases each inspection has (cases are added in audited batches, each saying how many).
+status), referrals (what was raised, and closed), responses and moderations (overall and
+by stage), the follow-up's quarterly assessments and their evidence
+(``workbench.audit_replay_more``, which says what is not replayed), and how many cases
+each inspection has (cases are added in audited batches, each saying how many).
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from db.models import (
     ReferralEvent,
     StageJudgement,
 )
+from workbench import audit_replay_more as more
+from workbench import fields
 
-ENTITIES = frozenset(("assessment", "referral", "referral_event", "moderation"))
+ENTITIES = frozenset(("assessment", "referral", "referral_event", "moderation")) | more.ENTITIES
 
 
 class Replay:
@@ -58,6 +62,10 @@ class Replay:
         yield from self._referrals(session)
         yield from self._responses(session)
         yield from self._moderations(session)
+        yield from more.stage_moderations(session, self.last, self._differs)
+        yield from more.quarter_assessments(session, self.last, self._differs)
+        yield from more.quarter_evidence(session, self.last, self._differs)
+        self.records += more.counted(session)
 
     def _cases(self, session: Session) -> Iterator[str]:
         """Cases are added in audited batches (a sample imported, a kit opened), each event
@@ -82,7 +90,7 @@ class Replay:
         )
 
     def _assessments(self, session: Session) -> Iterator[str]:
-        stages: dict[str, list] = {}
+        stages: dict[str, list[tuple[str, Any, Any]]] = {}
         for owner, stage_id, grade, notes in session.execute(
             select(
                 StageJudgement.assessment_id,
@@ -116,10 +124,14 @@ class Replay:
             if (last.get((ident, "rationale")) or "") != (rationale or ""):
                 yield self._differs(what, "rationale", rationale, last.get((ident, "rationale")))
             for stage_id, grade, notes in stages.get(ident, ()):
-                for field, value, empty in (("grade", grade, None), ("notes", notes, "")):
-                    expected = last.get((ident, f"stage:{stage_id}:{field}"), empty) or empty
-                    if (value or empty) != expected:
-                        yield self._differs(what, f"stage {stage_id} {field}", value, expected)
+                checks: tuple[tuple[str, str, str | None, str | None], ...] = (
+                    ("grade", fields.stage_grade(stage_id), grade, None),
+                    ("notes", fields.stage_notes(stage_id), notes, ""),
+                )
+                for label, name, held, empty in checks:
+                    expected = last.get((ident, name), empty) or empty
+                    if (held or empty) != expected:
+                        yield self._differs(what, f"stage {stage_id} {label}", held, expected)
             replayed = answered.get(ident, {})
             if replayed != dict(answers or {}):
                 yield self._differs(what, "prompt answers", dict(answers or {}), replayed)

@@ -85,11 +85,32 @@ def normalise_fingerprint(text: str) -> str:
 # -- passphrase KDF and sealing -------------------------------------------------------------
 
 
-def check_new_passphrase(passphrase: str) -> None:
+MIN_STRENGTH = 3  # zxcvbn's score, 0 to 4: 3 is "safely unguessable: moderate protection"
+
+
+def check_new_passphrase(passphrase: str, *, user_inputs: tuple[str, ...] = ()) -> None:
+    """Refuse, saying why, a passphrase shorter than 12 characters or easy to guess.
+
+    Strength is estimated by zxcvbn (dictionary words, names, keyboard patterns, repeats,
+    dates and leet substitutions); ``user_inputs`` (the user's name, the force) count as
+    guessable too.
+    """
     if len(passphrase) < MIN_PASSPHRASE:
         raise WorkbenchError(
             f"The passphrase must be at least {MIN_PASSPHRASE} characters; a few unrelated "
             "words make a good one."
+        )
+    from zxcvbn import zxcvbn  # loaded only when a passphrase is chosen
+
+    result = zxcvbn(passphrase[:100], user_inputs=[u for u in user_inputs if u])
+    if result["score"] < MIN_STRENGTH:
+        feedback = result.get("feedback") or {}
+        reasons = [feedback.get("warning") or ""] + list(feedback.get("suggestions") or [])
+        why = " ".join(r.strip().rstrip(".") + "." for r in reasons if r and r.strip())
+        raise WorkbenchError(
+            "That passphrase is too easy to guess"
+            + (f": {why}" if why else ".")
+            + " Choose another: a few unrelated words make a good one."
         )
 
 

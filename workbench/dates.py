@@ -6,13 +6,32 @@ Used by the reports, the command line and the window alike.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import logging
+from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-try:
-    LOCAL = ZoneInfo("Europe/London")
-except ZoneInfoNotFoundError:  # no time zone data on this machine: show UTC dates
-    LOCAL = UTC
+UK_ZONE = "Europe/London"
+NO_ZONE_DATA = (
+    "no time zone data for {zone} on this machine, so dates are shown in UTC and a moment "
+    "late in the evening in British Summer Time is shown on the next day; install the "
+    "'tzdata' package to show UK dates"
+)
+
+
+def load_zone(key: str = UK_ZONE) -> tzinfo:
+    """The time zone ``key``; UTC, with a warning in the log and on stderr, without its data.
+
+    ``tzdata`` is a dependency where the system has no zone database (Windows), so this
+    only falls back on a damaged installation; it must not do so silently.
+    """
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        logging.getLogger("workbench.dates").warning(NO_ZONE_DATA.format(zone=key))
+        return UTC
+
+
+LOCAL = load_zone()
 
 
 def local_date(moment: datetime | date | None) -> date | None:

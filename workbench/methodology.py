@@ -1,8 +1,13 @@
 """Inspection methodologies: versioned TOML data in ``resources/methodologies`` and its loader.
 
 A methodology names the grades (ordered best to worst, plus "not assessed"), the prompt
-answers, the stages of the child's journey with their prompts, the case categories and the
-stages that apply to each, and the urgencies and force responses used for referrals.
+answers, the stages of the child's journey with their prompts ("what we expect to see") and
+facts (questions with their own answer sets, such as whether a child was kept in custody after
+charge), the case categories and the stages that apply to each, and the urgencies and force
+responses used for referrals. A prompt or fact may name the ``categories`` it applies to (none:
+every category whose stages include its stage) and a ``finding`` sentence template (see
+``Finding``). Prompt and fact ids share one namespace: both are answered in an assessment's
+answer map.
 ``load_methodology_file`` validates a file completely and reports the first problem as a
 ``MethodologyError`` naming the file, a dotted key such as ``stages[2].prompts[0].text``
 and what is wrong.
@@ -11,11 +16,14 @@ and what is wrong.
 from __future__ import annotations
 
 import functools
+import logging
+import math
 import os
 import re
+import string
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -27,6 +35,7 @@ if TYPE_CHECKING:
 
 DEFAULT_METHODOLOGY = "ncpi-child-protection"
 NOT_ASSESSED_COLOUR = "#9E9E9E"
+MAX_FILE_BYTES = 1_000_000  # the shipped methodology is about 20 kB
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -45,15 +54,62 @@ class Grade:
 
 @dataclass(frozen=True)
 class Answer:
+    """One answer of an answer set. ``shortfall``: the answer a finding counts (practice fell
+    short, or the child faced the risk the finding names). ``counted``: False for an answer
+    that takes the case out of the finding's base (such as "not applicable")."""
+
     id: str
     name: str
+    shortfall: bool = False
+    counted: bool = True
+
+
+FINDING_FIELDS = ("k", "n", "category", "percent")
 
 
 @dataclass(frozen=True)
 class Prompt:
+    """A prompt ("what we expect to see") or, with ``fact`` set, a case fact.
+
+    ``answers`` is the methodology's prompt answers for a prompt, the fact's own set for a
+    fact. ``categories`` limits where it applies (empty: wherever its stage applies).
+    ``finding`` is a sentence template with ``{k}`` (cases given a shortfall answer), ``{n}``
+    (cases answered, less those given an answer that is not ``counted``), ``{category}`` (the
+    category's name in lower case, or nothing when the count covers several) and
+    ``{percent}``, e.g. "In {k} of {n} {category} cases, the child was not seen."
+    """
+
     id: str
     text: str
     stage_id: str
+    answers: tuple[Answer, ...] = ()
+    categories: tuple[str, ...] = ()
+    finding: str = ""
+    fact: bool = False
+
+    def applies_to(self, category_id: str) -> bool:
+        return not self.categories or category_id in self.categories
+
+    @property
+    def shortfall_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.answers if a.shortfall)
+
+    @property
+    def uncounted_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.answers if not a.counted)
+
+    def parse_answer(self, word: str) -> str | None:
+        """The answer id for an id or name in any case, spacing or hyphenation; else None."""
+        return _parse(word, self.answers)
+
+    def sentence(self, k: int, n: int, category: str = "") -> str:
+        """The finding sentence for these counts ("" without a template, a base or any case
+        to report: "In 0 of 12 cases, ..." is not a finding)."""
+        if not self.finding or not n or not k:
+            return ""
+        percent = math.floor(k * 100 / n + 0.5)
+        text = self.finding.format(k=k, n=n, category=category.lower(), percent=percent)
+        return " ".join(text.split()).replace(" ,", ",")
 
 
 @dataclass(frozen=True)
@@ -62,6 +118,12 @@ class Stage:
     name: str
     description: str
     prompts: tuple[Prompt, ...]
+    facts: tuple[Prompt, ...] = ()
+
+    @property
+    def items(self) -> tuple[Prompt, ...]:
+        """The stage's prompts, then its facts."""
+        return (*self.prompts, *self.facts)
 
 
 @dataclass(frozen=True)
@@ -127,6 +189,13 @@ class Methodology:
     def prompt(self, id: str) -> Prompt:
         return _find("prompt", self.prompts, id)
 
+    def fact(self, id: str) -> Prompt:
+        return _find("fact", self.facts, id)
+
+    def item(self, id: str) -> Prompt:
+        """The prompt or fact with this id."""
+        return _find("prompt or fact", self.items, id)
+
     def category(self, id: str) -> Category:
         return _find("category", self.categories, id)
 
@@ -162,6 +231,23 @@ class Methodology:
         return tuple(g.id for g in self.grades)
 
     @property
+    def below_best(self) -> tuple[Grade, ...]:
+        """The grades below the best: the figure findings lead with ("278 of the 374 cases
+        ... require improvement or are inadequate")."""
+        return self.grades[1:]
+
+    @property
+    def below_best_key(self) -> str:
+        """That figure's key in the summary: "requires_improvement_or_inadequate"."""
+        return "_or_".join(g.id for g in self.below_best)
+
+    @property
+    def below_best_words(self) -> str:
+        """That figure in words: "requires improvement or inadequate"."""
+        names = [g.name.lower() for g in self.below_best]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+    @property
     def stage_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.stages)
 
@@ -173,6 +259,34 @@ class Methodology:
     def prompts(self) -> tuple[Prompt, ...]:
         """Every prompt, in journey order."""
         return tuple(p for s in self.stages for p in s.prompts)
+
+    @property
+    def facts(self) -> tuple[Prompt, ...]:
+        """Every case fact, in journey order."""
+        return tuple(f for s in self.stages for f in s.facts)
+
+    @property
+    def items(self) -> tuple[Prompt, ...]:
+        """Every prompt and fact, stage by stage in journey order (prompts first)."""
+        return tuple(i for s in self.stages for i in s.items)
+
+    def prompts_for(self, category_id: str, stage_id: str | None = None) -> tuple[Prompt, ...]:
+        """The prompts that apply to a case of this category (in one stage, if given)."""
+        return tuple(p for p in self.items_for(category_id, stage_id) if not p.fact)
+
+    def facts_for(self, category_id: str, stage_id: str | None = None) -> tuple[Prompt, ...]:
+        """The facts asked about a case of this category (in one stage, if given)."""
+        return tuple(f for f in self.items_for(category_id, stage_id) if f.fact)
+
+    def items_for(self, category_id: str, stage_id: str | None = None) -> tuple[Prompt, ...]:
+        """Prompts and facts that apply to a case of this category, in journey order."""
+        return tuple(
+            item
+            for stage in self.stages_for(category_id)
+            if stage_id is None or stage.id == stage_id
+            for item in stage.items
+            if item.applies_to(category_id)
+        )
 
     def parse_grade(self, word: str) -> str | None:
         """The grade id for an id or name in any case, spacing or hyphenation; else None."""
@@ -214,11 +328,8 @@ class Methodology:
             "description": self.description,
             "grades": [asdict(g) for g in self.grades],
             "not_assessed": asdict(self.not_assessed),
-            "answers": [asdict(a) for a in self.answers],
-            "stages": [
-                {**asdict(s), "prompts": [{"id": p.id, "text": p.text} for p in s.prompts]}
-                for s in self.stages
-            ],
+            "answers": [_answer_dict(a) for a in self.answers],
+            "stages": [_stage_dict(s) for s in self.stages],
             "categories": [
                 {"id": c.id, "name": c.name, "stages": list(c.stage_ids)} for c in self.categories
             ],
@@ -227,7 +338,41 @@ class Methodology:
         }
 
 
-def _parse(word: str, items: Iterable[Grade | Category]) -> str | None:
+def _answer_dict(answer: Answer) -> dict[str, Any]:
+    """An answer's id and name, and its flags only where they differ from the default (so a
+    methodology without them describes itself as it always did)."""
+    out: dict[str, Any] = {"id": answer.id, "name": answer.name}
+    if answer.shortfall:
+        out["shortfall"] = True
+    if not answer.counted:
+        out["counted"] = False
+    return out
+
+
+def _item_dict(item: Prompt) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": item.id, "text": item.text}
+    if item.fact:
+        out["answers"] = [_answer_dict(a) for a in item.answers]
+    if item.categories:
+        out["categories"] = list(item.categories)
+    if item.finding:
+        out["finding"] = item.finding
+    return out
+
+
+def _stage_dict(stage: Stage) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": stage.id,
+        "name": stage.name,
+        "description": stage.description,
+        "prompts": [_item_dict(p) for p in stage.prompts],
+    }
+    if stage.facts:
+        out["facts"] = [_item_dict(f) for f in stage.facts]
+    return out
+
+
+def _parse(word: str, items: Iterable[Grade | Category | Answer]) -> str | None:
     wanted = _normalise(word)
     return next((i.id for i in items if wanted in (_normalise(i.id), _normalise(i.name))), None)
 
@@ -275,12 +420,18 @@ class _Table:
         return [_Table(self.file, self.sub(f"{key}[{i}]"), item) for i, item in enumerate(items)]
 
     def make(self, cls: type, keys: tuple[str, ...] = (), **given: Any) -> Any:
-        """Build ``cls``; each field not ``given`` is a required key of the field's type."""
-        wanted = [f for f in fields(cls) if f.name not in given]
+        """Build ``cls``; each field not ``given`` is a key of the field's type, required
+        unless the field has a default."""
+        wanted = [f for f in fields(cls) if f.name not in given and str(f.type) in _KINDS]
         for key in self.data:
             if key not in keys and key not in {f.name for f in wanted}:
                 self.fail(key, f"unknown key (expected: {', '.join(f.name for f in wanted)})")
-        return cls(**{f.name: self.get(f.name, _KINDS[str(f.type)]) for f in wanted}, **given)
+        values = {
+            f.name: self.get(f.name, _KINDS[str(f.type)])
+            for f in wanted
+            if f.name in self.data or f.default is MISSING
+        }
+        return cls(**values, **given)
 
 
 def _unique(tables: list[_Table], items: list[Any], kind: str, words: bool = False) -> None:
@@ -316,16 +467,21 @@ def _build(file: str, data: dict[str, Any]) -> Methodology:
         _unique(tables, items, kind, words=kind == "category")
         return tuple(items)
 
-    prompt_tables: list[_Table] = []
+    answers = entries("answers", "answer", lambda t: t.make(Answer))
+    item_tables: list[_Table] = []
 
     def stage(t: _Table) -> Stage:
         stage_id = t.get("id", str)
-        prompt_tables.extend(tables := t.tables("prompts"))
-        prompts = tuple(p.make(Prompt, stage_id=stage_id) for p in tables)
-        return t.make(Stage, ("prompts",), prompts=prompts)
+        item_tables.extend(tables := t.tables("prompts"))
+        prompts = tuple(_item(p, stage_id, answers, fact=False) for p in tables)
+        facts: tuple[Prompt, ...] = ()
+        if "facts" in t.data:
+            item_tables.extend(tables := t.tables("facts"))
+            facts = tuple(_item(f, stage_id, (), fact=True) for f in tables)
+        return t.make(Stage, ("prompts", "facts"), prompts=prompts, facts=facts)
 
     stages = entries("stages", "stage", stage)
-    _unique(prompt_tables, [p for s in stages for p in s.prompts], "prompt")
+    _unique(item_tables, [i for s in stages for i in s.items], "prompt or fact")
 
     def category(t: _Table) -> Category:
         where, stage_ids = f"categories[{t.get('id', str)}].stages", t.get("stages", list)
@@ -343,16 +499,62 @@ def _build(file: str, data: dict[str, Any]) -> Methodology:
             t.fail("respond_within_days", "must not be negative")
         return t.make(Urgency)
 
+    categories = entries("categories", "category", category)
+    for table, item in zip(item_tables, [i for s in stages for i in s.items], strict=True):
+        _check_item_categories(table, item, categories)
     return replace(
         head,
         grades=tuple(grades[:-1]),
         not_assessed=grades[-1],
-        answers=entries("answers", "answer", lambda t: t.make(Answer)),
+        answers=answers,
         stages=stages,
-        categories=entries("categories", "category", category),
+        categories=categories,
         urgencies=entries("urgencies", "urgency", urgency),
         responses=entries("responses", "response", lambda t: t.make(Response)),
     )
+
+
+def _item(t: _Table, stage_id: str, answers: tuple[Answer, ...], fact: bool) -> Prompt:
+    """A prompt (answered from the methodology's answers) or a fact (with its own set)."""
+    if fact:
+        tables = t.tables("answers")
+        answers = tuple(a.make(Answer) for a in tables)
+        _unique(tables, list(answers), "answer", words=True)
+    categories = t.get("categories", list) if "categories" in t.data else []
+    for i, category_id in enumerate(categories):
+        if type(category_id) is not str:
+            t.fail(f"categories[{i}]", f"expected string, got {_type_name(category_id)}")
+        if categories.count(category_id) > 1:
+            t.fail("categories", f"category {category_id!r} is listed twice")
+    if "finding" in t.data:
+        _check_finding(t)
+    given = {"stage_id": stage_id, "answers": answers, "categories": tuple(categories)}
+    keys = ("categories", "answers") if fact else ("categories",)
+    return t.make(Prompt, keys, **given, fact=fact)
+
+
+def _check_finding(t: _Table) -> None:
+    template = t.get("finding", str)
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        t.fail("finding", f"is not a sentence template: {exc}")
+    for name in names:
+        if name not in FINDING_FIELDS:
+            fields_ = ", ".join("{" + f + "}" for f in FINDING_FIELDS)
+            t.fail("finding", f"{{{name}}} is not a field of a finding (use {fields_})")
+
+
+def _check_item_categories(t: _Table, item: Prompt, categories: tuple[Category, ...]) -> None:
+    known = {c.id: c for c in categories}
+    for category_id in item.categories:
+        if category_id not in known:
+            t.fail("categories", f"unknown category {category_id!r}")
+        if item.stage_id not in known[category_id].stage_ids:
+            t.fail(
+                "categories",
+                f"the stage {item.stage_id!r} does not apply to category {category_id!r}",
+            )
 
 
 def load_methodology_file(path: str | os.PathLike[str] | Traversable) -> Methodology:
@@ -360,13 +562,21 @@ def load_methodology_file(path: str | os.PathLike[str] | Traversable) -> Methodo
     source = Path(path) if isinstance(path, str | os.PathLike) else path
     file = str(source)
     try:
-        text = source.read_bytes().decode("utf-8")
+        with source.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # never more than the limit into memory
+        if len(raw) > MAX_FILE_BYTES:
+            raise MethodologyError(file, "(file)", "is larger than a methodology's 1 MB limit")
+        text = raw.decode("utf-8")
     except OSError as exc:
         raise MethodologyError(file, "(file)", f"cannot be read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise MethodologyError(file, "(file)", f"not UTF-8 text (byte {exc.start})") from exc
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise MethodologyError(
+            file, "(file)", "its arrays or tables are nested too deeply"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         at = re.search(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$", message)
@@ -384,21 +594,45 @@ def _version_key(version: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def available_methodologies() -> list[Methodology]:
-    """Every methodology shipped in ``resources/methodologies``, by id then version."""
-    folder = resources.files("resources") / "methodologies"
+    """Every methodology shipped in ``resources/methodologies``, by id then version.
+
+    A file that cannot be used (invalid, too large, too deeply nested, a second copy of an
+    id and version) is left out and reported as a warning (on stderr and in the log), so
+    that one bad file does not stop every command; a command that needs the methodology it
+    held then says that it is not available.
+    """
+    found, problems = scan_methodologies(resources.files("resources") / "methodologies")
+    for problem in problems:
+        if str(problem) not in _REPORTED:
+            _REPORTED.add(str(problem))
+            logging.getLogger("workbench.methodology").warning(
+                "a methodology file was skipped: %s", problem
+            )
+    return found
+
+
+_REPORTED: set[str] = set()  # each skipped file is reported once per run
+
+
+def scan_methodologies(folder: Traversable) -> tuple[list[Methodology], list[MethodologyError]]:
+    """The methodologies in ``folder`` (by id then version) and the files that were skipped."""
     found: dict[tuple[str, str], str] = {}
-    result = []
+    result, problems = [], []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not (entry.name.endswith(".toml") and entry.is_file()):
             continue
-        methodology = load_methodology_file(entry)
-        key = (methodology.id, methodology.version)
-        if key in found:
-            problem = f"{methodology.id} version {methodology.version} is also in {found[key]}"
-            raise MethodologyError(str(entry), "version", problem)
+        try:
+            methodology = load_methodology_file(entry)
+            key = (methodology.id, methodology.version)
+            if key in found:
+                problem = f"{methodology.id} version {methodology.version} is also in {found[key]}"
+                raise MethodologyError(str(entry), "version", problem)
+        except MethodologyError as exc:
+            problems.append(exc)
+            continue
         found[key] = entry.name
         result.append(methodology)
-    return sorted(result, key=lambda m: (m.id, _version_key(m.version)))
+    return sorted(result, key=lambda m: (m.id, _version_key(m.version))), problems
 
 
 @functools.lru_cache(maxsize=32)

@@ -1,4 +1,4 @@
-"""Opening the store from the workbench layer, and the store's identity.
+"""Opening the store from the workbench layer.
 
 Wraps ``db.engine.open_store`` so that every refusal is a ``WorkbenchError``, and finds
 the default store in the user data folder (platformdirs).
@@ -10,15 +10,17 @@ import os
 from pathlib import Path
 
 from platformdirs import user_data_path
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from db.engine import Store, StoreOpenError, open_store
-from db.models import StoreIdentity
-from workbench.errors import StoreError, WorkbenchError
+from db.engine import Store, StoreOpenError, WrongPassphraseError, open_store
+from workbench.errors import StoreError
+from workbench.store_passphrase import Ask
 
 APP_NAME = "InspectorsWorkbench"
 DEFAULT_STORE_NAME = "workbench.sqlite"
+
+
+class StorePassphraseWrong(StoreError):
+    """The store passphrase given does not open the store (it was not changed)."""
 
 
 def default_store_path() -> Path:
@@ -30,51 +32,55 @@ def default_store_path() -> Path:
     return folder / DEFAULT_STORE_NAME
 
 
-def open_workbench_store(target: str | Path | None = None) -> Store:
-    """Open the store at ``target`` (path or URL), or the default one, migrating it."""
+def open_workbench_store(
+    target: str | Path | None = None,
+    *,
+    passphrase: str | None = None,
+    ask: Ask | None = None,
+    check: bool = False,
+) -> Store:
+    """Open the store at ``target`` (path or URL), or the default one, migrating it.
+
+    A SQLite store is encrypted under its store passphrase: ``passphrase``, else
+    ``WORKBENCH_STORE_PASSPHRASE``, else ``ask(store, new)`` (the terminal by default).
+    ``check`` runs SQLite's quick check and refuses a damaged store in words.
+    """
+    from db.engine import to_url
+    from workbench import store_faults
+    from workbench.store_passphrase import resolve
+
+    target = target if target is not None else default_store_path()
     try:
-        return open_store(target if target is not None else default_store_path())
+        url = to_url(target)
+        path = _sqlite_file(url)
+        if path is not None and passphrase is None:
+            passphrase = resolve(path, ask)
+        store = open_store(target, passphrase=passphrase, busy_timeout=busy_timeout())
+    except WrongPassphraseError as exc:
+        raise StorePassphraseWrong(str(exc)) from exc
     except StoreOpenError as exc:
         raise StoreError(str(exc)) from exc
+    store_faults.install(store)
+    if check:
+        store_faults.quick_check(store)
+    return store
 
 
-def identity(session: Session) -> StoreIdentity:
-    """The store's identity row, created on first use."""
-    row = session.scalars(select(StoreIdentity)).first()
-    if row is None:
-        row = StoreIdentity()
-        session.add(row)
-        session.flush()
-    return row
+def busy_timeout() -> float:
+    """How long a write waits for another workbench's write: 5 seconds, or
+    ``WORKBENCH_BUSY_TIMEOUT`` (seconds)."""
+    from db.engine import BUSY_TIMEOUT_S
+
+    try:
+        return max(0.0, float(os.environ.get("WORKBENCH_BUSY_TIMEOUT", BUSY_TIMEOUT_S)))
+    except ValueError:
+        return BUSY_TIMEOUT_S
 
 
-def user_name(session: Session) -> str | None:
-    return identity(session).user_name
+def _sqlite_file(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
 
-
-def require_user_name(session: Session) -> str:
-    """The name of the person using this store, for the audit trail."""
-    name = user_name(session)
-    if not name:
-        raise WorkbenchError(
-            "This store has no user name yet. Set it first with "
-            "'workbench identity set --name \"Your Name\"'."
-        )
-    return name
-
-
-def set_user_name(store: Store, name: str) -> StoreIdentity:
-    name = name.strip()
-    if not name:
-        raise WorkbenchError("The name must not be empty.")
-    if len(name) > 200:
-        raise WorkbenchError("The name is longer than 200 characters; shorten it.")
-    from workbench import audit
-
-    with store.sessions.begin() as session:
-        row = identity(session)
-        old = row.user_name
-        if old != name:
-            row.user_name = name
-            audit.record(session, name, "update", "identity", row.id, "user_name", old, name)
-        return row
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(parsed.database)
+    return None

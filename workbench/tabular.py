@@ -7,7 +7,8 @@ and a ``_line`` column gives the line a person sees in the spreadsheet (the head
 which every row error quotes.
 
 Anything wrong with the file as a whole is refused here with a ``WorkbenchError`` saying what
-to do about it.
+to do about it; the size, shape and content limits (``workbench.tabular_limits``) are checked
+before the file is parsed.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench import tabular_limits as limits
 from workbench.errors import WorkbenchError
 
 LINE = "_line"
 MAX_ROWS = 200_000
-MAX_COLUMNS = 500
+MAX_COLUMNS = limits.MAX_COLUMNS
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _DELIMITERS = (",", ";", "\t")
@@ -43,6 +45,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise WorkbenchError(f"There is no file '{path}'. Check the name and the folder.")
     suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES + XLSX_SUFFIXES:
+        limits.check_file_size(path)
     if suffix in CSV_SUFFIXES:
         rows = _read_csv(path)
     elif suffix in XLSX_SUFFIXES:
@@ -117,6 +121,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise WorkbenchError(f"'{path.name}' is empty: it has no column names and no rows.")
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=first_line.count)
+    limits.check_csv_shape(path.name, text, delimiter)
     try:
         return pd.read_csv(
             io.StringIO(text),
@@ -170,14 +175,20 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     if not zipfile.is_zipfile(path):
         raise not_workbook
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        limits.check_xlsx_archive(path)
+    except zipfile.BadZipFile:
+        raise not_workbook from None
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds (KeyError, ValueError, BadZipFile...)
         raise not_workbook from None
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             raise not_workbook
-        rows = list(_limited(_cell_rows(sheet.iter_rows(values_only=True)), MAX_ROWS + 2))
+        formulas: list = []
+        rows = list(_limited(_cell_rows(sheet.iter_rows(), formulas), MAX_ROWS + 2))
+        limits.refuse_formulas(path.name, formulas)
     except WorkbenchError:
         raise
     except Exception:
@@ -187,17 +198,25 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     if not rows:
         raise WorkbenchError(f"'{path.name}' is empty: its first sheet has no cells.")
     width = max(len(row) for row in rows)
+    limits.check_cell_count(path.name, len(rows), width)
     return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=str)
 
 
-def _cell_rows(rows: Iterable[tuple]) -> Iterator[list[str]]:
+def _cell_rows(rows: Iterable[tuple], formulas: list) -> Iterator[list[str]]:
+    """Each row's cells as text; a formula cell is named in ``formulas`` (never evaluated)."""
     for line, row in enumerate(rows, start=1):
-        if any(value not in (None, "") for value in row[MAX_COLUMNS:]):
+        if any(getattr(cell, "value", None) not in (None, "") for cell in row[MAX_COLUMNS:]):
             raise WorkbenchError(
                 f"Line {line} of the sheet has cells beyond column {MAX_COLUMNS}; "
                 "remove them or move the data into fewer columns."
             )
-        cells = [_cell_text(value) for value in row[:MAX_COLUMNS]]
+        values = []
+        for position, cell in enumerate(row[:MAX_COLUMNS]):
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", "") == "f" and len(formulas) < 50:
+                formulas.append(limits.formula_error(line, position, str(value)))
+            values.append(value)
+        cells = [_cell_text(value) for value in values]
         while cells and cells[-1] == "":
             cells.pop()
         yield cells
@@ -232,8 +251,9 @@ def _cell_text(value: object) -> str:
 
 def _frame(name: str, raw: pd.DataFrame) -> pd.DataFrame:
     """Turn the raw grid (header in row 0) into the normalised table."""
+    header = [normalise_header(str(value).strip()) for value in raw.iloc[0]]
+    limits.refuse_control_characters(name, raw, header)
     raw = raw.apply(lambda column: column.str.strip())
-    header = [normalise_header(str(value)) for value in raw.iloc[0]]
     body = raw.iloc[1:]
     if len(body) > MAX_ROWS:
         raise WorkbenchError(
@@ -268,13 +288,7 @@ def _frame(name: str, raw: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _column_letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+_column_letter = limits.column_letter
 
 
 def fingerprint(path: str | Path) -> str:

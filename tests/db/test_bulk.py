@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from keyed import open_store
 from sqlalchemy import select
 
 from db.bulk import bulk_insert
-from db.engine import open_store
 from db.models import Case, Inspection
 
 

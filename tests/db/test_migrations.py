@@ -3,15 +3,15 @@ store or a file that is not a database refused and left byte for byte as it was.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from alembic import command
+from keyed import connect, open_store
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from db.engine import StoreOpenError, alembic_config, head_revision, make_engine, open_store
+from db.engine import StoreOpenError, alembic_config, head_revision, make_engine
 from db.models import Base
 
 FIRST_REVISION = "0001_initial"
@@ -31,7 +31,7 @@ INSPECTION_ROW = {
 
 
 def _version(path: Path) -> str:
-    with sqlite3.connect(path) as conn:
+    with connect(path) as conn:
         return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
 
 
@@ -80,7 +80,7 @@ def test_a_store_at_the_first_revision_is_upgraded_after_a_backup(store_path: Pa
     assert backup.name.startswith(f"{store_path.name}.{FIRST_REVISION}.")
     assert backup.suffix == ".bak"
     assert _version(backup) == FIRST_REVISION
-    with sqlite3.connect(backup) as conn:
+    with connect(backup) as conn:
         assert conn.execute("SELECT title FROM inspection").fetchall() == [
             (INSPECTION_ROW["title"],)
         ]
@@ -88,7 +88,7 @@ def test_a_store_at_the_first_revision_is_upgraded_after_a_backup(store_path: Pa
 
 def test_a_store_from_a_newer_version_is_refused_and_left_unchanged(store_path: Path) -> None:
     open_store(store_path).close()
-    with sqlite3.connect(store_path) as conn:
+    with connect(store_path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
     before = store_path.read_bytes()
     files_before = _files(store_path.parent)
@@ -134,7 +134,7 @@ def test_the_store_runs_in_wal_mode_with_foreign_keys_on(store_path: Path) -> No
 
     assert journal == "wal"
     assert foreign_keys == 1
-    with sqlite3.connect(store_path) as conn:
+    with connect(store_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # kept in the file
         assert conn.execute("SELECT count(*) FROM case_file").fetchone()[0] == 0
 
@@ -233,3 +233,124 @@ def test_answers_and_received_audit_events_move_to_their_compact_form(store_path
     assert segment == (OTHER, 1, 3, 3, events[-1]["hash"])
     assert received == [(e["origin"], e["origin_seq"], e["hash"]) for e in events[2:]]
     assert report.intact and (report.events, report.origins) == (5, 2)
+
+
+FOLLOWUP_REVISION = "0008_followup"
+CASE_ROW = {
+    "id": "5b1f6c0e-8a4d-4f2e-9c3b-1a2b3c4d5e6f",
+    "inspection_id": INSPECTION_ROW["id"],
+    "reference": "NS/1",
+    "category": "section_47",
+    "unit": "North",
+    "assigned_to": "Ann Able",
+    "methodology_version": "1.0",
+    "created_at": "2026-11-02T09:00:00.000000+00:00",
+}
+
+
+def test_a_store_with_the_followup_gains_the_fieldwork_and_keeps_its_recommendations(
+    store_path: Path,
+) -> None:
+    """0010_fieldwork follows 0008_followup: a store written at the follow-up's revision
+    keeps its cases and recommendations and gains the fieldwork's columns and tables."""
+    engine = make_engine(f"sqlite:///{store_path}")
+    command.upgrade(alembic_config(engine), FOLLOWUP_REVISION)
+    with engine.begin() as conn:
+        for table, row in (("inspection", INSPECTION_ROW), ("case_file", CASE_ROW)):
+            columns, values = ", ".join(row), ", ".join(f":{key}" for key in row)
+            conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({values})"), row)
+        conn.execute(
+            text(
+                "INSERT INTO recommendation (id, inspection_id, number, title, text, points, "
+                "timeframe, areas, categories, discharged_reason, author, revision, created_at, "
+                "updated_at) VALUES ('r1', :inspection, 1, 'Supervision', 'The force should...', "
+                "'[]', 'immediate', '[]', '[]', '', 'Alex Inspector', 1, :at, :at)"
+            ),
+            {"inspection": INSPECTION_ROW["id"], "at": INSPECTION_ROW["created_at"]},
+        )
+    engine.dispose()
+
+    store = open_store(store_path)
+    try:
+        with store.engine.connect() as conn:
+            case = conn.execute(
+                text("SELECT reference, assigned_to, second_inspector, attributes FROM case_file")
+            ).one()
+            archived = conn.execute(text("SELECT archived_at FROM inspection")).scalar_one()
+            titles = conn.execute(text("SELECT title FROM recommendation")).scalars().all()
+        tables = set(inspect(store.engine).get_table_names())
+    finally:
+        store.close()
+
+    assert _version(store_path) == head_revision()
+    assert tuple(case) == ("NS/1", "Ann Able", None, "{}")
+    assert archived is None
+    assert titles == ["Supervision"]
+    assert {"stage_moderation", "sample_draw", "kit_issue", "recommendation"} <= tables
+    assert store.backup is not None and _version(store.backup) == FOLLOWUP_REVISION
+
+
+def _kit_event(n: int, previous: str, inspector: str, cases: int) -> dict:
+    from workbench import audit
+
+    values = {
+        "id": f"e0000000-0000-4000-8000-{n:012d}", "origin": OWN, "origin_seq": n,
+        "at": f"2026-11-0{n}T09:00:00.000000+00:00", "actor": "Lee Lead",
+        "action": "issue_kit", "entity": "inspection", "entity_id": INSPECTION_ROW["id"],
+        "field": "", "old_value": None,
+        "new_value": f'{{"cases": {cases}, "inspector": "{inspector}"}}', "prev_hash": previous,
+    }  # fmt: skip
+    return {**values, "hash": audit.event_hash(**values), "seq": n}
+
+
+def test_the_trust_revision_keeps_one_record_of_kits_and_begins_the_chain_heads(
+    store_path: Path,
+) -> None:
+    """0011_trust follows 0010_fieldwork: the kits recorded there keep their cases and gain
+    the columns packs' authority reads; a kit only the audit trail knows of (issued before
+    kits were recorded) is taken from it with every case; this store's chain head is kept."""
+    from workbench import audit
+
+    engine = make_engine(f"sqlite:///{store_path}")
+    command.upgrade(alembic_config(engine), "0010_fieldwork")
+    now = "2026-11-02T09:00:00.000000+00:00"
+    first = _kit_event(1, audit.GENESIS, "Ann Able", 2)
+    second = _kit_event(2, first["hash"], "Bob Baker", 3)
+    kit = {"id": "k1", "inspection_id": INSPECTION_ROW["id"], "inspector": "Ann Able",
+           "case_ids": '["c1","c2"]', "issued_by": "Lee Lead", "issued_at": now}  # fmt: skip
+    rows = [
+        ("store_identity", [{"id": OWN, "created_at": now, "updated_at": now}]),
+        ("inspection", [INSPECTION_ROW]),
+        ("kit_issue", [kit]),
+        ("audit_event", [first, second]),
+    ]
+    with engine.begin() as conn:
+        for table, records in rows:
+            columns = ", ".join(records[0])
+            values = ", ".join(f":{key}" for key in records[0])
+            conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({values})"), records)
+    engine.dispose()
+
+    store = open_store(store_path)
+    try:
+        with store.engine.connect() as conn:
+            kits = conn.execute(
+                text(
+                    "SELECT inspector, case_ids, cases, all_cases, file_name FROM kit_issue "
+                    "ORDER BY inspector"
+                )
+            ).all()
+            heads = conn.execute(
+                text("SELECT kind, origin, last_seq, last_hash FROM chain_head")
+            ).all()
+        tables = set(inspect(store.engine).get_table_names())
+    finally:
+        store.close()
+
+    assert head_revision() == "0011_trust" and _version(store_path) == head_revision()
+    assert "issued_kit" not in tables  # one record of issued kits
+    assert [tuple(k) for k in kits] == [
+        ("Ann Able", '["c1","c2"]', 0, False, ""),
+        ("Bob Baker", "[]", 3, True, ""),
+    ]
+    assert [tuple(h) for h in heads] == [("own", OWN, 2, second["hash"])]

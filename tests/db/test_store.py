@@ -3,22 +3,22 @@ folder that does not exist."""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import pytest
+from keyed import connect, open_store
 from platformdirs import user_data_path
 from sqlalchemy import text
 
-from db.engine import StoreOpenError, open_store
+from db.engine import StoreOpenError
 from workbench.errors import StoreError, WorkbenchError
+from workbench.identity import set_user_name
 from workbench.store import (
     APP_NAME,
     DEFAULT_STORE_NAME,
     default_store_path,
     open_workbench_store,
-    set_user_name,
 )
 
 
@@ -92,7 +92,7 @@ def test_the_default_store_is_workbench_db_or_the_user_data_folder(
 
 def test_a_database_of_another_program_is_refused_and_left_alone(tmp_path):
     other = tmp_path / "other.sqlite"
-    with closing(sqlite3.connect(other)) as conn:
+    with closing(connect(other)) as conn:
         conn.execute("CREATE TABLE contacts (name TEXT)")
         conn.execute("INSERT INTO contacts VALUES ('someone')")
         conn.commit()

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+import workbench.identity
 import workbench.store
 from db.engine import Store
 from db.models import Case
@@ -71,10 +72,10 @@ def paints_before_opening(monkeypatch) -> list[int]:
     seen: list[int] = []
     real_open = workbench.store.open_workbench_store
 
-    def watched_open(target):
+    def watched_open(target, **options):
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         seen.append(sum(c.paints for w in windows for c in w.findChildren(PaintCounter)))
-        return real_open(target)
+        return real_open(target, **options)
 
     monkeypatch.setattr(workbench.store, "open_workbench_store", watched_open)
     monkeypatch.setattr(app, "build_main_window", counted_window)
@@ -238,17 +239,40 @@ def test_a_fault_while_opening_is_shown_as_one_and_ends_start_up(qtbot, store_pa
     shown = []
     monkeypatch.setattr(app, "show_error", lambda parent, exc, wait=False: shown.append(exc))
 
-    def broken(target):
+    def broken(target, **options):
         raise RuntimeError("the disk controller caught fire")
 
     monkeypatch.setattr(workbench.store, "open_workbench_store", broken)
     ended: list[int] = []
     startup = app.start(str(store_path), ended.append)
     qtbot.addWidget(startup.window)
-    qtbot.waitUntil(lambda: ended == [1])
+    qtbot.waitUntil(lambda: ended == [70])  # an internal error, not a refusal (1)
     [fault] = shown
     assert isinstance(fault, RuntimeError)  # shown as a fault, with its details, not swallowed
     startup.close()
+
+
+def test_an_internal_error_is_shown_in_one_line_naming_the_log(qapp, tmp_path, monkeypatch):
+    from ui.messages import error_text
+    from workbench import logs
+
+    monkeypatch.setattr(logs, "_configured", None)
+    monkeypatch.setenv("WORKBENCH_LOG_DIR", str(tmp_path))
+    before = list(logs.log.handlers)
+    logs.configure_logging()
+    try:
+        raise RuntimeError("the disk controller caught fire")
+    except RuntimeError as exc:
+        text, details = error_text(exc)
+    finally:
+        for handler in set(logs.log.handlers) - set(before):
+            logs.log.removeHandler(handler)
+            handler.close()
+    log_file = tmp_path / "workbench.log"
+    assert text.endswith(
+        f"An internal error: RuntimeError: the disk controller caught fire; details in {log_file}."
+    )
+    assert "Traceback" in details and "Traceback" in log_file.read_text(encoding="utf-8")
 
 
 # --- First run: the name, then the demo -----------------------------------------------------
@@ -267,7 +291,7 @@ def test_first_run_asks_the_name_over_the_window_then_opens_the_demo(qtbot, firs
     assert asked == [(window, True)]
     assert window.user_name == "Sam Inspector"
     with startup.store.sessions() as session:
-        assert workbench.store.user_name(session) == "Sam Inspector"
+        assert workbench.identity.user_name(session) == "Sam Inspector"
     [demo] = list_inspections(startup.store)
     assert offered and offered[0].startswith("This store has no inspections yet.")
     assert demo.fictional and demo.cases > 0
@@ -300,7 +324,7 @@ def test_no_name_given_ends_the_application_with_0(qapp, first_run, monkeypatch)
     opened = open_workbench_store(first_run)
     try:
         with opened.sessions() as session:
-            assert workbench.store.user_name(session) is None
+            assert workbench.identity.user_name(session) is None
         assert list_inspections(opened) == []
     finally:
         opened.close()

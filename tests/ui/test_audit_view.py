@@ -3,13 +3,11 @@ say, and the window's menus offer them."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from db.engine import Store
 from db.models import Case
@@ -42,13 +40,13 @@ def test_the_audit_check_dialog_says_intact_or_lists_each_problem(
     dialog = audit_view.AuditCheckDialog(verify_store(store))
     qtbot.addWidget(dialog)
     assert dialog.summary.text().startswith("The audit trail is intact: 6 events from 1 store(s).")
-    with closing(sqlite3.connect(store_path)) as conn, conn:
-        conn.execute("UPDATE assessment SET overall_grade = 'good'")
+    with store.engine.begin() as conn:  # a direct edit, past the services and the trail
+        conn.execute(text("UPDATE assessment SET overall_grade = 'good'"))
     dialog = audit_view.AuditCheckDialog(verify_store(store))
     qtbot.addWidget(dialog)
-    text = dialog.summary.text()
-    assert text.startswith("The audit check found 1 problem:")
-    assert "(case UI-1, Alex Inspector): its overall grade is 'good' in the store" in text
+    summary = dialog.summary.text()
+    assert summary.startswith("The audit check found 1 problem:")
+    assert "(case UI-1, Alex Inspector): its overall grade is 'good' in the store" in summary
 
 
 def test_the_case_history_lists_each_change_oldest_first(qtbot, store: Store, case_id: str):

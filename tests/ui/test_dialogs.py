@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QModelIndex, Qt
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 
 from db.engine import Store
 from ui.dialogs.identity import IdentityDialog, current_user_name
@@ -20,6 +20,7 @@ from ui.row_errors_model import RowErrorsModel
 from ui.shortcuts import SHORTCUTS
 from workbench.errors import ImportRefused, RowError
 from workbench.methodology import load_methodology
+from workbench.packs import key_report
 from workbench.services import grading
 from workbench.services.case_import import import_cases
 from workbench.services.caselist import case_rows
@@ -89,10 +90,13 @@ def test_new_inspection_dialog_creates_the_inspection(qtbot, store):
     dialog.end.setDate(QDate(2026, 11, 27))
     assert dialog.start.text() == "02/11/2026"
     assert dialog.marking.currentText() == "OFFICIAL-SENSITIVE"
+    qtbot.keyClicks(dialog.passphrase, "correct horse battery staple")
+    qtbot.keyClicks(dialog.passphrase_again, "correct horse battery staple")
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         click(qtbot, dialog.create_button)
 
     [info] = list_inspections(store)
+    assert key_report(store, info.id).holds_private_key  # never an inspection without keys
     assert dialog.inspection_id == info.id
     assert (info.force, info.title) == (
         "Metropolitan Police Service",
@@ -116,7 +120,26 @@ def test_new_inspection_dialog_says_what_is_missing_next_to_the_field(qtbot, sto
     assert dialog.errors[dialog.force].text() == "⚠ Give the force being inspected."
     assert dialog.errors[dialog.end].text() == "⚠ The fieldwork cannot end before it starts."
     assert not dialog.errors[dialog.title_edit].isVisible()
+    assert dialog.errors[dialog.passphrase].isVisible()  # the keys cannot be skipped
     assert dialog.focusWidget() is dialog.force
+    assert list_inspections(store) == []
+
+
+def test_new_inspection_cannot_end_without_keys_and_cancel_creates_nothing(qtbot, store):
+    dialog = NewInspectionDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.force, "Northshire Police")
+    qtbot.keyClicks(dialog.title_edit, "Keyed")
+    qtbot.keyClicks(dialog.passphrase, "correct horse battery staple")
+    qtbot.keyClicks(dialog.passphrase_again, "correct horse battery stapler")
+    click(qtbot, dialog.create_button)
+    assert dialog.isVisible()
+    assert dialog.errors[dialog.passphrase_again].text() == "⚠ The two passphrases differ."
+    assert list_inspections(store) == []
+
+    with qtbot.waitSignal(dialog.rejected, timeout=WAIT_MS):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
     assert list_inspections(store) == []
 
 

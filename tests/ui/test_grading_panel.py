@@ -71,13 +71,42 @@ def test_one_section_per_applicable_stage_with_its_prompts(panel: GradingPanel, 
     form = panel.form
     assert set(form.combos) == {f"stage:{s.id}:grade" for s in stages} | {"overall_grade"}
     assert set(form.texts) == {f"stage:{s.id}:notes" for s in stages} | {"rationale"}
-    assert set(form.answers) == {f"prompt:{p.id}" for s in stages for p in s.prompts}
+    prompts = {f"prompt:{p.id}" for p in METHOD.prompts_for("missing_children")}
+    facts = {f"fact:{f.id}" for f in METHOD.facts_for("missing_children")}
+    assert set(form.answers) == prompts | facts
+    assert "prompt:ic.missing_category" in prompts and "fact:inv.fact_missing_episodes" in facts
     titles = [w.text() for w in form.findChildren(QLabel, "stageTitle")]
     assert titles == [f"{n}. {s.name}" for n, s in enumerate(stages, 1)] + [
         f"{len(stages) + 1}. Overall case grade"
     ]
     answers = form.answers[f"prompt:{stages[0].prompts[0].id}"].buttons()
     assert [b.text() for b in answers] == ["Yes", "Partly", "No", "Not applicable"]
+    episodes = form.answers["fact:inv.fact_missing_episodes"].buttons()
+    assert [b.text() for b in episodes] == ["1", "2 to 4", "5 or more", "Not known (not recorded)"]
+
+
+def test_prompts_that_do_not_apply_to_the_category_are_not_shown(panel: GradingPanel, store):
+    (case_id,) = make_cases(store, ["section_47"])
+    panel.show_case(case_id)
+    fields = set(panel.form.answers)
+    assert "prompt:ic.child_seen" in fields
+    assert "prompt:ic.missing_category" not in fields  # missing and CSE cases only
+    assert "prompt:inv.devices_triaged" not in fields  # online abuse only
+    assert "fact:ah.fact_strategy_discussion_held" in fields
+
+
+def test_a_fact_answered_in_the_form_is_saved(qtbot, panel: GradingPanel, store) -> None:
+    (case_id,) = make_cases(store, ["children_in_custody"])
+    panel.show_case(case_id)
+    group = panel.form.answers["fact:pd.fact_kept_after_charge"]
+    assert group.button(0).accessibleName() == "Yes: Police detention fact 8"
+    labels = [w.text() for w in panel.form.findChildren(QLabel, "stageDescription")]
+    assert labels.count("Case facts") == 4  # contact, assessment, decision-making, detention
+    qtbot.mouseClick(group.button(0), Qt.MouseButton.LeftButton)
+    assert grading.view(store, case_id, USER).answers == {"pd.fact_kept_after_charge": "yes"}
+    assert audit_fields(store)[-1] == ("fact:pd.fact_kept_after_charge", None, "yes")
+    panel.show_case(case_id)  # shown again from the store
+    assert panel.form.value("fact:pd.fact_kept_after_charge") == "yes"
 
 
 def test_force_grade_is_shown_beside_ours(panel: GradingPanel, store) -> None:
@@ -269,7 +298,9 @@ def test_tab_order_follows_the_form(qtbot, panel: GradingPanel, store) -> None:
     form = panel.form
     expected: list[QWidget] = [panel.header.referral_button]
     for stage in METHOD.stages_for("police_protection"):
-        expected += [form.answers[f"prompt:{p.id}"].buttons()[0] for p in stage.prompts]
+        items = METHOD.items_for("police_protection", stage.id)
+        fields = [f"{'fact' if i.fact else 'prompt'}:{i.id}" for i in items]
+        expected += [form.answers[field].buttons()[0] for field in fields]
         expected += [form.combos[f"stage:{stage.id}:grade"], form.texts[f"stage:{stage.id}:notes"]]
     expected += [form.combos["overall_grade"], form.texts["rationale"], panel.mark_button]
 

@@ -261,7 +261,7 @@ def test_shortcuts_do_what_they_say(qtbot, window: MainWindow, store: Store) -> 
     press(qtbot, window.table, "F1")
     assert type(window.dialogs[-1]).__name__ == "ShortcutsDialog"
     press(qtbot, window.table, "Ctrl+Shift+R")
-    assert window.register_dock is not None and window.register_dock.isVisible()
+    assert window.docks.get("referrals") is not None and window.docks["referrals"].isVisible()
     press(qtbot, window.table, "Ctrl+G")
     qtbot.waitUntil(lambda: window.panel.isAncestorOf(QApplication.focusWidget()))
     press(qtbot, QApplication.focusWidget(), "Ctrl+L")

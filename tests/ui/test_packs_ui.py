@@ -19,6 +19,7 @@ from workbench import packs
 from workbench.methodology import load_methodology
 from workbench.services import grading
 from workbench.services.inspections import create_inspection
+from workbench.services.summary import summarise
 from workbench.store import open_workbench_store
 
 PASSPHRASE = "a long passphrase for tests"
@@ -200,20 +201,54 @@ def test_moderation_view_compares_and_records_the_agreed_grade(
     assert (row[0], row[2]) == ("UI-1", "North")
     assert row[3:] == ("Good / Inadequate", "Awaiting moderation")
     assert view.summary.text() == "1 dual-graded case shown; 1 awaiting moderation."
-    assert view.comparison.headers == ("Stage", ANN, BOB, "")
-    assert view.comparison.cells[-1] == ("Overall", "Good", "Inadequate", "differs")
+    assert view.comparison.headers == ("Stage", ANN, BOB, "Agreed", "")
+    assert view.comparison.cells[-1] == ("Overall", "Good", "Inadequate", "", "differs")
     assert all(row[-1] == "differs" for row in view.comparison.cells)
     assert f"{ANN}: {ANN} thinks good." in view.rationales.text()
+    view.comparison_view.selectRow(len(view.comparison.cells) - 1)  # the overall grade
+    assert view.grade.currentData() is None  # no grade pre-selected
     view.record_button.click()
-    assert view.reason_error.isVisible()
+    assert view.reason_error.isVisible() and view.grade_error.isVisible()
     view.grade.setCurrentIndex(view.grade.findData("requires_improvement"))
     view.reason.setPlainText("The child was seen but not alone.")
     with qtbot.waitSignal(view.moderated, timeout=WAIT_MS) as signal:
         view.record_button.click()
     assert signal.args == [case]
-    assert view.cases_model.cells[0][4] == "Moderated: Requires improvement"
+    assert view.cases_model.cells[0][4] == "Moderated: Requires improvement; stages to moderate"
     with store.sessions() as session:
         assert session.scalars(select(Moderation.grade)).all() == ["requires_improvement"]
+
+
+def test_moderation_view_moderates_a_stage_with_the_evidence_side_by_side(
+    qtbot, store: Store, inspection_id: str
+) -> None:
+    case = _case_id(store, "UI-1")
+    grading.edit(store, case, ANN, "prompt:ic.risk_assessed", "yes")
+    grading.edit(store, case, BOB, "prompt:ic.risk_assessed", "no")
+    grading.edit(store, case, BOB, "stage:initial_contact:notes", "No risk assessment on file.")
+    _grade(store, case, ANN, "good")
+    _grade(store, case, BOB, "inadequate")
+    view = ModerationView(store, inspection_id)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.current_key() == "initial_contact"  # the first difference
+    assert "the stage Initial contact" in view.moderating.text()
+    notes = view.evidence.cells[-1]
+    assert notes == ("Evidence notes", "(none)", "No risk assessment on file.")
+    risk = next(row for row in view.evidence.cells if row[1:] == ("Yes", "No"))
+    assert view.evidence.shaded[view.evidence.cells.index(risk)]
+    assert view.grade.currentData() is None
+    assert view.grade.findData("not_assessed") > 0  # a stage may be agreed as not assessed
+    view.grade.setCurrentIndex(view.grade.findData("requires_improvement"))
+    view.reason.setPlainText("Risk considered but not recorded.")
+    with qtbot.waitSignal(view.moderated, timeout=WAIT_MS):
+        view.record_button.click()
+    assert view.comparison.cells[0][3] == "Requires improvement"
+    assert not view.comparison.shaded[0]
+    by_stage = summarise(store, inspection_id)["by_stage"]["initial_contact"]
+    assert (by_stage["requires_improvement"], by_stage["unresolved"]) == (1, 0)
+    view.unsettled_only.setChecked(True)
+    assert len(view.cases_model.cells) == 1  # other stages and the overall still differ
 
 
 def test_the_models_pass_the_model_tester(
@@ -225,6 +260,7 @@ def test_the_models_pass_the_model_tester(
     view = ModerationView(store, inspection_id)
     qtmodeltester.check(view.cases_model)
     qtmodeltester.check(view.comparison)
+    qtmodeltester.check(view.evidence)
     log = pack_import.ImportsLogView(store)
     qtmodeltester.check(log.model)
     outcomes = pack_import.OutcomesModel()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow
 from db.engine import Store
 from ui.dialogs import reports as report_dialogs
 from ui.worker import DELAY_MS
+from workbench.reports.registry import report_kind
 from workbench.services.inspections import create_inspection
 
 WAIT_MS = DELAY_MS * 40
@@ -62,7 +63,7 @@ def test_the_other_reports_export_the_same_way(
     qtbot, bare_window: QMainWindow, store: Store, inspection: str, tmp_path: Path, kind: str
 ) -> None:
     messages: list[str] = []
-    target = tmp_path / f"out{report_dialogs.KINDS[kind].suffix}"
+    target = tmp_path / f"out{report_kind(kind).suffix}"
     task = report_dialogs.export_report(
         bare_window, store, inspection, kind, path=target, notify=messages.append
     )
@@ -70,3 +71,33 @@ def test_the_other_reports_export_the_same_way(
         pass
     assert target.stat().st_size > 0
     assert messages and str(target) in messages[0]
+
+
+def test_the_csv_files_go_into_the_chosen_folder(
+    qtbot, bare_window: QMainWindow, store: Store, inspection: str, tmp_path: Path, monkeypatch
+) -> None:
+    asked: list[str] = []
+    folder = tmp_path / "csv"
+    folder.mkdir()
+
+    def pick(parent, title, start):
+        asked.append(title)
+        return str(folder)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(pick))
+    task = report_dialogs.export_report(bare_window, store, inspection, "csv")
+    with qtbot.waitSignal(task.finished, timeout=WAIT_MS):
+        pass
+    assert asked == ["Export findings data as CSV files"]
+    assert {"summary.csv", "prompt-answers.csv", "prompt-counts.csv"} <= {
+        p.name for p in folder.iterdir()
+    }
+    assert f"The CSV files were written to {folder}." in bare_window.statusBar().currentMessage()
+
+
+def test_cancelling_the_folder_dialog_writes_nothing(
+    bare_window: QMainWindow, store: Store, inspection: str, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *args: ""))
+    assert report_dialogs.export_report(bare_window, store, inspection, "csv") is None
+    assert list(tmp_path.rglob("*.csv")) == []

@@ -5,11 +5,16 @@ from __future__ import annotations
 import pytest
 
 from db.engine import Store
+from ui.actions import window_actions
 from ui.main_window import MainWindow
-from ui.team_actions import FILE_ACTIONS, REPORT_KINDS, VIEW_ACTIONS
 from workbench.services.demo import create_demo
 
 USER = "Alex Inspector"
+TABLE = {a.id: a for a in window_actions()}
+TEAM = ("file.issue_kit", "file.open_kit", "file.export_pack", "file.import_packs")
+REPORT_KINDS = [name for name in TABLE if name.startswith("report.")]
+FILE_ACTIONS = [(name, TABLE[name].text) for name in (*TEAM, *REPORT_KINDS)]
+VIEW_ACTIONS = [(name, TABLE[name].text) for name in ("view.moderation", "view.imports")]
 
 
 @pytest.fixture
@@ -47,7 +52,7 @@ def test_without_an_inspection_only_open_kit_is_offered(qtbot, store: Store) -> 
 
 def test_moderation_dock_lists_the_demo_case_graded_differently(demo_window: MainWindow) -> None:
     demo_window.actions["view.moderation"].trigger()
-    dock = demo_window.team.docks["moderation"]
+    dock = demo_window.docks["moderation"]
     assert dock.isVisible() and dock.windowTitle() == "Moderation"
     view = dock.widget()
     assert view.inspection_id == demo_window.inspection.id
@@ -56,7 +61,7 @@ def test_moderation_dock_lists_the_demo_case_graded_differently(demo_window: Mai
 
 def test_imports_log_dock_opens_for_the_inspection(demo_window: MainWindow) -> None:
     demo_window.actions["view.imports"].trigger()
-    dock = demo_window.team.docks["imports"]
+    dock = demo_window.docks["imports"]
     assert dock.isVisible() and dock.windowTitle() == "Imports log"
 
 
@@ -66,7 +71,7 @@ def test_export_findings_report_writes_the_pdf(qtbot, demo_window: MainWindow, t
     target = tmp_path / "findings.pdf"
     told: list[str] = []
     task = export_report(
-        demo_window, demo_window.store, demo_window.inspection.id, "findings", target, told.append
+        demo_window, demo_window.store, demo_window.inspection.id, "pdf", target, told.append
     )
     assert task is not None
     qtbot.waitUntil(lambda: bool(told), timeout=60_000)

@@ -8,8 +8,9 @@ import pytest
 from pack_docs import make_template
 from store_helpers import DemoStore
 
+from workbench.identity import set_user_name
 from workbench.services.demo import create_demo
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 
 @pytest.fixture(scope="module")

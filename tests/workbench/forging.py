@@ -10,10 +10,10 @@ from pathlib import Path
 
 from db.engine import Store
 from workbench import audit
+from workbench.identity import require_user_name
 from workbench.packs.keys import device_key, inspection_key, public_of
 from workbench.packs.pack import collect, write_pack
 from workbench.services.inspections import get_inspection
-from workbench.store import require_user_name
 
 Change = Callable[[dict, list[bytes]], list[bytes] | None]
 

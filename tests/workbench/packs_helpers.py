@@ -15,12 +15,13 @@ from sqlalchemy import text
 from db.engine import Store
 from db.models import Case
 from workbench.errors import WorkbenchError
+from workbench.identity import set_user_name
 from workbench.methodology import load_methodology
 from workbench.packs import create_inspection_keys, export_kit, import_kit, import_packs
 from workbench.services import grading
 from workbench.services.case_import import import_cases
 from workbench.services.inspections import create_inspection
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 PASSPHRASE = "correct horse battery staple"
 LEAD = "Lee Lead"
@@ -38,7 +39,7 @@ TABLES = (
     "moderation",
     "audit_event",
     "import_log",
-    "issued_kit",
+    "kit_issue",
     "chain_head",
     "inspection_key",
     "inspector_key",

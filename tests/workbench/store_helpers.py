@@ -49,3 +49,14 @@ class DemoStore:
     store: Store
     inspection_id: str
     steps: list[tuple[int, int, str]]  # the progress reported while it was built
+
+
+def connect_file(path: Path):  # type: ignore[no-untyped-def]
+    """A DB-API connection to a store file as the workbench wrote it (encrypted under the
+    tests' store passphrase), for checks that read the file directly."""
+    import os
+
+    from db import cipher
+
+    key = cipher.store_key(os.environ["WORKBENCH_STORE_PASSPHRASE"])
+    return cipher.connect(Path(path), None if cipher.is_plaintext(Path(path)) else key)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import sqlite3
 import zlib
 from contextlib import closing
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from forging import relabelled
 from packs_helpers import ANN, BOB, PASSPHRASE, REFERENCES, grade, make_inspector, make_lead
+from store_helpers import connect_file
 
 from db.models import Case
 from workbench.cli import main
@@ -79,7 +79,7 @@ def copy_of(stores: dict, which: str, tmp_path: Path) -> Path:
 
 
 def sql(path: Path, statement: str, *params: object) -> None:
-    with closing(sqlite3.connect(path)) as conn, conn:
+    with closing(connect_file(path)) as conn, conn:
         conn.execute(statement, params)
 
 
@@ -107,7 +107,7 @@ EDITS = [
     ("UPDATE moderation SET grade = 'good'", "the moderation of case"),
     ("INSERT INTO case_file SELECT 'a0a0a0a0-0000-4000-8000-000000000000', inspection_id, "
      "'EXTRA-1', category, unit, opened_on, closed_on, child_ref, force_grade, assigned_to, "
-     "methodology_version, created_at FROM case_file LIMIT 1",
+     "methodology_version, created_at, second_inspector, attributes FROM case_file LIMIT 1",
      "has 5 cases in the store, but its audit trail records 4"),
 ]  # fmt: skip
 
@@ -134,7 +134,7 @@ def test_removing_the_newest_events_is_found(stores, tmp_path, capsys, which, re
 def _rewrite_own_chain(path: Path, actor: str) -> None:
     """Every event of the store's chain rewritten (the actor changed) with fresh hashes,
     and the record of its newest event brought in line: a careful forger's work."""
-    with closing(sqlite3.connect(path)) as conn, conn:
+    with closing(connect_file(path)) as conn, conn:
         columns = "id, origin, origin_seq, at, actor, action, entity, entity_id, field, "
         columns += "old_value, new_value, prev_hash"
         rows = conn.execute(f"SELECT {columns} FROM audit_event ORDER BY origin_seq").fetchall()  # noqa: S608
@@ -165,7 +165,7 @@ def test_a_received_trail_rewritten_with_fresh_hashes_is_found_by_the_heads_rece
     stores, tmp_path, capsys
 ) -> None:
     path = copy_of(stores, "lead", tmp_path)
-    with closing(sqlite3.connect(path)) as conn, conn:
+    with closing(connect_file(path)) as conn, conn:
         for segment_id, block in conn.execute("SELECT id, lines FROM audit_segment").fetchall():
             lines = relabelled(zlib.decompress(block).split(b"\n"), "Someone Else")
             last = hashlib.sha256(lines[-1]).hexdigest()

@@ -67,7 +67,7 @@ def test_good_csv_lands_with_audit_event_and_import_log(
     assert cases["MPS-003"].category == "rso_management"
     assert cases["MPS-003"].assigned_to == "Sam Patel"
     assert cases["MPS-003"].opened_on is None and cases["MPS-003"].force_grade is None
-    assert {case.methodology_version for case in cases.values()} == {"1.0"}
+    assert {case.methodology_version for case in cases.values()} == {"1.1"}
     with store.sessions() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "import")).one()
         assert (event.entity, event.entity_id, event.field) == (

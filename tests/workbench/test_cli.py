@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from contextlib import closing
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from store_helpers import write_file
+from store_helpers import connect_file, write_file
 
 from db.engine import Store
 from db.models import Assessment, AuditEvent, Case, Inspection, Referral, StoreIdentity
@@ -70,8 +69,14 @@ def cli(db: Path | str, *args: str, cwd: Path | None = None) -> subprocess.Compl
 
 def snapshot(path: Path) -> list[str]:
     """Every row of every table, as SQL: equal snapshots mean an unchanged store."""
-    with closing(sqlite3.connect(path)) as conn:
-        return list(conn.iterdump())
+    with closing(connect_file(path)) as conn:
+        query = "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+        tables = [row[0] for row in conn.execute(query)]
+        return [
+            f"{table}: {row!r}"
+            for table in tables
+            for row in sorted(conn.execute(f'SELECT * FROM "{table}"'), key=repr)
+        ]
 
 
 def new_inspection(store: Store) -> Inspection:
@@ -101,7 +106,7 @@ def test_identity_and_methodology(tmp_path: Path) -> None:
     assert (named.returncode, named.stdout) == (0, "Name set to Alex Inspector.\n")
 
     by_url = cli(f"sqlite:///{path}", "identity", "show")
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect_file(path)) as conn:
         store_id, name = conn.execute("SELECT id, user_name FROM store_identity").fetchone()
         inspections = conn.execute("SELECT count(*) FROM inspection").fetchone()[0]
     assert name == "Alex Inspector"
@@ -129,6 +134,11 @@ def test_identity_and_methodology(tmp_path: Path) -> None:
     assert as_text.returncode == 0
     for item in (*method.stages, *method.categories):
         assert re.search(rf"^\s+{item.id}\s+{re.escape(item.name)}\b", as_text.stdout, re.M)
+
+    old = cli(path, "methodology", "show", "--version", "1.0")
+    assert old.stdout.startswith("Child protection (NCPI) case audit: ncpi-child-protection "
+                                 "version 1.0\n")  # fmt: skip
+    assert re.search(r"^\s+police_detention\s+Police detention\s+7\s+4$", as_text.stdout, re.M)
 
     unknown = cli(path, "methodology", "show", "no-such-method")
     assert unknown.returncode == 1
@@ -180,7 +190,7 @@ def test_from_inspection_to_summary(store: Store, store_path: Path, tmp_path: Pa
     assert (
         imported.stdout
         == "Imported 3 cases into Child protection inspection of Northshire Police.\n"
-    )  # noqa: E501
+    )
     with store.sessions() as session:
         cases = session.execute(
             select(Case.reference, Case.category, Case.opened_on, Case.force_grade)
@@ -245,7 +255,7 @@ def test_from_inspection_to_summary(store: Store, store_path: Path, tmp_path: Pa
     assert summary["force_vs_inspector"]["requires_improvement"]["requires_improvement"] == 1
 
     text = cli(store_path, "summary", "--inspection", first).stdout.splitlines()
-    assert text[0] == text[-1] == "OFFICIAL-SENSITIVE"
+    assert text[0] == text[-1] == "OFFICIAL-SENSITIVE  INTERIM: 2 of 3 cases graded"
     assert text[1] == (
         "Child protection inspection of Northshire Police: Northshire Police, "
         "fieldwork 02/11/2026 to 29/11/2026"
@@ -333,7 +343,7 @@ def test_refused_input_leaves_the_store_as_it_was(
 
 def test_a_store_from_a_newer_version_is_refused(store: Store, store_path: Path) -> None:
     store.close()
-    with closing(sqlite3.connect(store_path)) as conn, conn:
+    with closing(connect_file(store_path)) as conn, conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
     before = store_path.read_bytes()
 
@@ -351,7 +361,7 @@ def test_audit_verify_names_an_edited_event(store: Store, store_path: Path) -> N
             select(AuditEvent).where(AuditEvent.entity_id == inspection.id)
         ).one()
         seq, event_id = event.seq, event.id
-    with closing(sqlite3.connect(store_path)) as conn, conn:
+    with closing(connect_file(store_path)) as conn, conn:
         conn.execute(
             'UPDATE audit_event SET new_value = \'{"title": "Something else"}\' WHERE id = ?',
             (event_id,),

@@ -13,12 +13,13 @@ from db.engine import Store
 from db.models import AuditEvent, Case, Inspection, Referral
 from workbench import audit
 from workbench.errors import WorkbenchError
+from workbench.identity import set_user_name
 from workbench.methodology import load_methodology
 from workbench.services import grading
 from workbench.services.demo import create_demo
 from workbench.services.referrals import list_referrals
 from workbench.services.summary import case_frame, headline, summarise
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +136,18 @@ def test_the_demo_is_the_same_every_time(demo: tuple[Store, str, list], tmp_path
         assert first.to_dict("records") == second.to_dict("records")
     finally:
         again.close()
+
+
+def test_the_demo_answers_prompts_and_facts_only_where_they_apply(
+    demo: tuple[Store, str, list],
+) -> None:
+    store, inspection_id, _ = demo
+    summary = summarise(store, inspection_id)
+    facts = [v for v in summary["by_prompt"].values() if v["kind"] == "fact"]
+    assert sum(sum(f["all"]["answers"].values()) for f in facts) > 100
+    kept = summary["by_prompt"]["pd.fact_kept_after_charge"]
+    assert list(kept["by_category"]) == ["children_in_custody"]
+    assert sum(kept["all"]["answers"].values()) == kept["all"]["cases"] > 0
+    devices = summary["by_prompt"]["inv.devices_triaged"]
+    assert list(devices["by_category"]) == ["online_abuse"]  # not asked in other categories
+    assert any(v["all"]["sentence"] for v in facts)

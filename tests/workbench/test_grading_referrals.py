@@ -96,6 +96,21 @@ def test_stage_grades_notes_and_prompt_answers_are_kept(store: Store, case_id: s
     assert view.revision == 3
 
 
+def test_fact_answers_are_kept_beside_prompt_answers(store: Store, case_id: str) -> None:
+    grading.edit(store, case_id, "Alex", "prompt:ah.strategy_discussion", "partly")
+    grading.edit(store, case_id, "Alex", "fact:ah.fact_strategy_discussion_held", "no")
+    grading.edit(store, case_id, "Alex", "fact:inv.fact_abe_interview", "not_appropriate")
+    assert grading.view(store, case_id, "Alex").answers == {
+        "ah.strategy_discussion": "partly",
+        "ah.fact_strategy_discussion_held": "no",
+        "inv.fact_abe_interview": "not_appropriate",
+    }
+    grading.edit(store, case_id, "Alex", "fact:inv.fact_abe_interview", None)
+    assert "inv.fact_abe_interview" not in grading.view(store, case_id, "Alex").answers
+    changes = [(e.old_value, e.new_value) for e in events(store, "fact:inv.fact_abe_interview")]
+    assert changes == [(None, "not_appropriate"), ("not_appropriate", None)]
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -105,6 +120,12 @@ def test_stage_grades_notes_and_prompt_answers_are_kept(store: Store, case_id: s
         ("prompt:ic.no_such_prompt", "yes", "There is no prompt 'ic.no_such_prompt'"),
         ("prompt:pd.appropriate_adult", "yes", "for a stage that does not apply"),
         ("prompt:ic.child_seen", "maybe", "'maybe' is not an answer"),
+        ("prompt:ic.missing_category", "yes", "does not apply to Section 47"),
+        ("prompt:ah.fact_strategy_discussion_held", "yes", "There is no prompt"),
+        ("fact:ah.fact_strategy_discussion_held", "partly", "use yes, no or not_known"),
+        ("fact:pd.fact_kept_after_charge", "yes", "for a stage that does not apply"),
+        ("fact:inv.fact_missing_episodes", "one", "does not apply to Section 47"),
+        ("fact:ic.no_such_fact", "yes", "There is no fact 'ic.no_such_fact'"),
         ("colour", "blue", "'colour' is not a field"),
     ],
 )

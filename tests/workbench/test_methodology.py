@@ -115,11 +115,12 @@ def edited(old: str, new: str) -> str:
 
 def test_shipped_methodology_loads_by_default(ncpi: Methodology) -> None:
     assert DEFAULT_METHODOLOGY == "ncpi-child-protection"
-    assert (ncpi.id, ncpi.version) == ("ncpi-child-protection", "1.0")
+    assert (ncpi.id, ncpi.version) == ("ncpi-child-protection", "1.1")
     assert ncpi.name == "Child protection (NCPI) case audit"
     assert ncpi.description
-    assert load_methodology("ncpi-child-protection", "1.0") is ncpi
-    assert (ncpi.id, "1.0") in [(m.id, m.version) for m in available_methodologies()]
+    assert load_methodology("ncpi-child-protection", "1.1") is ncpi
+    versions = [(m.id, m.version) for m in available_methodologies()]
+    assert (ncpi.id, "1.0") in versions and (ncpi.id, "1.1") in versions
 
 
 def test_seven_stages_in_journey_order_with_prompts(ncpi: Methodology) -> None:
@@ -277,13 +278,17 @@ def test_prompt_lookup_refuses_unknown_id(ncpi: Methodology) -> None:
 
 def test_to_dict_is_json_friendly(ncpi: Methodology) -> None:
     data = json.loads(json.dumps(ncpi.to_dict()))
-    assert (data["id"], data["version"], data["name"]) == (ncpi.id, "1.0", ncpi.name)
+    assert (data["id"], data["version"], data["name"]) == (ncpi.id, "1.1", ncpi.name)
     assert [g["id"] for g in data["grades"]] == list(ncpi.grade_ids)
     assert [s["id"] for s in data["stages"]] == list(JOURNEY)
     assert data["stages"][0]["prompts"][0] == {
         "id": ncpi.stages[0].prompts[0].id,
         "text": ncpi.stages[0].prompts[0].text,
+        "finding": ncpi.stages[0].prompts[0].finding,
     }
+    kept = data["stages"][-1]["facts"][0]
+    assert kept["id"] == "pd.fact_kept_after_charge"
+    assert [a["id"] for a in kept["answers"]] == ["yes", "no", "not_known", "not_charged"]
     custody = next(c for c in data["categories"] if c["id"] == "children_in_custody")
     assert custody["stages"] == list(ncpi.category("children_in_custody").stage_ids)
     assert {u["id"]: u["respond_within_days"] for u in data["urgencies"]}["urgent"] == 3
@@ -391,3 +396,135 @@ def test_category_name_falls_back_to_the_id_for_an_unknown_category() -> None:
     method = load_methodology()
     assert method.category_name("section_47") == method.category("section_47").name
     assert method.category_name("retired_category") == "retired_category"
+
+
+# --- Facts, categories and finding sentences (version 1.1) ---------------------------------
+
+
+def test_version_1_0_stays_loadable_and_describes_itself_as_before() -> None:
+    old = load_methodology(DEFAULT_METHODOLOGY, "1.0")
+    assert old.facts == ()
+    assert all(not p.categories and not p.finding for p in old.prompts)
+    data = old.to_dict()
+    assert data["answers"][1] == {"id": "partly", "name": "Partly"}
+    assert all(set(p) == {"id", "text"} for s in data["stages"] for p in s["prompts"])
+    assert all("facts" not in s for s in data["stages"])
+
+
+def test_facts_the_published_reports_count_have_their_own_answer_sets(
+    ncpi: Methodology,
+) -> None:
+    kept = ncpi.fact("pd.fact_kept_after_charge")
+    assert kept.stage_id == "police_detention" and kept.fact
+    assert [a.name for a in kept.answers] == [
+        "Yes",
+        "No",
+        "Not known (not recorded)",
+        "Not charged",
+    ]
+    assert (kept.shortfall_ids, kept.uncounted_ids) == (("yes",), ("not_charged",))
+    episodes = ncpi.fact("inv.fact_missing_episodes")
+    assert [a.name for a in episodes.answers] == [
+        "1",
+        "2 to 4",
+        "5 or more",
+        "Not known (not recorded)",
+    ]
+    for fact_id in (
+        "pd.fact_appropriate_adult_present",
+        "inv.fact_return_home_interview_held",
+        "ah.fact_strategy_discussion_held",
+    ):
+        assert ncpi.item(fact_id).fact
+    with pytest.raises(KeyError):
+        ncpi.prompt("pd.fact_kept_after_charge")  # a fact is not a prompt
+
+
+def test_categories_keep_prompts_and_facts_where_they_apply(ncpi: Methodology) -> None:
+    missing = {p.id for p in ncpi.items_for("missing_children")}
+    section_47 = {p.id for p in ncpi.items_for("section_47")}
+    online = {p.id for p in ncpi.prompts_for("online_abuse", "investigation")}
+    for item_id in (
+        "ic.missing_category",
+        "inv.return_home_interview",
+        "inv.fact_missing_episodes",
+    ):
+        assert item_id in missing and item_id not in section_47
+    assert "inv.devices_triaged" in online
+    assert "inv.devices_triaged" not in {p.id for p in ncpi.prompts_for("cse")}
+    assert "mr.rso_visits" not in {p.id for p in ncpi.prompts_for("cse")}
+    assert {f.id for f in ncpi.facts_for("children_in_custody", "police_detention")} >= {
+        "pd.fact_kept_after_charge",
+        "pd.fact_appropriate_adult_present",
+    }
+    assert not ncpi.facts_for("section_47", "police_detention")  # the stage does not apply
+
+
+def test_finding_sentences_read_with_their_numbers(ncpi: Methodology) -> None:
+    kept = ncpi.fact("pd.fact_kept_after_charge")
+    assert kept.sentence(39, 40, "Children in custody") == (
+        "Of 40 children in custody cases, 39 resulted in the child being kept in custody "
+        "after charge."
+    )
+    assert ncpi.prompt("ic.child_seen").sentence(3, 10) == (
+        "In 3 of 10 cases, the child was not properly seen and spoken to, or their views were "
+        "not recorded."
+    )
+    assert kept.sentence(0, 0) == ""  # no base, no sentence
+
+
+FACT = """
+[[stages.facts]]
+id = "second.fact"
+text = "Was it done?"
+{extra}
+[[stages.facts.answers]]
+id = "y"
+name = "Yes"
+shortfall = true
+"""
+
+
+def _with_fact(extra: str) -> str:
+    return edited(
+        'text = "Something else we expect to see."\n',
+        'text = "Something else we expect to see."\n' + FACT.format(extra=extra),
+    )
+
+
+def test_a_fact_and_its_categories_load_from_a_file(tmp_path: Path) -> None:
+    method = load_methodology_file(
+        write(tmp_path, _with_fact('categories = ["cat"]\nfinding = "In {k} of {n} cases."'))
+    )
+    fact = method.fact("second.fact")
+    assert (fact.categories, fact.shortfall_ids, fact.sentence(1, 2)) == (
+        ("cat",),
+        ("y",),
+        "In 1 of 2 cases.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "key", "problem"),
+    [
+        ('categories = ["nowhere"]', "categories", "unknown category 'nowhere'"),
+        ('finding = "In {k} of {total} cases."', "finding", "{total} is not a field"),
+        ('finding = "In {k of {n}."', "finding", "is not a sentence template"),
+        ('colour = "red"', "colour", "unknown key"),
+    ],
+)
+def test_bad_fact_names_the_key(tmp_path: Path, extra: str, key: str, problem: str) -> None:
+    with pytest.raises(MethodologyError) as caught:
+        load_methodology_file(write(tmp_path, _with_fact(extra)))
+    assert f"stages[1].facts[0].{key}" in str(caught.value)
+    assert problem in str(caught.value)
+
+
+def test_a_fact_sharing_a_prompt_id_is_refused(tmp_path: Path) -> None:
+    text = _with_fact("").replace('id = "second.fact"', 'id = "first.one"')
+    with pytest.raises(MethodologyError, match="duplicate prompt or fact id 'first.one'"):
+        load_methodology_file(write(tmp_path, text))
+
+
+def test_no_sentence_when_no_case_fell_short(ncpi: Methodology) -> None:
+    assert ncpi.fact("pd.fact_kept_after_charge").sentence(0, 40, "Children in custody") == ""

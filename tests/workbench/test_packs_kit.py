@@ -12,9 +12,9 @@ from sqlalchemy import select
 from db.models import AuditEvent, Case, Inspection, InspectionKey
 from workbench import crypto
 from workbench.errors import WorkbenchError
+from workbench.identity import identity
 from workbench.packs import create_inspection_keys, export_kit, import_kit, key_report
 from workbench.packs.keys import unlock
-from workbench.store import identity
 
 
 def test_creating_keys_seals_the_private_half_under_the_passphrase(tmp_path: Path) -> None:

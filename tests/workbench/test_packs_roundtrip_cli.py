@@ -45,7 +45,11 @@ def grades(*rows: tuple[str, str, str, str]) -> str:
 
 
 def cli(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("WORKBENCH_") or k == "WORKBENCH_STORE_PASSPHRASE"
+    }
     result = subprocess.run(
         [sys.executable, "-m", "workbench", "--db", str(db), *args],
         capture_output=True,

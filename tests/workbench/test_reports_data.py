@@ -29,6 +29,8 @@ SHEETS = [
     "By stage",
     "By unit",
     "Force vs ours",
+    "Prompt answers",
+    "Prompt counts",
 ]
 
 
@@ -224,7 +226,8 @@ def test_the_html_says_what_the_summary_says(page: _Page, files: Files) -> None:
     for sentence in headline(files.summary):
         assert sentence in text
     marking = files.summary["inspection"]["marking"]
-    assert files.html.count(f'<p class="marking">{marking}</p>') == 2
+    interim = '<span class="interim">INTERIM: 40 of 60 cases graded</span>'
+    assert files.html.count(f'<p class="marking">{marking} {interim}</p>') == 2
 
 
 def test_grades_are_never_shown_by_colour_alone(files: Files) -> None:

@@ -28,11 +28,12 @@ import pytest
 from db.engine import Store
 from db.models import Case
 from workbench.errors import NotFoundError
+from workbench.identity import set_user_name
 from workbench.services import grading, referrals
 from workbench.services.inspections import create_inspection
 from workbench.services.moderation import moderate
 from workbench.services.summary import case_frame, headline, summarise
-from workbench.store import open_workbench_store, set_user_name
+from workbench.store import open_workbench_store
 
 GOOD, RI, INAD, NA = "good", "requires_improvement", "inadequate", "not_assessed"
 FIVE = ("initial_contact", "assessment_and_help", "investigation", "decision_making")
@@ -112,7 +113,7 @@ def test_inspection_and_progress_counts(summary: dict, built: tuple[Store, str])
     assert summary["inspection"] == {
         "id": built[1], "force": "Testshire Police", "title": "Summary test",
         "start_date": "2026-03-02", "end_date": "2026-03-27", "marking": "OFFICIAL",
-        "methodology_id": "ncpi-child-protection", "methodology_version": "1.0",
+        "methodology_id": "ncpi-child-protection", "methodology_version": "1.1",
         "fictional": False,
     }  # fmt: skip
     assert (summary["cases"], summary["graded"]) == (9, 6)
@@ -195,12 +196,15 @@ def test_force_grade_against_ours(summary: dict) -> None:
 
 
 def test_moderation_figures(summary: dict) -> None:
-    # First two grades of each dual-graded case: (good, good), (RI, inad), (good, RI).
-    # Linear weights 1 / 0.5 / 0: observed 2/3; expected from the margins 5/9;
-    # kappa = (2/3 - 5/9) / (1 - 5/9) = 0.25.
+    # First two grades of each dual-graded case: (good, good), (RI, inad), (good, RI). Three
+    # cases are too few to measure agreement (kappa would read 0.25 and mean nothing).
     assert summary["moderation"] == {
         "dual_graded": 3, "agreed": 1, "disagreed": 2, "moderated": 1,
-        "percent_agreement": 33.3, "weighted_kappa": 0.25,
+        "percent_agreement": 33.3, "weighted_kappa": None,
+        "agreement": {
+            "cases": 3, "same": 1, "percent_agreement": 33.3, "too_few": True,
+            "weighted_kappa": None, "ac1": None,
+        },
     }  # fmt: skip
 
 
@@ -225,12 +229,13 @@ def test_case_frame_one_row_per_case(built: tuple[Store, str]) -> None:
 
 def test_headline_of_the_built_inspection(summary: dict) -> None:
     assert headline(summary) == [
-        "3 of the 6 cases graded so far (50 percent) were graded requires improvement or "
-        "inadequate.",
+        "3 of the 6 cases graded so far were graded requires improvement or inadequate.",
         "3 of the 9 cases are still to be graded.",
         "1 case graded differently by two inspectors awaits moderation.",
         "2 cases were referred back to the force because they represented a continued risk to "
         "a child or children. 2 of the 3 referrals are still open.",
+        "Of the 2 cases referred back to the force because they placed a child or children at "
+        "continued risk, the force had itself assessed 1 as 'requires improvement'.",
         "Of the 5 cases the force had graded itself and we have graded, we graded 3 less "
         "favourably than the force did.",
     ]
@@ -267,8 +272,7 @@ def test_headline_in_the_words_of_the_report() -> None:
 def test_headline_singular_and_none() -> None:
     lines = headline(_facts(5, 4, 1, 25, 1))
     assert lines == [
-        "1 of the 4 cases graded so far (25 percent) was graded requires improvement or "
-        "inadequate.",
+        "1 of the 4 cases graded so far was graded requires improvement or inadequate.",
         "1 of the 5 cases is still to be graded.",
         "1 case was referred back to the force because it represented a continued risk to a "
         "child or children.",

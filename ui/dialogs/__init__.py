@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QPlainTextEdit,
     QTableView,
     QVBoxLayout,
@@ -111,8 +112,15 @@ def add_with_error(form: QFormLayout, label: str, field: QWidget) -> FieldError:
     reaches the field itself (not the box holding it). The error line is returned."""
     box, error = with_error(field)
     form.addRow(label, box)
-    form.labelForField(box).setBuddy(field)
+    set_buddy(form, box, field)
     return error
+
+
+def set_buddy(form: QFormLayout, row: QWidget | QLayout, field: QWidget) -> None:
+    """The row's label (and its Alt key) leads to ``field`` inside the row."""
+    label = form.labelForField(row)
+    if isinstance(label, QLabel):
+        label.setBuddy(field)
 
 
 def show_problems(errors: Mapping[K, FieldError], problems: Mapping[K, str]) -> bool:
@@ -123,7 +131,7 @@ def show_problems(errors: Mapping[K, FieldError], problems: Mapping[K, str]) -> 
     """
     for error in errors.values():
         error.clear_problem()
-    for key, text in reversed(problems.items()):
+    for key, text in reversed(list(problems.items())):
         errors[key].show_problem(text)
     return not problems
 

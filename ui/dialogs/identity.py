@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs import with_error
+from ui.dialogs import set_buddy, with_error
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ EXPLANATION = (
 
 def current_user_name(store: Store) -> str | None:
     """The name recorded for this store, or None on first run."""
-    from workbench.store import user_name
+    from workbench.identity import user_name
 
     with store.sessions.begin() as session:
         return user_name(session)
@@ -53,7 +53,7 @@ class IdentityDialog(QDialog):
         box, self.error = with_error(self.name_edit)
         form = QFormLayout()
         form.addRow("Your &name:", box)
-        form.labelForField(box).setBuddy(self.name_edit)
+        set_buddy(form, box, self.name_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -72,7 +72,7 @@ class IdentityDialog(QDialog):
         self.ok_button.setEnabled(bool(self.name_edit.text().strip()))
 
     def accept(self) -> None:
-        from workbench.store import set_user_name
+        from workbench.identity import set_user_name
 
         self.error.clear_problem()
         try:

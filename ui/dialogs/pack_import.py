@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,12 +18,17 @@ from PySide6.QtWidgets import (
 
 from db.engine import Store
 from ui.dialogs import WARNING_SIGN, read_only_table, selectable, show_problems
-from ui.dialogs.packs import PACK_FILTER, _secret_field, _WorkDialog
+from ui.dialogs.packs import PACK_FILTER, _secret_field
+from ui.dialogs.work import WorkDialog
 from ui.messages import confirm, show_error
 from ui.table_model import RIGHT, ReadOnlyTableModel
 from workbench import crypto, packs
+from workbench.changes import Topic
 from workbench.errors import WorkbenchError
 from workbench.packs.imports_log import ImportEntry, list_imports
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 
 class OutcomesModel(ReadOnlyTableModel):
@@ -53,10 +59,11 @@ class OutcomesModel(ReadOnlyTableModel):
         return None
 
 
-class ImportPacksDialog(_WorkDialog):
+class ImportPacksDialog(WorkDialog):
     """The lead merges inspectors' packs; each is its own transaction and log entry."""
 
     action_text = "&Import"
+    table_name = "Packs imported"
     field_errors = {crypto.WrongPassphrase: "passphrase"}
     imported = Signal(object)  # list[packs.ImportOutcome]
 
@@ -87,16 +94,11 @@ class ImportPacksDialog(_WorkDialog):
         self.passphrase = _secret_field("Your passphrase for the inspection's key")
         self.add_row("passphrase", "Pa&ssphrase:", self.passphrase)
         self.model = OutcomesModel(parent=self)
-        self.table = read_only_table("Packs imported")
-        self.table.setModel(self.model)
-        self.table.hide()
         self.accept_key = QPushButton("Accept the &new key…")
         self.accept_key.setAccessibleName("Accept an inspector's new key")
         self.accept_key.clicked.connect(self.accept_new_key)
         self.accept_key.hide()
-        layout = self.layout()
-        layout.insertWidget(layout.indexOf(self.outcome) + 1, self.table, 1)
-        layout.insertWidget(layout.indexOf(self.table) + 1, self.accept_key)
+        self.body.insertWidget(self.body.indexOf(self.table) + 1, self.accept_key)
         self._show_files()
 
     def choose_files(self) -> None:
@@ -128,8 +130,7 @@ class ImportPacksDialog(_WorkDialog):
         merged = {o.path: o for o in self.model.rows}
         merged.update({o.path: o for o in result})
         self.model.set_rows(list(merged.values()))
-        self.table.show()
-        self.table.resizeColumnsToContents()
+        self.show_table(self.model)
         self.resize(max(self.width(), 900), max(self.height(), 480))
         unknown = [o for o in self.model.rows if isinstance(o.error, packs.UnknownKey)]
         self.accept_key.setVisible(bool(unknown))
@@ -231,3 +232,23 @@ def import_packs(
     dialog.open()
     dialog.passphrase.setFocus()
     return dialog
+
+
+# --- The window's commands (declared in ui.actions) -------------------------------------------
+
+
+def import_packs_command(window: MainWindow) -> None:
+    """File ▸ Import packs… (what they changed reaches the views as ``window.changes``)."""
+    if window.inspection is not None:
+        import_packs(window, window.active_store(), inspection_id=window.inspection.id)
+
+
+def show_imports_log(window: MainWindow) -> None:
+    """View ▸ Imports log, in a dock that follows the inspection shown."""
+
+    def make(inspection_id: str) -> ImportsLogView:
+        view = ImportsLogView(window.active_store(), inspection_id)
+        window.changes.follow(view, view.refresh, Topic.IMPORTS)
+        return view
+
+    window.show_dock("imports", "Imports log", make)

@@ -9,7 +9,7 @@ passphrase is typed into the dialog that needs it and never stored.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,18 +29,20 @@ from PySide6.QtWidgets import (
 
 from db.engine import Store
 from ui.dialogs import (
-    WARNING_SIGN,
-    FieldError,
     add_with_error,
-    fit_height,
     selectable,
     show_problems,
 )
+from ui.dialogs.work import WorkDialog
 from ui.messages import show_error
-from ui.worker import Cancelled, Task, run_task
+from ui.worker import Task, run_task
 from workbench import crypto, packs
 from workbench.errors import WorkbenchError
 from workbench.services.inspections import list_inspections
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
 
 KIT_FILTER = "Inspection kits (*.wbkit)"
 PACK_FILTER = "Findings packs (*.wbpack)"
@@ -60,90 +62,7 @@ def _file_row(field: QLineEdit, choose: QPushButton) -> QHBoxLayout:
     return row
 
 
-class _WorkDialog(QDialog):
-    """A form, an action button that runs the work on the worker, the outcome in words.
-
-    Each field's error line is in ``errors`` by a short key; an error of a type in
-    ``field_errors`` (a wrong passphrase, say) is shown under that field, not as the outcome.
-    """
-
-    action_text = ""
-    field_errors: dict[type[BaseException], str] = {}
-
-    def __init__(self, store: Store, title: str, intro: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.store, self.task, self.result_value = store, None, None
-        self.errors: dict[str, FieldError] = {}
-        self.setWindowTitle(title)
-        self.setMinimumWidth(620)
-        self.form = QFormLayout()
-        self.outcome = selectable()
-        self.outcome.setAccessibleName("Outcome")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.action = self.buttons.addButton(
-            self.action_text, QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.action.setDefault(True)
-        self.action.clicked.connect(self.start)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(selectable(intro))
-        layout.addLayout(self.form)
-        layout.addWidget(self.outcome)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-
-    def add_row(self, key: str, label: str, field: QWidget, row: QHBoxLayout | None = None) -> None:
-        """A form row for ``field`` (inside ``row`` when it has buttons beside it)."""
-        if row is None:
-            self.errors[key] = add_with_error(self.form, label, field)
-            return
-        self.errors[key] = FieldError(field)
-        inner = QVBoxLayout()
-        inner.addLayout(row)
-        inner.addWidget(self.errors[key])
-        self.form.addRow(label, inner)
-        self.form.labelForField(inner).setBuddy(field)
-
-    def show_outcome(self, text: str) -> None:
-        self.outcome.setText(text)
-        fit_height(self)
-
-    def run(self, title: str, work: Any) -> None:
-        self.action.setEnabled(False)
-        self.show_outcome("Working…")
-        self.task = run_task(self, title, work, self._succeeded, self._failed)
-        self.task.finished.connect(self._finished)
-
-    def _finished(self) -> None:
-        self.task = None
-        self.action.setEnabled(True)
-
-    def _succeeded(self, result: Any) -> None:
-        self.result_value = result
-        self.show_outcome(self.describe(result))
-
-    def _failed(self, exc: BaseException) -> None:
-        field = next((k for t, k in self.field_errors.items() if isinstance(exc, t)), None)
-        if field is not None:
-            self.show_outcome("")
-            self.errors[field].show_problem(str(exc))
-        elif isinstance(exc, Cancelled):
-            self.show_outcome("Cancelled; nothing was changed.")
-        elif isinstance(exc, WorkbenchError):
-            self.show_outcome(f"{WARNING_SIGN} {exc}")
-        else:
-            self.show_outcome("")
-            show_error(self, exc)
-
-    def start(self) -> None:  # pragma: no cover - each dialog defines it
-        raise NotImplementedError
-
-    def describe(self, result: Any) -> str:  # pragma: no cover
-        raise NotImplementedError
-
-
-class IssueKitDialog(_WorkDialog):
+class IssueKitDialog(WorkDialog):
     """The lead issues a kit to one inspector; the kit code is shown to read out by phone."""
 
     action_text = "&Issue kit"
@@ -234,7 +153,7 @@ class IssueKitDialog(_WorkDialog):
         )
 
 
-class OpenKitDialog(_WorkDialog):
+class OpenKitDialog(WorkDialog):
     """An inspector opens the kit the lead sent, with the kit code the lead told them."""
 
     action_text = "&Open kit"
@@ -401,6 +320,25 @@ def open_kit(parent: QWidget | None, store: Store) -> OpenKitDialog:
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
+
+
+# --- The window's commands (declared in ui.actions) -------------------------------------------
+
+
+def issue_kit_command(window: MainWindow) -> None:
+    if window.inspection is not None:
+        issue_kit(window, window.active_store(), window.inspection.id)
+
+
+def open_kit_command(window: MainWindow) -> None:
+    dialog = open_kit(window, window.active_store())
+    dialog.opened.connect(lambda result: window.open_inspection(result.inspection_id))
+
+
+def export_pack_command(window: MainWindow) -> None:
+    if window.inspection is not None:
+        window.panel.flush()  # the text being typed goes into the pack too
+        export_pack(window, window.active_store(), window.inspection.id)
 
 
 __all__ = [

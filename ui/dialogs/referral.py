@@ -8,6 +8,7 @@ referral and its history and records the force's responses until one closes it;
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -40,6 +41,7 @@ from ui.dialogs import (
 )
 from ui.messages import show_error
 from ui.referral_model import ReferralsModel, ResponsesModel, state_text
+from workbench.changes import Topic
 from workbench.errors import WorkbenchError
 from workbench.methodology import load_methodology
 from workbench.services.caselist import case_detail
@@ -51,6 +53,10 @@ from workbench.services.referrals import (
     list_referrals,
     raise_referral,
 )
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
 
 MAX_COLUMN_WIDTH = 190
 
@@ -113,7 +119,7 @@ class RaiseReferralDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        problems = {}
+        problems: dict[QWidget, str] = {}
         if not self.risk.toPlainText().strip():
             problems[self.risk] = "Say what the continued risk to the child is."
         if self.urgency.currentIndex() < 0:
@@ -296,11 +302,6 @@ class ReferralsRegister(QWidget):
         layout.addWidget(hint)
         self.refresh()
 
-    def set_inspection(self, inspection_id: str) -> None:
-        self.inspection_id = inspection_id
-        self.model.method = inspection_methodology(self.store, inspection_id)
-        self.refresh()
-
     def refresh(self) -> None:
         rows = list_referrals(self.store, self.inspection_id)
         self.model.set_rows(rows)
@@ -340,3 +341,39 @@ class ReferralsRegister(QWidget):
 
     def _detail_closed(self) -> None:
         self.detail_dialog = None
+
+
+# --- The window's commands (declared in ui.actions) -------------------------------------------
+
+
+def raise_referral_command(window: MainWindow, case_id: str | None = None) -> None:
+    """Case ▸ Raise referral… for the case open in the panel (or ``case_id``)."""
+    case_id = case_id or window.panel.case_id
+    if case_id is None:
+        return
+    window.panel.flush()
+    window.exec_dialog(RaiseReferralDialog(window.active_store(), case_id, window))
+
+
+def show_case_referrals(window: MainWindow, case_id: str) -> None:
+    """The latest open referral of the case (else the latest) with its history."""
+    if window.inspection is None:
+        return
+    found = list_referrals(window.active_store(), window.inspection.id, case_id)
+    if not found:
+        return
+    chosen = next((r for r in reversed(found) if r.status != CLOSED), found[-1])
+    window.exec_dialog(ReferralDetailDialog(window.active_store(), chosen.id, window))
+
+
+def show_register(window: MainWindow) -> None:
+    """View ▸ Referrals register, in a dock that follows the inspection shown."""
+
+    def make(inspection_id: str) -> ReferralsRegister:
+        register = ReferralsRegister(window.active_store(), inspection_id, window)
+        window.changes.follow(register, register.refresh, Topic.REFERRALS)
+        return register
+
+    dock = window.show_dock("referrals", "Referrals register", make)
+    if dock is not None:
+        dock.widget().setFocus()

@@ -7,76 +7,26 @@ failure leaves nothing half-written at the chosen path.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
-from db.engine import Store
 from ui.worker import Task, run_task
-from workbench.services.inspections import inspection_info
+from workbench.reports.registry import report_kind
 
 if TYPE_CHECKING:
+    from db.engine import Store
+    from ui.main_window import MainWindow
     from workbench.reports import Written
-
-
-@dataclass(frozen=True)
-class ReportKind:
-    title: str  # the dialog and progress title
-    what: str  # what the file is, for the message afterwards
-    suffix: str
-    file_filter: str
-    writer: str  # the name of the function in ``workbench.reports`` that writes it
-
-    def write(self, *args: object) -> Written:
-        """Run the writer; ``workbench.reports`` (reportlab, pandas) loads on first use."""
-        from workbench import reports
-
-        return getattr(reports, self.writer)(*args)
-
-
-KINDS = {
-    "findings": ReportKind(
-        "Export findings report",
-        "The findings report",
-        ".pdf",
-        "PDF documents (*.pdf)",
-        "write_findings_pdf",
-    ),
-    "referrals": ReportKind(
-        "Export referral schedule",
-        "The referral schedule for the force",
-        ".pdf",
-        "PDF documents (*.pdf)",
-        "write_referrals_pdf",
-    ),
-    "xlsx": ReportKind(
-        "Export findings data",
-        "The findings data",
-        ".xlsx",
-        "Excel workbooks (*.xlsx)",
-        "write_xlsx",
-    ),
-    "html": ReportKind(
-        "Export accessible findings (HTML)",
-        "The accessible HTML findings",
-        ".html",
-        "Web pages (*.html)",
-        "write_findings_html",
-    ),
-}
 
 
 def suggested_name(store: Store, inspection_id: str, kind: str) -> str:
     """A file name such as ``northshire-police-findings-2026-11-29.pdf``."""
-    force = inspection_info(store, inspection_id).force
-    slug = re.sub(r"[^a-z0-9]+", "-", force.lower()).strip("-") or "inspection"
-    label = {"findings": "findings", "referrals": "referral-schedule"}.get(kind, "findings")
-    return f"{slug}-{label}-{date.today().isoformat()}{KINDS[kind].suffix}"
+    from workbench.services.inspections import inspection_info
+
+    return report_kind(kind).suggested_name(inspection_info(store, inspection_id).force)
 
 
 def _notify(parent: QWidget | None, text: str) -> None:
@@ -91,16 +41,22 @@ def export_report(
     parent: QWidget | None,
     store: Store,
     inspection_id: str,
-    kind: str = "findings",
+    kind: str = "pdf",
     path: str | Path | None = None,
     notify: Callable[[str], None] | None = None,
 ) -> Task | None:
-    """Ask for a file (unless ``path`` is given) and write the report there in the background.
+    """Ask for a file, or a folder for a report written as several files (unless ``path`` is
+    given), and write the report there in the background.
 
     Returns the running task, or None when the person cancelled the file dialog.
     """
-    chosen = KINDS[kind]
-    if path is None:
+    chosen = report_kind(kind)
+    if path is None and chosen.folder:
+        picked = QFileDialog.getExistingDirectory(parent, chosen.title, str(Path.home()))
+        if not picked:
+            return None
+        path = picked
+    elif path is None:
         start = str(Path.home() / suggested_name(store, inspection_id, kind))
         picked, _ = QFileDialog.getSaveFileName(parent, chosen.title, start, chosen.file_filter)
         if not picked:
@@ -111,7 +67,8 @@ def export_report(
 
     def done(written: Written) -> None:
         pages = f" ({written.pages} pages)" if written.pages else ""
-        tell(f"{chosen.what} was written to {written.path}{pages}.")
+        verb = "were" if chosen.folder else "was"  # a folder holds several files
+        tell(f"{chosen.what[0].upper()}{chosen.what[1:]} {verb} written to {written.path}{pages}.")
 
     return run_task(
         parent,
@@ -129,4 +86,11 @@ def export_findings_report(
     notify: Callable[[str], None] | None = None,
 ) -> Task | None:
     """File ▸ Export findings report…: the findings PDF, written with progress."""
-    return export_report(parent, store, inspection_id, "findings", path, notify)
+    return export_report(parent, store, inspection_id, "pdf", path, notify)
+
+
+def export_report_command(window: MainWindow, kind: str) -> None:
+    """The window's File ▸ Export … command for one kind of report."""
+    if window.inspection is not None:
+        window.panel.flush()  # the text being typed goes into the report too
+        export_report(window, window.active_store(), window.inspection.id, kind)

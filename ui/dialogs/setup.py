@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -29,27 +26,28 @@ from PySide6.QtWidgets import (
 
 from db.engine import Store
 from ui.dialogs import (
-    WARNING_SIGN,
     add_with_error,
     date_edit,
-    fit_height,
     form_with_errors,
     from_qdate,
-    read_only_table,
     selectable,
     show_problems,
 )
 from ui.dialogs.identity import current_user_name
+from ui.dialogs.work import WorkDialog
 from ui.messages import show_error
-from ui.row_errors_model import RowErrorsModel
-from ui.worker import Cancelled, run_task
-from workbench.errors import ImportRefused, WorkbenchError
+from workbench.crypto import MIN_PASSPHRASE, check_new_passphrase
+from workbench.errors import WorkbenchError
 from workbench.methodology import DEFAULT_METHODOLOGY, available_methodologies
 from workbench.services.inspections import DEFAULT_MARKING, create_inspection
 
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+    from workbench.progress import Progress
+
+
 MARKINGS = (DEFAULT_MARKING, "OFFICIAL", "OFFICIAL-SENSITIVE PERSONAL")
 FIELDWORK_DAYS = 28
-WRAP_ROWS = 300
 SPREADSHEET_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV UTF-8 (*.csv);;Excel workbook (*.xlsx)"
 
 
@@ -76,6 +74,10 @@ class NewInspectionDialog(QDialog):
         self.marking = QComboBox(editable=True)
         self.marking.addItems(MARKINGS)
         self.marking.setAccessibleName("Protective marking")
+        # The inspection's key pair is made with it, so its passphrase is part of the form:
+        # there is no inspection without keys, and Cancel creates nothing.
+        self.passphrase = _secret("Passphrase for the inspection's key")
+        self.passphrase_again = _secret("The same passphrase again")
         form, self.errors = form_with_errors(
             (
                 ("&Force:", self.force),
@@ -84,6 +86,8 @@ class NewInspectionDialog(QDialog):
                 ("Fieldwork &ends:", self.end),
                 ("&Methodology:", self.methodology),
                 ("Protective m&arking:", self.marking),
+                ("Key &passphrase:", self.passphrase),
+                ("Passphrase a&gain:", self.passphrase_again),
             )
         )
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -97,7 +101,10 @@ class NewInspectionDialog(QDialog):
         layout.addWidget(
             selectable(
                 "Set up an inspection: the force, the fieldwork dates and the methodology the "
-                "cases will be graded against. Import the case sample next."
+                "cases will be graded against. Import the case sample next. The inspection's "
+                "private key is kept encrypted under the passphrase; you need it to issue kits "
+                f"and import packs, and it cannot be recovered (at least {MIN_PASSPHRASE} "
+                "characters: a few unrelated words make a good one)."
             )
         )
         layout.addLayout(form)
@@ -117,7 +124,7 @@ class NewInspectionDialog(QDialog):
         self.methodology.setCurrentIndex(max(default, 0))
 
     def _problems(self) -> dict[QWidget, str]:
-        problems = {}
+        problems: dict[QWidget, str] = {}
         if not self.force.text().strip():
             problems[self.force] = "Give the force being inspected."
         if not self.title_edit.text().strip():
@@ -128,6 +135,13 @@ class NewInspectionDialog(QDialog):
             problems[self.methodology] = "Choose the methodology."
         if not self.marking.currentText().strip():
             problems[self.marking] = "Give the protective marking, such as OFFICIAL-SENSITIVE."
+        try:
+            check_new_passphrase(self.passphrase.text())
+        except WorkbenchError as exc:
+            problems[self.passphrase] = str(exc)
+        else:
+            if self.passphrase_again.text() != self.passphrase.text():
+                problems[self.passphrase_again] = "The two passphrases differ."
         return problems
 
     def accept(self) -> None:
@@ -142,69 +156,52 @@ class NewInspectionDialog(QDialog):
                 end=from_qdate(self.end.date()),
                 methodology_id=self.methodology.currentData(),
                 marking=self.marking.currentText(),
+                passphrase=self.passphrase.text(),
             )
         except WorkbenchError as exc:
             show_error(self, exc)
             return
         self.inspection_id = inspection.id
+        self.passphrase.clear()
+        self.passphrase_again.clear()
         super().accept()
 
 
-class _ImportDialog(QDialog):
+def _secret(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(name)
+    return field
+
+
+class SpreadsheetImportDialog(WorkDialog):
     """Choose a spreadsheet, import it on the worker, show the outcome or the bad rows."""
 
     imported = Signal(object)  # the service's result
+    action_text = "&Import"
+    working_text = "Importing…"
+    cancelled_text = "The import was cancelled; nothing was imported."
+    table_name = "Rows that cannot be imported"
     title = ""
     explanation = ""
     task_title = ""
 
     def __init__(self, store: Store, inspection_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store, self.inspection_id = store, inspection_id
-        self.result_value: Any = None
-        self.task = None
-        self.setWindowTitle(self.title)
-        self.setMinimumWidth(720)
+        super().__init__(store, self.title, self.explanation, parent, width=720)
+        self.inspection_id = inspection_id
+        self.chosen_path: Path | None = None
         self.path = QLineEdit(placeholderText="A .csv (UTF-8) or .xlsx file")
         self.path.setAccessibleName("Spreadsheet file")
-        self.path.textChanged.connect(self._update_buttons)
+        self.path.textChanged.connect(self.update_action)
         choose = QPushButton("&Choose…")
         choose.setAccessibleName("Choose the spreadsheet file")
         choose.clicked.connect(self.choose_file)
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
         file_row.addWidget(choose)
-        self.form = QFormLayout()
         self.form.addRow("Spreadsheet:", file_row)
-        self.outcome = selectable()
-        self.outcome.setAccessibleName("Import outcome")
-        self.row_errors = RowErrorsModel(parent=self)
-        self.errors_view = read_only_table("Rows that cannot be imported")
-        self.errors_view.setModel(self.row_errors)
-        self.errors_view.hide()
-        self.copy_button = QPushButton("Copy the list")
-        self.copy_button.setAccessibleName("Copy the list of rows that cannot be imported")
-        self.copy_button.clicked.connect(self.copy_errors)
-        copy_row = QHBoxLayout()
-        copy_row.addWidget(self.copy_button)
-        copy_row.addStretch(1)
-        self.copy_button.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.import_button = self.buttons.addButton(
-            "&Import", QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.import_button.setDefault(True)
-        self.import_button.clicked.connect(self.start_import)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(selectable(self.explanation))
-        layout.addLayout(self.form)
-        layout.addWidget(self.outcome)
-        layout.addWidget(self.errors_view, 1)
-        layout.addLayout(copy_row)
-        layout.addStretch(0)  # takes the slack while there is no table to show
-        layout.addWidget(self.buttons)
-        self._update_buttons()
+        self.import_button, self.errors_view = self.action, self.table
+        self.update_action()
         self.adjustSize()
 
     def choose_file(self) -> None:
@@ -212,81 +209,32 @@ class _ImportDialog(QDialog):
         if chosen:
             self.path.setText(chosen)
 
-    def _update_buttons(self) -> None:
-        self.import_button.setEnabled(bool(self.path.text().strip()) and self.task is None)
+    def update_action(self) -> None:
+        self.action.setEnabled(bool(self.path.text().strip()) and self.task is None)
 
-    def _run(self, path: Path, progress) -> Any:  # pragma: no cover - each dialog defines it
-        raise NotImplementedError
-
-    def describe(self, result: Any, path: Path) -> str:  # pragma: no cover
+    def work(self, path: Path, progress: Progress) -> Any:  # pragma: no cover - per dialog
         raise NotImplementedError
 
     def check_inputs(self) -> bool:
         return True
 
-    def start_import(self) -> None:
+    def _file_name(self) -> str:
+        return self.chosen_path.name if self.chosen_path else ""
+
+    def start(self) -> None:
         text = self.path.text().strip()
         if not text or self.task is not None or not self.check_inputs():
             return
-        path = Path(text)
-        self._show_outcome("Importing…")
-        self.task = run_task(
-            self,
-            self.task_title,
-            lambda progress: self._run(path, progress),
-            lambda result: self._succeeded(result, path),
-            self._failed,
-        )
-        self.task.finished.connect(self._task_finished)
-        self._update_buttons()
+        path = self.chosen_path = Path(text)
+        self.run(self.task_title, lambda progress: self.work(path, progress))
 
-    def _task_finished(self) -> None:
-        self.task = None
-        self._update_buttons()
-
-    def _succeeded(self, result: Any, path: Path) -> None:
-        self.result_value = result
-        self._show_outcome(self.describe(result, path))
+    def _succeeded(self, result: Any) -> None:
+        super()._succeeded(result)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
         self.imported.emit(result)
 
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ImportRefused):
-            self._show_outcome(
-                f"{WARNING_SIGN} {exc.summary}\nCorrect these rows in the spreadsheet, save "
-                "it and import it again:",
-                exc.rows,
-            )
-        elif isinstance(exc, Cancelled):
-            self._show_outcome("The import was cancelled; nothing was imported.")
-        elif isinstance(exc, WorkbenchError):
-            self._show_outcome(f"{WARNING_SIGN} {exc}")
-        else:
-            self._show_outcome("")
-            show_error(self, exc)
 
-    def _show_outcome(self, text: str, rows: list | None = None) -> None:
-        self.outcome.setText(text)
-        self.row_errors.set_rows(rows or [])
-        for widget in (self.errors_view, self.copy_button):
-            widget.setVisible(bool(rows))
-        fit_height(self)
-        if rows:
-            self.resize(max(self.width(), 860), max(self.height(), 560))
-            self.errors_view.resizeColumnToContents(0)
-            self.errors_view.resizeColumnToContents(1)
-            wrap = len(rows) <= WRAP_ROWS  # whole reasons, wrapped; past that, one line each
-            self.errors_view.setWordWrap(wrap)
-            self.errors_view.verticalHeader().setSectionResizeMode(
-                QHeaderView.ResizeMode.ResizeToContents if wrap else QHeaderView.ResizeMode.Fixed
-            )
-
-    def copy_errors(self) -> None:
-        lines = [str(self.row_errors.row_error(i)) for i in range(self.row_errors.rowCount())]
-        QGuiApplication.clipboard().setText("\n".join(lines))
-
-
-class ImportCasesDialog(_ImportDialog):
+class ImportCasesDialog(SpreadsheetImportDialog):
     title = "Import cases"
     task_title = "Importing cases"
     explanation = (
@@ -296,17 +244,17 @@ class ImportCasesDialog(_ImportDialog):
         "wrong, nothing is imported and the rows to correct are listed here."
     )
 
-    def _run(self, path: Path, progress) -> Any:
+    def work(self, path: Path, progress: Progress) -> Any:
         from workbench.services.case_import import import_cases
 
         return import_cases(self.store, self.inspection_id, path, progress)
 
-    def describe(self, result: Any, path: Path) -> str:
+    def describe(self, result: Any) -> str:
         cases = "case" if result.added == 1 else "cases"
-        return f"Imported {result.added:,} {cases} from {path.name}."
+        return f"Imported {result.added:,} {cases} from {self._file_name()}."
 
 
-class ImportGradesDialog(_ImportDialog):
+class ImportGradesDialog(SpreadsheetImportDialog):
     title = "Import grades"
     task_title = "Importing grades"
     explanation = (
@@ -329,18 +277,18 @@ class ImportGradesDialog(_ImportDialog):
             return False
         return True
 
-    def _run(self, path: Path, progress) -> Any:
+    def work(self, path: Path, progress: Progress) -> Any:
         from workbench.services.grades_import import import_grades
 
         inspector = self.inspector.text().strip()
         return import_grades(self.store, self.inspection_id, inspector, path, progress)
 
-    def describe(self, result: Any, path: Path) -> str:
+    def describe(self, result: Any) -> str:
         cases = "case" if result.assessments == 1 else "cases"
         text = (
             f"Imported {self.inspector.text().strip()}'s grades for {result.assessments:,} "
-            f"{cases} from {path.name}: {result.graded:,} graded, {result.in_progress:,} still "
-            f"in progress."
+            f"{cases} from {self._file_name()}: {result.graded:,} graded, "
+            f"{result.in_progress:,} still in progress."
         )
         if result.referrals:
             text += f" {result.referrals:,} referral{'s' * (result.referrals != 1)} raised."
@@ -350,3 +298,25 @@ class ImportGradesDialog(_ImportDialog):
                 shown.append(f"… and {len(result.warnings) - 8} more.")
             text += "\n\nStill to do:\n" + "\n".join(shown)
         return text
+
+
+# --- The window's commands (declared in ui.actions) -------------------------------------------
+
+
+def new_inspection(window: MainWindow) -> None:
+    """File ▸ New inspection…: the dialog makes the inspection's key pair with it."""
+    dialog = NewInspectionDialog(window.active_store(), window)
+    if window.exec_dialog(dialog) and dialog.inspection_id is not None:
+        window.open_inspection(dialog.inspection_id)
+
+
+def import_cases(window: MainWindow) -> None:
+    """File ▸ Import cases…"""
+    if window.inspection is not None:
+        window.exec_dialog(ImportCasesDialog(window.active_store(), window.inspection.id, window))
+
+
+def import_grades(window: MainWindow) -> None:
+    """File ▸ Import grades…"""
+    if window.inspection is not None:
+        window.exec_dialog(ImportGradesDialog(window.active_store(), window.inspection.id, window))

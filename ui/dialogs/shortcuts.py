@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from ui.dialogs import read_only_table
-from ui.shortcuts import Shortcut
+from ui.shortcuts import Shortcut, shortcuts
 from ui.table_model import ReadOnlyTableModel
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
 
 AREAS = {
     "case": "Cases",
@@ -71,3 +76,8 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
+
+
+def show_shortcuts(window: MainWindow) -> None:
+    """Help ▸ Keyboard shortcuts: those of the window as it is (its methodology's grades)."""
+    window.exec_dialog(ShortcutsDialog(shortcuts(window.menus.shown_actions()), window))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
     add_json_flag,
     dump_json,
@@ -18,7 +19,7 @@ from workbench.cli.core_common import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions = group(subparsers, "audit", "the hash-chained audit trail")
     verify = actions.add_parser(
         "verify",

@@ -12,7 +12,8 @@ import argparse
 from typing import TYPE_CHECKING
 
 from workbench.cli import core_inspections, core_summary
-from workbench.cli.core_common import (
+from workbench.cli.common import (
+    Subparsers,
     add_json_flag,
     dump_json,
     echo,
@@ -20,7 +21,7 @@ from workbench.cli.core_common import (
     opened_store,
     table,
 )
-from workbench.cli.core_common import terminal_progress as progress
+from workbench.cli.common import terminal_progress as progress
 
 if TYPE_CHECKING:
     from workbench.methodology import Methodology
@@ -31,7 +32,7 @@ FICTIONAL_NOTE = (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Add the core commands."""
     _register_demo(subparsers)
     _register_identity(subparsers)
@@ -44,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --- demo ----------------------------------------------------------------------------------
 
 
-def _register_demo(subparsers: argparse._SubParsersAction) -> None:
+def _register_demo(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "demo",
         help="create a fictional demonstration inspection",
@@ -55,15 +56,17 @@ def _register_demo(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from workbench.identity import require_user_name
     from workbench.services.demo import create_demo
-    from workbench.store import require_user_name
 
     with opened_store(args) as store:
         with store.sessions.begin() as session:
             require_user_name(session)
         with progress() as show:
             inspection_id = create_demo(store, progress=show)
-    echo([inspection_id, FICTIONAL_NOTE])
+    from workbench.services.demo import PASSPHRASE_NOTE
+
+    echo([inspection_id, FICTIONAL_NOTE, PASSPHRASE_NOTE])
     echo(f"Read its findings with: workbench summary --inspection {inspection_id[:8]}")
     return 0
 
@@ -71,7 +74,7 @@ def run_demo(args: argparse.Namespace) -> int:
 # --- identity ------------------------------------------------------------------------------
 
 
-def _register_identity(subparsers: argparse._SubParsersAction) -> None:
+def _register_identity(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions = group(subparsers, "identity", "who uses this store (recorded in the audit trail)")
     set_parser = actions.add_parser(
         "set", help="set your name", description="Set the name of the person using this store."
@@ -85,7 +88,7 @@ def _register_identity(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_identity_set(args: argparse.Namespace) -> int:
-    from workbench.store import set_user_name
+    from workbench.identity import set_user_name
 
     with opened_store(args) as store:
         row = set_user_name(store, args.name)
@@ -94,7 +97,7 @@ def run_identity_set(args: argparse.Namespace) -> int:
 
 
 def run_identity_show(args: argparse.Namespace) -> int:
-    from workbench.store import identity
+    from workbench.identity import identity
 
     with opened_store(args) as store:
         with store.sessions.begin() as session:
@@ -109,7 +112,7 @@ def run_identity_show(args: argparse.Namespace) -> int:
 # --- methodology ---------------------------------------------------------------------------
 
 
-def _register_methodology(subparsers: argparse._SubParsersAction) -> None:
+def _register_methodology(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     actions = group(subparsers, "methodology", "the inspection methodologies shipped")
     listing = actions.add_parser(
         "list", help="list the methodologies", description="List the methodologies shipped."
@@ -121,7 +124,10 @@ def _register_methodology(subparsers: argparse._SubParsersAction) -> None:
         description="Show a methodology's grades, stages and categories with their ids.",
     )
     show.add_argument("id", nargs="?", metavar="ID", help="default: ncpi-child-protection")
-    add_json_flag(show, "the whole methodology, prompts included,")
+    show.add_argument(
+        "--version", dest="methodology_version", metavar="VERSION", help="default: the newest"
+    )
+    add_json_flag(show, "the whole methodology, prompts and facts included,")
     show.set_defaults(handler=run_methodology_show)
 
 
@@ -136,7 +142,7 @@ def run_methodology_list(args: argparse.Namespace) -> int:
 def run_methodology_show(args: argparse.Namespace) -> int:
     from workbench.methodology import load_methodology
 
-    method = load_methodology(args.id)
+    method = load_methodology(args.id, args.methodology_version)
     if args.json:
         dump_json(method.to_dict())
         return 0
@@ -146,7 +152,7 @@ def run_methodology_show(args: argparse.Namespace) -> int:
         f"Grades, best first: {grades}; {method.not_assessed.id} ({method.not_assessed.name})",
         "",
         "Stages:",
-        *_indent(table(("ID", "Name", "Prompts"), _stage_rows(method), numeric=(2,))),
+        *_indent(table(("ID", "Name", "Prompts", "Facts"), _stage_rows(method), numeric=(2, 3))),
         "",
         "Categories:",
         *_indent(_category_lines(method)),
@@ -155,8 +161,8 @@ def run_methodology_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stage_rows(method: Methodology) -> list[tuple[str, str, int]]:
-    return [(s.id, s.name, len(s.prompts)) for s in method.stages]
+def _stage_rows(method: Methodology) -> list[tuple[str, str, int, int]]:
+    return [(s.id, s.name, len(s.prompts), len(s.facts)) for s in method.stages]
 
 
 def _category_lines(method: Methodology) -> list[str]:
@@ -178,7 +184,7 @@ def _indent(lines: list[str]) -> list[str]:
 # --- audit ---------------------------------------------------------------------------------
 
 
-def _register_audit(subparsers: argparse._SubParsersAction) -> None:
+def _register_audit(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     from workbench.cli import audit
 
     audit.register(subparsers)

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.cli.core_common import (
+from workbench.cli import cases_cli, inspection_cli
+from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
     add_json_flag,
     date_argument,
@@ -20,7 +22,7 @@ from workbench.cli.core_common import (
     resolve_inspection,
     table,
 )
-from workbench.cli.core_common import terminal_progress as progress
+from workbench.cli.common import terminal_progress as progress
 from workbench.dates import short_date
 
 if TYPE_CHECKING:
@@ -30,10 +32,11 @@ if TYPE_CHECKING:
 DATE_HELP = "2026-11-29 or 29/11/2026"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     _register_inspection(group(subparsers, "inspection", "create and list inspections"))
     cases = group(subparsers, "cases", "the sampled case files of an inspection")
     _register_cases_import(cases)
+    cases_cli.register(cases)  # cases sample, cases assign
     grades = group(subparsers, "grades", "grades recorded outside the workbench")
     _register_grades_import(grades)
 
@@ -41,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --- inspection ----------------------------------------------------------------------------
 
 
-def _register_inspection(actions: argparse._SubParsersAction) -> None:
+def _register_inspection(actions: Subparsers[argparse.ArgumentParser]) -> None:
     create = actions.add_parser(
         "create",
         help="create an inspection and print its id",
@@ -68,12 +71,13 @@ def _register_inspection(actions: argparse._SubParsersAction) -> None:
     )
     add_json_flag(listing, "the list")
     listing.set_defaults(handler=run_inspection_list)
+    inspection_cli.register(actions)  # inspection archive, inspection delete
 
 
 def run_inspection_create(args: argparse.Namespace) -> int:
     from workbench.cli.packs import read_passphrase
     from workbench.methodology import DEFAULT_METHODOLOGY
-    from workbench.packs import create_inspection_keys
+    from workbench.packs import key_report
     from workbench.services.inspections import DEFAULT_MARKING, create_inspection
 
     passphrase = read_passphrase(new=True)  # asked and checked before anything is created
@@ -86,8 +90,9 @@ def run_inspection_create(args: argparse.Namespace) -> int:
             end=args.end,
             methodology_id=args.methodology or DEFAULT_METHODOLOGY,
             marking=DEFAULT_MARKING if args.marking is None else args.marking,
+            passphrase=passphrase,  # the keys in the same transaction
         )
-        fingerprint = create_inspection_keys(store, row.id, passphrase)
+        fingerprint = key_report(store, row.id).inspection_fingerprint
     echo(row.id)  # stdout holds the id only, for scripts
     echo(f"Inspection key fingerprint: {fingerprint}", sys.stderr)
     return 0
@@ -158,7 +163,7 @@ def _inspection_json(info: InspectionInfo) -> dict[str, Any]:
 # --- cases import --------------------------------------------------------------------------
 
 
-def _register_cases_import(actions: argparse._SubParsersAction) -> None:
+def _register_cases_import(actions: Subparsers[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "import",
         help="import the case sample from a spreadsheet",
@@ -185,7 +190,7 @@ def run_cases_import(args: argparse.Namespace) -> int:
 # --- grades import -------------------------------------------------------------------------
 
 
-def _register_grades_import(actions: argparse._SubParsersAction) -> None:
+def _register_grades_import(actions: Subparsers[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "import",
         help="import grades recorded in a spreadsheet",

@@ -6,7 +6,8 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
     add_json_flag,
     dump_json,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 Summary = dict[str, Any]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "summary",
         help="the findings summary of an inspection",
@@ -56,7 +57,7 @@ def render(summary: Summary) -> list[str]:
     from workbench.services.summary import headline
 
     info = summary["inspection"]
-    method = load_methodology(info["methodology_id"])
+    method = load_methodology(info["methodology_id"], info["methodology_version"])
     lines = [info["marking"], _title_line(info), "", *headline(summary)]
     if summary["cases"]:
         lines += _section("Overall grade of each graded case", _overall(summary, method))
@@ -65,7 +66,21 @@ def render(summary: Summary) -> list[str]:
         lines += _section("By unit", _tally(summary["by_unit"], method, "Unit"))
         lines += _section("The force's own grade (rows) against ours", _force(summary, method))
         lines += ["", _referrals_line(summary["referrals"], method)]
-    return [*lines, "", info["marking"]]
+        lines += prompt_sections(summary, method)
+    marking = info["marking"]
+    if summary.get("interim"):
+        marking = f"{marking}  {summary['interim_label']}"
+        lines[0] = marking
+    return [*lines, "", marking]
+
+
+def prompt_sections(summary: Summary, method: Methodology) -> list[str]:
+    """The prompt and fact tables, the answers against the grade and the force's own view."""
+    from workbench.cli.core_summary_prompts import answers_by_grade, prompt_tables, self_view
+
+    return [*prompt_tables(summary, method), *answers_by_grade(summary, method)] + self_view(
+        summary, method
+    )
 
 
 def _title_line(info: dict[str, Any]) -> str:
@@ -82,11 +97,13 @@ def _grade_names(method: Methodology) -> list[tuple[str, str]]:
 
 
 def _overall(summary: Summary, method: Methodology) -> list[str]:
+    from workbench.services.summary import MIN_FOR_PERCENT  # fewer cases: counts, no share
+
     graded, overall = summary["graded"], summary["overall"]
     rows = []
     for key, name in _grade_names(method):
         count = overall.get(key, 0)
-        share = f"{round(100 * count / graded)}%" if graded else "-"
+        share = f"{round(100 * count / graded)}%" if graded >= MIN_FOR_PERCENT else "-"
         rows.append((name, count, share))
     return table(("Grade", "Cases", "Share"), rows, numeric=(1, 2))
 

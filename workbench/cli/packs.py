@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
     add_inspection_option,
     add_json_flag,
     dump_json,
@@ -27,7 +27,7 @@ from workbench.cli.core_common import (
     resolve_inspection,
     table,
 )
-from workbench.cli.core_common import terminal_progress as progress
+from workbench.cli.common import terminal_progress as progress
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -61,13 +61,28 @@ def read_passphrase(*, new: bool = False) -> str:
     return passphrase
 
 
-def read_kit_code(given: str | None) -> str:
-    code = given or os.environ.get(KIT_CODE_ENV)
+def read_kit_code(given: str | None, file: Path | None = None) -> str:
+    """The kit code: asked for (not echoed), else ``WORKBENCH_KIT_CODE`` or ``--code-file``;
+    ``--code`` still works but others can read a command line (``ps``), so it warns."""
+    if given:
+        print("workbench: warning: a kit code given with --code can be seen by other users "
+              f"of this computer; type it when asked, or use {KIT_CODE_ENV} or --code-file.",
+              file=sys.stderr)  # fmt: skip
+        return given
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8").strip()[:200]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WorkbenchError(f"Cannot read the kit code from {file}: {exc}.") from exc
+    code = os.environ.get(KIT_CODE_ENV)
     if code:
         return code
     if not _interactive():
-        raise WorkbenchError(f"Give the kit code the lead told you: --code or {KIT_CODE_ENV}.")
-    return input("Kit code (the lead tells you it): ")
+        raise WorkbenchError(
+            f"Give the kit code the lead told you: run on a terminal to be asked for it, or "
+            f"use {KIT_CODE_ENV} or --code-file."
+        )
+    return getpass.getpass("Kit code (the lead tells you it): ")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -114,6 +129,9 @@ def _register_keys(actions: argparse._SubParsersAction) -> None:
     add_inspection_option(again)
     again.add_argument("--inspector", required=True, metavar="NAME")
     again.add_argument("--fingerprint", required=True, metavar="FP", help="32 hex digits")
+    again.add_argument(
+        "--reason", default="", metavar="TEXT", help="why the key changes (kept in the audit trail)"
+    )
     again.set_defaults(handler=run_keys_reregister)
 
 
@@ -175,7 +193,9 @@ def run_keys_reregister(args: argparse.Namespace) -> int:
 
     with opened_store(args) as store:
         inspection_id, _ = resolve_inspection(store, args.inspection)
-        fingerprint = reregister(store, inspection_id, args.inspector, args.fingerprint)
+        fingerprint = reregister(
+            store, inspection_id, args.inspector, args.fingerprint, args.reason
+        )
     echo(f"Packs from {args.inspector} are now accepted under the key {fingerprint}.")
     return 0
 
@@ -200,10 +220,15 @@ def _register_kit(actions: argparse._SubParsersAction) -> None:
         "import",
         help="open a kit from the lead",
         description=f"Open a kit: adds its inspection and cases to this store. The kit code "
-        f"comes from --code, {KIT_CODE_ENV} or a prompt.",
+        f"is asked for, or comes from {KIT_CODE_ENV} or --code-file.",
     )
     opening.add_argument("file", type=Path, metavar="FILE")
-    opening.add_argument("--code", metavar="CODE", help="the kit code the lead told you")
+    opening.add_argument(
+        "--code", metavar="CODE", help="the kit code (visible to other users: prefer a prompt)"
+    )
+    opening.add_argument(
+        "--code-file", metavar="FILE", type=Path, help="a file holding the kit code"
+    )
     opening.set_defaults(handler=run_kit_import)
     from workbench.cli import trust
 
@@ -241,7 +266,7 @@ def run_kit_export(args: argparse.Namespace) -> int:
 def run_kit_import(args: argparse.Namespace) -> int:
     from workbench.packs import import_kit
 
-    code = read_kit_code(args.code)
+    code = read_kit_code(args.code, args.code_file)
     with opened_store(args) as store, progress() as show:
         result = import_kit(store, args.file, code, progress=show)
     echo(
@@ -403,6 +428,9 @@ def _register_moderation(subparsers: argparse._SubParsersAction) -> None:
     moderate.add_argument("--case", required=True, metavar="REF", help="the case reference")
     moderate.add_argument("--grade", required=True, metavar="G", help="e.g. requires_improvement")
     moderate.add_argument("--reason", required=True, metavar="TEXT")
+    moderate.add_argument(
+        "--stage", metavar="STAGE_ID", help="moderate this stage's grade, not the overall grade"
+    )
     moderate.set_defaults(handler=run_moderate)
     actions = group(subparsers, "moderation", "dual-graded cases and their moderation")
     listing = actions.add_parser(
@@ -417,10 +445,17 @@ def _register_moderation(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_moderate(args: argparse.Namespace) -> int:
-    from workbench.services.moderation import moderate
+    from workbench.services.moderation import moderate, moderate_stage
 
     with opened_store(args) as store:
         inspection_id, _ = resolve_inspection(store, args.inspection)
+        if args.stage:
+            record = moderate_stage(
+                store, inspection_id, args.case, args.stage, args.grade, args.reason
+            )
+            grade = record.grade.replace("_", " ")
+            echo(f"Stage {args.stage} of case {args.case} moderated as {grade}.")
+            return 0
         record = moderate(store, inspection_id, args.case, args.grade, args.reason)
     grade = record.grade.replace("_", " ")
     echo(f"Case {args.case} moderated as {grade}; the inspectors' own grades are kept.")

@@ -1,95 +1,63 @@
-"""``workbench report pdf|referrals|inspector|xlsx|html``: print-ready findings and data.
+"""``workbench report KIND``: print-ready findings and data, one command per kind registered in
+``workbench.reports.registry``.
 
-Each writes one file atomically (a failure leaves no half-written report) and prints where
-it went. Progress is shown on stderr when it is a terminal.
+Each writes its file atomically (a failure leaves no half-written report; ``csv`` writes one
+file per sheet, each atomically, into an existing folder) and prints where it went. Progress
+is shown on stderr when it is a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
+    date_argument,
     echo,
     group,
     opened_store,
     plural,
     resolve_inspection,
 )
-from workbench.cli.core_common import terminal_progress as progress
-
-if TYPE_CHECKING:
-    from db.engine import Store
-    from workbench.progress import Progress
-    from workbench.reports import Written
-
-KINDS = {  # kind: (help, what the file is, suggested suffix)
-    "pdf": (
-        "the findings report as a print-ready PDF, with an annex of case sheets",
-        "the findings report",
-        ".pdf",
-    ),
-    "referrals": (
-        "the referral schedule for the force (PDF): only the referred cases",
-        "the referral schedule",
-        ".pdf",
-    ),
-    "inspector": (
-        "an inspector's own report (PDF): the cases they assessed",
-        "the inspector's report",
-        ".pdf",
-    ),
-    "xlsx": ("the inspection's data as an XLSX workbook", "the data", ".xlsx"),
-    "html": ("the accessible HTML twin of the findings report", "the HTML findings", ".html"),
-}
+from workbench.cli.common import terminal_progress as progress
+from workbench.reports.registry import REPORTS, report_kind
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``report`` and its kinds."""
-    kinds = group(subparsers, "report", "publish findings: PDF, referral schedule, XLSX, HTML")
-    for kind, (help_text, _what, suffix) in KINDS.items():
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
+    """Add ``report`` and one command for each registered kind."""
+    kinds = group(subparsers, "report", "publish findings: " + ", ".join(REPORTS))
+    for kind in REPORTS.values():
         parser = kinds.add_parser(
-            kind, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
+            kind.kind, help=kind.help, description=kind.help[0].upper() + kind.help[1:] + "."
         )
         add_inspection_option(parser)
-        if kind == "inspector":
+        for option in kind.options:
             parser.add_argument(
-                "--inspector", required=True, metavar="NAME", help="whose assessments, by name"
+                f"--{option.name}",
+                required=option.required,
+                metavar=option.metavar,
+                help=option.help,
+                type=date_argument if option.value == "date" else option.type,
             )
         parser.add_argument(
             "--out",
             required=True,
-            metavar="FILE",
-            help=f"the file to write (e.g. findings{suffix})",
+            metavar="DIR" if kind.folder else "FILE",
+            help="the folder to write the files in (it must exist)"
+            if kind.folder
+            else f"the file to write (e.g. {kind.file_label}{kind.suffix})",
         )
-        parser.set_defaults(handler=run_report, kind=kind)
-
-
-def _writer(args: argparse.Namespace) -> Callable[[Store, str, Progress], Written]:
-    from workbench import reports
-
-    out = args.out
-    if args.kind == "inspector":
-        return lambda store, ident, show: reports.write_inspector_pdf(
-            store, ident, args.inspector, out, show
-        )
-    chosen = {
-        "pdf": reports.write_findings_pdf,
-        "referrals": reports.write_referrals_pdf,
-        "xlsx": reports.write_xlsx,
-        "html": reports.write_findings_html,
-    }[args.kind]
-    return lambda store, ident, show: chosen(store, ident, out, show)
+        parser.set_defaults(handler=run_report, kind=kind.kind)
 
 
 def run_report(args: argparse.Namespace) -> int:
-    write = _writer(args)
+    kind = report_kind(args.kind)
+    options = {option.name: getattr(args, option.name) for option in kind.options}
     with opened_store(args) as store:
         inspection_id, title = resolve_inspection(store, args.inspection)
         with progress() as show:
-            written = write(store, inspection_id, show)
+            written = kind.write(store, inspection_id, args.out, show, **options)
     pages = f" ({plural(written.pages, 'page')})" if written.pages else ""
-    echo(f"Wrote {KINDS[args.kind][1]} of {title} to {written.path}{pages}.")
+    echo(f"Wrote {kind.what} of {title} to {written.path}{pages}.")
     return 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from workbench.cli.core_common import (
+from workbench.cli.common import (
+    Subparsers,
     add_inspection_option,
     add_json_flag,
     dump_json,
@@ -15,7 +16,7 @@ from workbench.cli.core_common import (
 )
 
 
-def register_kit_list(actions: argparse._SubParsersAction) -> None:
+def register_kit_list(actions: Subparsers[argparse.ArgumentParser]) -> None:
     listing = actions.add_parser(
         "list",
         help="the kits issued for an inspection",
@@ -29,7 +30,7 @@ def register_kit_list(actions: argparse._SubParsersAction) -> None:
 
 
 def run_kit_list(args: argparse.Namespace) -> int:
-    from workbench.packs.authority import issued_kits
+    from workbench.packs.kit_grants import issued_kits
 
     with opened_store(args) as store:
         inspection_id, title = resolve_inspection(store, args.inspection)

@@ -7,7 +7,9 @@ any record it objects to refuses the whole pack, naming the record and its autho
 (see ``docs/pack-format.md``, "What a pack may change"):
 
 - the sender is an inspector the lead issued a kit to, and every assessment and referral is
-  on a case of a kit issued to them (``IssuedKit``);
+  on a case of a kit issued to them (``kit_issue``; a dual-graded case is in its second
+  inspector's kit); no assessment changed, and no referral raised, after an update kit
+  withdrew its case from them (``workbench.packs.kit_grants``);
 - every record is the sender's: an assessment's ``inspector``, a referral's ``raised_by``, a
   response's ``recorded_by``; a response travels with its referral (only the inspector who
   raised a referral records the force's responses to it in their store; the lead records
@@ -16,25 +18,27 @@ any record it objects to refuses the whole pack, naming the record and its autho
   window (30 days before it to 90 days after it) and never in the future beyond ten minutes
   of clock skew; a revision never exceeds the number of audit events the sender's trail holds
   (every revision is one audited edit there); no response follows a closing one, and none is
-  dated before its referral; every record appears in the sender's audit trail.
+  dated before its referral; every record appears in the sender's audit trail;
+- the follow-up's quarterly assessments follow the same rules
+  (``workbench.packs.followup_authority``).
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Assessment, Case, Inspection, IssuedKit, Referral, ReferralEvent
+from db.models import Assessment, Case, Inspection, Referral, ReferralEvent
 from db.types import utcnow
 from workbench.methodology import Methodology
 from workbench.packs.container import PackRefused
 from workbench.packs.document import PackDocument
+from workbench.packs.followup_authority import check_followup
+from workbench.packs.kit_grants import KitGrant, kit_grant
 from workbench.packs.payload import malformed, timestamp, unauthorised
 from workbench.packs.records import chunks
 from workbench.packs.trail import check_senders
@@ -51,26 +55,6 @@ _TIMES = {
     "referral": ("referred_at", "created_at", "updated_at", "closed_at"),
     "referral response": ("occurred_at", "created_at"),
 }
-
-
-def kit_cases(session: Session, inspection_id: str, inspector: str) -> set[str] | None:
-    """The case ids of the kits issued to ``inspector`` (None: every case); refused if the
-    lead issued them none."""
-    kits = session.execute(
-        select(IssuedKit.case_ids).where(
-            IssuedKit.inspection_id == inspection_id, IssuedKit.inspector == inspector
-        )
-    ).all()
-    if not kits:
-        raise PackRefused(
-            f"This pack is from {inspector[:200]}, but no kit for this inspection was issued to "
-            f"anyone of that name from this store; nothing was imported. Issue {inspector[:200]} "
-            "a kit first ('workbench kit export'), or check the name with them.",
-            "no_kit",
-        )
-    if any(ids is None for (ids,) in kits):
-        return None
-    return {case_id for (ids,) in kits for case_id in json.loads(ids)}
 
 
 def _window(inspection: Inspection, now: datetime) -> tuple[str, str, str]:
@@ -90,29 +74,25 @@ def check_authority(
 ) -> None:
     """Refuse the pack unless every record in it is one its sender may create or revise."""
     sender = pack.inspector
-    allowed = kit_cases(session, inspection.id, sender)
+    grant = kit_grant(session, inspection.id, sender)
     cases = _cases(session, inspection.id, pack)
     _check_authors(session, pack)
-    for label, items in (("assessment", pack.assessments), ("referral", pack.referrals)):
-        for record in items:
-            if allowed is not None and record["case_id"] not in allowed:
-                raise unauthorised(
-                    f"the {label} {record['id']} is of case {cases[record['case_id']][0]}, "
-                    f"which is in no kit issued to {sender}"
-                )
+    _check_kits(pack, grant, cases)
     _check_stages(pack, cases, method)
     _check_times(pack, inspection)
+    earliest, _, now = _window(inspection, utcnow())
+    check_followup(session, pack, inspection.id, earliest, now)
     check_senders(pack.audit, sender, timestamp(utcnow() + CLOCK_SKEW) or "")
     _check_responses(pack, method)
     _check_revisions_and_trail(pack)
 
 
-def _cases(session: Session, inspection_id: str, pack: PackDocument) -> dict[str, tuple]:
+def _cases(session: Session, inspection_id: str, pack: PackDocument) -> dict[str, tuple[str, str]]:
     """Reference and category of each case the pack names; refused if one is not here."""
     wanted = sorted(
         {a["case_id"] for a in pack.assessments} | {r["case_id"] for r in pack.referrals}
     )
-    found: dict[str, tuple] = {}
+    found: dict[str, tuple[str, str]] = {}
     for chunk in chunks(wanted):
         query = select(Case.id, Case.reference, Case.category).where(
             Case.inspection_id == inspection_id, Case.id.in_(chunk)
@@ -125,6 +105,32 @@ def _cases(session: Session, inspection_id: str, pack: PackDocument) -> dict[str
             "unknown_cases",
         )
     return found
+
+
+def _check_kits(pack: PackDocument, grant: KitGrant, cases: dict[str, tuple[str, str]]) -> None:
+    """Every record is on a case of the sender's kits, and no new work is on a case an update
+    kit withdrew from them (``workbench.packs.kit_grants``)."""
+    sender = pack.inspector
+    for label, items, when in (
+        ("assessment", pack.assessments, "updated_at"),
+        ("referral", pack.referrals, "created_at"),
+    ):
+        for record in items:
+            reference = cases[record["case_id"]][0]
+            if not grant.allows(record["case_id"]):
+                raise unauthorised(
+                    f"the {label} {record['id']} is of case {reference}, which is in no kit "
+                    f"issued to {sender}"
+                )
+            withdrawn = grant.withdrawn.get(record["case_id"])
+            stamp = timestamp(withdrawn) if withdrawn is not None else None
+            if stamp is not None and record[when] > stamp:
+                verb = "changed" if label == "assessment" else "raised"
+                raise unauthorised(
+                    f"the {label} {record['id']} of case {reference} was {verb} at "
+                    f"{record[when]}, after the kit issued at {stamp} withdrew the case from "
+                    f"{sender}"
+                )
 
 
 def _check_authors(session: Session, pack: PackDocument) -> None:
@@ -163,8 +169,10 @@ def _check_authors(session: Session, pack: PackDocument) -> None:
                 )
 
 
-def _check_stages(pack: PackDocument, cases: dict[str, tuple], method: Methodology) -> None:
-    applies: dict[str, frozenset] = {}
+def _check_stages(
+    pack: PackDocument, cases: dict[str, tuple[str, str]], method: Methodology
+) -> None:
+    applies: dict[str, frozenset[str]] = {}
     prompts = {p.id: p.stage_id for p in method.prompts}
     for record in pack.assessments:
         category = cases[record["case_id"]][1]
@@ -190,7 +198,7 @@ def _check_stages(pack: PackDocument, cases: dict[str, tuple], method: Methodolo
                 )
 
 
-def _check_graded(record: dict[str, Any], applicable: frozenset, reference: str) -> None:
+def _check_graded(record: dict[str, Any], applicable: frozenset[str], reference: str) -> None:
     """A graded assessment is complete, as marking it graded requires at the keyboard (a
     stage judgement not well formed is refused, naming its field, when it is checked)."""
     if any(type(s) is not dict or type(s.get("stage_id")) is not str for s in record["stages"]):
@@ -281,31 +289,3 @@ def _check_responses(pack: PackDocument, method: Methodology) -> None:
                 f"the response {late['id']} comes after the referral {late['referral_id']} "
                 "was closed",
             )
-
-
-@dataclass(frozen=True)
-class IssuedKitRow:
-    inspector: str
-    issued_by: str
-    issued_at: datetime
-    cases: int
-    every_case: bool
-    file_name: str
-
-    def to_json(self) -> dict[str, object]:
-        return {**self.__dict__, "issued_at": timestamp(self.issued_at)}
-
-
-def issued_kits(session: Session, inspection_id: str) -> list[IssuedKitRow]:
-    """The kits issued from this store for the inspection, oldest first."""
-    rows = session.scalars(
-        select(IssuedKit)
-        .where(IssuedKit.inspection_id == inspection_id)
-        .order_by(IssuedKit.issued_at)
-    )
-    return [
-        IssuedKitRow(
-            r.inspector, r.issued_by, r.issued_at, r.cases, r.case_ids is None, r.file_name
-        )
-        for r in rows
-    ]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from db.files import write_bytes_owner_only
 from workbench.crypto import b64, sign, signature_valid, unb64
 from workbench.errors import WorkbenchError
 
@@ -92,12 +93,9 @@ def write(path: Path, header: dict[str, Any], payload: bytes, signing_key: bytes
     signed = data[:-SIGNATURE_LENGTH]
     signature = SIGNATURE_PREFIX + b64(sign(signing_key, signed)).encode("ascii")
     data = signed + signature
-    temporary = path.with_name(path.name + ".part")
     try:
-        temporary.write_bytes(data)
-        temporary.replace(path)
+        write_bytes_owner_only(path, data)  # readable by its owner only; whole or not at all
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         raise WorkbenchError(f"Could not write {path}: {exc.strerror or exc}.") from exc
     return data
 

@@ -52,6 +52,7 @@ class PackDocument:
     referrals: list[dict[str, Any]] = field(default_factory=list)
     referral_events: list[dict[str, Any]] = field(default_factory=list)
     audit: AuditTrail = field(default_factory=AuditTrail)
+    followup: dict[str, Any] = field(default_factory=dict)  # workbench.followup.pack_records
     checker: Callable[[dict[str, Any]], dict[str, Any]] | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -76,8 +77,8 @@ class _Known:
     grades: frozenset
     stage_grades: frozenset
     stages: frozenset
-    prompts: dict[str, str]  # prompt id -> its stage id
-    answers: frozenset  # answer ids (a cleared answer is left out of the map)
+    prompts: dict[str, str]  # prompt or fact id -> its stage id
+    answers: dict[str, frozenset]  # prompt or fact id -> its answer ids (cleared: left out)
     urgencies: frozenset
     responses: frozenset
 
@@ -87,8 +88,8 @@ class _Known:
             frozenset((*method.grade_ids, None)),
             frozenset((*method.grade_ids, method.not_assessed.id, None)),
             frozenset(method.stage_ids),
-            {p.id: p.stage_id for p in method.prompts},
-            frozenset(a.id for a in method.answers),
+            {p.id: p.stage_id for p in method.items},
+            {p.id: frozenset(a.id for a in p.answers) for p in method.items},
             frozenset(u.id for u in method.urgencies),
             frozenset(r.id for r in method.responses),
         )
@@ -163,7 +164,7 @@ def complete(record: dict[str, Any], known: _Known) -> dict[str, Any]:
             raise malformed(
                 WHAT, f"the assessment {record['id']}: there is no prompt '{prompt_id[:100]}'"
             )
-        if type(answer) is not str or answer not in known.answers:
+        if type(answer) is not str or answer not in known.answers[prompt_id]:
             raise malformed(
                 WHAT, f"the assessment {record['id']}: the answer to '{prompt_id}' is not known"
             )
@@ -200,7 +201,7 @@ def parse_pack(document: dict[str, Any], audit: AuditTrail, method: Methodology)
         WHAT,
         "pack",
     )
-    extra = set(document) - set(HEAD) - set(CAPS)
+    extra = set(document) - set(HEAD) - set(CAPS) - {"followup"}
     if extra:
         raise malformed(WHAT, f"it has unknown sections: {', '.join(sorted(extra))[:200]}")
     lists = {name: check_list(document.get(name), WHAT, name, cap) for name, cap in CAPS.items()}
@@ -212,6 +213,9 @@ def parse_pack(document: dict[str, Any], audit: AuditTrail, method: Methodology)
     if audit.origin not in (None, pack.origin):
         raise malformed(WHAT, "its audit trail holds events from another store than the sender's")
     pack.audit = audit
+    from workbench.followup.pack_records import check_pack_section
+
+    pack.followup = check_pack_section(document.get("followup"), pack.inspector)
     _unique([a["id"] for a in pack.assessments], "assessment")
     _unique([a["case_id"] for a in pack.assessments], "assessment (case)")
     _unique([r["id"] for r in pack.referrals], "referral")

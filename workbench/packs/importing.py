@@ -6,7 +6,6 @@ by record and merged in its own transaction with its log entry (see ``docs/pack-
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -19,7 +18,10 @@ from sqlalchemy.orm import Session
 from db.engine import Store
 from db.models import ChainHead, ImportLog, Inspection
 from workbench import audit, crypto
+from workbench.changes import MERGED, publish
 from workbench.errors import WorkbenchError
+from workbench.identity import identity, require_user_name
+from workbench.imports_log import log_import
 from workbench.methodology import load_methodology
 from workbench.packs import container, opening, payload
 from workbench.packs.authority import check_authority
@@ -29,7 +31,7 @@ from workbench.packs.keys import active_key, admit_sender, unlock
 from workbench.packs.merge import MergeCounts, merge
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
-from workbench.store import identity, require_user_name
+from workbench.store_faults import StoreBusy
 
 
 @dataclass(frozen=True)
@@ -190,20 +192,12 @@ def _log(
 ) -> PackImport:
     """The import's log entry, in its transaction; the import's result."""
     fingerprint = crypto.fingerprint(opened.signer)
-    log = ImportLog(
-        kind="pack",
-        source=str(path)[-500:],
-        inspection_id=inspection.id,
-        actor=actor,
-        inspector=inspector,
-        fingerprint=fingerprint,
-        added=counts.added,
-        changed=counts.changed,
-        details=json.dumps(details, sort_keys=True),
-    )
-    session.add(log)
-    session.flush()
-    return PackImport(path, inspection.id, inspector, fingerprint, registered, counts, log.id)
+    log_id = log_import(
+        session, "pack", str(path), inspection_id=inspection.id, actor=actor,
+        added=counts.added, changed=counts.changed, details=details,
+        inspector=inspector, fingerprint=fingerprint,
+    )  # fmt: skip
+    return PackImport(path, inspection.id, inspector, fingerprint, registered, counts, log_id)
 
 
 def _received_head(
@@ -255,15 +249,13 @@ def log_refusal(store: Store, path: Path, error: WorkbenchError, seen: dict[str,
             "code": getattr(error, "code", "refused"),
             "sha256": seen.get("sha256"),
         }
-        log = ImportLog(
-            kind="refused", source=str(path)[-500:], inspection_id=inspection_id, actor=actor,
-            inspector=seen.get("inspector"), fingerprint=seen.get("fingerprint"),
-            details=json.dumps(details, sort_keys=True),
+        log_id = log_import(
+            session, "refused", str(path), inspection_id=inspection_id, actor=actor,
+            added=0, changed=0, details=details, inspector=seen.get("inspector"),
+            fingerprint=seen.get("fingerprint"),
         )  # fmt: skip
-        session.add(log)
-        session.flush()
         audit.record(
-            session, actor, "refuse_pack", "import_log", log.id, "", None,
+            session, actor, "refuse_pack", "import_log", log_id, "", None,
             {**details, "file": path.name[-200:], "inspector": seen.get("inspector"),
              "fingerprint": seen.get("fingerprint"), "inspection": inspection_id},
         )  # fmt: skip
@@ -329,10 +321,15 @@ def import_packs(
                 )
             except crypto.WrongPassphrase:
                 raise
+            except StoreBusy as exc:  # kept what was merged; the rest would wait as long
+                outcomes += [ImportOutcome(path, error=exc) for path in files[done:]]
+                break
             except WorkbenchError as exc:
                 outcome.error = exc
                 with suppress(WorkbenchError):  # a store with no user name records nothing
                     log_refusal(store, fetched.path, exc, seen)
             outcomes.append(outcome)
     progress(len(files), len(files), "Done")
+    if any(outcome.result is not None for outcome in outcomes):
+        publish(store, *MERGED, inspection_id=inspection_id)
     return outcomes

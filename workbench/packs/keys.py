@@ -23,9 +23,9 @@ from db.engine import Store
 from db.models import DeviceKey, Inspection, InspectionKey, InspectorKey
 from workbench import audit, crypto
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import require_user_name
 from workbench.packs.container import PackRefused
 from workbench.services.inspections import get_inspection
-from workbench.store import require_user_name
 
 
 def _aad(inspection_id: str, fingerprint: str) -> bytes:
@@ -181,9 +181,13 @@ def admit_sender(
     return False
 
 
-def reregister(store: Store, inspection_id: str, inspector: str, fingerprint: str) -> str:
-    """Expect ``inspector``'s packs under the key with ``fingerprint`` from now on."""
+def reregister(
+    store: Store, inspection_id: str, inspector: str, fingerprint: str, reason: str = ""
+) -> str:
+    """Expect ``inspector``'s packs under the key with ``fingerprint`` from now on; the
+    ``reason`` (a new laptop, say) is kept in the audit trail beside the change."""
     wanted = crypto.normalise_fingerprint(fingerprint)
+    reason = reason.strip()[:2000]
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
@@ -205,6 +209,9 @@ def reregister(store: Store, inspection_id: str, inspector: str, fingerprint: st
             session, actor, "update", "inspector_key", inspection.id, inspector,
             old.fingerprint if old else None, wanted,
         )  # fmt: skip
+        if reason:
+            audit.record(session, actor, "reason", "inspector_key", inspection.id, inspector,
+                         None, reason)  # fmt: skip
         return wanted
 
 

@@ -9,28 +9,30 @@ it creates the inspection and its cases with the same ids as in the lead's store
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.engine import Store
-from db.models import Case, Inspection, InspectionKey, IssuedKit
+from db.models import Case, Inspection, InspectionKey
 from db.types import utcnow
 from workbench import audit, crypto
+from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import identity, require_user_name
 from workbench.methodology import Methodology, load_methodology
 from workbench.packs import container, payload
 from workbench.packs.container import PackRefused
 from workbench.packs.keys import unlock
 from workbench.progress import Progress, no_progress
+from workbench.services.assignment import record_kit_issue, withdrawn_cases
 from workbench.services.inspections import get_inspection
-from workbench.store import identity, require_user_name
+from workbench.tabular_limits import CONTROL
 
 SCHEME = "kit-code-hkdf-sha256-aes256gcm"
 MAX_KIT_BYTES = 32 * 1024 * 1024
@@ -71,6 +73,7 @@ class KitExport:
     code: str
     fingerprint: str
     cases: int
+    withdrawn: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,22 +99,31 @@ def _as_record(row: Any, spec: dict[str, str]) -> dict[str, Any]:
     return record
 
 
+def _kit_record(case: Case, inspector: str) -> dict[str, Any]:
+    """A case as the kit carries it: for its second inspector the case is theirs to grade
+    (blind dual grading: the kit does not say who graded it first)."""
+    record = _as_record(case, CASE)
+    if case.second_inspector == inspector and case.assigned_to != inspector:
+        record["assigned_to"] = inspector
+    return record
+
+
 def assigned_inspectors(store: Store, inspection_id: str) -> list[str]:
-    """The names cases are assigned to in the inspection, for choosing whom a kit is for."""
+    """The names cases are assigned to in the inspection (first or second inspector), for
+    choosing whom a kit is for."""
     with store.sessions() as session:
-        names = session.scalars(
-            select(Case.assigned_to)
-            .where(Case.inspection_id == inspection_id, Case.assigned_to.is_not(None))
-            .distinct()
-            .order_by(Case.assigned_to)
-        )
-        return [name for name in names if name and name.strip()]
+        rows = session.execute(
+            select(Case.assigned_to, Case.second_inspector).where(
+                Case.inspection_id == inspection_id
+            )
+        ).all()
+    return sorted({name for pair in rows for name in pair if name and name.strip()})
 
 
 def _kit_cases(session: Session, inspection: Inspection, inspector: str, every: bool) -> list:
     query = select(Case).where(Case.inspection_id == inspection.id).order_by(Case.reference)
     if not every:
-        query = query.where(Case.assigned_to == inspector)
+        query = query.where(or_(Case.assigned_to == inspector, Case.second_inspector == inspector))
     cases = list(session.scalars(query))
     if not cases:
         raise WorkbenchError(
@@ -139,32 +151,37 @@ def export_kit(
         raise WorkbenchError("Name the inspector the kit is for (--inspector).")
     path = Path(out)
     progress(0, 2, "Preparing the kit…")
+    from workbench.followup.pack_records import kit_section as followup_kit_section
+
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
         private = unlock(session, inspection.id, passphrase)
         cases = _kit_cases(session, inspection, inspector, all_cases)
+        withdrawn = [] if all_cases else withdrawn_cases(session, inspection.id, inspector, cases)
         public = private.public
         method = load_methodology(inspection.methodology_id, inspection.methodology_version)
         document = {
             "inspection": _as_record(inspection, INSPECTION),
             "keys": {"sign": crypto.b64(public.sign), "encrypt": crypto.b64(public.encrypt)},
             "methodology": method.to_dict(),
-            "cases": [_as_record(case, CASE) for case in cases],
+            "cases": [_kit_record(c, inspector) for c in cases]
+            + [{**_as_record(c, CASE), "assigned_to": None} for c in withdrawn],
+            "followup": followup_kit_section(session, inspection.id),
             "inspector": inspector,
             "issued_by": actor,
             "issued_at": payload.timestamp(utcnow()),
         }
         audit.record(
             session, actor, "issue_kit", "inspection", inspection.id, "", None,
-            {"inspector": inspector, "cases": len(cases), "file": path.name},
+            {
+                "inspector": inspector, "cases": len(cases), "withdrawn": len(withdrawn),
+                "file": path.name,
+            },
         )  # fmt: skip
-        session.add(
-            IssuedKit(
-                inspection_id=inspection.id, inspector=inspector, issued_by=actor,
-                cases=len(cases), file_name=path.name[-500:],
-                case_ids=None if all_cases else json.dumps(sorted(c.id for c in cases)),
-            )
+        record_kit_issue(
+            session, inspection.id, inspector, cases, actor,
+            all_cases=all_cases, file_name=path.name,
         )  # fmt: skip
     progress(1, 2, "Encrypting and signing…")
     code, salt = crypto.new_kit_code(), os.urandom(16)
@@ -181,8 +198,9 @@ def export_kit(
         crypto.kit_key(code, salt), payload.encode(document), container.encode_header(header)
     )
     container.write(path, header, sealed, private.sign)  # type: ignore[arg-type]
+    publish(store, Topic.KITS, inspection_id=inspection.id)  # which cases the inspector holds
     progress(2, 2, "Done")
-    return KitExport(path, inspector, code, public.fingerprint, len(cases))
+    return KitExport(path, inspector, code, public.fingerprint, len(cases), len(withdrawn))
 
 
 def _open(path: Path, code: str) -> tuple[dict[str, Any], crypto.InspectionPublic]:
@@ -201,21 +219,33 @@ def _open(path: Path, code: str) -> tuple[dict[str, Any], crypto.InspectionPubli
     except ValueError:
         raise payload.malformed(WHAT, "its encryption details are damaged") from None
     document = payload.decode(body, WHAT)
+    keys = document.get("keys")
+    if not (isinstance(keys, dict) and all(type(keys.get(k)) is str for k in ("sign", "encrypt"))):
+        raise payload.malformed(WHAT, "its keys are missing or not text")
     try:
-        keys = document["keys"]
         public = crypto.InspectionPublic(crypto.unb64(keys["sign"]), crypto.unb64(keys["encrypt"]))
     except (KeyError, TypeError, ValueError):
         raise payload.malformed(WHAT, "its keys are missing") from None
-    if public.sign != opened.signer or public.fingerprint != opened.header["signer"].get(
-        "fingerprint"
+    signer = opened.header.get("signer")
+    if public.sign != opened.signer or public.fingerprint != (
+        signer.get("fingerprint") if isinstance(signer, dict) else None
     ):
         raise PackRefused(
             "This kit is not signed by the inspection key it carries; do not use it.",
             "signature",
         )
-    if document.get("inspection", {}).get("id") != opened.header.get("inspection_id"):
+    if type(document.get("inspection")) is not dict:
+        raise payload.malformed(WHAT, "its inspection is not a record")
+    if document["inspection"].get("id") != opened.header.get("inspection_id"):
         raise payload.malformed(WHAT, "its header and contents name different inspections")
     return document, public
+
+
+def _refuse_control_characters(record: dict[str, Any], label: str) -> None:
+    """Text with NUL or a terminal escape code would be stored and printed as it is."""
+    for field, value in record.items():
+        if isinstance(value, str) and CONTROL.search(value):
+            raise payload.malformed(WHAT, f"the {label} field '{field}' holds a control character")
 
 
 def _check_methodology(document: dict[str, Any], inspection: dict[str, Any]) -> Methodology:
@@ -331,6 +361,8 @@ def import_kit(
         payload.check_record(c, CASE, WHAT, "case")
         for c in payload.check_list(document.get("cases"), WHAT, "case", 100_000)
     ]
+    for label, record in [("inspection", inspection), ("kit", head)] + [("case", c) for c in cases]:
+        _refuse_control_characters(record, label)
     method = _check_methodology(document, inspection)
     if any(c["category"] not in method.category_ids for c in cases):
         raise payload.malformed(WHAT, "a case has a category the methodology does not know")
@@ -339,14 +371,18 @@ def import_kit(
     if len({c["reference"] for c in cases}) != len(cases):
         raise payload.malformed(WHAT, "two cases share a reference")
     progress(1, 2, "Adding the inspection and its cases…")
+    from workbench.followup.pack_records import install_kit_section as install_followup
+
     with store.sessions.begin() as session:
         inspector, named = _claim_store(session, head["inspector"])
         _upsert_inspection(session, inspection, public)
         added, updated = _upsert_cases(session, inspection["id"], cases)
+        install_followup(session, inspection["id"], document.get("followup"))
         audit.record(
             session, inspector, "open_kit", "inspection", inspection["id"], "", None,
             {"issued_by": head["issued_by"], "cases_added": added, "cases_updated": updated},
         )  # fmt: skip
+    publish(store, Topic.INSPECTIONS, Topic.CASES, Topic.FOLLOWUP, inspection_id=inspection["id"])
     progress(2, 2, "Done")
     return KitImport(
         inspection["id"],

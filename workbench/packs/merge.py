@@ -48,14 +48,18 @@ class MergeCounts:
     responses_added: int = 0
     responses_changed: int = 0
     audit_events_added: int = 0
+    quarter_assessments_added: int = 0  # workbench.followup.pack_records
+    quarter_assessments_changed: int = 0
 
     @property
     def added(self) -> int:
-        return self.assessments_added + self.referrals_added + self.responses_added
+        return (self.assessments_added + self.referrals_added + self.responses_added
+                + self.quarter_assessments_added)  # fmt: skip
 
     @property
     def changed(self) -> int:
-        return self.assessments_changed + self.referrals_changed + self.responses_changed
+        return (self.assessments_changed + self.referrals_changed + self.responses_changed
+                + self.quarter_assessments_changed)  # fmt: skip
 
 
 def merge(
@@ -81,6 +85,11 @@ def _merge_all(
 ) -> None:
     _merge_assessments(conn, pack, counts)
     merge_referrals(conn, pack, method, inspection, counts)
+    from workbench.followup.pack_records import merge_section
+
+    added, changed = merge_section(conn, pack.followup, inspection)
+    counts.quarter_assessments_added += added
+    counts.quarter_assessments_changed += changed
     counts.audit_events_added += merge_trail(conn, pack.origin, pack.audit)
 
 

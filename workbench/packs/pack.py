@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,13 +28,13 @@ from db.models import (
 )
 from db.types import utcnow
 from workbench import audit, crypto
+from workbench.identity import identity, require_user_name
 from workbench.packs import container, payload, records
 from workbench.packs.document import PackDocument
 from workbench.packs.keys import device_key, inspection_key, public_of
 from workbench.packs.trail import AuditTrail
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
-from workbench.store import identity, require_user_name
 
 SCHEME = "x25519-hkdf-sha256-aes256gcm"
 MAX_PACK_BYTES = container.MAX_FILE_BYTES
@@ -69,6 +70,9 @@ def _relevant_ids(session: Session, inspection_id: str) -> set[str]:
     ids = {inspection_id}
     for query in queries:
         ids.update(session.scalars(query))
+    from workbench.followup.pack_records import relevant_ids
+
+    ids.update(relevant_ids(session, inspection_id))
     return ids
 
 
@@ -89,6 +93,8 @@ def collect(session: Session, inspection: Inspection, inspector: str) -> PackDoc
             select(Referral.id).join(Case).where(in_inspection, Referral.raised_by == inspector)
         )
     )
+    from workbench.followup.pack_records import pack_section as followup_section
+
     origin = identity(session).id
     relevant = _relevant_ids(session, inspection.id)
     lines = records.audit_lines(
@@ -109,16 +115,17 @@ def collect(session: Session, inspection: Inspection, inspector: str) -> PackDoc
             if event["recorded_by"] == inspector
         ],
         audit=AuditTrail.of_lines(lines),
+        followup=followup_section(session, inspection.id, inspector),
     )
 
 
 def write_pack(
     path: Path,
-    document: dict,
+    document: dict[str, Any],
     lines: list[bytes],
     public: crypto.InspectionPublic,
     device: DeviceKey,
-    header_of: dict | None = None,
+    header_of: dict[str, Any] | None = None,
 ) -> bytes:
     """Encrypt a pack's document and audit lines to the inspection's key, sign the file with
     this store's device key and write it (atomically); the file's bytes. The header names

@@ -4,6 +4,7 @@ moderation, and any referral to the force with the force's responses."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from workbench.dates import long_date, short_date
 from workbench.methodology import Methodology
@@ -24,6 +25,9 @@ from workbench.reports.words import plural
 from workbench.services.referrals import ReferralRow
 from workbench.services.status import GRADED, STATUS_NAMES
 from workbench.services.summary import UNRESOLVED
+
+if TYPE_CHECKING:
+    from workbench.services.sampling import DrawRecord
 
 
 def paragraphs(value: str) -> list[str]:
@@ -177,3 +181,40 @@ def case_sheets(head: Section, method: Methodology, cases: list[CaseSheet]) -> l
     if sheets:
         sheets[0].new_page = False
     return [head, *sheets]
+
+
+def sampling_section(method: Methodology, draws: list[DrawRecord]) -> Section | None:
+    """Annex B, how the sample was drawn: each draw's seed, method and, per stratum, the
+    cases listed by the force and those drawn (the rest are the population not drawn).
+    ``draws`` are ``workbench.services.sampling.DrawRecord``s; None when there are none."""
+    from workbench.services.sampling import stratum_names
+
+    if not draws:
+        return None
+    blocks: list[Block] = []
+    for number, record in enumerate(draws, start=1):
+        blocks.append(
+            TextBlock(
+                f"Draw {number}: {record.drawn:,} of the {record.listed:,} cases on the "
+                f"force's list '{record.source}' were drawn on {long_date(record.drawn_at)} by "
+                f"{record.drawn_by}, by {record.method}. Seed: {record.seed}. The list's "
+                f"SHA-256 is {record.sha256}; the same list, plan and seed draw the same "
+                f"cases again. The {record.listed - record.drawn:,} cases not drawn are the "
+                "population the sample stands for."
+            )
+        )
+        names = stratum_names(method, record.strata, record.strata_by)
+        rows: list[list[Value]] = [
+            [name, s.listed, s.drawn, s.listed - s.drawn]
+            for name, s in zip(names, record.strata, strict=True)
+        ]
+        rows.append(["All strata", record.listed, record.drawn, record.listed - record.drawn])
+        columns = [
+            Col("Stratum", 3),
+            Col("Listed", 1, True),
+            Col("Drawn", 1, True),
+            Col("Not drawn", 1, True),
+        ]
+        caption = f"Draw {number}: cases listed and drawn in each stratum"
+        blocks.append(TableBlock(caption, columns, rows, total_row=True, row_headers=True))
+    return Section("Annex B: How the sample was drawn", "sampling", blocks, new_page=True)

@@ -131,3 +131,4 @@ class Document:
     sections: list[Section]
     landscape: bool = False
     contents: bool = True
+    interim: str = ""  # printed beside the marking on every page while findings are interim

@@ -8,7 +8,7 @@ words behind the figures: each case's details, assessments, moderation and refer
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,12 +17,13 @@ from sqlalchemy.orm import selectinload
 
 from db.engine import Store
 from db.models import Assessment, Case, Moderation
+from workbench.identity import require_user_name
 from workbench.methodology import Methodology, load_methodology
 from workbench.progress import Progress, no_progress
 from workbench.services import summary as summary_service
 from workbench.services.inspections import get_inspection
 from workbench.services.referrals import ReferralRow, list_referrals
-from workbench.store import require_user_name
+from workbench.services.sampling import sample_draws
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Facts:
     marking: str
     fictional: bool
     methodology: str
+    interim: str = ""  # "INTERIM: n of N cases graded" until grading and moderation are done
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class AssessmentSheet:
     graded_at: datetime | None
     stages: tuple[StageLine, ...]
     revision: int = 0
+    answers: dict[str, str] = field(default_factory=dict)  # prompt or fact id -> answer id
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class ReportData:
     headline: list[str]
     cases: list[CaseSheet]
     referrals: list[ReferralRow]
+    draws: list = field(default_factory=list)  # sample draws (services.sampling.DrawRecord)
 
 
 def _facts(store: Store, inspection_id: str) -> tuple[Facts, Methodology, str]:
@@ -157,6 +161,7 @@ def _assessments(
                     row.graded_at,
                     lines,
                     row.revision,
+                    {k: v for k, v in row.answers.items() if v is not None},
                 )
             )
     return found
@@ -189,6 +194,7 @@ def gather(
     progress(0, 4, "Reading the inspection")
     facts, method, author = _facts(store, inspection_id)
     summary, frame = summary_service.summary_and_case_frame(store, facts.id)
+    facts = replace(facts, interim=summary.get("interim_label", ""))
     progress(1, 4, "Reading the cases")
     rows = _case_rows(store, facts.id)
     progress(2, 4, "Reading the assessments")
@@ -233,4 +239,5 @@ def gather(
         headline=summary_service.headline(summary),
         cases=cases,
         referrals=referrals,
+        draws=sample_draws(store, facts.id),
     )

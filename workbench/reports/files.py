@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from db.files import owner_only, part_prefix, sweep_stale_parts
 from workbench.errors import WorkbenchError
 
 
@@ -38,7 +39,8 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     final = final_path(target)
     _check_target(final)
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
+        sweep_stale_parts(final)  # what a killed export left
+        handle, name = tempfile.mkstemp(prefix=part_prefix(final), suffix=".part", dir=final.parent)
     except OSError as exc:
         raise WorkbenchError(f"Cannot write in {final.parent}: {exc.strerror or exc}.") from exc
     os.close(handle)
@@ -47,6 +49,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         yield temporary
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
+        owner_only(temporary)  # reports hold case data: readable by their owner only
         os.replace(temporary, final)
     except OSError as exc:
         raise WorkbenchError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import date
 from html import escape
 from pathlib import Path
 
@@ -33,6 +34,8 @@ from workbench.reports.content import (
 from workbench.reports.data import gather
 from workbench.reports.files import Written, atomic_path, final_path
 from workbench.reports.findings import findings_document
+from workbench.reports.print_css import print_css
+from workbench.reports.publication import publication_from
 from workbench.reports.tables import grade_colour, grade_name
 
 CHART_WIDTH = 480.0
@@ -43,6 +46,7 @@ body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; color: #1a1a1a;
 .marking { text-align: center; font-weight: bold; letter-spacing: .04em; color: #1f3a5f;
   border-bottom: 1px solid #b7c0cc; padding: .4rem 0; margin: 0; }
 footer .marking { border-bottom: 0; border-top: 1px solid #b7c0cc; }
+.interim { color: #b71c1c; margin-left: 1.5em; }
 h1, h2, h3, h4 { color: #1f3a5f; line-height: 1.25; }
 h2 { border-top: 2px solid #1f3a5f; padding-top: .6rem; margin-top: 2.4rem; }
 .case h3 { border-top: 1px solid #b7c0cc; padding-top: .6rem; margin-top: 2rem; }
@@ -158,13 +162,15 @@ def render(document: Document, method: Methodology, progress: Progress = no_prog
     """The document as one self-contained HTML page."""
     writer = _Writer(method)
     marking = escape(document.marking)
+    if document.interim:
+        marking += f' <span class="interim">{escape(document.interim)}</span>'
     writer.add("<!DOCTYPE html>")
     writer.add('<html lang="en-GB">\n<head>\n<meta charset="utf-8">')
     writer.add('<meta name="viewport" content="width=device-width, initial-scale=1">')
     writer.add(f"<title>{escape(document.title)}</title>")
     writer.add(f'<meta name="author" content="{escape(document.author)}">')
     writer.add(f'<meta name="description" content="{escape(document.subject)}">')
-    writer.add(f"<style>{CSS}</style>\n</head>\n<body>")
+    writer.add(f"<style>{CSS}{print_css(document.marking)}</style>\n</head>\n<body>")
     writer.add(f'<header><p class="marking">{marking}</p></header>\n<main>')
     cover = document.cover
     writer.add(f"<h1>{escape(cover.title if cover else document.title)}</h1>")
@@ -192,11 +198,19 @@ def render(document: Document, method: Methodology, progress: Progress = no_prog
 
 
 def write_findings_html(
-    store: Store, inspection_id: str, out: str | Path, progress: Progress = no_progress
+    store: Store,
+    inspection_id: str,
+    out: str | Path,
+    progress: Progress = no_progress,
+    isbn: str | None = None,
+    published: date | None = None,
+    copyright: str | None = None,
 ) -> Written:
-    """The HTML twin of the findings report, written atomically."""
+    """The HTML twin of the findings report, written atomically (with the publication block
+    on its cover when any of ``isbn``, ``published`` and ``copyright`` is given)."""
     data = gather(store, inspection_id, progress)
-    page = render(findings_document(data), data.method, progress)
+    publication = publication_from(isbn, published, copyright)
+    page = render(findings_document(data, publication), data.method, progress)
     with atomic_path(out) as temporary:
         temporary.write_text(page, encoding="utf-8")
     return Written(final_path(out))

@@ -122,6 +122,7 @@ def inspector_document(data: ReportData, inspector: str) -> Document:
         subject=f"{inspector}'s assessments in the inspection of {facts.force}",
         author=data.author,
         marking=facts.marking,
+        interim=facts.interim,
         running_title=f"{facts.force}: cases assessed by {inspector}",
         cover=Cover(
             title=title,

@@ -40,6 +40,7 @@ class DocumentInfo:
     running_title: str
     landscape: bool = False
     keywords: str = ""
+    interim: str = ""  # "INTERIM: n of N cases graded", beside the marking
 
 
 @dataclass
@@ -159,7 +160,8 @@ def _draw_contents(canvas: Canvas, contents: _Contents) -> None:
         canvas.setDash(1, 3)
         if end > start:
             canvas.line(start, y + 1, end, y + 1)
-        canvas.linkRect("", entry.key, (contents.x, y - 4, right, y + 12), relative=0)
+        # F=4: the Print flag, so the link is printed and kept by a PDF/A conversion.
+        canvas.linkRect("", entry.key, (contents.x, y - 4, right, y + 12), relative=0, F=4)
         y -= line
     canvas.restoreState()
 
@@ -175,8 +177,8 @@ def _decorate(canvas: Canvas, doc: BaseDocTemplate) -> None:
     canvas.saveState()
     canvas.setFont(fonts.BOLD, 10)
     canvas.setFillColor(NAVY)
-    canvas.drawCentredString(width / 2, height - 1.1 * cm, info.marking)
-    canvas.drawCentredString(width / 2, 0.9 * cm, info.marking)
+    for y in (height - 1.1 * cm, 0.9 * cm):
+        _draw_marking(canvas, info, width / 2, y)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
     canvas.line(MARGIN, height - TOP + 0.45 * cm, width - MARGIN, height - TOP + 0.45 * cm)
@@ -187,6 +189,24 @@ def _decorate(canvas: Canvas, doc: BaseDocTemplate) -> None:
     canvas.drawString(MARGIN, height - TOP + 0.65 * cm, _fit(canvas, info.running_title, room))
     canvas.drawString(MARGIN, BOTTOM - 1.0 * cm, _fit(canvas, info.title, room - 3 * cm))
     canvas.restoreState()
+
+
+INTERIM_RED = "#B71C1C"
+_GAP = "   "
+
+
+def _draw_marking(canvas: Canvas, info: DocumentInfo, centre: float, y: float) -> None:
+    """The marking centred on the page; while findings are interim, the interim label beside
+    it in red, the pair centred together."""
+    if not info.interim:
+        canvas.drawCentredString(centre, y, info.marking)
+        return
+    marking_width = canvas.stringWidth(info.marking + _GAP, fonts.BOLD, 10)
+    left = centre - (marking_width + canvas.stringWidth(info.interim, fonts.BOLD, 10)) / 2
+    canvas.drawString(left, y, info.marking + _GAP)
+    canvas.setFillColor(INTERIM_RED)
+    canvas.drawString(left + marking_width, y, info.interim)
+    canvas.setFillColor(NAVY)
 
 
 def _fit(canvas: Canvas, value: str, room: float) -> str:

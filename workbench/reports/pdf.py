@@ -198,6 +198,7 @@ def render(
         subject=document.subject,
         author=document.author,
         marking=document.marking,
+        interim=document.interim,
         running_title=document.running_title,
         landscape=document.landscape,
         keywords=f"{document.marking}; inspection; child protection",

@@ -150,6 +150,7 @@ def referral_document(data: ReportData) -> Document:
         subject=f"Cases referred back to {facts.force}: {facts.title}",
         author=data.author,
         marking=facts.marking,
+        interim=facts.interim,
         running_title=f"{facts.force}: referral schedule",
         cover=None,
         sections=[section],

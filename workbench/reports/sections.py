@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.agreement import describe as describe_agreement
 from workbench.methodology import Methodology
 from workbench.reports.charts import Series
 from workbench.reports.content import (
@@ -24,7 +25,7 @@ from workbench.reports.content import (
 from workbench.reports.data import ReportData
 from workbench.reports.tables import grade_colour, grade_name, outcome_name
 from workbench.reports.words import plural
-from workbench.services.summary import NOT_RECORDED, UNRESOLVED
+from workbench.services.summary import MIN_FOR_PERCENT, NOT_RECORDED, UNRESOLVED
 
 
 def outcome_ids(method: Methodology, summary: dict[str, Any]) -> list[str]:
@@ -48,6 +49,32 @@ def _series(method: Methodology, ids: list[str], entries: list[dict[str, Any]]) 
         )
         for g in ids
     ]
+
+
+def charted(summary: dict[str, Any]) -> bool:
+    """Charts only from enough graded cases: a chart of a handful reads as a finding."""
+    graded: int = summary["graded"]
+    return graded >= MIN_FOR_PERCENT
+
+
+def interim_notice(data: ReportData) -> list[Block]:
+    """While findings are interim, say so at the start of the findings, in words."""
+    summary = data.summary
+    if not summary.get("interim"):
+        return []
+    rest = summary["cases"] - summary["graded"]
+    parts = [f"These findings are interim: {summary['graded']} of {summary['cases']} cases graded"]
+    if rest:
+        parts.append(f"{rest} still to be graded")
+    if summary["overall"].get(UNRESOLVED):
+        parts.append(f"{plural(summary['overall'][UNRESOLVED], 'case')} awaiting moderation")
+    text = ", ".join(parts) + ". Figures will change as grading continues."
+    if summary["graded"] < MIN_FOR_PERCENT:
+        text += (
+            f" With fewer than {MIN_FOR_PERCENT} cases graded, figures are given as counts "
+            "without percentages or charts."
+        )
+    return [TextBlock(text, "notice")]
 
 
 def describe(opening: str, labels: list[str], series: list[Series]) -> str:
@@ -91,7 +118,9 @@ def summary_section(data: ReportData) -> Section:
         rows,
         width=0.6,
     )
-    blocks: list[Block] = [BulletsBlock(list(data.headline)), table, chart]
+    blocks: list[Block] = [*interim_notice(data), BulletsBlock(list(data.headline)), table]
+    if charted(summary):
+        blocks.append(chart)
     return Section("Summary of findings", "summary", blocks, new_page=True)
 
 
@@ -122,7 +151,7 @@ def breakdown_section(data: ReportData, by: str, number: int) -> Section:
             row_headers=True,
         )
     ]
-    if entries and len(entries) <= 30:
+    if entries and len(entries) <= 30 and charted(summary):
         series = _series(method, ids, entries)
         opening = f"Stacked bar chart of the overall grades of the graded cases by {label.lower()}."
         blocks.append(
@@ -163,6 +192,10 @@ def stage_section(data: ReportData, number: int) -> Section:
             rows,
             row_headers=True,
         ),
+    ]
+    if not charted(summary):
+        return Section("Grades by stage of the child's journey", "by-stage", blocks, new_page=True)
+    blocks += [
         ChartBlock(
             f"Figure {number}: Stage grades at each stage",
             describe(opening, labels, series),
@@ -214,22 +247,24 @@ def force_section(data: ReportData, number: int) -> Section:
 
 def moderation_section(data: ReportData, number: int) -> Section:
     figures = data.summary["moderation"]
-    percent = figures["percent_agreement"]
-    kappa = figures["weighted_kappa"]
+    dual = figures["dual_graded"]
     rows: list[list[Value]] = [
-        ["Cases graded by two inspectors", figures["dual_graded"]],
+        ["Cases graded by two inspectors", dual],
         ["Both inspectors gave the same overall grade", figures["agreed"]],
         ["The inspectors gave different overall grades", figures["disagreed"]],
         ["Cases moderated by the lead inspector", figures["moderated"]],
-        ["Agreement between the two inspectors", "–" if percent is None else f"{percent} percent"],
-        ["Weighted kappa", "–" if kappa is None else f"{kappa:.3f}"],
+        ["Agreement between the two inspectors", share(figures["agreed"], dual)],
+        *agreement_rows(figures.get("agreement")),
     ]
     blocks: list[Block] = [
         TextBlock(
             "Some cases were graded by two inspectors independently, to test the consistency "
             "of grading. Where they differed the lead inspector moderated the case and agreed "
-            "its grade. Weighted kappa measures the agreement beyond what chance alone would "
-            "give: 1 is complete agreement, 0 no better than chance."
+            "its grade. Weighted kappa and Gwet's AC1 measure the agreement beyond what chance "
+            "alone would give: 1 is complete agreement, 0 no better than chance. Kappa falls "
+            "when one grade dominates even if the inspectors nearly always agree; AC1 does not. "
+            "Each is given with its 95% confidence interval; with fewer than 10 cases graded "
+            "by two inspectors they are too few to measure."
         ),
         TableBlock(
             f"Table {number}: Moderation",
@@ -239,3 +274,30 @@ def moderation_section(data: ReportData, number: int) -> Section:
         ),
     ]
     return Section("Moderation", "moderation", blocks)
+
+
+def share(part: int, whole: int) -> str:
+    """ "7 of 12 (58 percent)"; under ``MIN_FOR_PERCENT`` cases, the count alone."""
+    if not whole:
+        return "–"
+    if whole < MIN_FOR_PERCENT:
+        return f"{part} of {whole}"
+    return f"{part} of {whole} ({int(part * 100 / whole + 0.5)}%)"
+
+
+def _coefficient(value: object) -> str:
+    if not isinstance(value, dict):
+        return "not defined"
+    return f"{value['value']:.3f} (95% CI {value['ci_low']:.3f} to {value['ci_high']:.3f})"
+
+
+def agreement_rows(figures: dict[str, Any] | None) -> list[list[Value]]:
+    """Weighted kappa and AC1 with their intervals, or "too few to measure"."""
+    if not figures:
+        return []
+    if figures["too_few"]:
+        return [["Weighted kappa and Gwet's AC1", describe_agreement(figures)]]
+    return [
+        ["Weighted kappa (linear weights)", _coefficient(figures["weighted_kappa"])],
+        ["Gwet's AC1", _coefficient(figures["ac1"])],
+    ]

@@ -8,6 +8,7 @@ a filter on it, and the marking is printed in the header and footer of every pag
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from db.engine import Store
 from workbench.dates import long_date
+from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
+from workbench.reports import csv_cells, xlsx_print
 from workbench.reports import xlsx_frames as frames
+from workbench.reports import xlsx_prompts as prompt_frames
 from workbench.reports.data import ReportData, gather
 from workbench.reports.files import Written, atomic_path, final_path
 
@@ -46,6 +50,8 @@ def sheets(data: ReportData) -> dict[str, pd.DataFrame]:
         "By stage": frames.by_stage(summary, method),
         "By unit": frames.breakdown(summary, method, "by_unit", "Unit"),
         "Force vs ours": frames.force_vs_ours(summary, method),
+        "Prompt answers": prompt_frames.prompt_answers(data),
+        "Prompt counts": prompt_frames.prompt_counts(summary, method),
     }
 
 
@@ -68,7 +74,10 @@ def _format(sheet: Worksheet, frame: pd.DataFrame, marking: str) -> None:
                 cell.number_format = number_format
             if width > WIDE:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    _no_formulas(sheet)
+    xlsx_print.protect_text(sheet)
+    if sheet.title == "Summary":
+        xlsx_print.percentages_as_fractions(sheet)
+    xlsx_print.fit_to_print(sheet)
     sheet.oddHeader.center.text = marking
     sheet.oddFooter.center.text = marking
     sheet.oddFooter.right.text = "Page &P of &N"
@@ -76,13 +85,33 @@ def _format(sheet: Worksheet, frame: pd.DataFrame, marking: str) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
 
 
-def _no_formulas(sheet: Worksheet) -> None:
-    """Text that starts with "=" (a rationale, a force's reference) stays text: openpyxl would
-    otherwise store it as a formula for Excel to run when the workbook is opened."""
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+def write_csv(
+    store: Store, inspection_id: str, out: str | Path, progress: Progress = no_progress
+) -> Written:
+    """Every sheet of the workbook as a CSV file (UTF-8, header row) in the folder ``out``,
+    each written atomically: about.csv, summary.csv, ..., prompt-answers.csv."""
+    folder = Path(out).expanduser().absolute()
+    if not folder.is_dir():
+        raise WorkbenchError(f"The folder {folder} does not exist; create it first.")
+    data = gather(store, inspection_id, progress, every_assessment=True)
+    frames_by_sheet = sheets(data)
+    total = len(frames_by_sheet)
+    for number, (name, frame) in enumerate(frames_by_sheet.items(), start=1):
+        target = folder / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.csv"
+        cells = frame.astype(object).where(frame.notna(), None)
+        with (
+            atomic_path(target) as temporary,
+            open(temporary, "w", encoding="utf-8", newline="") as handle,
+        ):
+            csv_cells.write_csv(handle, list(frame.columns), cells.itertuples(index=False))
+        progress(number, total, f"Writing {target.name}")
+    return Written(folder)
+
+
+def _marking(data: ReportData) -> str:
+    """The marking for each page's header and footer, with the interim label beside it."""
+    facts = data.facts
+    return f"{facts.marking}   {facts.interim}" if facts.interim else facts.marking
 
 
 def write_xlsx(
@@ -95,7 +124,7 @@ def write_xlsx(
         total = len(frames_by_sheet)
         for number, (name, frame) in enumerate(frames_by_sheet.items(), start=1):
             frame.to_excel(writer, sheet_name=name, index=False)
-            _format(writer.sheets[name], frame, data.facts.marking)
+            _format(writer.sheets[name], frame, _marking(data))
             progress(number, total, f"Writing the {name} sheet")
         properties = writer.book.properties
         properties.title = f"{data.facts.title}: data"

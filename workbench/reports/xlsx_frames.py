@@ -64,13 +64,10 @@ def key_figures(summary: dict[str, Any], method: Methodology) -> pd.DataFrame:
         ("Cases not yet started", summary["not_started"]),
         *[(f"Graded {grade_name(method, g).lower()}", overall[g]) for g in method.grade_ids],
         ("Graded differently and awaiting moderation", overall[UNRESOLVED]),
+        (f"Graded {method.below_best_words}", overall[method.below_best_key]),
         (
-            "Graded requires improvement or inadequate",
-            overall["requires_improvement_or_inadequate"],
-        ),
-        (
-            "Percent graded requires improvement or inadequate",
-            overall["percent_requires_improvement_or_inadequate"],
+            f"Percent graded {method.below_best_words}",
+            overall[f"percent_{method.below_best_key}"],
         ),
         ("Cases referred back to the force", referrals["cases_referred"]),
         ("Referrals", referrals["total"]),
@@ -82,8 +79,14 @@ def key_figures(summary: dict[str, Any], method: Methodology) -> pd.DataFrame:
         ("Cases moderated", moderation["moderated"]),
         ("Percent agreement between inspectors", moderation["percent_agreement"]),
         ("Weighted kappa", moderation["weighted_kappa"]),
+        ("Gwet's AC1", _coefficient(moderation.get("agreement", {}).get("ac1"))),
+        ("Findings are interim", bool(summary.get("interim"))),
     ]
     return pd.DataFrame(rows, columns=["Measure", "Value"], dtype=object)
+
+
+def _coefficient(value: object) -> float | None:
+    return value["value"] if isinstance(value, dict) else None
 
 
 def cases(data: ReportData) -> pd.DataFrame:

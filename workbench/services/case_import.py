@@ -8,8 +8,7 @@ documented for users in ``docs/spreadsheets.md``.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,14 +19,16 @@ from sqlalchemy import select
 
 from db.bulk import bulk_insert
 from db.engine import Store
-from db.models import Case, ImportLog, new_id
+from db.models import Case, new_id
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import ImportRefused, RowError, WorkbenchError
+from workbench.identity import require_user_name
+from workbench.imports_log import log_import
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection, methodology_of, parse_date
-from workbench.store import require_user_name
 from workbench.tabular import LINE, fingerprint, read_table, require_columns, rows_phrase
 
 REQUIRED = ("reference", "category")
@@ -66,7 +67,7 @@ def _date_or_reason(text: str) -> date | str | None:
         return f"'{text}' is not a date; write it as 2026-11-29 or 29/11/2026"
 
 
-class _Checker:
+class CaseChecker:
     """Checks the whole table column by column (fast), collecting every problem by line.
 
     Working on whole columns as plain lists, with each distinct value parsed once, keeps a
@@ -138,9 +139,24 @@ class _Checker:
                 self._error(i, "closed_on", reason)
         return opened, closed
 
-    def rows(self, defaults: dict[str, Any]) -> list[dict[str, Any]]:
-        """The rows to insert; only call when there are no errors."""
+    def rows(
+        self, defaults: dict[str, Any], only: Sequence[int] | None = None
+    ) -> list[dict[str, Any]]:
+        """The rows to insert (only those at the ``only`` positions, when given); only call
+        when there are no errors."""
         cells = self.cells
+        columns = (
+            cells["reference"],
+            self.categories,
+            cells["unit"],
+            self.opened,
+            self.closed,
+            cells["child_ref"],
+            self.grades,
+            cells["assigned_to"],
+        )
+        if only is not None:
+            columns = tuple([column[i] for i in only] for column in columns)
         return [
             {
                 **defaults,
@@ -155,15 +171,7 @@ class _Checker:
                 "assigned_to": assigned_to or None,
             }
             for reference, category, unit, opened, closed, child_ref, grade, assigned_to in zip(
-                cells["reference"],
-                self.categories,
-                cells["unit"],
-                self.opened,
-                self.closed,
-                cells["child_ref"],
-                self.grades,
-                cells["assigned_to"],
-                strict=True,
+                *columns, strict=True
             )
         ]
 
@@ -199,7 +207,7 @@ def import_cases(
             "methodology_version": inspection.methodology_version,
             "created_at": now,
         }
-        checker = _Checker(table, method, existing)
+        checker = CaseChecker(table, method, existing)
         errors = checker.errors()
         if errors:
             raise refusal(errors, path.name)
@@ -217,18 +225,11 @@ def import_cases(
             None,
             {"file": path.name, "count": count, "sha256": digest},
         )
-        log = ImportLog(
-            id=new_id(),
-            kind="cases",
-            source=path.name,
-            inspection_id=inspection.id,
-            actor=actor,
-            fingerprint=digest,
-            at=now,
-            added=count,
-            changed=0,
-            details=json.dumps({"path": str(path.resolve()), "rows": count}),
-        )
-        session.add(log)
+        log_id = log_import(
+            session, "cases", path.name, inspection_id=inspection.id, actor=actor,
+            added=count, changed=0, details={"path": str(path.resolve()), "rows": count},
+            fingerprint=digest, at=now,
+        )  # fmt: skip
+    publish(store, Topic.CASES, Topic.IMPORTS, inspection_id=inspection.id)
     progress(3, 3, f"Imported {count:,} cases")
-    return CaseImportResult(added=count, log_id=log.id)
+    return CaseImportResult(added=count, log_id=log_id)

@@ -56,6 +56,7 @@ class OtherAssessment:
     inspector: str
     status: str
     overall_grade: str | None
+    hidden: bool = False  # blind dual grading: not shown until both have graded
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,26 @@ _DETAIL_OTHERS = (
 )
 
 
+_DETAIL_OWN = select(Assessment.status).where(
+    Assessment.case_id == bindparam("case_id"), Assessment.inspector == bindparam("inspector")
+)
+
+
+def _blind(
+    case: Case, inspector: str | None, own: str | None, others: Sequence[tuple]
+) -> list[OtherAssessment]:
+    """Dual grading is blind: an inspector who grades the case sees another's grade only once
+    both of them have graded it (the lead, who grades neither, sees every grade)."""
+    grader = inspector is not None and (
+        own is not None or inspector in (case.assigned_to, case.second_inspector)
+    )
+    shown = []
+    for name, status, grade in others:
+        hidden = grader and not (own == GRADED and status == GRADED)
+        shown.append(OtherAssessment(name, status, None if hidden else grade, hidden))
+    return shown
+
+
 def case_detail(store: Store, case_id: str, inspector: str | None = None) -> CaseDetail:
     """The case's details for the grading panel; ``others`` leaves out ``inspector``'s own."""
     params = {"case_id": case_id, "inspector": inspector or ""}
@@ -229,6 +250,7 @@ def case_detail(store: Store, case_id: str, inspector: str | None = None) -> Cas
         method = load_methodology(methodology_id)
         total, open_ = session.execute(_DETAIL_REFERRALS, params).one()
         others = session.execute(_DETAIL_OTHERS, params).all()
+        own = session.execute(_DETAIL_OWN, params).scalar() if inspector else None
         try:
             stage_ids = tuple(s.id for s in method.stages_for(case.category))
         except KeyError:
@@ -250,5 +272,5 @@ def case_detail(store: Store, case_id: str, inspector: str | None = None) -> Cas
             referrals=total,
             open_referrals=int(open_ or 0),
             moderated_grade=moderated,
-            others=tuple(OtherAssessment(*row) for row in others),
+            others=tuple(_blind(case, inspector, own, others)),
         )

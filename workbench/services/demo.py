@@ -15,18 +15,22 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Store
-from db.models import Case, Inspection
+from db.models import Assessment, Case, Inspection
 from db.types import utcnow
-from workbench import audit
+from workbench import audit, fields
+from workbench.changes import Topic, publish
+from workbench.identity import require_user_name
 from workbench.methodology import Methodology, load_methodology
+from workbench.packs.keys import create_inspection_keys_in
 from workbench.progress import Progress, no_progress
+from workbench.services.demo_followup import add_demo_followup
 from workbench.services.grading import apply_edit, find_assessment, mark_graded_in
 from workbench.services.inspections import create_inspection_in
 from workbench.services.referrals import add_response_in, raise_referral_in
-from workbench.store import require_user_name
 
 SEED = 20261102
 FORCE = "Northshire Police (fictional)"
@@ -55,6 +59,12 @@ SAMPLE = {
 GRADED_GRADES = ["good"] * 10 + ["requires_improvement"] * 20 + ["inadequate"] * 10
 IN_PROGRESS_CASES = 8
 DUAL_AGREE, DUAL_DISAGREE = 2, 1
+# The demonstration's key pair is sealed under a passphrase everyone may know, so that Issue
+# kit and Export pack can be tried on it; the demo's notice states it.
+DEMO_PASSPHRASE = "demonstration only"
+PASSPHRASE_NOTE = (
+    f"Its key's passphrase, for issuing kits and importing packs, is '{DEMO_PASSPHRASE}'."
+)
 
 
 @dataclass
@@ -75,6 +85,7 @@ def create_demo(store: Store, progress: Progress = no_progress) -> str:
         actor = require_user_name(session)
         inspectors = [actor, *[n for n in OTHER_INSPECTORS if n != actor][:2]]
         inspection = _inspection(session, method, actor)
+        create_inspection_keys_in(session, inspection, DEMO_PASSPHRASE, actor)
         plans = _cases(session, method, inspection, inspectors, rng)
         total = len(plans)
         for done, plan in enumerate(plans, start=1):
@@ -82,7 +93,24 @@ def create_demo(store: Store, progress: Progress = no_progress) -> str:
             progress(done, total, f"Writing demonstration case {plan.case.reference}")
         _dual_grade(session, method, plans, inspectors, actor, rng)
         _referrals(session, method, plans, actor)
-        return inspection.id
+        _graded_during_fieldwork(session, inspection)
+        inspection_id = inspection.id
+    add_demo_followup(store, inspection_id)  # recommendations, action plans and two quarters
+    publish(store, Topic.INSPECTIONS, inspection_id=inspection_id)
+    return inspection_id
+
+
+def _graded_during_fieldwork(session: Session, inspection: Inspection) -> None:
+    """Date the demonstration's gradings over its first fieldwork days, as if done then, so
+    the dashboard's progress per day has something to show."""
+    query = (
+        select(Assessment)
+        .join(Case)
+        .where(Case.inspection_id == inspection.id, Assessment.graded_at.is_not(None))
+        .order_by(Case.reference, Assessment.inspector)
+    )
+    for number, row in enumerate(session.scalars(query)):
+        row.graded_at = _moment(START + timedelta(days=number * 9 // 43), 9 + number % 8)
 
 
 def _inspection(session: Session, method: Methodology, actor: str) -> Inspection:
@@ -179,10 +207,10 @@ def _grade(
         apply_edit(session, case, inspector, actor, name, value, method)
 
     for stage_id, grade in stages:
-        edit(f"stage:{stage_id}:grade", grade)
-        edit(f"stage:{stage_id}:notes", _stage_note(stage_id, grade, plan.child))
-        for prompt_id, answer in _answers(stage_id, case.category, grade):
-            edit(f"prompt:{prompt_id}", answer)
+        edit(fields.stage_grade(stage_id), grade)
+        edit(fields.stage_notes(stage_id), _stage_note(stage_id, grade, plan.child))
+        for field, answer in _answers(method, stage_id, case, grade):
+            edit(field, answer)
     if plan.grade is None:
         return
     worst = method.worst(grades.values()) or plan.grade
@@ -424,14 +452,23 @@ def _stage_note(stage_id: str, grade: str, child: str) -> str:
     return _sentence(template, child=child)
 
 
-def _answers(stage_id: str, category: str, grade: str) -> list[tuple[str, str]]:
+def _answers(method: Methodology, stage_id: str, case: Case, grade: str) -> list[tuple[str, str]]:
+    """The prompt answers (field, answer) that fit the stage grade, and the stage's facts:
+    a shortfall in inadequate stages, in some stages that require improvement, else none."""
     if grade not in ANSWERS:
         return []
     pairs = list(zip(PROMPTS[stage_id], ANSWERS[grade], strict=True))
-    extra = EXTRA_PROMPTS.get((category, stage_id))
+    extra = EXTRA_PROMPTS.get((case.category, stage_id))
     if extra:
         pairs.append((extra, ANSWERS[grade][0]))
-    return pairs
+    applies = {p.id for p in method.prompts_for(case.category, stage_id)}
+    chosen = [(fields.prompt_answer(p), answer) for p, answer in pairs if p in applies]
+    short = grade == "inadequate" or (grade != "good" and sum(map(ord, case.reference)) % 3 == 0)
+    for fact in method.facts_for(case.category, stage_id):
+        wanted = [a.id for a in fact.answers if a.counted and a.shortfall == short]
+        if wanted:
+            chosen.append((fields.fact_answer(fact.id), wanted[0]))
+    return chosen
 
 
 def _rationale(grade: str, stage_name: str, plan: _Plan) -> str:

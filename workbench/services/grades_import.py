@@ -1,8 +1,10 @@
 """Importing one inspector's grades from a spreadsheet (CSV UTF-8 or XLSX).
 
 Teams have graded in spreadsheets before: one row per case with ``case_ref`` and
-``overall_grade``, and optionally ``rationale``, ``stage:<stage id>`` grade columns and a
-referral (``referred``, ``referral_summary``, ``referral_urgency``). Every row is checked
+``overall_grade``, and optionally ``rationale``, ``stage:<stage id>`` grade columns,
+``note:<stage id>`` evidence notes, ``prompt:<id>`` answers to prompts and case facts (see
+``grades_import_evidence``) and a referral (``referred``, ``referral_summary``,
+``referral_urgency``). Every row is checked
 first and every problem reported with its line; one bad row refuses the whole file. A good
 file is applied in one transaction through ``grading.apply_edit`` (so each change has its own
 audit event); a case whose grading is complete is marked graded, any other stays in progress
@@ -11,7 +13,6 @@ with a warning. An empty cell leaves what is already recorded unchanged.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,17 +21,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Store
-from db.models import Assessment, Case, ImportLog, Referral, new_id
-from db.types import utcnow
-from workbench import audit
+from db.models import Assessment, Case, Referral
+from workbench import audit, fields
+from workbench.changes import Topic, publish
 from workbench.errors import RowError, WorkbenchError
+from workbench.identity import require_user_name
+from workbench.imports_log import log_import
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
 from workbench.services import grading
 from workbench.services.case_import import refusal
+from workbench.services.grades_import_evidence import evidence_columns, evidence_edits
 from workbench.services.inspections import get_inspection, methodology_of
 from workbench.services.referrals import OPEN, raise_referral_in
-from workbench.store import require_user_name
 from workbench.tabular import LINE, fingerprint, read_table, records, require_columns
 
 REQUIRED = ("case_ref", "overall_grade")
@@ -74,6 +77,7 @@ class _Checker:
     def __init__(self, method: Methodology, cases: dict[str, Case], columns: list[str]) -> None:
         self.method, self.cases, self.columns = method, cases, columns
         self.stage_columns = [c for c in columns if c.startswith("stage:")]
+        self.evidence_columns = [c for c in columns if c.startswith(("prompt:", "fact:", "note:"))]
         self.errors: list[RowError] = []
         self.rows: list[_Row] = []
         self.first_line: dict[str, int] = {}
@@ -95,6 +99,13 @@ class _Checker:
         elif rationale:
             edits.append(("rationale", rationale))
         edits += self._stage_edits(line, case, cells)
+        edits += evidence_edits(
+            self.method,
+            self.evidence_columns,
+            case,
+            cells,
+            lambda column, reason: self._error(line, column, reason),
+        )
         referral, note = self._referral(line, cells)
         if case is not None and len(self.errors) == before:
             self.rows.append(_Row(line, case, edits, referral, note))
@@ -132,7 +143,7 @@ class _Checker:
                 continue
             stage_id = column.split(":", 1)[1]
             if stage_id in applies:
-                edits.append((f"{column}:grade", grade))
+                edits.append((fields.stage_grade(stage_id), grade))
             elif grade != self.method.not_assessed.id:
                 category = self.method.category(case.category).name
                 stage = self.method.stage(stage_id).name
@@ -200,7 +211,8 @@ def import_grades(
         inspection = get_inspection(session, inspection_id)
         method = methodology_of(inspection)
         _refuse_unknown_stages(table, method, path.name)
-        optional = ["rationale", *_stage_columns(method), *REFERRAL_COLUMNS]
+        evidence = evidence_columns(table, method, path.name)
+        optional = ["rationale", *_stage_columns(method), *evidence, *REFERRAL_COLUMNS]
         require_columns(table, REQUIRED, optional, path.name)
         checker = _check(session, method, inspection.id, table)
         if checker.errors:
@@ -228,6 +240,8 @@ def import_grades(
         result.log_id = _log(
             session, path, inspection.id, actor, inspector, digest, result, changed
         )
+    topics = (Topic.ASSESSMENTS, Topic.REFERRALS, Topic.IMPORTS)
+    publish(store, *topics, inspection_id=inspection.id)
     progress(1, 1, f"Imported grades for {result.assessments:,} cases")
     return result
 
@@ -339,18 +353,9 @@ def _log(
 ) -> str:
     counts = ("assessments", "graded", "in_progress", "referrals")
     details = {"path": str(path.resolve()), **{k: getattr(result, k) for k in counts}}
-    log = ImportLog(
-        id=new_id(),
-        kind="grades",
-        source=path.name,
-        inspection_id=inspection_id,
-        actor=actor,
-        inspector=inspector,
-        fingerprint=digest,
-        at=utcnow(),
-        added=result.referrals,
-        changed=changed,
-        details=json.dumps({**details, "warnings": len(result.warnings)}),
-    )
-    session.add(log)
-    return log.id
+    return log_import(
+        session, "grades", path.name, inspection_id=inspection_id, actor=actor,
+        added=result.referrals, changed=changed,
+        details={**details, "warnings": len(result.warnings)},
+        inspector=inspector, fingerprint=digest,
+    )  # fmt: skip

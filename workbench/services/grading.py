@@ -5,7 +5,12 @@ audit event. Fields are named as strings so the UI, the CLI and the audit trail 
 
 - ``overall_grade``, ``rationale``
 - ``stage:<stage id>:grade``, ``stage:<stage id>:notes``
-- ``prompt:<prompt id>`` (the answer: yes / partly / no / not_applicable)
+- ``prompt:<prompt id>`` (the answer: one of the methodology's answers)
+- ``fact:<fact id>`` (an answer from the fact's own answer set)
+
+Prompt and fact answers share the assessment's answer map (their ids never clash). A prompt
+or fact that does not apply to the case's category is refused. ``workbench.fields`` builds
+and reads these names.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from sqlalchemy.orm import Session, selectinload
 from db.engine import Store
 from db.models import Assessment, Case, Inspection, StageJudgement
 from db.types import utcnow
-from workbench import audit
+from workbench import audit, fields
+from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
+from workbench.fields import Field
 from workbench.methodology import Methodology
 from workbench.services.inspections import case_by_id, methodology_of
 from workbench.services.status import GRADED, IN_PROGRESS, NOT_STARTED
@@ -99,59 +106,74 @@ def assessment_for(session: Session, case: Case, inspector: str, actor: str) -> 
     return row
 
 
-def _validate(method: Methodology, case: Case, name: str, value: str | None) -> tuple:
-    """Split a field name and check the value; returns (kind, key, value)."""
+def _validate(method: Methodology, case: Case, name: str, value: str | None) -> Field:
+    """The field ``name`` points at, once its value is one the methodology accepts."""
     if value is not None and not isinstance(value, str):
         raise WorkbenchError(f"The value for {name} must be text.")
     if value is not None and len(value) > MAX_TEXT:
         raise WorkbenchError(f"The text for {name} is longer than {MAX_TEXT} characters.")
-    applicable = {s.id for s in method.stages_for(case.category)}
-    if name in ("overall_grade", "rationale"):
-        if name == "overall_grade" and value is not None and value not in method.grade_ids:
-            raise WorkbenchError(
-                f"'{value}' is not a grade; use one of {', '.join(method.grade_ids)}."
-            )
-        return (name, "", value)
-    parts = name.split(":")
-    if parts[0] == "stage" and len(parts) == 3 and parts[2] in ("grade", "notes"):
-        stage_id = parts[1]
-        if stage_id not in applicable:
-            category = method.category(case.category).name
-            raise WorkbenchError(f"The stage '{stage_id}' does not apply to a {category} case.")
-        allowed = (*method.grade_ids, method.not_assessed.id)
-        if parts[2] == "grade" and value is not None and value not in allowed:
-            raise WorkbenchError(
-                f"'{value}' is not a stage grade; use one of {', '.join(allowed)}."
-            )
-        return (parts[2], stage_id, value)
-    if parts[0] == "prompt" and len(parts) == 2:
-        try:
-            prompt = method.prompt(parts[1])
-        except KeyError:
-            raise WorkbenchError(f"There is no prompt '{parts[1]}' in the methodology.") from None
-        if prompt.stage_id not in applicable:
-            raise WorkbenchError(f"The prompt '{parts[1]}' is for a stage that does not apply.")
-        if value is not None and value not in {a.id for a in method.answers}:
-            raise WorkbenchError(
-                f"'{value}' is not an answer; use yes, partly, no or not_applicable."
-            )
-        return ("prompt", parts[1], value)
-    raise WorkbenchError(f"'{name}' is not a field of an assessment.")
+    found = fields.parse(name)
+    if found.kind == "overall_grade":
+        _check_choice(value, method.grade_ids, "a grade")
+    elif found.is_stage:
+        _check_applies(method, case, found.key)
+        if found.kind == "grade":
+            _check_choice(value, (*method.grade_ids, method.not_assessed.id), "a stage grade")
+    elif found.is_answer:
+        _validate_answer(method, case, found.kind, found.key, value)
+    return found
+
+
+def _check_applies(method: Methodology, case: Case, stage_id: str) -> None:
+    if stage_id not in {s.id for s in method.stages_for(case.category)}:
+        category = method.category(case.category).name
+        raise WorkbenchError(f"The stage '{stage_id}' does not apply to a {category} case.")
+
+
+def _check_choice(value: str | None, allowed: tuple[str, ...], what: str) -> None:
+    """``value`` is one of the methodology's ids (or None, for cleared)."""
+    if value is not None and value not in allowed:
+        raise WorkbenchError(f"'{value}' is not {what}; use {_or(list(allowed))}.")
+
+
+def _validate_answer(
+    method: Methodology, case: Case, kind: str, item_id: str, value: str | None
+) -> str | None:
+    """An answer to a prompt or fact that applies to this case, from the item's answer set."""
+    try:
+        item = method.prompt(item_id) if kind == "prompt" else method.fact(item_id)
+    except KeyError:
+        raise WorkbenchError(f"There is no {kind} '{item_id}' in the methodology.") from None
+    if item.stage_id not in {s.id for s in method.stages_for(case.category)}:
+        raise WorkbenchError(f"The {kind} '{item_id}' is for a stage that does not apply.")
+    if not item.applies_to(case.category):
+        category = method.category_name(case.category)
+        raise WorkbenchError(f"The {kind} '{item_id}' does not apply to {category} cases.")
+    allowed = [a.id for a in item.answers]
+    if value is not None and value not in allowed:
+        raise WorkbenchError(f"'{value}' is not an answer to '{item_id}'; use {_or(allowed)}.")
+    return value
+
+
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def _current(assessment: Assessment, kind: str, key: str) -> str | None:
     if kind in ("overall_grade", "rationale"):
-        return getattr(assessment, kind)
-    if kind == "prompt":
-        return assessment.answers.get(key)
+        current: str | None = getattr(assessment, kind)
+        return current
+    if kind in fields.ANSWER_KINDS:
+        answer: str | None = assessment.answers.get(key)
+        return answer
     stage = next((s for s in assessment.stages if s.stage_id == key), None)
     return None if stage is None else getattr(stage, kind)
 
 
-def _apply(assessment: Assessment, kind: str, key: str, value) -> None:
+def _apply(assessment: Assessment, kind: str, key: str, value: str | None) -> None:
     if kind in ("overall_grade", "rationale"):
         setattr(assessment, kind, value if value is not None or kind != "rationale" else "")
-    elif kind == "prompt":
+    elif kind in fields.ANSWER_KINDS:
         answers = {k: v for k, v in assessment.answers.items() if k != key}
         if value is not None:
             answers[key] = value
@@ -175,7 +197,8 @@ def apply_edit(
 ) -> bool:
     """Apply one edit inside the caller's transaction; False when nothing changed."""
     method = method or methodology_for(session, case)
-    kind, key, value = _validate(method, case, name, value)
+    target = _validate(method, case, name, value)
+    kind, key = target.kind, target.key
     cache = session.info.setdefault("assessments", {})
     found = cache.get((case.id, inspector)) or find_assessment(session, case.id, inspector)
     old = _current(found, kind, key) if found is not None else None
@@ -198,11 +221,14 @@ def apply_edit(
 
 def edit(store: Store, case_id: str, inspector: str, name: str, value: str | None) -> bool:
     """One grading edit: its own transaction with its audit event."""
-    from workbench.store import require_user_name
+    from workbench.identity import require_user_name
 
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        return apply_edit(session, case_by_id(session, case_id), inspector, actor, name, value)
+        edited = apply_edit(session, case_by_id(session, case_id), inspector, actor, name, value)
+    if edited:
+        publish(store, Topic.ASSESSMENTS, case_id=case_id)
+    return edited
 
 
 def check(method: Methodology, case: Case, assessment: Assessment | None) -> GradeCheck:
@@ -214,7 +240,7 @@ def check(method: Methodology, case: Case, assessment: Assessment | None) -> Gra
         grade = stages[stage.id].grade if stage.id in stages else None
         if grade is None:
             result.problems.append(
-                Problem(f"stage:{stage.id}:grade", f"Grade the stage '{stage.name}'.")
+                Problem(fields.stage_grade(stage.id), f"Grade the stage '{stage.name}'.")
             )
         grades.append(grade)
     overall = assessment.overall_grade if assessment else None
@@ -263,12 +289,14 @@ def mark_graded_in(
 
 def mark_graded(store: Store, case_id: str, inspector: str) -> GradeCheck:
     """Mark the assessment graded, or raise ``GradingIncomplete`` saying what is missing."""
-    from workbench.store import require_user_name
+    from workbench.identity import require_user_name
 
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         case = case_by_id(session, case_id)
-        return mark_graded_in(session, methodology_for(session, case), case, inspector, actor)
+        check = mark_graded_in(session, methodology_for(session, case), case, inspector, actor)
+    publish(store, Topic.ASSESSMENTS, case_id=case_id)
+    return check
 
 
 @dataclass

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Store
-from db.models import Assessment, Case, Inspection
+from db.models import Assessment, Case, ImportLog, Inspection
+from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import require_user_name
 from workbench.methodology import DEFAULT_METHODOLOGY, Methodology, load_methodology
-from workbench.store import require_user_name
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
@@ -31,6 +33,7 @@ class InspectionInfo:
     fictional: bool
     cases: int
     graded: int
+    archived: bool = False
 
 
 def parse_date(text: str, what: str = "date") -> date:
@@ -63,7 +66,10 @@ def create_inspection(
     methodology_id: str = DEFAULT_METHODOLOGY,
     marking: str = DEFAULT_MARKING,
     fictional: bool = False,
+    passphrase: str | None = None,
 ) -> Inspection:
+    """Create an inspection; with ``passphrase``, its key pair too, in the same transaction
+    (so an inspection never exists without its keys: a refused passphrase creates nothing)."""
     force, title, marking = force.strip(), title.strip(), marking.strip()
     if not force:
         raise WorkbenchError("Give the force being inspected (--force).")
@@ -78,10 +84,17 @@ def create_inspection(
     method = load_methodology(methodology_id)
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        return create_inspection_in(
+        inspection = create_inspection_in(
             session, actor, force=force, title=title, start=start, end=end, method=method,
             marking=marking, fictional=fictional,
         )  # fmt: skip
+        if passphrase is not None:
+            from workbench.packs.keys import create_inspection_keys_in
+
+            create_inspection_keys_in(session, inspection, passphrase, actor)
+    topics = (Topic.INSPECTIONS,) if passphrase is None else (Topic.INSPECTIONS, Topic.KEYS)
+    publish(store, *topics, inspection_id=inspection.id)
+    return inspection
 
 
 def create_inspection_in(
@@ -110,7 +123,7 @@ def create_inspection_in(
     )
     session.add(row)
     session.flush()
-    details = {"force": force, "title": title, "marking": marking}
+    details: dict[str, object] = {"force": force, "title": title, "marking": marking}
     if fictional:
         details["fictional"] = True
     audit.record(session, actor, "create", "inspection", row.id, "", None, details)
@@ -180,6 +193,7 @@ def _info(row: Inspection, cases: int, graded: int) -> InspectionInfo:
         fictional=row.fictional,
         cases=cases,
         graded=graded,
+        archived=row.archived_at is not None,
     )
 
 
@@ -215,3 +229,62 @@ def get_case(session: Session, inspection_id: str, reference: str) -> Case:
     if row is None:
         raise NotFoundError(f"No case with reference '{reference}' in this inspection.")
     return row
+
+
+# --- archiving and deleting ----------------------------------------------------------------
+
+
+class ConfirmationNeeded(WorkbenchError):
+    """Deleting an inspection that holds packs received from inspectors needs a second yes."""
+
+
+def received_packs(session: Session, inspection_id: str) -> int:
+    """How many findings packs from inspectors have been merged into the inspection."""
+    query = select(func.count()).where(
+        ImportLog.inspection_id == inspection_id, ImportLog.kind == "pack"
+    )
+    return int(session.scalar(query) or 0)
+
+
+def archive_inspection(store: Store, inspection_id: str, archived: bool = True) -> bool:
+    """Archive the inspection (kept whole, no longer offered for work) or bring it back;
+    True if that changed anything. Audited."""
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        row = get_inspection(session, inspection_id)
+        if (row.archived_at is not None) == archived:
+            return False
+        old = row.archived_at.isoformat() if row.archived_at else None
+        row.archived_at = utcnow() if archived else None
+        new = row.archived_at.isoformat() if row.archived_at else None
+        audit.record(session, actor, "update", "inspection", row.id, "archived_at", old, new)
+    publish(store, Topic.INSPECTIONS, inspection_id=inspection_id)
+    return True
+
+
+def delete_inspection(
+    store: Store, inspection_id: str, *, with_received_packs: bool = False
+) -> str:
+    """Delete the inspection and everything in it (cases, grades, referrals, keys); returns
+    its title. One holding packs received from inspectors is refused with
+    ``ConfirmationNeeded`` unless ``with_received_packs``. The audit trail keeps the deletion.
+    """
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        row = get_inspection(session, inspection_id)
+        packs = received_packs(session, row.id)
+        if packs and not with_received_packs:
+            raise ConfirmationNeeded(
+                f"'{row.title}' holds {packs} findings pack{'s' if packs != 1 else ''} received "
+                "from inspectors; their grades would be lost from this store. Confirm a second "
+                "time to delete it anyway (--with-received-packs)."
+            )
+        cases = session.scalar(select(func.count()).where(Case.inspection_id == row.id))
+        title, key = row.title, row.id
+        audit.record(
+            session, actor, "delete", "inspection", key, "", {"title": title, "cases": cases,
+            "received_packs": packs}, None,
+        )  # fmt: skip
+        session.execute(delete(Inspection).where(Inspection.id == key))
+    publish(store, Topic.INSPECTIONS, inspection_id=key)
+    return title

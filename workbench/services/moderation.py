@@ -2,14 +2,15 @@
 
 A case is *dual-graded* when at least two inspectors have marked their assessments of it
 graded. Where their grades differ (overall, or for any stage) it is listed for moderation,
-the assessments side by side stage by stage. The lead's agreed overall grade, with the
-reason, is kept beside the originals (which are never changed); the summary then counts
-the case under that grade instead of ``unresolved``.
+the assessments side by side stage by stage, with each inspector's prompt answers and
+notes. The lead's agreed overall grade, and the agreed grade of any stage, each with its
+reason, are kept beside the originals (which are never changed); the summary then counts
+the case (and the stage, in ``by_stage``) under that grade instead of ``unresolved``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -17,14 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.engine import Store
-from db.models import Assessment, Case, Moderation
+from db.models import Assessment, Case, Moderation, StageModeration
 from db.types import utcnow
-from workbench import audit
+from workbench import audit, fields
+from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
+from workbench.identity import require_user_name
 from workbench.methodology import Methodology
 from workbench.services.inspections import get_case, get_inspection, methodology_of
 from workbench.services.status import GRADED
-from workbench.store import require_user_name
 
 MAX_REASON = 20_000
 
@@ -39,6 +41,7 @@ class Grader:
     graded_at: datetime | None
     stage_grades: dict[str, str | None]
     stage_notes: dict[str, str]
+    answers: dict[str, str | None] = field(default_factory=dict)  # prompt id -> answer
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ class StageComparison:
     name: str
     grades: tuple[str | None, ...]  # in the order of ``ModerationCase.graders``
     differs: bool
+    moderation: ModerationRecord | None = None  # the lead's agreed grade for the stage
+
+    @property
+    def settled(self) -> bool:
+        return not self.differs or self.moderation is not None
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,12 @@ class ModerationCase:
     def differs(self) -> bool:
         return self.overall_differs or self.stages_differ
 
+    @property
+    def settled(self) -> bool:
+        """Every difference moderated: the overall grade (if it differs) and each stage."""
+        overall = not self.overall_differs or self.moderation is not None
+        return overall and all(stage.settled for stage in self.stages)
+
     def to_json(self) -> dict[str, Any]:
         moderation = self.moderation
         return {
@@ -99,6 +113,9 @@ class ModerationCase:
                     "stage_id": s.stage_id,
                     "grades": dict(zip((g.inspector for g in self.graders), s.grades, strict=True)),
                     "differs": s.differs,
+                    "moderation": None
+                    if s.moderation is None
+                    else {"grade": s.moderation.grade, "reason": s.moderation.reason},
                 }
                 for s in self.stages
             ],
@@ -121,17 +138,24 @@ def _grader(assessment: Assessment) -> Grader:
         assessment.graded_at,
         {s.stage_id: s.grade for s in assessment.stages},
         {s.stage_id: s.notes for s in assessment.stages},
+        dict(assessment.answers or {}),
     )
 
 
 def _compare(
-    method: Methodology, case: Case, graded: list[Assessment], moderation: Moderation | None
+    method: Methodology,
+    case: Case,
+    graded: list[Assessment],
+    moderation: Moderation | None,
+    stage_rows: dict[str, StageModeration] | None = None,
 ) -> ModerationCase:
     graders = tuple(_grader(a) for a in sorted(graded, key=lambda a: a.inspector))
     stages = []
     for stage in method.stages_for(case.category):
         grades = tuple(g.stage_grades.get(stage.id) for g in graders)
-        stages.append(StageComparison(stage.id, stage.name, grades, len(set(grades)) > 1))
+        row = (stage_rows or {}).get(stage.id)
+        record = None if row is None else _record(row)
+        stages.append(StageComparison(stage.id, stage.name, grades, len(set(grades)) > 1, record))
     return ModerationCase(
         case.id,
         case.reference,
@@ -145,7 +169,7 @@ def _compare(
     )
 
 
-def _record(row: Moderation) -> ModerationRecord:
+def _record(row: Moderation | StageModeration) -> ModerationRecord:
     return ModerationRecord(row.grade, row.reason, row.moderated_by, row.moderated_at)
 
 
@@ -163,9 +187,10 @@ def _dual_graded(session: Session, inspection_id: str) -> dict[str, list[Assessm
 
 
 def moderation_cases(
-    store: Store, inspection_id: str, *, include_agreed: bool = False
+    store: Store, inspection_id: str, *, include_agreed: bool = False, unsettled: bool = False
 ) -> list[ModerationCase]:
-    """Dual-graded cases whose grades differ (all dual-graded ones with ``include_agreed``)."""
+    """Dual-graded cases whose grades differ (the discrepancies; every dual-graded case with
+    ``include_agreed``); ``unsettled`` keeps only those with a difference not yet moderated."""
     with store.sessions() as session:
         inspection = get_inspection(session, inspection_id)
         method = methodology_of(inspection)
@@ -175,8 +200,16 @@ def moderation_cases(
             m.case_id: m
             for m in session.scalars(select(Moderation).where(Moderation.case_id.in_(list(dual))))
         }
-        found = [_compare(method, c, dual[c.id], moderations.get(c.id)) for c in cases]
-    return sorted((c for c in found if include_agreed or c.differs), key=lambda c: c.reference)
+        by_stage: dict[str, dict[str, StageModeration]] = {}
+        query = select(StageModeration).where(StageModeration.case_id.in_(list(dual)))
+        for row in session.scalars(query):
+            by_stage.setdefault(row.case_id, {})[row.stage_id] = row
+        found = [
+            _compare(method, c, dual[c.id], moderations.get(c.id), by_stage.get(c.id))
+            for c in cases
+        ]
+    kept = (c for c in found if (include_agreed or c.differs) and not (unsettled and c.settled))
+    return sorted(kept, key=lambda c: c.reference)
 
 
 def _checked(method: Methodology, grade: str, reason: str) -> tuple[str, str]:
@@ -184,12 +217,16 @@ def _checked(method: Methodology, grade: str, reason: str) -> tuple[str, str]:
     if grade_id not in method.grade_ids:
         names = ", ".join(method.grade(g).name.lower() for g in method.grade_ids)
         raise WorkbenchError(f"'{grade}' is not a grade a case can be given; use one of {names}.")
+    return grade_id, _checked_reason(reason)
+
+
+def _checked_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise WorkbenchError("Give the reason for the agreed grade (--reason).")
     if len(reason) > MAX_REASON:
         raise WorkbenchError(f"The reason is longer than {MAX_REASON} characters; shorten it.")
-    return grade_id, reason
+    return reason
 
 
 def moderate(
@@ -201,17 +238,7 @@ def moderate(
         inspection = get_inspection(session, inspection_id)
         method = methodology_of(inspection)
         grade_id, reason = _checked(method, grade, reason)
-        case = get_case(session, inspection.id, case_ref.strip())
-        graded = session.scalars(
-            select(Assessment.inspector).where(
-                Assessment.case_id == case.id, Assessment.status == GRADED
-            )
-        ).all()
-        if len(graded) < 2:
-            raise WorkbenchError(
-                f"Case {case.reference} has been graded by {len(graded)} inspector(s); "
-                "moderation settles a case that two inspectors have graded."
-            )
+        case = _dual_graded_case(session, inspection.id, case_ref)
         row = session.scalars(select(Moderation).where(Moderation.case_id == case.id)).first()
         old = {"grade": row.grade, "reason": row.reason} if row else None
         if row is None:
@@ -226,4 +253,71 @@ def moderate(
             session, actor, "moderate", "moderation", row.id, "grade", old,
             {"case": case.reference, "grade": grade_id, "reason": reason},
         )  # fmt: skip
-        return _record(row)
+        record, where = _record(row), {"inspection_id": inspection.id, "case_id": case.id}
+    publish(store, Topic.MODERATION, **where)
+    return record
+
+
+def _dual_graded_case(session: Session, inspection_id: str, case_ref: str) -> Case:
+    case = get_case(session, inspection_id, case_ref.strip())
+    graded = session.scalars(
+        select(Assessment.inspector).where(
+            Assessment.case_id == case.id, Assessment.status == GRADED
+        )
+    ).all()
+    if len(graded) < 2:
+        raise WorkbenchError(
+            f"Case {case.reference} has been graded by {len(graded)} inspector(s); "
+            "moderation settles a case that two inspectors have graded."
+        )
+    return case
+
+
+def moderate_stage(
+    store: Store, inspection_id: str, case_ref: str, stage_id: str, grade: str, reason: str
+) -> ModerationRecord:
+    """Record (or change) the agreed grade of one stage of a dual-graded case; audited.
+
+    A stage may be agreed as not assessed (it did not apply on the facts of the case)."""
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        inspection = get_inspection(session, inspection_id)
+        method = methodology_of(inspection)
+        case = _dual_graded_case(session, inspection.id, case_ref)
+        stages = {s.id: s for s in method.stages_for(case.category)}
+        if stage_id not in stages:
+            raise WorkbenchError(
+                f"'{stage_id}' is not a stage of a {method.category_name(case.category)} case; "
+                f"its stages are {', '.join(stages)}."
+            )
+        grade_id, reason = _checked_stage(method, grade, reason)
+        row = session.scalars(
+            select(StageModeration).where(
+                StageModeration.case_id == case.id, StageModeration.stage_id == stage_id
+            )
+        ).first()
+        old = {"grade": row.grade, "reason": row.reason} if row else None
+        if row is None:
+            row = StageModeration(case_id=case.id, stage_id=stage_id)
+            session.add(row)
+        elif old == {"grade": grade_id, "reason": reason}:
+            return _record(row)  # nothing changed: nothing to tell
+        row.grade, row.reason, row.moderated_by = grade_id, reason, actor
+        row.moderated_at = utcnow()
+        session.flush()
+        audit.record(
+            session, actor, "moderate", "stage_moderation", row.id, fields.stage_grade(stage_id),
+            old, {"case": case.reference, "stage": stage_id, "grade": grade_id, "reason": reason},
+        )  # fmt: skip
+        record, where = _record(row), {"inspection_id": inspection.id, "case_id": case.id}
+    publish(store, Topic.MODERATION, **where)
+    return record
+
+
+def _checked_stage(method: Methodology, grade: str, reason: str) -> tuple[str, str]:
+    allowed = (*method.grade_ids, method.not_assessed.id)
+    grade_id = method.parse_grade(grade)
+    if grade_id not in allowed:
+        names = ", ".join(method.grade(g).name.lower() for g in allowed)
+        raise WorkbenchError(f"'{grade}' is not a stage grade; use one of {names}.")
+    return grade_id, _checked_reason(reason)

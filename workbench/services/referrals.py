@@ -12,10 +12,11 @@ from db.engine import Store
 from db.models import Case, Referral, ReferralEvent
 from db.types import utcnow
 from workbench import audit
+from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.identity import require_user_name
 from workbench.services.grading import methodology_for
 from workbench.services.inspections import case_by_id
-from workbench.store import require_user_name
 
 OPEN, CLOSED = "open", "closed"
 
@@ -94,7 +95,7 @@ def raise_referral(
 ) -> str:
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        return raise_referral_in(
+        referral_id = raise_referral_in(
             session,
             case_by_id(session, case_id),
             actor,
@@ -103,6 +104,8 @@ def raise_referral(
             referred_to=referred_to,
             referred_at=referred_at,
         ).id
+    publish(store, Topic.REFERRALS, case_id=case_id)
+    return referral_id
 
 
 def add_response(
@@ -119,7 +122,10 @@ def add_response(
         referral = session.get(Referral, referral_id)
         if referral is None:
             raise NotFoundError(f"No referral with id '{referral_id}'.")
-        return add_response_in(session, referral, actor, response, note, occurred_at)
+        case_id = referral.case_id
+        response_id = add_response_in(session, referral, actor, response, note, occurred_at)
+    publish(store, Topic.REFERRALS, case_id=case_id)
+    return response_id
 
 
 def add_response_in(

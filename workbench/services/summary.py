@@ -19,11 +19,15 @@ from sqlalchemy import Select, select
 from sqlalchemy.engine import Connection
 
 from db.engine import Store
-from db.models import Assessment, Case, Moderation, Referral, StageJudgement
+from db.models import Assessment, Case, Moderation, Referral, StageJudgement, StageModeration
+from workbench.agreement import agreement
 from workbench.methodology import Methodology, load_methodology
 from workbench.services.inspections import get_inspection
+from workbench.services.prompt_counts import by_prompt, counted_answers
+from workbench.services.self_assessment import self_assessment
 from workbench.services.status import GRADED, IN_PROGRESS, STATUS_ORDER
 
+MIN_FOR_PERCENT = 10  # fewer cases than this: counts only, no percentage and no chart
 UNRESOLVED = "unresolved"
 NOT_RECORDED = "not_recorded"
 _STATUS_BY_RANK = {rank: status for status, rank in STATUS_ORDER.items()}
@@ -51,10 +55,12 @@ class _Data:
     inspection: dict[str, Any]
     method: Methodology
     cases: pd.DataFrame  # case_id, reference, category, unit, assigned_to, force_grade
-    assessments: pd.DataFrame  # case_id, inspector, status, overall_grade (first graded first)
+    assessments: pd.DataFrame  # case_id, inspector, status, overall_grade, answers (JSON text),
+    # first graded first
     stages: pd.DataFrame  # case_id, stage_id, grade: of graded assessments only
     moderations: pd.DataFrame  # case_id, grade
     referrals: pd.DataFrame  # case_id, status, urgency
+    stage_moderations: pd.DataFrame | None = None  # case_id, stage_id, grade: the lead's
 
 
 def _frame(conn: Connection, query: Select) -> pd.DataFrame:
@@ -102,6 +108,7 @@ def _load(store: Store, inspection_id: str) -> _Data:
                 Assessment.inspector,
                 Assessment.status,
                 Assessment.overall_grade,
+                Assessment.answers,
             )
             .join(Case, Case.id == Assessment.case_id)
             .where(in_inspection)
@@ -131,6 +138,12 @@ def _load(store: Store, inspection_id: str) -> _Data:
             .join(Case, Case.id == Referral.case_id)
             .where(in_inspection),
         )
+        stage_moderations = _frame(
+            conn,
+            select(StageModeration.case_id, StageModeration.stage_id, StageModeration.grade)
+            .join(Case, Case.id == StageModeration.case_id)
+            .where(in_inspection),
+        )
         inspection = {
             "id": row.id,
             "force": row.force,
@@ -144,7 +157,9 @@ def _load(store: Store, inspection_id: str) -> _Data:
         }
     cases["unit"] = cases["unit"].fillna("")
     method = load_methodology(inspection["methodology_id"], inspection["methodology_version"])
-    return _Data(inspection, method, cases, assessments, stages, moderations, referrals)
+    return _Data(
+        inspection, method, cases, assessments, stages, moderations, referrals, stage_moderations
+    )
 
 
 def _graded_assessments(data: _Data) -> pd.DataFrame:
@@ -227,13 +242,14 @@ def _tally(frame: pd.DataFrame, key: str, outcomes: list[str]) -> dict[str, dict
     return result
 
 
-def _overall(frame: pd.DataFrame, grades: list[str]) -> dict[str, int]:
+def _overall(frame: pd.DataFrame, method: Methodology) -> dict[str, int]:
+    grades = method.grade_ids
     counts = _outcome(frame).value_counts()
     overall = {name: int(counts.get(name, 0)) for name in [*grades, UNRESOLVED]}
     graded = int(frame["graded"].sum())
-    bad = sum(overall[g] for g in grades[1:])
-    overall["requires_improvement_or_inadequate"] = bad
-    overall["percent_requires_improvement_or_inadequate"] = _percent(bad, graded, 0)
+    bad = sum(overall[g.id] for g in method.below_best)
+    overall[method.below_best_key] = bad
+    overall[f"percent_{method.below_best_key}"] = _percent(bad, graded, 0)
     return overall
 
 
@@ -273,6 +289,14 @@ def _by_stage(data: _Data, frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
     rows = rows.merge(agreed, on=["case_id", "stage_id"], how="left")
     kinds = rows["kinds"].fillna(0)
     outcome = rows["grade"].where(kinds == 1, UNRESOLVED).where(kinds > 0, NOT_RECORDED)
+    if data.stage_moderations is not None and len(data.stage_moderations):
+        # The lead's moderated stage grade settles the stage, whatever the inspectors gave.
+        keys = data.stage_moderations.set_index(["case_id", "stage_id"])["grade"]
+        moderated = pd.Series(
+            keys.reindex(pd.MultiIndex.from_frame(rows[["case_id", "stage_id"]])).to_numpy(),
+            index=rows.index,
+        )
+        outcome = moderated.where(moderated.notna(), outcome)
     counts = outcome.groupby(rows["stage_id"]).value_counts()
     keys = [*method.grade_ids, method.not_assessed.id, UNRESOLVED, NOT_RECORDED]
     result = {}
@@ -318,18 +342,21 @@ def _force_vs_inspector(data: _Data, frame: pd.DataFrame) -> tuple[dict, dict]:
 def _moderation(data: _Data, frame: pd.DataFrame) -> dict[str, Any]:
     dual = frame[frame["_votes"] >= 2]
     agreed = int((dual["_kinds"] == 1).sum())
+    figures = agreement(_pair_table(data))
+    kappa = figures["weighted_kappa"]
     return {
         "dual_graded": len(dual),
         "agreed": agreed,
         "disagreed": len(dual) - agreed,
         "moderated": int(frame["moderated"].sum()),
         "percent_agreement": _percent(agreed, len(dual), 1),
-        "weighted_kappa": _kappa(data),
+        "weighted_kappa": kappa["value"] if isinstance(kappa, dict) else None,
+        "agreement": figures,
     }
 
 
-def _kappa(data: _Data) -> float | None:
-    """Linear-weighted Cohen's kappa over the first two graded assessments of each case."""
+def _pair_table(data: _Data) -> np.ndarray:
+    """The grades of the first two graded assessments of each case, as a square table."""
     grades = list(data.method.grade_ids)
     graded = _graded_assessments(data)
     graded = graded[graded["overall_grade"].isin(grades)]
@@ -337,20 +364,10 @@ def _kappa(data: _Data) -> float | None:
     first = graded[order == 0].set_index("case_id")["overall_grade"]
     second = graded[order == 1].set_index("case_id")["overall_grade"]
     pairs = pd.concat([first, second], axis=1, join="inner", keys=["a", "b"])
-    if pairs.empty:
-        return None
     rank = {g: i for i, g in enumerate(grades)}
-    k = len(grades)
-    table = np.zeros((k, k))
+    table = np.zeros((len(grades), len(grades)), dtype=int)
     np.add.at(table, (pairs["a"].map(rank).to_numpy(), pairs["b"].map(rank).to_numpy()), 1)
-    table /= table.sum()
-    index = np.arange(k)
-    weights = 1 - np.abs(index[:, None] - index[None, :]) / (k - 1)
-    observed = float((weights * table).sum())
-    expected = float((weights * np.outer(table.sum(axis=1), table.sum(axis=0))).sum())
-    if math.isclose(expected, 1.0):
-        return None
-    return round((observed - expected) / (1 - expected), 3)
+    return table
 
 
 def summarise(store: Store, inspection_id: str) -> dict[str, Any]:
@@ -370,21 +387,32 @@ def _summary(data: _Data, frame: pd.DataFrame) -> dict[str, Any]:
     grades = list(data.method.grade_ids)
     graded = int(frame["graded"].sum())
     in_progress = int(((frame["status"] == IN_PROGRESS) & ~frame["graded"]).sum())
-    crosstab, agreement = _force_vs_inspector(data, frame)
+    crosstab, against = _force_vs_inspector(data, frame)
+    frame = frame.assign(_outcome=_outcome(frame))
+    moderated = dict(zip(data.moderations["case_id"], data.moderations["grade"], strict=True))
+    answers = counted_answers(_graded_assessments(data), moderated)
+    prompts, prompt_grades = by_prompt(data.method, frame, answers)
+    unresolved = int(frame["unresolved"].sum())
+    interim = graded < len(frame) or unresolved > 0
     return {
         "inspection": data.inspection,
         "cases": len(frame),
         "graded": graded,
         "in_progress": in_progress,
         "not_started": len(frame) - graded - in_progress,
-        "overall": _overall(frame, grades),
+        "overall": _overall(frame, data.method),
         "by_category": _by_category(data, frame),
         "by_stage": _by_stage(data, frame),
         "by_unit": _tally(frame, "unit", [*grades, UNRESOLVED]),
         "referrals": _referrals(data),
         "force_vs_inspector": crosstab,
-        "force_vs_inspector_agreement": agreement,
+        "force_vs_inspector_agreement": against,
+        "force_self_assessment": self_assessment(data.method, frame),
         "moderation": _moderation(data, frame),
+        "by_prompt": prompts,
+        "by_prompt_grade": prompt_grades,
+        "interim": interim,
+        "interim_label": f"INTERIM: {graded} of {len(frame)} cases graded" if interim else "",
     }
 
 
@@ -413,6 +441,9 @@ def headline(summary: dict[str, Any]) -> list[str]:
             "moderation."
         )
     lines.append(_referral_sentence(summary["referrals"]))
+    referred = summary.get("force_self_assessment", {}).get("referred", {})
+    if referred.get("sentence"):
+        lines.append(referred["sentence"])
     lines += _force_sentences(summary["force_vs_inspector_agreement"])
     return lines
 
@@ -425,16 +456,22 @@ def _graded_sentence(summary: dict[str, Any]) -> str:
             if cases == 1
             else (f"None of the {cases} cases has been graded yet.")
         )
-    overall = summary["overall"]
-    bad = overall["requires_improvement_or_inadequate"]
-    percent = overall["percent_requires_improvement_or_inadequate"]
-    of = f"the {graded} cases" if graded == cases else f"the {graded} cases graded so far"
+    inspection, overall = summary["inspection"], summary["overall"]
+    method = load_methodology(
+        inspection.get("methodology_id"), inspection.get("methodology_version")
+    )
+    bad = overall[method.below_best_key]
+    percent = overall[f"percent_{method.below_best_key}"]
+    words = method.below_best_words
+    final = graded == cases and not summary.get("interim", False)
+    of = f"the {graded} cases" if final else f"the {graded} cases graded so far"
     if graded == 1:
-        of = "the 1 case" if cases == 1 else "the 1 case graded so far"
+        of = "the 1 case" if final else "the 1 case graded so far"
     if bad == 0:
-        return f"None of {of} was graded requires improvement or inadequate."
+        return f"None of {of} was graded {words}."
     verb = "was" if bad == 1 else "were"
-    return f"{bad} of {of} ({percent} percent) {verb} graded requires improvement or inadequate."
+    share = f" ({percent} percent)" if graded >= MIN_FOR_PERCENT else ""
+    return f"{bad} of {of}{share} {verb} graded {words}."
 
 
 def _referral_sentence(referrals: dict[str, Any]) -> str:

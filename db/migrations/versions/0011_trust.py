@@ -1,14 +1,16 @@
-"""trust: kits issued, and the recorded heads of audit chains
+"""trust: what each issued kit carried, and the recorded heads of audit chains
 
-``issued_kit`` records each kit the lead issues (whose packs may be accepted, for which
-cases); kits issued before are taken from the audit trail's ``issue_kit`` events, with their
-cases unknown (any case of the inspection). ``chain_head`` records the head of this store's
-own chain (begun here from its newest event), the heads of the packs it exported and those
-of the packs it received.
+``kit_issue`` (0010_fieldwork) gains what packs' authority needs: how many cases a kit
+carried, whether it carried every case of the inspection (``all_cases``: the inspector's
+packs may then be on any case) and the kit's file name. Kits issued before kits were
+recorded are taken from the audit trail's ``issue_kit`` events for each inspector with no
+recorded kit, with their cases unknown (``all_cases``, no case ids). ``chain_head`` records
+the head of this store's own chain (begun here from its newest event), the heads of the
+packs it exported and those of the packs it received.
 
-Revision ID: 0005_trust
-Revises: 0004_compact_findings
-Create Date: 2026-12-01 08:10:00.000000
+Revision ID: 0011_trust
+Revises: 0010_fieldwork
+Create Date: 2026-12-01 09:10:00.000000
 """
 
 import json
@@ -19,27 +21,21 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_trust"
-down_revision: str | None = "0004_compact_findings"
+revision: str = "0011_trust"
+down_revision: str | None = "0010_fieldwork"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "issued_kit",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("inspection_id", sa.String(length=36), nullable=False),
-        sa.Column("inspector", sa.String(length=200), nullable=False),
-        sa.Column("issued_by", sa.String(length=200), nullable=False),
-        sa.Column("issued_at", sa.String(length=32), nullable=False),
-        sa.Column("cases", sa.Integer(), nullable=False),
-        sa.Column("case_ids", sa.Text(), nullable=True),
-        sa.Column("file_name", sa.String(length=500), nullable=False),
-        sa.ForeignKeyConstraint(["inspection_id"], ["inspection.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    op.create_index("ix_issued_kit_lookup", "issued_kit", ["inspection_id", "inspector"])
+    with op.batch_alter_table("kit_issue", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("cases", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(
+            sa.Column("all_cases", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(
+            sa.Column("file_name", sa.String(length=500), nullable=False, server_default="")
+        )
     op.create_table(
         "chain_head",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -59,6 +55,10 @@ def upgrade() -> None:
 
 
 def _kits_from_the_trail(conn: sa.Connection) -> None:
+    recorded = {
+        (row[0], row[1])
+        for row in conn.execute(sa.text("SELECT inspection_id, inspector FROM kit_issue"))
+    }
     rows = conn.execute(
         sa.text(
             "SELECT e.entity_id, e.actor, e.at, e.new_value FROM audit_event e "
@@ -70,21 +70,24 @@ def _kits_from_the_trail(conn: sa.Connection) -> None:
         try:
             details = json.loads(new_value or "{}")
             inspector = str(details["inspector"])[:200]
+            cases = int(details.get("cases") or 0)
         except (ValueError, KeyError, TypeError):
+            continue
+        if (inspection_id, inspector) in recorded:
             continue
         kits.append(
             {
                 "id": str(uuid.uuid4()), "inspection_id": inspection_id, "inspector": inspector,
-                "issued_by": actor, "issued_at": at, "cases": int(details.get("cases") or 0),
-                "case_ids": None, "file_name": "",
+                "issued_by": actor, "issued_at": at, "cases": cases, "case_ids": "[]",
+                "all_cases": True, "file_name": "",
             }
         )  # fmt: skip
     if kits:
         conn.execute(
             sa.text(
-                "INSERT INTO issued_kit (id, inspection_id, inspector, issued_by, issued_at, "
-                "cases, case_ids, file_name) VALUES (:id, :inspection_id, :inspector, "
-                ":issued_by, :issued_at, :cases, :case_ids, :file_name)"
+                "INSERT INTO kit_issue (id, inspection_id, inspector, case_ids, issued_by, "
+                "issued_at, cases, all_cases, file_name) VALUES (:id, :inspection_id, "
+                ":inspector, :case_ids, :issued_by, :issued_at, :cases, :all_cases, :file_name)"
             ),
             kits,
         )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from db.engine import Store
 
 Row = Sequence[object]
+Subparsers = argparse._SubParsersAction  # noqa: SLF001 - argparse names it so
 
 
 @contextmanager
@@ -48,11 +49,13 @@ def optional_inspection(store: Store, key: str | None) -> str | None:
 
 
 def group(
-    subparsers: argparse._SubParsersAction, name: str, help: str
-) -> argparse._SubParsersAction:
+    subparsers: Subparsers[argparse.ArgumentParser], name: str, help: str
+) -> Subparsers[argparse.ArgumentParser]:
     """A command with actions of its own (``identity set``); the action is required."""
     parser = subparsers.add_parser(name, help=help, description=help)
-    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions: Subparsers[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="action", metavar="ACTION"
+    )
     actions.required = True
     return actions
 

@@ -1,0 +1,129 @@
+"""Fieldwork benchmarks: drawing the sample from the force's full list, and refreshing the
+lead's dashboard. Prints JSON lines."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from datetime import timedelta
+
+from _common import emit, median, new_store, timed, write_case_csv
+from sqlalchemy import bindparam, func, insert, select
+
+from db.models import Assessment, AuditEvent, Case, new_id
+from db.types import utcnow
+from workbench.services import grading
+from workbench.services.dashboard import dashboard
+from workbench.services.sampling import draw_sample
+from workbench.services.sampling_plan import SamplePlan
+from workbench.services.summary import summarise
+
+LISTED = 100_000
+DASHBOARD_CASES, INSPECTORS, EVENTS_PER_CASE = 10_000, 20, 12
+
+
+def bench_sampling(folder: Path) -> None:
+    """A stratified draw of 400 cases (by category and unit) from a list of 100,000."""
+    listing = write_case_csv(folder / "force-list.csv", LISTED)
+    plan = SamplePlan(by=("category", "unit"), size=400)
+    runs = []
+    for run in range(3):
+        store, inspection_id = new_store(folder / f"sample-{run}.sqlite")
+        seconds, record = timed(
+            lambda store=store, inspection_id=inspection_id, run=run: draw_sample(
+                store, inspection_id, listing, plan, run
+            )
+        )
+        runs.append(seconds)
+        store.close()
+    emit(
+        "sampling",
+        listed=record.listed,
+        drawn=record.drawn,
+        strata=len(record.strata),
+        seconds=round(median(runs), 3),
+        goal="under 2 s for 100,000 listed cases",
+    )
+
+
+def _fieldwork_store(folder: Path):
+    """10,000 graded cases shared by 20 inspectors, each assessment with its audit events."""
+    from _common import fill_graded_cases
+
+    store, inspection_id = new_store(folder / "dashboard.sqlite")
+    fill_graded_cases(store, inspection_id, DASHBOARD_CASES)
+    names = [f"Inspector {n:02d}" for n in range(1, INSPECTORS + 1)]
+    start = utcnow() - timedelta(days=15)
+    with store.sessions.begin() as session:
+        conn = session.connection()
+        ids = session.execute(select(Assessment.id, Assessment.case_id)).all()
+        owners = [
+            {"cid": c, "aid": a, "name": names[n % INSPECTORS]} for n, (a, c) in enumerate(ids)
+        ]
+        cases, assessments = Case.__table__, Assessment.__table__
+        conn.execute(
+            cases.update()
+            .where(cases.c.id == bindparam("cid"))
+            .values(assigned_to=bindparam("name")),
+            owners,
+        )
+        conn.execute(
+            assessments.update().where(assessments.c.id == bindparam("aid"))
+            .values(inspector=bindparam("name")),
+            owners,
+        )  # fmt: skip
+        seq = session.scalar(select(func.max(AuditEvent.seq))) or 0
+        events = []
+        for n, owner in enumerate(owners):
+            moment = start + timedelta(minutes=7 * n)
+            for k in range(EVENTS_PER_CASE):
+                seq += 1
+                events.append(dict(
+                    id=new_id(), seq=seq, origin="bench", origin_seq=seq,
+                    at=moment + timedelta(seconds=40 * k), actor=owner["name"],
+                    action="update", entity="assessment", entity_id=owner["aid"],
+                    field="rationale", old_value=None, new_value="x", prev_hash="0" * 64,
+                    hash="0" * 64,
+                ))  # fmt: skip
+        session.execute(insert(AuditEvent), events)
+    return store, inspection_id
+
+
+def bench_dashboard(folder: Path) -> None:
+    store, inspection_id = _fieldwork_store(folder)
+    dashboard(store, inspection_id)  # the first read warms SQLite's page cache
+    with store.sessions() as session:
+        case_ids = session.scalars(select(Case.id).limit(5)).all()
+    changed, unchanged = [], []
+    for n, case_id in enumerate(case_ids):
+        # A grade changes (an audited edit), then the view refreshes; then refreshes again.
+        grading.edit(store, case_id, "Inspector 01", "rationale", f"Edited {n}.")
+        changed.append(timed(lambda: dashboard(store, inspection_id))[0])
+        unchanged.append(timed(lambda: dashboard(store, inspection_id))[0])
+    base_s = median([timed(lambda: summarise(store, inspection_id))[0] for _ in range(3)])
+    board = dashboard(store, inspection_id)
+    emit(
+        "dashboard_refresh",
+        cases=board.summary["cases"],
+        inspectors=len(board.inspectors),
+        audit_events=DASHBOARD_CASES * EVENTS_PER_CASE,
+        seconds_after_a_change=round(median(changed), 3),
+        seconds_unchanged=round(median(unchanged), 4),
+        summary_seconds=round(base_s, 3),
+        goal="under 0.3 s for 10,000 cases and 20 inspectors",
+    )
+    store.close()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_sampling(Path(tmp))
+        bench_dashboard(Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
