@@ -10,32 +10,48 @@ import json
 import shutil
 import zlib
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 
 import pytest
 from forging import relabelled
 from packs_helpers import ANN, BOB, PASSPHRASE, REFERENCES, grade, make_inspector, make_lead
-from store_helpers import connect_file
+from store_helpers import connect_file, write_file
 
 from db.models import Case
 from workbench.cli import main
+from workbench.followup.quarters import add_evidence, assess
+from workbench.followup.recommendations import import_recommendations
 from workbench.methodology import load_methodology
 from workbench.packs import export_kit, export_pack, import_kit, import_packs
 from workbench.services import grading
-from workbench.services.moderation import moderate
+from workbench.services.moderation import moderate, moderate_stage
 from workbench.services.referrals import add_response, raise_referral
 
 METHOD = load_methodology()
+RECOMMENDATIONS = """\
+published = 2026-04-01
+[[recommendation]]
+number = 1
+title = "Governance"
+timeframe = "immediately"
+text = "Put governance in place."
+"""
 PROMPT = METHOD.stages_for("section_47")[0].prompts[0].id
 STAGE = METHOD.stages_for("section_47")[0].id
 
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Ann and Bob grade, note, answer, refer and respond on two inspections of one lead; the
-    lead imports their four packs and moderates the case they graded differently."""
+    """Ann and Bob grade, note, answer, refer and respond on two inspections of one lead, and
+    assess a recommendation's first quarter (Ann on the force's figures); the lead imports
+    their four packs, moderates the case they graded differently and one of its stages, and
+    writes its own quarterly assessment."""
     folder = tmp_path_factory.mktemp("verify")
     team = make_lead(folder)
+    import_recommendations(
+        team.lead, team.inspection_id, write_file(folder, "recs.toml", RECOMMENDATIONS)
+    )
     second = make_lead(folder / "second", title="Second inspection")
     ann, bob = make_inspector(team, ANN), make_inspector(team, BOB)
     # The same two people's stores open a kit of a second inspection from the same lead.
@@ -50,6 +66,11 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     grading.edit(ann, case, ANN, f"stage:{STAGE}:notes", "Seen alone.")
     referral = raise_referral(ann, case, risk_summary="Sibling at home.", urgency="urgent")
     add_response(ann, referral, response="acknowledged", note="Told the DI.")
+    assess(ann, team.inspection_id, 1, 1, judgement="some_progress", finding="Begun.")
+    add_evidence(ann, team.inspection_id, 1, 1, "audit", "The force's audit",
+                 on_date=date(2026, 6, 1), figures={"cases audited": 40})  # fmt: skip
+    assess(bob, team.inspection_id, 1, 1, judgement="too_early")
+    assess(bob, team.inspection_id, 1, 1, concerns="Supervision not yet recorded.")
     with second.lead.sessions() as session:
         other_case = session.query(Case).filter_by(inspection_id=second.inspection_id).first().id
     for name, store in ((ANN, ann), (BOB, bob)):
@@ -61,6 +82,9 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for lead, inspection_paths in ((team.lead, paths[:2]), (second.lead, paths[2:])):
         assert all(o.error is None for o in import_packs(lead, inspection_paths, PASSPHRASE))
     moderate(team.lead, team.inspection_id, REFERENCES[0], "requires_improvement", "Agreed.")
+    moderate_stage(team.lead, team.inspection_id, REFERENCES[0], STAGE, "good", "Seen alone.")
+    moderate_stage(team.lead, team.inspection_id, REFERENCES[0], STAGE, "inadequate", "Not so.")
+    assess(team.lead, team.inspection_id, 1, 1, judgement="some_progress", finding="Moderated.")
     for store in (ann, bob, team.lead, second.lead):
         store.close()
     return {"lead": team.lead.path, "ann": ann.path, "second": second.lead.path}
@@ -102,6 +126,15 @@ EDITS = [
      f"its stage {STAGE} notes is 'Not seen.'"),
     ("UPDATE assessment SET answers = '{}' WHERE answers != '{}'", "its prompt answers"),
     ("UPDATE referral SET urgency = 'routine'", "its urgency is 'routine'"),
+    ("UPDATE stage_moderation SET grade = 'good'", f"the moderation of stage {STAGE}"),
+    ("UPDATE stage_moderation SET reason = 'Forged.'", "its reason is 'Forged.'"),
+    ("UPDATE quarter_assessment SET finding = 'Forged.' WHERE author = 'Ann Able'",
+     "its finding is 'Forged.'"),
+    ("UPDATE quarter_assessment SET judgement = 'substantial_progress' WHERE author = "
+     "'Bob Baker'", "its judgement is 'substantial_progress'"),
+    ("UPDATE quarter_assessment SET concerns = '' WHERE author = 'Bob Baker'",
+     "its concerns is ''"),
+    ("UPDATE quarter_evidence SET title = 'Forged.'", "its title is 'Forged.'"),
     ("UPDATE referral SET status = 'closed'", "its status is 'closed'"),
     ("UPDATE referral_event SET note = 'Nothing.'", "its note is 'Nothing.'"),
     ("UPDATE moderation SET grade = 'good'", "the moderation of case"),

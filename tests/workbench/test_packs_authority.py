@@ -23,7 +23,11 @@ from packs_helpers import (
     make_lead,
     refused_import,
 )
+from store_helpers import write_file
 
+from workbench.followup import pack_records
+from workbench.followup.quarters import assess
+from workbench.followup.recommendations import import_recommendations
 from workbench.methodology import load_methodology
 from workbench.packs import export_pack, import_packs, records
 from workbench.services.referrals import add_response, raise_referral
@@ -231,3 +235,42 @@ def test_audit_events_recorded_by_someone_else_are_refused(scene) -> None:
 
     reason = _attack(scene, "lead-event", lead_event)
     assert "of its audit trail is recorded by someone other than Ann Able" in reason
+
+
+FOLLOWUP = """\
+published = 2026-04-01
+[[recommendation]]
+number = 1
+title = "Governance"
+timeframe = "immediately"
+text = "Put governance in place."
+"""
+
+
+def test_taking_over_the_leads_quarterly_assessment_is_refused(tmp_path) -> None:
+    """Ann's pack carries her own quarterly assessment under the id of the lead's, to
+    replace the lead's wording in the update report: refused, naming both."""
+    team = make_lead(tmp_path / "followup")
+    import_recommendations(
+        team.lead, team.inspection_id, write_file(tmp_path, "recs.toml", FOLLOWUP)
+    )
+    ann = make_inspector(team, ANN)
+    try:
+        assess(team.lead, team.inspection_id, 1, 1, judgement="too_early", finding="Lead's.")
+        assess(ann, team.inspection_id, 1, 1, judgement="sufficient_progress", finding="Done.")
+        with team.lead.sessions() as session:
+            [leads] = pack_records.pack_section(session, team.inspection_id, LEAD)[
+                "quarter_assessments"
+            ]
+
+        def take_over(document, lines):
+            [mine] = document["followup"]["quarter_assessments"]
+            mine["id"] = leads["id"]
+
+        path = forge(ann, team.inspection_id, tmp_path / "take-over.wbpack", take_over)
+        reason = str(refused_import(team.lead, path))
+    finally:
+        ann.close()
+        team.lead.close()
+    assert f"the quarterly assessment {leads['id']} is recorded by {LEAD}" in reason
+    assert f"a pack from {ANN} may not change it" in reason

@@ -4,6 +4,7 @@ never a traceback; packs from honest use always import (Hypothesis)."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,12 @@ from packs_helpers import (
     make_lead,
     refused_import,
 )
+from store_helpers import write_file
 
 from workbench.errors import WorkbenchError
+from workbench.followup import pack_records
+from workbench.followup.quarters import add_evidence, assess
+from workbench.followup.recommendations import import_recommendations
 from workbench.methodology import load_methodology
 from workbench.packs import document as pack_document
 from workbench.packs import export_pack, import_packs, records
@@ -40,7 +45,19 @@ PATHS = (
     + [("assessments", 0, "answers", PROMPT)]
     + [("referrals", 0, name) for name in records.REFERRAL]
     + [("referral_events", 0, name) for name in records.REFERRAL_EVENT]
-)
+    + [("followup", "quarter_assessments", 0, name) for name in (*pack_records.ASSESSMENT,
+                                                                 "evidence")]
+    + [("followup", "quarter_assessments", 0, "evidence", 0, name)
+       for name in (*pack_records.EVIDENCE, "figures")]
+)  # fmt: skip
+RECOMMENDATIONS = """\
+published = 2026-04-01
+[[recommendation]]
+number = 1
+title = "Governance"
+timeframe = "immediately"
+text = "Put governance in place."
+"""
 # A value of another type than the field holds, whatever that type is.
 OTHER_TYPES = [[1], {"x": 1}, 1.5, True, 7, "text"]
 
@@ -69,10 +86,16 @@ def _another_type(document: dict, path: tuple, candidates: list) -> object:
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory: pytest.TempPathFactory):
     """The lead's store and Ann's, in which she graded a case, noted a stage, answered a
-    prompt and raised a referral with a response."""
+    prompt, raised a referral with a response and assessed a recommendation's first quarter
+    on the force's figures."""
     folder = tmp_path_factory.mktemp("types")
     team = make_lead(folder)
+    recs = write_file(folder, "recs.toml", RECOMMENDATIONS)
+    import_recommendations(team.lead, team.inspection_id, recs)
     ann = make_inspector(team, ANN)
+    assess(ann, team.inspection_id, 1, 1, judgement="some_progress", finding="Begun.")
+    add_evidence(ann, team.inspection_id, 1, 1, "audit", "The force's audit",
+                 on_date=date(2026, 6, 1), figures={"cases audited": 40})  # fmt: skip
     case = team.cases[REFERENCES[0]]
     grade(ann, case, ANN, "good")
     grading.edit(ann, case, ANN, f"prompt:{PROMPT}", "yes")
