@@ -77,7 +77,10 @@ def make_lead(folder: Path, title: str = "Child protection inspection") -> Team:
         f"{ANN if i < 2 else BOB}"
         for i, reference in enumerate(REFERENCES)
     ]
-    sample = folder / f"sample-{inspection.id[:8]}.csv"
+    # The force's list, as a lead receives it: an input beside the stores, not written by
+    # the workbench (so not one of the owner-only files it writes).
+    sample = folder / "samples" / f"sample-{inspection.id[:8]}.csv"
+    sample.parent.mkdir(exist_ok=True)
     sample.write_text("\n".join(lines) + "\n", encoding="utf-8")
     import_cases(lead, inspection.id, sample)  # as a lead does: an audited import
     with lead.sessions() as session:
