@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import resource
-import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from store_helpers import connect_file
 
 from workbench.identity import set_user_name
 from workbench.methodology import load_methodology
@@ -45,8 +45,15 @@ def lead(tmp_path: Path) -> tuple[Path, str]:
 
 
 def snapshot(path: Path) -> list[str]:
-    with closing(sqlite3.connect(path)) as conn:
-        return list(conn.iterdump())
+    """Every row of every table of the (encrypted) store file: equal means unchanged."""
+    with closing(connect_file(path)) as conn:
+        query = "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+        tables = [row[0] for row in conn.execute(query)]
+        return [
+            f"{table}: {row!r}"
+            for table in tables
+            for row in sorted(conn.execute(f'SELECT * FROM "{table}"'), key=repr)
+        ]
 
 
 def _limit_memory() -> None:

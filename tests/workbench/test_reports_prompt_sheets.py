@@ -100,7 +100,7 @@ def test_report_csv_writes_every_sheet(built: Built, tmp_path: Path, capsys) -> 
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(built.sheets["Prompt answers"])
     k1 = next(r for r in rows if r["Reference"] == "K1" and r["Id"] == "ic.child_seen")
-    assert (k1["Answer"], k1["Fell short"], k1["Stage"]) == ("No", "True", "Initial contact")
+    assert (k1["Answer"], k1["Fell short"], k1["Stage"]) == ("No", "TRUE", "Initial contact")
 
 
 def test_report_csv_into_a_missing_folder_exits_1(built: Built, tmp_path: Path, capsys) -> None:
