@@ -139,6 +139,8 @@ BAND  # unused variable (workbench/reports/styles.py:22)
 # Used by name: the window's action table (lazy "module:function"), the gui-scripts entry point
 show_about  # unused function (ui/dialogs/about.py:83)
 gui_main  # unused function (ui/main.py:61)
+show_audit_check  # unused function (ui/audit_view.py:104)
+show_case_history  # unused function (ui/audit_view.py:119)
 
 # configparser's hook, set to keep the desktop entry's keys as written
 _.optionxform  # unused attribute (tests/workbench/test_desktop_files.py:69)

@@ -6,7 +6,9 @@ per recorded field, a referral every 25 cases), then each exports its pack throu
 code. The merge is compared with a raw ``sqlite3.executemany`` of the same rows into a copy of
 the same lead store, in the same run.
 
-Goals: export < 1 s; merge of 20 packs < 5 s; importing all 20 again < 2 s, changing nothing.
+Goals: export < 1 s; merge of 20 packs < 5 s with every check on (authority, values, trail
+actors); ``audit verify`` of the merged lead store (every chain, head and audited value)
+< 5 s; importing all 20 again < 2 s, changing nothing.
 The rows the merge writes are assessments (answers inside), stage judgements, referrals and
 one audit segment per pack holding its ~24,000 events as the pack carried them; the raw
 baseline inserts exactly those rows.
@@ -18,13 +20,14 @@ audit trail (a store's trail is usually most of its pack).
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import sys
 import tempfile
 import time
 import zlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -37,6 +40,7 @@ from db.models import Assessment as AssessmentRow
 from db.models import AuditEvent, Case, Referral, StageJudgement, new_id
 from db.types import canonical_json, utcnow
 from workbench import audit
+from workbench.audit_check import check_audit
 from workbench.methodology import load_methodology
 from workbench.packs import (
     create_inspection_keys,
@@ -55,9 +59,11 @@ NOTE = "Strategy discussion held within a day; the child was seen and spoken to 
 
 
 def lead_store(folder: Path):
+    today = date.today()  # fieldwork under way: the packs' timestamps must fall within it
     store, inspection_id = new_store(
-        folder / "lead.sqlite", "Lee Lead", title="Bench", end=date(2026, 2, 6)
-    )
+        folder / "lead.sqlite", "Lee Lead", title="Bench",
+        start=today - timedelta(days=10), end=today + timedelta(days=20),
+    )  # fmt: skip
     create_inspection_keys(store, inspection_id, PASSPHRASE)
     method, rng, now = load_methodology(), random.Random(4), utcnow()
     cases = [
@@ -73,6 +79,10 @@ def lead_store(folder: Path):
     ]
     with store.sessions.begin() as session:
         session.execute(insert(Case), cases)
+        audit.record(  # as the case import records its sample
+            session, "Lee Lead", "import", "inspection", inspection_id, "cases", None,
+            {"file": "bench", "count": len(cases)},
+        )  # fmt: skip
     return store, inspection_id
 
 
@@ -140,11 +150,16 @@ def fill_inspector(store, inspection_id: str, name: str, seed: int, every_field:
                          urgency="urgent", referred_to="Duty DI", referred_at=now,
                          status="open", revision=1, created_at=now, updated_at=now)
                 )  # fmt: skip
-                chain.add("create", "referral", referral_id, "", NOTE)
+                created = {"case": case.reference, "urgency": "urgent", "referred_to": "Duty DI",
+                           "referred_at": now.isoformat(), "risk_summary": NOTE}  # fmt: skip
+                chain.add(
+                    "create", "referral", referral_id, "", json.dumps(created, sort_keys=True)
+                )
         for model, key in ((AssessmentRow, "assessment"), (StageJudgement, "stage")):
             session.execute(insert(model), rows[key])
         session.execute(insert(Referral), rows["referral"])
         session.execute(insert(AuditEvent), chain.rows)
+        chain.cursor.note_head(session)  # where the chain now ends, as audit.record keeps it
         audit.forget_chain(session)  # the events went in by other means (see audit.chain)
 
 
@@ -254,6 +269,17 @@ def main() -> None:
             audit_events_kept=sum(o.result.counts.audit_events_added for o in outcomes),
             raw_executemany_seconds=round(raw_seconds, 3),
             ratio_to_raw=round(seconds / raw_seconds, 1),
+            shape=shape,
+        )
+        with lead.sessions() as session:
+            seconds, report = timed(lambda: check_audit(session))
+        assert report.intact, report.shown()
+        emit(
+            "packs.audit_verify_merged_lead_store",
+            seconds=round(seconds, 3),
+            goal_seconds=5.0,
+            events=report.events,
+            records=report.records,
             shape=shape,
         )
         import_again(lead, paths, "packs.import_20_again_same_files", shape)

@@ -237,7 +237,14 @@ class SampleDraw(Base):
 
 
 class KitIssue(Base):
-    """A kit issued to an inspector: which cases it carried, to tell when it is out of date."""
+    """A kit the lead issued to an inspector: which cases it gave them to grade, to tell when
+    it is out of date, and whose packs may be accepted, for which cases (``packs.authority``).
+
+    ``case_ids`` is canonical JSON, the sorted ids of the cases the kit assigned to the
+    inspector (first or second inspector). ``all_cases`` says the kit carried every case of
+    the inspection, so the inspector's packs may be on any of them; kits issued before kits
+    were recorded are taken from the audit trail with ``all_cases`` set and no case ids (the
+    trail says only whom they went to). ``cases`` is how many cases the kit carried."""
 
     __tablename__ = "kit_issue"
     __table_args__ = (Index("ix_kit_issue_lookup", "inspection_id", "inspector"),)
@@ -245,10 +252,12 @@ class KitIssue(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"))
     inspector: Mapped[str] = mapped_column(String(200))
-    # Canonical JSON: the case ids the kit assigned to the inspector, sorted.
     case_ids: Mapped[str] = mapped_column(Text)
     issued_by: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+    all_cases: Mapped[bool] = mapped_column(default=False)
+    file_name: Mapped[str] = mapped_column(String(500), default="")
 
 
 class AuditEvent(Base):
@@ -520,3 +529,24 @@ class QuarterEvidence(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     assessment: Mapped[QuarterAssessment] = relationship(back_populates="evidence")
+
+
+class ChainHead(Base):
+    """A recorded head of an audit chain (its last sequence number and hash).
+
+    ``kind`` is ``own`` (this store's chain as it stands, kept with every event appended),
+    ``exported`` (the last event a pack from this store carried) or ``received`` (the last
+    event of a sender's chain a pack brought here). ``audit verify`` checks each against the
+    events, so removing the newest events, or rewriting a chain with fresh hashes, shows."""
+
+    __tablename__ = "chain_head"
+    __table_args__ = (Index("ix_chain_head_origin", "origin", "kind"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(20))
+    origin: Mapped[str] = mapped_column(String(36))
+    inspection_id: Mapped[str | None] = mapped_column(String(36))
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(500), default="")

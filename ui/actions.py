@@ -214,6 +214,14 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         Place(CASE, 2, 1), enabled=has_case,
     ),
     Action(
+        "case.history", "&History", lazy("ui.audit_view:show_case_history"),
+        Place(CASE, 2, 2), enabled=has_case,
+    ),
+    Action(
+        "view.audit_check", "&Audit check", lazy("ui.audit_view:show_audit_check"),
+        Place(VIEW, 1, -1), enabled=has_store,
+    ),
+    Action(
         "view.dashboard", "&Dashboard", lazy("ui.dashboard_view:show_dashboard"),
         Place(VIEW, 0, -1), enabled=has_inspection,
     ),

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, AuditSegment, new_id
+from db.models import AuditEvent, AuditSegment, ChainHead, new_id
 from db.types import utcnow
 from workbench.identity import identity
 
@@ -78,6 +78,19 @@ class _Chain:
         ).first()
         self.origin_seq, self.prev_hash = (last[0], last[1]) if last else (0, GENESIS)
         self.seq = session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0))) or 0
+        self.head: ChainHead | None = None
+
+    def note_head(self, session: Session) -> None:
+        """Record where the chain now ends (``ChainHead`` of kind ``own``), so that removing
+        its newest events shows; code that appends events in bulk calls this itself."""
+        if self.head is None:
+            self.head = session.scalars(
+                select(ChainHead).where(ChainHead.kind == "own", ChainHead.origin == self.origin)
+            ).first()
+        if self.head is None:
+            self.head = ChainHead(kind="own", origin=self.origin, last_seq=0, last_hash=GENESIS)
+            session.add(self.head)
+        self.head.last_seq, self.head.last_hash = self.origin_seq, self.prev_hash
 
     def next(
         self,
@@ -110,6 +123,7 @@ class _Chain:
         event = AuditEvent(seq=self.seq, hash=digest, **values)
         session.add(event)
         self.prev_hash = digest
+        self.note_head(session)
         return event
 
 

@@ -1,6 +1,8 @@
 """Writing the imports log: one entry for every case sample (imported or drawn), grades
-spreadsheet and findings pack imported, inside the import's own transaction (so a refused
-import leaves no entry).
+spreadsheet and findings pack imported, inside the import's own transaction (so an import
+that fails leaves no entry of its own), and one for every pack refused, written after the
+refusal in a transaction of its own (kind ``refused``, its reason in the details; the
+inspection unknown when the pack named none this store holds).
 
 Every importer writes its entry with ``log_import``; ``workbench.packs.imports_log`` reads
 the log back.
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import ImportLog, new_id
 from db.types import utcnow
 
-Kind = Literal["cases", "grades", "pack", "sample"]
+Kind = Literal["cases", "grades", "pack", "sample", "refused"]
 MAX_SOURCE = 500  # the column's width: a long path keeps its end (the file name)
 
 
@@ -26,7 +28,7 @@ def log_import(
     kind: Kind,
     source: str,
     *,
-    inspection_id: str,
+    inspection_id: str | None,
     actor: str,
     added: int,
     changed: int,

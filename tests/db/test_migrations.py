@@ -285,9 +285,75 @@ def test_a_store_with_the_followup_gains_the_fieldwork_and_keeps_its_recommendat
     finally:
         store.close()
 
-    assert head_revision() == "0010_fieldwork" and _version(store_path) == head_revision()
+    assert _version(store_path) == head_revision()
     assert tuple(case) == ("NS/1", "Ann Able", None, "{}")
     assert archived is None
     assert titles == ["Supervision"]
     assert {"stage_moderation", "sample_draw", "kit_issue", "recommendation"} <= tables
     assert store.backup is not None and _version(store.backup) == FOLLOWUP_REVISION
+
+
+def _kit_event(n: int, previous: str, inspector: str, cases: int) -> dict:
+    from workbench import audit
+
+    values = {
+        "id": f"e0000000-0000-4000-8000-{n:012d}", "origin": OWN, "origin_seq": n,
+        "at": f"2026-11-0{n}T09:00:00.000000+00:00", "actor": "Lee Lead",
+        "action": "issue_kit", "entity": "inspection", "entity_id": INSPECTION_ROW["id"],
+        "field": "", "old_value": None,
+        "new_value": f'{{"cases": {cases}, "inspector": "{inspector}"}}', "prev_hash": previous,
+    }  # fmt: skip
+    return {**values, "hash": audit.event_hash(**values), "seq": n}
+
+
+def test_the_trust_revision_keeps_one_record_of_kits_and_begins_the_chain_heads(
+    store_path: Path,
+) -> None:
+    """0011_trust follows 0010_fieldwork: the kits recorded there keep their cases and gain
+    the columns packs' authority reads; a kit only the audit trail knows of (issued before
+    kits were recorded) is taken from it with every case; this store's chain head is kept."""
+    from workbench import audit
+
+    engine = make_engine(f"sqlite:///{store_path}")
+    command.upgrade(alembic_config(engine), "0010_fieldwork")
+    now = "2026-11-02T09:00:00.000000+00:00"
+    first = _kit_event(1, audit.GENESIS, "Ann Able", 2)
+    second = _kit_event(2, first["hash"], "Bob Baker", 3)
+    kit = {"id": "k1", "inspection_id": INSPECTION_ROW["id"], "inspector": "Ann Able",
+           "case_ids": '["c1","c2"]', "issued_by": "Lee Lead", "issued_at": now}  # fmt: skip
+    rows = [
+        ("store_identity", [{"id": OWN, "created_at": now, "updated_at": now}]),
+        ("inspection", [INSPECTION_ROW]),
+        ("kit_issue", [kit]),
+        ("audit_event", [first, second]),
+    ]
+    with engine.begin() as conn:
+        for table, records in rows:
+            columns = ", ".join(records[0])
+            values = ", ".join(f":{key}" for key in records[0])
+            conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({values})"), records)
+    engine.dispose()
+
+    store = open_store(store_path)
+    try:
+        with store.engine.connect() as conn:
+            kits = conn.execute(
+                text(
+                    "SELECT inspector, case_ids, cases, all_cases, file_name FROM kit_issue "
+                    "ORDER BY inspector"
+                )
+            ).all()
+            heads = conn.execute(
+                text("SELECT kind, origin, last_seq, last_hash FROM chain_head")
+            ).all()
+        tables = set(inspect(store.engine).get_table_names())
+    finally:
+        store.close()
+
+    assert head_revision() == "0011_trust" and _version(store_path) == head_revision()
+    assert "issued_kit" not in tables  # one record of issued kits
+    assert [tuple(k) for k in kits] == [
+        ("Ann Able", '["c1","c2"]', 0, False, ""),
+        ("Bob Baker", "[]", 3, True, ""),
+    ]
+    assert [tuple(h) for h in heads] == [("own", OWN, 2, second["hash"])]

@@ -73,11 +73,12 @@ def test_the_menus_keep_their_entries_in_order(demo_window: MainWindow) -> None:
     ]  # fmt: skip
     assert _texts(menus["&Case"]) == [
         "Next case", "Previous case", "Find a case", "---",
-        "Set overall grade", "Mark graded", "---", "Raise referral…", "Assign to…",
+        "Set overall grade", "Mark graded", "---", "Raise referral…", "Assign to…", "History",
     ]  # fmt: skip
     assert _texts(menus["&View"]) == [
         "Dashboard", "Referrals register", "Moderation", "Imports log", "Follow-up",
-        "National summary", "---", "Move to the case list", "Move to the grading panel",
+        "National summary", "---", "Audit check", "Move to the case list",
+        "Move to the grading panel",
     ]  # fmt: skip
     assert _texts(menus["I&nspection"]) == [
         "Share out cases…", "Keys…", "---", "Archive inspection", "Delete inspection…",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,8 +34,8 @@ def inspection_id(store: Store) -> str:
         store,
         force="Testshire Police",
         title="UI test",
-        start=date(2026, 1, 5),
-        end=date(2026, 1, 30),
+        start=date.today() - timedelta(days=10),  # fieldwork under way: packs of today fit
+        end=date.today() + timedelta(days=20),
     )
     packs.create_inspection_keys(store, inspection.id, PASSPHRASE)
     version = load_methodology().version
@@ -152,7 +152,10 @@ def test_exporting_then_importing_packs_with_an_imports_log(
     assert "not a findings pack" in cells[1][5]
     log = pack_import.ImportsLogView(store, inspection_id)
     qtbot.addWidget(log)
-    assert [log.model.cells(e)[1:3] for e in log.model.rows] == [("pack", "ann.wbpack")]
+    assert [log.model.cells(e)[1:3] for e in log.model.rows] == [
+        ("refused", "notes.wbpack"),
+        ("pack", "ann.wbpack"),
+    ]
     assert log.empty.isHidden()
 
 

@@ -12,6 +12,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 import backends
@@ -20,7 +21,7 @@ from packs_helpers import ANN, BOB, PASSPHRASE, REFERENCES, make_lead
 from db.engine import Store
 from workbench import audit, crypto
 from workbench.methodology import load_methodology
-from workbench.packs import container, import_packs, payload
+from workbench.packs import container, export_kit, import_packs, payload
 from workbench.packs.keys import inspection_key, public_of
 from workbench.packs.pack import SCHEME
 from workbench.packs.payload import parse_timestamp
@@ -28,7 +29,8 @@ from workbench.store import open_workbench_store
 
 METHOD = load_methodology()
 STAGES = [s.id for s in METHOD.stages_for("section_47")]
-TIMES = [f"2026-01-0{day}T09:00:00.000000+00:00" for day in (1, 2, 3)]
+# Three days of the fieldwork under way (``packs_helpers.FIELDWORK``), all in the past.
+TIMES = [f"{date.today() - timedelta(days=days)}T09:00:00.000000+00:00" for days in (3, 2, 1)]
 GRADES = [*METHOD.grade_ids, None]
 NAMESPACE = uuid.UUID("6f1c4b52-2d7e-4c35-9a55-0b5b1f0e7d11")
 INSPECTORS = {name: crypto.new_signing_key() for name in (ANN, BOB)}
@@ -40,11 +42,13 @@ def uid(*parts: object) -> str:
 
 def assessment(inspector: str, case_id: str, v: dict) -> dict:
     assessment_id = uid("assessment", inspector, case_id, v["variant"])
+    # Marked graded only when complete, as grading requires.
+    graded = v["graded"] and v["overall"] is not None and v["stage"] is not None
     return {
         "id": assessment_id,
         "case_id": case_id,
         "inspector": inspector,
-        "status": "graded" if v["graded"] else "in_progress",
+        "status": "graded" if graded else "in_progress",
         "overall_grade": v["overall"],
         "rationale": f"Rationale {v['overall']} r{v['revision']}",
         "methodology_id": METHOD.id,
@@ -52,7 +56,7 @@ def assessment(inspector: str, case_id: str, v: dict) -> dict:
         "revision": v["revision"],
         "created_at": TIMES[0],
         "updated_at": v["updated_at"],
-        "graded_at": v["updated_at"] if v["graded"] else None,
+        "graded_at": v["updated_at"] if graded else None,
         "stages": sorted(
             (
                 {"id": uid(assessment_id, s), "stage_id": s, "grade": v["stage"], "notes": ""}
@@ -95,7 +99,17 @@ def referral_parts(inspector: str, case_id: str, r: dict) -> tuple[dict, list[di
     return referral, responses[: r["responses"]]
 
 
-def audit_chain(inspector: str, length: int = 4) -> list[dict]:
+def record_ids(inspector: str, case_ids: list[str]) -> list[str]:
+    """The id of every record ``document`` can give the inspector, for their audit trail."""
+    assessments = [uid("assessment", inspector, c, v) for c in case_ids for v in (0, 1)]
+    responses = [uid("response", inspector, n) for n in (0, 1)]
+    return [*assessments, uid("referral", inspector), *responses]
+
+
+def audit_chain(inspector: str, length: int = 4, case_ids: list[str] = ()) -> list[dict]:
+    """The inspector's chain: first an event naming each record they can have (when
+    ``case_ids`` are given: a pack's records must be in its trail), then others."""
+    named = record_ids(inspector, list(case_ids)) if case_ids else []
     events, previous = [], audit.GENESIS
     for seq in range(1, length + 1):
         values = {
@@ -106,7 +120,7 @@ def audit_chain(inspector: str, length: int = 4) -> list[dict]:
             "actor": inspector,
             "action": "update",
             "entity": "assessment",
-            "entity_id": uid("entity", seq),
+            "entity_id": named[seq - 1] if seq <= len(named) else uid("entity", seq),
             "field": "overall_grade",
             "old_value": None,
             "new_value": f"step {seq}",
@@ -136,7 +150,12 @@ def document(spec: dict, case_ids: list[str], inspection_id: str) -> dict:
         ],
         "referrals": referral,
         "referral_events": responses,
-        "audit": [audit.event_line(e) for e in audit_chain(inspector)[: spec["audit"]]],
+        "audit": [
+            audit.event_line(e)
+            for e in audit_chain(
+                inspector, len(record_ids(inspector, case_ids)) + spec["audit"], case_ids
+            )
+        ],
     }
 
 
@@ -167,6 +186,9 @@ def write_pack(path: Path, doc: dict, recipient: crypto.InspectionPublic) -> Pat
 def make_template(folder: Path) -> dict:
     """A lead store with a keyed inspection and four cases, to copy for each scenario."""
     team = make_lead(folder)
+    for name in INSPECTORS:
+        kit = folder / f"{name.split()[0].lower()}.wbkit"
+        export_kit(team.lead, team.inspection_id, name, kit, PASSPHRASE, all_cases=True)
     with team.lead.sessions() as session:
         public = public_of(inspection_key(session, team.inspection_id))
     team.lead.close()

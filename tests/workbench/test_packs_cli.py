@@ -37,12 +37,15 @@ def test_a_refused_pack_is_reported_on_stderr_with_exit_1(
 ) -> None:
     junk = tmp_path / "photo.wbpack"
     junk.write_bytes(b"\xff\xd8\xff\xe0 not a pack")
-    before = digest(team.lead)
+    before = digest(team.lead, but_refusals=True)
     monkeypatch.setenv("WORKBENCH_PASSPHRASE", PASSPHRASE)
     assert run(team.lead.path, "pack", "import", str(junk)) == 1
     err = capsys.readouterr().err
     assert "photo.wbpack refused: photo.wbpack is not a findings pack" in err
-    assert digest(team.lead) == before
+    assert digest(team.lead, but_refusals=True) == before
+    assert run(team.lead.path, "imports", "list") == 0
+    out = capsys.readouterr().out
+    assert "refused" in out and "photo.wbpack: photo.wbpack is not a findings pack" in out
 
 
 def test_without_a_passphrase_or_terminal_the_import_says_how_to_give_one(
@@ -60,7 +63,8 @@ def test_reregistering_an_inspector_and_listing_imports(
     pack = export_pack(ann, team.inspection_id, tmp_path / "ann.wbpack")
     db = team.lead.path
     assert run(db, "imports", "list") == 0
-    assert "Nothing has been imported" in capsys.readouterr().out
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 3 and " cases " in listed[2]  # only the case sample so far
     monkeypatch.setenv("WORKBENCH_PASSPHRASE", PASSPHRASE)
     assert run(db, "pack", "import", str(pack.path)) == 0
     capsys.readouterr()
@@ -83,3 +87,36 @@ def test_moderation_list_with_nothing_to_moderate(team, capsys: pytest.CaptureFi
     args = ["moderate", "--inspection", team.inspection_id, "--case", REFERENCES[0]]
     assert run(team.lead.path, *args, "--grade", "good", "--reason", "x") == 1
     assert "graded by 0 inspector(s)" in capsys.readouterr().err
+
+
+def test_kit_list_shows_the_kits_issued(team, tmp_path: Path, capsys, monkeypatch) -> None:
+    assert run(team.lead.path, "kit", "list", "--inspection", team.inspection_id) == 0
+    assert "No kits have been issued for 'Child protection inspection'" in capsys.readouterr().out
+    make_inspector(team, ANN, all_cases=False)
+    make_inspector(team, "Bob Baker")
+    assert run(team.lead.path, "kit", "list", "--inspection", team.inspection_id) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Inspector", "Issued", "(UTC)", "By", "Cases", "File"]
+    assert lines[2].startswith(ANN) and lines[2].split()[-2:] == ["2", "ann.wbkit"]
+    assert lines[3].startswith("Bob Baker") and "4 (every case)" in lines[3]
+
+
+def test_audit_history_lists_a_cases_changes_from_every_store(team, capsys) -> None:
+    ann = make_inspector(team, ANN)
+    grade(ann, team.cases[REFERENCES[0]], ANN, "good")
+    pack = export_pack(ann, team.inspection_id, team.folder / "ann.wbpack").path
+    from workbench.packs import import_packs
+
+    import_packs(team.lead, [pack], PASSPHRASE)
+    args = ("audit", "history", "--inspection", team.inspection_id, "--case", REFERENCES[0])
+    assert run(team.lead.path, *args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:4] == ["When", "(UTC)", "Who", "What"]
+    body = lines[2:]
+    assert "create assessment" in body[0] and body[0].rstrip().endswith("Ann Able's store")
+    assert any("overall_grade" in line and " good " in line for line in body)
+    assert body[-1].split()[-4:] == ["graded", "Ann", "Able's", "store"]
+    assert run(team.lead.path, *args, "--json") == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
+    assert {e["actor"] for e in entries} == {ANN}

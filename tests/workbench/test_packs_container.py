@@ -198,3 +198,37 @@ def test_a_signature_by_another_key_than_the_header_names_is_refused(tmp_path: P
     refusal = _refusal(path)
     assert refusal.code == "signature"
     assert "does not match its contents" in str(refusal)
+
+
+def test_an_unsigned_pack_with_compressed_entries_is_refused_before_inflating(
+    tmp_path: Path,
+) -> None:
+    header = container.encode_header(_header())
+    path = _zip(
+        tmp_path, [("workbench.json", header), ("payload.bin", b"x" * 4000)], zipfile.ZIP_DEFLATED
+    )
+    data = bytearray(path.read_bytes())
+    start = data.index(b"payload.bin") + len(b"payload.bin")
+    data[start + 2 : start + 12] = b"\xff" * 10  # the deflate stream no longer inflates
+    path.write_bytes(bytes(data))
+    refusal = _refusal(path)
+    assert refusal.code == "damaged"
+    assert "an entry is compressed" in str(refusal)
+
+
+def test_the_payload_is_not_read_before_the_signature_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "forged.wbpack"
+    other_private, _ = crypto.new_signing_key()
+    container.write(path, _header(), b"payload", other_private)
+    read: list[str] = []
+    original = container._read_entry
+
+    def reading(archive, info, cap, what):
+        read.append(info.filename)
+        return original(archive, info, cap, what)
+
+    monkeypatch.setattr(container, "_read_entry", reading)
+    assert _refusal(path).code == "signature"
+    assert read == ["workbench.json"]

@@ -29,6 +29,11 @@ PROPERTY = settings(
 VOLATILE = ("audit_event.seq", "inspector_key.id", "inspector_key.registered_at")
 
 
+def pack_imports(store: Store) -> list[str]:
+    """The import log's entries for packs (the lead's store also logs its case sample)."""
+    return [row for row in dump(store)["import_log"] if '"kind": "pack"' in row]
+
+
 def canonical_digest(record: dict) -> str:
     """The tie-breaking digest, written out independently of the implementation."""
     text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -69,8 +74,7 @@ pack_sets = st.lists(pack_specs, min_size=1, max_size=4)
 def test_importing_the_same_packs_again_changes_nothing(template: dict, specs: list) -> None:
     with scenario(template, specs, 1) as (paths, [store], docs):
         merged(store, paths)
-        before = dump(store)
-        before.pop("import_log")
+        before = dump(store, but_imports=True)  # the records of each import differ, of course
         # The same contents in new files (a new pack key each: different bytes) are merged in
         # full; the very same files are recognised and not merged again. Neither changes a row.
         folder = paths[0].parent
@@ -81,9 +85,8 @@ def test_importing_the_same_packs_again_changes_nothing(template: dict, specs: l
         for again in (merged(store, rewritten), merged(store, paths)):
             counts = [(o.result.counts.added, o.result.counts.changed) for o in again]
             assert counts == [(0, 0)] * len(paths)
-        after = dump(store)
-        assert len(after.pop("import_log")) == 3 * len(paths)
-        assert after == before
+        assert dump(store, but_imports=True) == before
+        assert len(pack_imports(store)) == 3 * len(paths)
 
 
 @PROPERTY
@@ -93,8 +96,10 @@ def test_the_order_of_imports_does_not_matter(template: dict, specs: list, data)
     with scenario(template, specs, 2) as (paths, [first, second], _):
         merged(first, paths)
         merged(second, [paths[i] for i in order])
-        one, other = dump(first, skip=VOLATILE), dump(second, skip=VOLATILE)
-        assert len(one.pop("import_log")) == len(other.pop("import_log")) == len(paths)
+        one = dump(first, skip=VOLATILE, but_imports=True)
+        other = dump(second, skip=VOLATILE, but_imports=True)
+        for store in (first, second):
+            assert len(pack_imports(store)) == len(paths)
         assert one == other
         with first.sessions() as session:
             assert audit.verify(session).intact

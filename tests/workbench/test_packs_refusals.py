@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from packs_helpers import (
     grade,
     make_inspector,
     make_lead,
+    refusals,
+    refused_import,
 )
 from packs_helpers import dump as dump_store
 
@@ -35,34 +38,34 @@ def scene(tmp_path: Path):
 
 
 def _refused(team, path: Path, code: str, **kwargs) -> str:
-    """Import ``path``, expecting refusal ``code``; the store is unchanged; the reason."""
-    before = digest(team.lead)
-    [outcome] = import_packs(team.lead, [path], PASSPHRASE, **kwargs)
-    assert outcome.result is None
-    assert getattr(outcome.error, "code", None) == code, outcome.error
-    assert digest(team.lead) == before
-    return str(outcome.error)
+    """Import ``path``, expecting refusal ``code``; the store is unchanged but for the record
+    of the refusal (in the imports log, with the reason); the reason."""
+    error = refused_import(team.lead, path, **kwargs)
+    assert getattr(error, "code", None) == code, error
+    return str(error)
 
 
 def test_a_flipped_byte_anywhere_is_refused(scene, tmp_path: Path) -> None:
     team, _, pack = scene
     data = pack.read_bytes()
     target = tmp_path / "flipped.wbpack"
-    before = digest(team.lead)
+    before = digest(team.lead, but_refusals=True)
     for position in range(0, len(data), max(1, len(data) // 400)):
         target.write_bytes(data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1 :])
         [outcome] = import_packs(team.lead, [target], PASSPHRASE)
         assert outcome.result is None and outcome.error is not None, position
-    assert digest(team.lead) == before
+    assert digest(team.lead, but_refusals=True) == before
 
 
-def test_a_flipped_payload_byte_is_refused_as_damaged(scene, tmp_path: Path) -> None:
+def test_a_flipped_payload_byte_fails_the_signature_before_the_payload_is_read(
+    scene, tmp_path: Path
+) -> None:
     team, _, pack = scene
     data = bytearray(pack.read_bytes())
     data[len(data) // 2] ^= 0x01  # in the middle of the encrypted payload
     target = tmp_path / "changed.wbpack"
     target.write_bytes(bytes(data))
-    assert "damaged or incomplete" in _refused(team, target, "damaged")
+    assert "changed after it was signed, or damaged" in _refused(team, target, "signature")
 
 
 def test_a_payload_rewritten_without_the_senders_key_fails_the_signature(
@@ -177,7 +180,10 @@ def test_one_refused_pack_does_not_stop_the_others(scene, tmp_path: Path) -> Non
     outcomes = import_packs(team.lead, [junk, pack], PASSPHRASE)
     assert outcomes[0].error is not None and outcomes[1].result.counts.added == 1
     tables = dump_store(team.lead)
-    assert len(tables["import_log"]) == 1
+    kinds = sorted(json.loads(row)["kind"] for row in tables["import_log"])
+    assert kinds == ["cases", "pack", "refused"]  # the sample, Ann's pack, the junk refused
+    [refusal] = refusals(team.lead)
+    assert refusal["source"] == str(junk) and "not a findings pack" in refusal["details"]["refused"]
 
 
 def test_a_pack_under_the_leads_own_name_from_another_store_is_refused(

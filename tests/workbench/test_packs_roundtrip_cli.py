@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from packs_helpers import FIELDWORK
 
 pytestmark = pytest.mark.slow
 
@@ -73,7 +74,7 @@ def test_an_inspection_from_kits_to_moderated_summary(tmp_path: Path) -> None:
     # The lead sets up the inspection: its key pair, the case sample, two kits.
     ok(lead, "identity", "set", "--name", "Lee Lead")
     create = ("inspection", "create", "--force", "Northshire Police", "--title", "NCPI 2026",
-              "--start", "2026-03-02", "--end", "2026-03-27")  # fmt: skip
+              "--start", str(FIELDWORK[0]), "--end", str(FIELDWORK[1]))  # fmt: skip
     refused = cli(lead, *create)  # creating an inspection makes its keys: needs the passphrase
     assert refused.returncode == 1 and "WORKBENCH_PASSPHRASE" in refused.stderr
     assert "NCPI 2026" not in cli(lead, "inspection", "list").stdout

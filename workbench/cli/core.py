@@ -9,7 +9,6 @@ date that is not a date, with exit 2.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
 
 from workbench.cli import core_inspections, core_summary
@@ -20,7 +19,6 @@ from workbench.cli.common import (
     echo,
     group,
     opened_store,
-    plural,
     table,
 )
 from workbench.cli.common import terminal_progress as progress
@@ -187,26 +185,6 @@ def _indent(lines: list[str]) -> list[str]:
 
 
 def _register_audit(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
-    actions = group(subparsers, "audit", "the hash-chained audit trail")
-    verify = actions.add_parser(
-        "verify",
-        help="check that no audit event was edited or removed",
-        description="Check every event of the audit trail against its hash and the event "
-        "before it. Exit 0 when intact, 1 naming the first broken event.",
-    )
-    verify.set_defaults(handler=run_audit_verify)
+    from workbench.cli import audit
 
-
-def run_audit_verify(args: argparse.Namespace) -> int:
-    from workbench import audit
-
-    with opened_store(args) as store, store.sessions() as session:
-        report = audit.verify(session)
-        broken = audit.describe(report.broken_event) if report.broken_event else ""
-    if report.intact:
-        events, stores = plural(report.events, "event"), plural(report.origins, "store")
-        echo(f"Audit trail intact: {events} from {stores}.")
-        return 0
-    where = f" at {broken}" if broken else ""
-    echo(f"workbench: the audit trail is broken{where}: {report.problem}.", sys.stderr)
-    return 1
+    audit.register(subparsers)

@@ -230,6 +230,9 @@ def _register_kit(actions: argparse._SubParsersAction) -> None:
         "--code-file", metavar="FILE", type=Path, help="a file holding the kit code"
     )
     opening.set_defaults(handler=run_kit_import)
+    from workbench.cli import trust
+
+    trust.register_kit_list(actions)
 
 
 def run_kit_export(args: argparse.Namespace) -> int:
@@ -402,6 +405,12 @@ def run_imports_list(args: argparse.Namespace) -> int:
     ]
     headers = ("When (UTC)", "Kind", "File", "From", "Key", "Added", "Changed")
     echo(table(headers, rows, numeric=(5, 6)))
+    refused = [e for e in entries if e.kind == "refused"]
+    if refused:
+        echo("\nRefused imports (nothing was changed by them):")
+        for e in refused:
+            reason = str(e.details.get("refused", "")).replace("\n", " ")
+            echo(f"  {e.at:%d/%m/%Y %H:%M} {Path(e.source).name}: {reason}")
     return 0
 
 

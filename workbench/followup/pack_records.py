@@ -29,7 +29,14 @@ from workbench.followup.quarters import KINDS, MAX_EVIDENCE, MAX_FIGURES
 from workbench.followup.scale import load_scale
 from workbench.followup.timeframes import BY_DATE, IMMEDIATELY, MAX_QUARTER, MONTHS
 from workbench.packs.container import PackRefused
-from workbench.packs.payload import check_list, check_record, malformed, parse_timestamp, timestamp
+from workbench.packs.payload import (
+    check_list,
+    check_record,
+    malformed,
+    parse_timestamp,
+    timestamp,
+    unauthorised,
+)
 from workbench.packs.records import chunks, digest
 
 PACK, KIT = "findings pack", "kit"
@@ -123,33 +130,42 @@ def kit_section(session: Session, inspection_id: str) -> dict[str, Any]:
 # --- checking what arrives -----------------------------------------------------------------
 
 
-def _figures(value: Any) -> dict[str, float | int]:
+def _figures(value: Any, named: str) -> dict[str, float | int]:
     if type(value) is not dict or len(value) > MAX_FIGURES:
-        raise malformed(PACK, "an evidence's figures are not a map of names to numbers")
+        raise malformed(PACK, f"{named}: its field 'figures' is not a map of names to numbers")
     for name, number in value.items():
         bad = type(number) not in (int, float) or not math.isfinite(number)
         if len(name) > 200 or bad:
-            raise malformed(PACK, "an evidence's figure is not a number")
+            raise malformed(PACK, f"{named}: its field 'figures' holds a figure that is not a "
+                            "number")  # fmt: skip
     return dict(value)
 
 
 def _checked_assessment(raw: Any, inspector: str, judgements: set[str | None]) -> dict[str, Any]:
     fields = {k: v for k, v in raw.items() if k != "evidence"} if type(raw) is dict else raw
     record = check_record(fields, ASSESSMENT, PACK, "quarterly assessment")
+    named = f"the quarterly assessment {record['id']}"
     if record["author"] != inspector:
-        raise malformed(PACK, f"it holds quarterly findings recorded under another name than "
-                        f"{inspector}")  # fmt: skip
+        raise unauthorised(
+            f"{named} is recorded by {record['author']}, and a pack from {inspector} may carry "
+            f"only quarterly assessments {inspector} recorded"
+        )
     if record["judgement"] not in judgements:
-        raise malformed(PACK, f"'{record['judgement']}' is not on the progress scale")
+        raise malformed(PACK, f"{named}: its field 'judgement' ('{record['judgement']}') is "
+                        "not on the progress scale")  # fmt: skip
     if not 1 <= record["quarter"] <= MAX_QUARTER:
-        raise malformed(PACK, "a quarterly assessment's quarter is out of range")
+        raise malformed(PACK, f"{named}: its field 'quarter' is out of range")
+    if type(raw.get("evidence")) is not list:
+        raise malformed(PACK, f"{named}: its field 'evidence' is not a list of evidence")
     evidence = []
     for item in check_list(raw.get("evidence"), PACK, "evidence", MAX_EVIDENCE):
         fields = {k: v for k, v in item.items() if k != "figures"} if type(item) is dict else item
         checked = check_record(fields, EVIDENCE, PACK, "evidence")
+        item_named = f"the evidence {checked['id']}"
         if checked["kind"] not in KINDS:
-            raise malformed(PACK, f"'{checked['kind']}' is not a kind of evidence")
-        checked["figures"] = _figures(item.get("figures"))
+            raise malformed(PACK, f"{item_named}: its field 'kind' ('{checked['kind']}') is not "
+                            "a kind of evidence")  # fmt: skip
+        checked["figures"] = _figures(item.get("figures"), item_named)
         evidence.append(checked)
     record["evidence"] = sorted(evidence, key=lambda e: (e["seq"], e["id"]))
     return record

@@ -21,6 +21,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,15 +106,18 @@ def read(path: Path, kind: str, max_payload: int) -> Opened:
     data = _read_bytes(path, what)
     archive = _open_zip(data, path, what)
     infos = _checked_entries(archive, what, max_payload)
+    # Both entries are stored, so reading one inflates nothing; the header is read first only
+    # for the key that signed the file, and nothing else is read before the signature over
+    # every byte of the file has been checked against it.
     header_bytes = _read_entry(archive, infos[HEADER_NAME], MAX_HEADER_BYTES, what)
     if header_bytes[:4] in _ARCHIVE_MAGIC or header_bytes[:3] in _ARCHIVE_MAGIC:
         raise PackRefused(
             f"This file contains another archive; a {what} never does. It was not opened.",
             "nested_archive",
         )
-    payload = _read_entry(archive, infos[PAYLOAD_NAME], max_payload, what)
     header = _parse_header(header_bytes, path, what)
     signer = _verify_signature(data, header, what)
+    payload = _read_entry(archive, infos[PAYLOAD_NAME], max_payload, what)
     _check_format(header, kind, what)
     return Opened(header, header_bytes, payload, signer, hashlib.sha256(data).hexdigest())
 
@@ -204,6 +208,8 @@ def _checked_entries(
             "bomb); it was not opened.",
             "bomb",
         )
+    if any(info.compress_type != zipfile.ZIP_STORED for info in infos):
+        raise _damaged(what, "an entry is compressed, and a file of this kind never is")
     unexpected = sorted(set(names) - {HEADER_NAME, PAYLOAD_NAME})
     if unexpected:
         raise PackRefused(
@@ -230,7 +236,14 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, what:
                         "bomb",
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        zlib.error,
+    ) as exc:
         raise _damaged(what, str(exc) or type(exc).__name__) from exc
     except RuntimeError as exc:  # an entry flagged as password-protected
         raise _damaged(what, str(exc)) from exc

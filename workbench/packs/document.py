@@ -16,7 +16,14 @@ from typing import Any
 
 from workbench.methodology import Methodology
 from workbench.packs import records
-from workbench.packs.payload import MAX_TEXT, check_list, check_record, is_id, malformed
+from workbench.packs.payload import (
+    MAX_TEXT,
+    check_list,
+    check_record,
+    is_id,
+    malformed,
+    unauthorised,
+)
 from workbench.packs.trail import AuditTrail
 
 WHAT = "findings pack"
@@ -99,16 +106,23 @@ def _assessment(raw: Any, known: _Known, inspector: str) -> dict[str, Any]:
         WHAT,
         "assessment",
     )
+    named = f"the assessment {record['id']}"
     if record["inspector"] != inspector:
-        raise malformed(WHAT, f"it holds grades recorded under another name than {inspector}")
+        raise unauthorised(
+            f"{named} is {record['inspector'][:200]}'s grading; a pack from {inspector} may "
+            f"carry only {inspector}'s own"
+        )
     if record["status"] not in STATUSES:
-        raise malformed(WHAT, f"'{record['status']}' is not an assessment status")
+        raise malformed(WHAT, f"{named}: its field 'status' is not a status ('{record['status']}')")
     if record["overall_grade"] not in known.grades:
-        raise malformed(WHAT, f"'{record['overall_grade']}' is not a grade")
-    record["stages"] = check_list(raw.get("stages"), WHAT, "stage", 100)
+        raise malformed(WHAT, f"{named}: its field 'overall_grade' is not a grade")
+    stages = raw.get("stages")
+    if type(stages) is not list or len(stages) > 100:
+        raise malformed(WHAT, f"{named}: its field 'stages' is not a list of stage judgements")
+    record["stages"] = stages
     answers = raw.get("answers")
     if type(answers) is not dict or len(answers) > 1000:
-        raise malformed(WHAT, "an assessment's answers are not a map of prompts to answers")
+        raise malformed(WHAT, f"{named}: its field 'answers' is not a map of prompts to answers")
     record["answers"] = answers
     return record
 
@@ -120,10 +134,12 @@ def _stage(raw: Any, known: _Known) -> dict[str, Any]:
     """A stage judgement checked: what ``check_record`` checks, on a fast path for the usual
     well-formed record (a pack holds tens of thousands), then against the methodology."""
     if type(raw) is dict and raw.keys() == _STAGE_FIELDS:
-        notes, ident = raw["notes"], raw["id"]
+        notes, ident, stage_id, grade = raw["notes"], raw["id"], raw["stage_id"], raw["grade"]
         if (
-            raw["stage_id"] in known.stages
-            and raw["grade"] in known.stage_grades
+            type(stage_id) is str
+            and stage_id in known.stages
+            and (grade is None or type(grade) is str)
+            and grade in known.stage_grades
             and type(notes) is str
             and len(notes) <= MAX_TEXT
             and type(ident) is str
@@ -131,8 +147,12 @@ def _stage(raw: Any, known: _Known) -> dict[str, Any]:
         ):
             return dict(raw)
     stage = check_record(raw, records.STAGE, WHAT, "stage judgement")
-    if stage["stage_id"] not in known.stages or stage["grade"] not in known.stage_grades:
-        raise malformed(WHAT, f"stage '{stage['stage_id']}' or its grade is not known")
+    if stage["stage_id"] not in known.stages:
+        raise malformed(WHAT, f"the stage judgement {stage['id']}: there is no stage "
+                        f"'{stage['stage_id'][:100]}'")  # fmt: skip
+    if stage["grade"] not in known.stage_grades:
+        raise malformed(WHAT, f"the stage judgement {stage['id']}: its field 'grade' is not a "
+                        f"stage grade ('{stage['grade'][:40]}')")  # fmt: skip
     return stage
 
 
@@ -141,28 +161,35 @@ def complete(record: dict[str, Any], known: _Known) -> dict[str, Any]:
     stages = [_stage(s, known) for s in record["stages"]]
     for prompt_id, answer in record["answers"].items():
         if prompt_id not in known.prompts:
-            raise malformed(WHAT, f"there is no prompt '{str(prompt_id)[:100]}'")
-        if answer not in known.answers[prompt_id]:
-            raise malformed(WHAT, f"the answer to '{prompt_id}' is not known")
+            raise malformed(
+                WHAT, f"the assessment {record['id']}: there is no prompt '{prompt_id[:100]}'"
+            )
+        if type(answer) is not str or answer not in known.answers[prompt_id]:
+            raise malformed(
+                WHAT, f"the assessment {record['id']}: the answer to '{prompt_id}' is not known"
+            )
     if len({s["stage_id"] for s in stages}) != len(stages):
-        raise malformed(WHAT, "an assessment judges one stage twice")
+        raise malformed(WHAT, f"the assessment {record['id']} judges one stage twice")
     stages.sort(key=lambda s: s["stage_id"])
     return {**record, "stages": stages, "answers": dict(sorted(record["answers"].items()))}
 
 
 def _referral(raw: Any, known: _Known) -> dict[str, Any]:
     record = check_record(raw, records.REFERRAL, WHAT, "referral")
+    named = f"the referral {record['id']}"
     if record["urgency"] not in known.urgencies:
-        raise malformed(WHAT, f"'{record['urgency']}' is not an urgency")
+        raise malformed(WHAT, f"{named}: its field 'urgency' is not an urgency")
     if record["status"] not in REFERRAL_STATUSES:
-        raise malformed(WHAT, f"'{record['status']}' is not a referral status")
+        raise malformed(WHAT, f"{named}: its field 'status' is not a referral status")
     return record
 
 
 def _referral_event(raw: Any, known: _Known) -> dict[str, Any]:
     record = check_record(raw, records.REFERRAL_EVENT, WHAT, "referral response")
     if record["response"] not in known.responses:
-        raise malformed(WHAT, f"'{record['response']}' is not a response")
+        raise malformed(
+            WHAT, f"the referral response {record['id']}: its field 'response' is not a response"
+        )
     return record
 
 

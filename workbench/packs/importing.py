@@ -7,6 +7,7 @@ by record and merged in its own transaction with its log entry (see ``docs/pack-
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,14 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.engine import Store
-from db.models import ImportLog, Inspection
-from workbench import crypto
+from db.models import ChainHead, ImportLog, Inspection
+from workbench import audit, crypto
 from workbench.changes import MERGED, publish
 from workbench.errors import WorkbenchError
 from workbench.identity import identity, require_user_name
 from workbench.imports_log import log_import
 from workbench.methodology import load_methodology
 from workbench.packs import container, opening, payload
+from workbench.packs.authority import check_authority
 from workbench.packs.container import PackRefused
 from workbench.packs.document import PackDocument, parse_pack
 from workbench.packs.keys import active_key, admit_sender, unlock
@@ -125,9 +127,14 @@ def _import_one(
     private_keys: dict[str, crypto.InspectionPrivate],
     passphrase: str,
     expected: str | None,
+    seen: dict[str, str],
 ) -> PackImport:
+    """Import one pack in its own transaction; ``seen`` gathers what is known of the pack
+    as the checks go (its signer, inspection and inspector), for the log of a refusal."""
     # Damaged, unsigned, foreign and newer files are refused on reading, before any passphrase.
     opened, path = fetched.opened_or_raise(), fetched.path
+    seen.update(sha256=opened.sha256, fingerprint=crypto.fingerprint(opened.signer))
+    seen["inspection_id"] = str(opened.header.get("inspection_id", ""))[:36]
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = _inspection_of(session, opened.header, expected)
@@ -139,9 +146,11 @@ def _import_one(
             inspector = str(earlier.inspector)
             details = {"sha256": opened.sha256, "same_file_as": earlier.id}
             counts = MergeCounts()
+            _audit_import(session, actor, inspection.id, path, inspector, opened, counts)
             return _log(session, path, inspection, actor, inspector, opened, counts, details, False)
         private = private_keys[inspection.id]
         document = _decrypt(opened, inspection, private, fetched.body(inspection.id))
+        seen["inspector"] = document.inspector
         if document.origin == identity(session).id:
             raise PackRefused(
                 "This pack was exported from this store; there is nothing to import.", "own_pack"
@@ -152,8 +161,9 @@ def _import_one(
                 "store. Packs come from other inspectors' stores; nothing was imported.",
                 "own_name",
             )
-        registered = admit_sender(session, inspection.id, document.inspector, opened.signer, actor)
         method = load_methodology(inspection.methodology_id, inspection.methodology_version)
+        check_authority(session, document, inspection, method)
+        registered = admit_sender(session, inspection.id, document.inspector, opened.signer, actor)
         try:
             counts = merge(session.connection(), document, method, inspection.id)
         except IntegrityError as exc:
@@ -163,6 +173,8 @@ def _import_one(
                 "conflict",
             ) from exc
         details = _details(document, counts, registered, opened.sha256)
+        head = _received_head(session, document, inspection.id, opened.sha256)
+        _audit_import(session, actor, inspection.id, path, document.inspector, opened, counts, head)
         return _log(
             session, path, inspection, actor, document.inspector, opened, counts, details,
             registered,
@@ -188,6 +200,67 @@ def _log(
         inspector=inspector, fingerprint=fingerprint,
     )  # fmt: skip
     return PackImport(path, inspection.id, inspector, fingerprint, registered, counts, log_id)
+
+
+def _received_head(
+    session: Session, document: PackDocument, inspection_id: str, sha256: str
+) -> list | None:
+    """Keep the head of the sender's chain the pack carried (its last audit line)."""
+    trail = document.audit
+    if not len(trail):
+        return None
+    last_seq, last_hash = trail.seqs[-1], trail.digests(len(trail) - 1)[0].hex()
+    session.add(
+        ChainHead(
+            kind="received", origin=document.origin, inspection_id=inspection_id,
+            last_seq=last_seq, last_hash=last_hash, source=sha256,
+        )
+    )  # fmt: skip
+    return [document.origin, last_seq, last_hash]
+
+
+def _audit_import(
+    session: Session,
+    actor: str,
+    inspection_id: str,
+    path: Path,
+    inspector: str,
+    opened: container.Opened,
+    counts: MergeCounts,
+    head: list | None = None,
+) -> None:
+    audit.record(
+        session, actor, "import_pack", "inspection", inspection_id, "", None,
+        {
+            "file": path.name[-200:], "inspector": inspector, "sha256": opened.sha256,
+            "fingerprint": crypto.fingerprint(opened.signer), "added": counts.added,
+            "changed": counts.changed, "head": head,
+        },
+    )  # fmt: skip
+
+
+def log_refusal(store: Store, path: Path, error: WorkbenchError, seen: dict[str, str]) -> None:
+    """A refused pack on the record: an imports log entry with the reason, and its audit
+    event (which pack, who signed it, why), in a transaction of its own."""
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        known = [seen.get("inspection_id"), seen.get("expected")]
+        inspection_id = next((i for i in known if i and session.get(Inspection, i)), None)
+        details = {
+            "refused": str(error),
+            "code": getattr(error, "code", "refused"),
+            "sha256": seen.get("sha256"),
+        }
+        log_id = log_import(
+            session, "refused", str(path), inspection_id=inspection_id, actor=actor,
+            added=0, changed=0, details=details, inspector=seen.get("inspector"),
+            fingerprint=seen.get("fingerprint"),
+        )  # fmt: skip
+        audit.record(
+            session, actor, "refuse_pack", "import_log", log_id, "", None,
+            {**details, "file": path.name[-200:], "inspector": seen.get("inspector"),
+             "fingerprint": seen.get("fingerprint"), "inspection": inspection_id},
+        )  # fmt: skip
 
 
 def _details(
@@ -243,10 +316,10 @@ def import_packs(
         for done, fetched in enumerate(fetched_files):
             name = fetched.path.name
             progress(done, len(files), f"Importing {name} ({done + 1} of {len(files)})…")
-            outcome = ImportOutcome(fetched.path)
+            outcome, seen = ImportOutcome(fetched.path), {"expected": inspection_id or ""}
             try:
                 outcome.result = _import_one(
-                    store, fetched, private_keys, passphrase, inspection_id
+                    store, fetched, private_keys, passphrase, inspection_id, seen
                 )
             except crypto.WrongPassphrase:
                 raise
@@ -255,6 +328,8 @@ def import_packs(
                 break
             except WorkbenchError as exc:
                 outcome.error = exc
+                with suppress(WorkbenchError):  # a store with no user name records nothing
+                    log_refusal(store, fetched.path, exc, seen)
             outcomes.append(outcome)
     progress(len(files), len(files), "Done")
     if any(outcome.result is not None for outcome in outcomes):

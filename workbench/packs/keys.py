@@ -138,6 +138,21 @@ def admit_sender(
 ) -> bool:
     """Check a pack's signing key against the inspector's; True if this registered it."""
     fingerprint = crypto.fingerprint(public)
+    other = session.scalars(
+        select(InspectorKey.inspector).where(
+            InspectorKey.inspection_id == inspection_id,
+            InspectorKey.fingerprint == fingerprint,
+            InspectorKey.inspector != inspector,
+            InspectorKey.active.is_(True),
+        )
+    ).first()
+    if other is not None:
+        raise PackRefused(
+            f"This pack is in the name of {inspector}, but it is signed by the key {fingerprint}, "
+            f"which is registered to {other} for this inspection. One device key speaks for one "
+            "inspector; nothing was imported.",
+            "key_of_another",
+        )
     row = active_key(session, inspection_id, inspector)
     if row is None:
         session.add(

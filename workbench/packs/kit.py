@@ -174,9 +174,15 @@ def export_kit(
         }
         audit.record(
             session, actor, "issue_kit", "inspection", inspection.id, "", None,
-            {"inspector": inspector, "cases": len(cases), "withdrawn": len(withdrawn)},
+            {
+                "inspector": inspector, "cases": len(cases), "withdrawn": len(withdrawn),
+                "file": path.name,
+            },
         )  # fmt: skip
-        record_kit_issue(session, inspection.id, inspector, cases, actor)
+        record_kit_issue(
+            session, inspection.id, inspector, cases, actor,
+            all_cases=all_cases, file_name=path.name,
+        )  # fmt: skip
     progress(1, 2, "Encrypting and signing…")
     code, salt = crypto.new_kit_code(), os.urandom(16)
     header = {

@@ -1,8 +1,8 @@
 """Exporting a findings pack from an inspector's store (importing: ``packs.importing``).
 
 A pack holds everything this store's user recorded for one inspection: their assessments
-(with stage judgements and prompt answers), the referrals they raised or recorded responses
-to (with every response), and this store's audit events about the inspection. It is
+(with stage judgements and prompt answers), the referrals they raised with the responses they
+recorded to them, and this store's audit events about the inspection. It is
 encrypted to the inspection's X25519 key and signed by this store's device key.
 """
 
@@ -10,21 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Store
 from db.models import (
     Assessment,
     Case,
+    ChainHead,
+    DeviceKey,
     Inspection,
     Moderation,
     Referral,
     ReferralEvent,
 )
 from db.types import utcnow
-from workbench import crypto
+from workbench import audit, crypto
 from workbench.identity import identity, require_user_name
 from workbench.packs import container, payload, records
 from workbench.packs.document import PackDocument
@@ -85,12 +88,9 @@ def collect(session: Session, inspection: Inspection, inspector: str) -> PackDoc
             .order_by(Assessment.id)
         )
     )
-    responded = select(ReferralEvent.referral_id).where(ReferralEvent.recorded_by == inspector)
     referral_ids = list(
         session.scalars(
-            select(Referral.id)
-            .join(Case)
-            .where(in_inspection, or_(Referral.raised_by == inspector, Referral.id.in_(responded)))
+            select(Referral.id).join(Case).where(in_inspection, Referral.raised_by == inspector)
         )
     )
     from workbench.followup.pack_records import pack_section as followup_section
@@ -109,16 +109,58 @@ def collect(session: Session, inspection: Inspection, inspector: str) -> PackDoc
         methodology_version=inspection.methodology_version,
         assessments=records.assessments(conn, assessment_ids),
         referrals=records.referrals(conn, referral_ids),
-        referral_events=records.referral_events(conn, referral_ids, by="referral_id"),
+        referral_events=[
+            event
+            for event in records.referral_events(conn, referral_ids, by="referral_id")
+            if event["recorded_by"] == inspector
+        ],
         audit=AuditTrail.of_lines(lines),
         followup=followup_section(session, inspection.id, inspector),
     )
 
 
+def write_pack(
+    path: Path,
+    document: dict[str, Any],
+    lines: list[bytes],
+    public: crypto.InspectionPublic,
+    device: DeviceKey,
+    header_of: dict[str, Any] | None = None,
+) -> bytes:
+    """Encrypt a pack's document and audit lines to the inspection's key, sign the file with
+    this store's device key and write it (atomically); the file's bytes. The header names
+    the inspection and time of ``header_of`` (by default, of the document itself)."""
+    ephemeral, key = crypto.new_pack_key(public.encrypt)
+    header_of = header_of or document
+    header = {
+        "magic": container.MAGIC,
+        "format": container.FORMAT,
+        "kind": "pack",
+        "inspection_id": header_of["inspection_id"],
+        "created_at": header_of["exported_at"],
+        "signer": {
+            "key": crypto.b64(bytes.fromhex(device.public_key)),
+            "fingerprint": device.fingerprint,
+        },
+        "encryption": {
+            "scheme": SCHEME,
+            "recipient": public.fingerprint,
+            "ephemeral": crypto.b64(ephemeral),
+        },
+    }
+    body = payload.encode_pack(document, lines)
+    sealed = crypto.seal(key, body, container.encode_header(header))
+    return container.write(path, header, sealed, bytes.fromhex(device.private_key))
+
+
 def export_pack(
     store: Store, inspection_id: str, out: str | Path, progress: Progress = no_progress
 ) -> PackExport:
-    """Write this store's findings for the inspection to ``out`` (a ``.wbpack`` file)."""
+    """Write this store's findings for the inspection to ``out`` (a ``.wbpack`` file).
+
+    The export is an audit event (the last the pack carries), and the head of the chain the
+    pack carries is recorded here (``ChainHead`` of kind ``exported``): the lead's store
+    keeps the same head, so removing or rewriting events afterwards shows at either end."""
     path = Path(out)
     progress(0, 3, "Collecting your findings…")
     with store.sessions.begin() as session:
@@ -126,33 +168,29 @@ def export_pack(
         inspection = get_inspection(session, inspection_id)
         public = public_of(inspection_key(session, inspection.id))
         device = device_key(session)
+        audit.record(
+            session, inspector, "export_pack", "inspection", inspection.id, "", None,
+            {"file": path.name, "fingerprint": device.fingerprint},
+        )  # fmt: skip
+        session.flush()
         document = collect(session, inspection, inspector)
-        signing_key = bytes.fromhex(device.private_key)
-        device_public, device_fingerprint = bytes.fromhex(device.public_key), device.fingerprint
-    progress(1, 3, "Encrypting…")
-    ephemeral, key = crypto.new_pack_key(public.encrypt)
-    header = {
-        "magic": container.MAGIC,
-        "format": container.FORMAT,
-        "kind": "pack",
-        "inspection_id": document.inspection_id,
-        "created_at": document.exported_at,
-        "signer": {"key": crypto.b64(device_public), "fingerprint": device_fingerprint},
-        "encryption": {
-            "scheme": SCHEME,
-            "recipient": public.fingerprint,
-            "ephemeral": crypto.b64(ephemeral),
-        },
-    }
-    body = payload.encode_pack(document.to_json(), document.audit.lines)
-    sealed = crypto.seal(key, body, container.encode_header(header))
-    progress(2, 3, "Writing the pack…")
-    data = container.write(path, header, sealed, signing_key)
+        trail = document.audit
+        session.add(
+            ChainHead(
+                kind="exported", origin=document.origin, inspection_id=inspection.id,
+                last_seq=trail.seqs[-1], last_hash=trail.digests(len(trail) - 1)[0].hex(),
+                source=path.name[-500:],
+            )
+        )  # fmt: skip
+        progress(1, 3, "Encrypting…")
+        data = write_pack(path, document.to_json(), trail.lines, public, device)
+        progress(2, 3, "Writing the pack…")
+        fingerprint = device.fingerprint
     progress(3, 3, "Done")
     return PackExport(
         path=path,
         inspector=inspector,
-        fingerprint=device_fingerprint,
+        fingerprint=fingerprint,
         inspection_fingerprint=public.fingerprint,
         assessments=len(document.assessments),
         referrals=len(document.referrals),

@@ -80,6 +80,14 @@ def malformed(what: str, detail: str) -> PackRefused:
     )
 
 
+def unauthorised(detail: str) -> PackRefused:
+    """A signed pack carrying something its sender may not create or change."""
+    return PackRefused(
+        f"This pack changes what its sender may not change: {detail}. Nothing was imported.",
+        "not_authorised",
+    )
+
+
 def conflict(detail: str) -> PackRefused:
     return PackRefused(
         f"This pack clashes with what is already in this store ({detail}); nothing was "
@@ -185,9 +193,10 @@ def check_record(record: Any, spec: dict[str, str], what: str, label: str) -> di
     """A copy of ``record`` with exactly the fields of ``spec``, each checked; else refused."""
     if type(record) is not dict:
         raise malformed(what, f"a {label} is not a record")
+    named = name_of(record, label)
     if len(record) > len(spec) or not record.keys() <= spec.keys():
         extra = ", ".join(sorted(set(record) - set(spec)))[:200]
-        raise malformed(what, f"a {label} has unknown fields: {extra}")
+        raise malformed(what, f"{named} has unknown fields: {extra}")
     result = {}
     for field, optional, check in _compiled(tuple(spec.items())):
         value = record.get(field)
@@ -199,8 +208,14 @@ def check_record(record: Any, spec: dict[str, str], what: str, label: str) -> di
             else:
                 result[field] = check(value)
         except ValueError as exc:
-            raise malformed(what, f"the {label} field '{field}' {exc}") from None
+            raise malformed(what, f"{named}: its field '{field}' {exc}") from None
     return result
+
+
+def name_of(record: dict[str, Any], label: str) -> str:
+    """How a refusal names a record: its kind and, if it has a well-formed one, its id."""
+    ident = record.get("id")
+    return f"the {label} {ident}" if type(ident) is str and is_id(ident) else f"a {label}"
 
 
 def check_list(value: Any, what: str, label: str, cap: int) -> list[Any]:

@@ -22,6 +22,7 @@ from db.models import Assessment as AssessmentRow
 from db.models import AuditEvent, AuditSegment, Case, Referral, ReferralEvent, StageJudgement
 from db.types import AnswerMap, UTCDateTime, canonical_json
 from workbench.audit import HASHED, event_line
+from workbench.services.grading import MAX_TEXT as GRADING_TEXT  # a rationale's or note's
 
 ASSESSMENT = {
     "id": "id",
@@ -29,7 +30,7 @@ ASSESSMENT = {
     "inspector": "str:200",
     "status": "str:20",
     "overall_grade": "str?:40",
-    "rationale": "text",
+    "rationale": f"str:{GRADING_TEXT}",
     "methodology_id": "str:100",
     "methodology_version": "str:40",
     "revision": "int",
@@ -37,7 +38,7 @@ ASSESSMENT = {
     "updated_at": "ts",
     "graded_at": "ts?",
 }
-STAGE = {"id": "id", "stage_id": "str:100", "grade": "str?:40", "notes": "text"}
+STAGE = {"id": "id", "stage_id": "str:100", "grade": "str?:40", "notes": f"str:{GRADING_TEXT}"}
 REFERRAL = {
     "id": "id",
     "case_id": "id",

@@ -11,6 +11,7 @@ parsing. ``merge_trail`` checks the links of the lines it adds and keeps them as
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from bisect import bisect_right
 from contextlib import suppress
@@ -22,7 +23,7 @@ from db.bulk import bulk_insert
 from db.models import AuditSegment, new_id
 from db.types import utcnow
 from workbench.audit import GENESIS
-from workbench.packs.payload import MAX_TEXT, conflict, is_id, malformed, timestamp
+from workbench.packs.payload import MAX_TEXT, conflict, is_id, malformed, timestamp, unauthorised
 from workbench.packs.records import plain, received_mark
 
 WHAT = "findings pack"
@@ -154,3 +155,22 @@ def _first_unlinked(
         if seq == seq_before + 1 and line[-66:-2] != digest_before.hex().encode("ascii"):
             return seq
     return None
+
+
+def check_senders(trail: AuditTrail, inspector: str, latest: str) -> None:
+    """Every event of the trail is recorded by ``inspector`` (the sending store's user) and
+    none is dated after ``latest`` (canonical timestamp text, which sorts as time does).
+
+    Read by slicing, as ``check_trail`` does: after the sequence number come the timestamp
+    (32 characters of canonical text) and the actor."""
+    actor = b'",' + json.dumps(inspector, ensure_ascii=False).encode("utf-8") + b","
+    width, limit = len(actor), latest.encode("ascii")
+    for line, seq in zip(trail.lines, trail.seqs, strict=True):
+        at = line.index(b",", 79) + 2
+        if line[at + 32 : at + 32 + width] != actor:
+            raise unauthorised(
+                f"event {seq} of its audit trail is recorded by someone other than "
+                f"{inspector}, and a pack may carry only its sender's own events"
+            )
+        if line[at : at + 32] > limit:
+            raise malformed(WHAT, f"event {seq} of its audit trail is dated in the future")

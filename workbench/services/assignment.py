@@ -301,14 +301,23 @@ def kit_case_ids(row: KitIssue) -> set[str]:
 
 
 def record_kit_issue(
-    session: Session, inspection_id: str, inspector: str, cases: Sequence[Case], actor: str
+    session: Session,
+    inspection_id: str,
+    inspector: str,
+    cases: Sequence[Case],
+    actor: str,
+    *,
+    all_cases: bool = False,
+    file_name: str = "",
 ) -> None:
-    """Remember which cases a kit gave an inspector to grade (for ``kit_states``)."""
+    """Remember which cases a kit gave an inspector to grade (for ``kit_states``, and for
+    whose packs are accepted on which cases: ``workbench.packs.authority``)."""
     mine = sorted(c.id for c in cases if inspector in (c.assigned_to, c.second_inspector))
     session.add(
         KitIssue(
             inspection_id=inspection_id, inspector=inspector, case_ids=json.dumps(mine),
-            issued_by=actor, issued_at=utcnow(),
+            issued_by=actor, issued_at=utcnow(), cases=len(cases), all_cases=all_cases,
+            file_name=file_name[-500:],
         )
     )  # fmt: skip
 

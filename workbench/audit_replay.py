@@ -1,0 +1,228 @@
+"""Replaying the audit trail: does it reproduce every audited value in the store?
+
+Every change a person makes is an audited edit, so the newest event about each field of a
+record says what the field holds now. ``Replay`` gathers, from this store's events and every
+received segment, the newest value of each audited field (events of one record come from one
+store, its author's, in that store's order), and ``mismatches`` compares them with the rows:
+assessments (overall grade, rationale, stage grades and notes, prompt answers, graded
+status), referrals (what was raised, and closed), responses and moderations (overall and
+by stage), the follow-up's quarterly assessments and their evidence
+(``workbench.audit_replay_more``, which says what is not replayed), and how many cases
+each inspection has (cases are added in audited batches, each saying how many).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Assessment,
+    Case,
+    Inspection,
+    Moderation,
+    Referral,
+    ReferralEvent,
+    StageJudgement,
+)
+from workbench import audit_replay_more as more
+from workbench import fields
+
+ENTITIES = frozenset(("assessment", "referral", "referral_event", "moderation")) | more.ENTITIES
+
+
+class Replay:
+    """The newest value of each audited field, by (entity id, field); ``""`` for a creation."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple[str, str], Any] = {}
+        self.cases: dict[str, int] = {}  # inspection id -> cases its imports and kits added
+        self.records = 0
+
+    def add(self, entity: str, entity_id: str, field: str, new_value: Any, action: str) -> None:
+        """One of this store's events (received ones are added to ``last`` in bulk)."""
+        if entity in ENTITIES:
+            self.last[(entity_id, field)] = new_value
+        elif entity == "inspection" and (action, field) in (("import", "cases"), ("open_kit", "")):
+            key = "count" if action == "import" else "cases_added"
+            try:
+                added = int(json.loads(new_value or "{}").get(key) or 0)
+            except (ValueError, TypeError, AttributeError):
+                added = -1
+            self.cases[entity_id] = self.cases.get(entity_id, 0) + added
+
+    def mismatches(self, session: Session) -> Iterator[str]:
+        yield from self._cases(session)
+        yield from self._assessments(session)
+        yield from self._referrals(session)
+        yield from self._responses(session)
+        yield from self._moderations(session)
+        yield from more.stage_moderations(session, self.last, self._differs)
+        yield from more.quarter_assessments(session, self.last, self._differs)
+        yield from more.quarter_evidence(session, self.last, self._differs)
+        self.records += more.counted(session)
+
+    def _cases(self, session: Session) -> Iterator[str]:
+        """Cases are added in audited batches (a sample imported, a kit opened), each event
+        saying how many: the count of an inspection's cases must be theirs."""
+        query = (
+            select(Inspection.id, Inspection.title, func.count(Case.id))
+            .outerjoin(Case, Case.inspection_id == Inspection.id)
+            .group_by(Inspection.id, Inspection.title)
+        )
+        for ident, title, count in session.execute(query):
+            expected = self.cases.get(ident, 0)
+            if count != expected:
+                yield (
+                    f"the inspection '{title}' has {count} cases in the store, but its audit "
+                    f"trail records {expected} (imported, or opened from kits)"
+                )
+
+    def _differs(self, what: str, field: str, current: Any, expected: Any) -> str:
+        return (
+            f"{what}: its {field} is {_shown(current)} in the store, but its audit trail "
+            f"says {_shown(expected)}"
+        )
+
+    def _assessments(self, session: Session) -> Iterator[str]:
+        stages: dict[str, list[tuple[str, Any, Any]]] = {}
+        for owner, stage_id, grade, notes in session.execute(
+            select(
+                StageJudgement.assessment_id,
+                StageJudgement.stage_id,
+                StageJudgement.grade,
+                StageJudgement.notes,
+            )
+        ):
+            stages.setdefault(owner, []).append((stage_id, grade, notes))
+        query = select(
+            Assessment.id, Assessment.inspector, Assessment.overall_grade, Assessment.rationale,
+            Assessment.status, Assessment.answers, Case.reference,
+        ).join(Case, Case.id == Assessment.case_id)  # fmt: skip
+        last = self.last
+        answered: dict[str, dict[str, Any]] = {}
+        for (ident, field), value in last.items():
+            if field.startswith("prompt:") and value is not None:
+                answered.setdefault(ident, {})[field[7:]] = value
+        for ident, inspector, overall, rationale, status, answers, reference in session.execute(
+            query
+        ):
+            self.records += 1
+            what = f"the assessment {ident} (case {reference}, {inspector})"
+            if (ident, "") not in last and (overall or rationale or answers or stages.get(ident)):
+                yield f"{what} has grades but no audit trail"
+                continue
+            if last.get((ident, "overall_grade")) != overall:
+                yield self._differs(
+                    what, "overall grade", overall, last.get((ident, "overall_grade"))
+                )
+            if (last.get((ident, "rationale")) or "") != (rationale or ""):
+                yield self._differs(what, "rationale", rationale, last.get((ident, "rationale")))
+            for stage_id, grade, notes in stages.get(ident, ()):
+                checks: tuple[tuple[str, str, str | None, str | None], ...] = (
+                    ("grade", fields.stage_grade(stage_id), grade, None),
+                    ("notes", fields.stage_notes(stage_id), notes, ""),
+                )
+                for label, name, held, empty in checks:
+                    expected = last.get((ident, name), empty) or empty
+                    if (held or empty) != expected:
+                        yield self._differs(what, f"stage {stage_id} {label}", held, expected)
+            replayed = answered.get(ident, {})
+            if replayed != dict(answers or {}):
+                yield self._differs(what, "prompt answers", dict(answers or {}), replayed)
+            if status == "graded" and last.get((ident, "status")) != "graded":
+                yield self._differs(what, "status", status, last.get((ident, "status")))
+
+    def _created(self, ident: str) -> dict[str, Any] | None:
+        raw = self.last.get((ident, ""))
+        try:
+            value = json.loads(raw) if isinstance(raw, str) else None
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def _referrals(self, session: Session) -> Iterator[str]:
+        query = select(
+            Referral.id, Referral.raised_by, Referral.urgency, Referral.referred_to,
+            Referral.risk_summary, Referral.referred_at, Referral.status, Case.reference,
+        ).join(Case, Case.id == Referral.case_id)  # fmt: skip
+        for (
+            ident,
+            raised_by,
+            urgency,
+            referred_to,
+            risk,
+            referred_at,
+            status,
+            reference,
+        ) in session.execute(query):
+            self.records += 1
+            what = f"the referral {ident} (case {reference}, raised by {raised_by})"
+            created = self._created(ident)
+            if created is None:
+                yield f"{what} has no audit trail"
+                continue
+            for field, value in (("urgency", urgency), ("referred_to", referred_to),
+                                 ("risk_summary", risk)):  # fmt: skip
+                if created.get(field) != value:
+                    yield self._differs(what, field.replace("_", " "), value, created.get(field))
+            if not _same_time(created.get("referred_at"), referred_at):
+                yield self._differs(what, "referral date", referred_at, created.get("referred_at"))
+            closed = self.last.get((ident, "status")) == "closed"
+            if (status == "closed") != closed:
+                yield self._differs(what, "status", status, "closed" if closed else "open")
+
+    def _responses(self, session: Session) -> Iterator[str]:
+        query = select(
+            ReferralEvent.id, ReferralEvent.referral_id, ReferralEvent.response,
+            ReferralEvent.note, ReferralEvent.occurred_at, ReferralEvent.recorded_by,
+        )  # fmt: skip
+        for ident, referral_id, response, note, occurred_at, recorded_by in session.execute(query):
+            self.records += 1
+            what = f"the response {ident} to referral {referral_id} (by {recorded_by})"
+            created = self._created(ident)
+            if created is None:
+                yield f"{what} has no audit trail"
+                continue
+            for field, value in (("referral", referral_id), ("response", response),
+                                 ("note", note)):  # fmt: skip
+                if created.get(field) != value:
+                    yield self._differs(what, field, value, created.get(field))
+            if not _same_time(created.get("occurred_at"), occurred_at):
+                yield self._differs(what, "date", occurred_at, created.get("occurred_at"))
+
+    def _moderations(self, session: Session) -> Iterator[str]:
+        query = select(Moderation.id, Moderation.grade, Moderation.reason, Case.reference).join(
+            Case, Case.id == Moderation.case_id
+        )
+        for ident, grade, reason, reference in session.execute(query):
+            self.records += 1
+            what = f"the moderation of case {reference}"
+            raw = self.last.get((ident, "grade"))
+            try:
+                expected = json.loads(raw) if isinstance(raw, str) else None
+            except ValueError:
+                expected = None
+            if not isinstance(expected, dict):
+                yield f"{what} has no audit trail"
+                continue
+            for field, value in (("grade", grade), ("reason", reason)):
+                if expected.get(field) != value:
+                    yield self._differs(what, field, value, expected.get(field))
+
+
+def _same_time(text: Any, moment: datetime | None) -> bool:
+    try:
+        return moment is not None and datetime.fromisoformat(str(text)) == moment
+    except ValueError:
+        return False
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, datetime) else value.isoformat()
+    return text if len(text) <= 80 else text[:77] + "..."

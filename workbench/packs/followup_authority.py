@@ -1,0 +1,100 @@
+"""What a pack's follow-up section may change: the rules of ``workbench.packs.authority``
+applied to the quarterly assessments it carries (``workbench.followup.pack_records``).
+
+- every quarterly assessment is its sender's: recorded under their name (checked as the
+  section is parsed, naming the record), and none already here under another author is
+  changed, nor an evidence item held here by another assessment;
+- every one is on a recommendation of the pack's inspection in this store;
+- its timestamps lie neither in the future (beyond ten minutes of clock skew) nor before
+  the fieldwork's earliest accepted moment (quarters follow publication, months after the
+  fieldwork, so there is no latest but now);
+- its revision never exceeds the audited edits the sender's trail holds, and the
+  assessment and each evidence item appear in that trail.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import QuarterAssessment, QuarterEvidence, Recommendation
+from workbench.packs.document import PackDocument
+from workbench.packs.payload import malformed, unauthorised
+from workbench.packs.records import chunks
+
+WHAT = "findings pack"
+_ENTITY_ID = re.compile(rb'","([0-9a-f-]{36})","')
+
+
+def check_followup(
+    session: Session, pack: PackDocument, inspection_id: str, earliest: str, now: str
+) -> None:
+    """Refuse the pack unless every follow-up record in it is one its sender may send."""
+    incoming: list[dict[str, Any]] = pack.followup.get("quarter_assessments", [])
+    if not incoming:
+        return
+    sender = pack.inspector
+    in_inspection = select(Recommendation.id).where(Recommendation.inspection_id == inspection_id)
+    known = set(session.scalars(in_inspection))
+    for record in incoming:
+        if record["recommendation_id"] not in known:
+            raise unauthorised(
+                f"the quarterly assessment {record['id']} is of the recommendation "
+                f"{record['recommendation_id']}, which is not in this inspection in this store"
+            )
+    _check_owners(session, incoming, sender)
+    for record in incoming:
+        for field in ("created_at", "updated_at"):
+            value = record[field]
+            if not earliest <= value <= now:
+                when = "in the future" if value > now else "before the fieldwork"
+                raise malformed(
+                    WHAT,
+                    f"the quarterly assessment {record['id']}: its field '{field}' ({value}) "
+                    f"is {when}",
+                )
+    named = set(_ENTITY_ID.findall(b"\n".join(pack.audit.lines))) if pack.audit.lines else set()
+    limit = len(pack.audit)
+    for record in incoming:
+        for ident, label in [(record["id"], "quarterly assessment")] + [
+            (e["id"], "evidence") for e in record["evidence"]
+        ]:
+            if ident.encode("ascii") not in named:
+                raise malformed(
+                    WHAT,
+                    f"the {label} {ident} has no audit trail: no event in the sender's trail "
+                    "records it",
+                )
+        if record["revision"] > limit:
+            raise malformed(
+                WHAT,
+                f"the quarterly assessment {record['id']} is at revision {record['revision']}, "
+                f"more than the {limit} audited edits its sender's trail holds",
+            )
+
+
+def _check_owners(session: Session, incoming: list[dict[str, Any]], sender: str) -> None:
+    ids = [r["id"] for r in incoming]
+    for chunk in chunks(ids):
+        query = select(QuarterAssessment.id, QuarterAssessment.author).where(
+            QuarterAssessment.id.in_(chunk), QuarterAssessment.author != sender
+        )
+        for ident, other in session.execute(query):
+            raise unauthorised(
+                f"the quarterly assessment {ident} is recorded by {other} in this store, and a "
+                f"pack from {sender} may not change it"
+            )
+    owner = {e["id"]: r["id"] for r in incoming for e in r["evidence"]}
+    for chunk in chunks(list(owner)):
+        query = select(QuarterEvidence.id, QuarterEvidence.assessment_id).where(
+            QuarterEvidence.id.in_(chunk)
+        )
+        for ident, assessment in session.execute(query):
+            if owner[ident] != assessment:
+                raise unauthorised(
+                    f"the evidence {ident} belongs to the quarterly assessment {assessment} in "
+                    f"this store, and a pack may not move it to {owner[ident]}"
+                )
