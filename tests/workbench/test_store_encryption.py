@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from store_helpers import snapshot
 
 from db import cipher
@@ -17,6 +18,7 @@ from db.models import Case
 from workbench.errors import StoreError, WorkbenchError
 from workbench.identity import set_user_name
 from workbench.services import grading, referrals
+from workbench.services.case_import import import_cases
 from workbench.services.inspections import create_inspection
 from workbench.store import open_workbench_store
 
@@ -32,18 +34,17 @@ def fill(store: Store) -> None:
     inspection = create_inspection(
         store, force="Testshire Police", title="T", start=date(2026, 3, 2), end=date(2026, 3, 27)
     )
-    with store.sessions.begin() as session:
-        case = Case(
-            inspection_id=inspection.id,
-            reference=REFERENCE,
-            child_ref=CHILD_REF,
-            category="section_47",
-            unit="North",
-            methodology_version="1.0",
-        )
-        session.add(case)
-        session.flush()
-        case_id = case.id
+    # Through the case import, as a lead adds cases (an audited batch audit verify counts);
+    # the list is removed once read, so only the store's files can hold the strings.
+    sample = Path(store.path).parent / "fill-sample.csv"
+    sample.write_text(
+        f"reference,category,unit,child_ref\n{REFERENCE},section_47,North,{CHILD_REF}\n",
+        encoding="utf-8",
+    )
+    import_cases(store, inspection.id, sample)
+    sample.unlink()
+    with store.sessions() as session:
+        case_id = session.scalars(select(Case.id).where(Case.reference == REFERENCE)).one()
     grading.edit(store, case_id, "Alex Inspector", "rationale", RATIONALE)
     referrals.raise_referral(store, case_id, risk_summary=RISK, urgency="immediate")
 
