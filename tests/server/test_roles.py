@@ -14,7 +14,7 @@ from workbench.errors import WorkbenchError
 from workbench.identity import set_user_name, user_name
 from workbench.server.errors import NotAllowed
 from workbench.server.login import writer_origin
-from workbench.server.roles import APPEND_ONLY, INSPECTION_OF, SHARED
+from workbench.server.roles import APPEND_ONLY, CHAIN_HEADS, INSPECTION_OF, SHARED
 from workbench.services import grading
 from workbench.services.demo import create_demo
 
@@ -130,7 +130,7 @@ def test_a_lead_writes_their_own_inspection_but_not_another_leads(server) -> Non
 def test_every_table_is_governed_by_a_rule() -> None:
     """A table added by a migration must be named in workbench/server/roles.py: the lead
     rule (its rows belong to an inspection), append-only, or shared (administrators)."""
-    assert set(TABLES) == set(INSPECTION_OF) | set(APPEND_ONLY) | set(SHARED)
+    assert set(TABLES) == set(INSPECTION_OF) | set(APPEND_ONLY) | set(CHAIN_HEADS) | set(SHARED)
     assert {"inspection_followup", "recommendation", "plan_action", "quarter_evidence"} <= set(
         INSPECTION_OF
     )

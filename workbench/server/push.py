@@ -39,6 +39,7 @@ from db.models import (
     InspectionFollowup,
     InspectionKey,
     InspectorKey,
+    KitIssue,
     Moderation,
     PlanAction,
     PlanReturn,
@@ -47,7 +48,9 @@ from db.models import (
     Recommendation,
     Referral,
     ReferralEvent,
+    SampleDraw,
     StageJudgement,
+    StageModeration,
 )  # fmt: skip
 from workbench import audit
 from workbench.errors import WorkbenchError
@@ -118,6 +121,9 @@ def _tables(inspection_id: str) -> list[tuple[Table, ColumnElement[bool]]]:
         (t["plan_return"], t["plan_return"].c.inspection_id == inspection_id),
         (t["quarter_assessment"], t["quarter_assessment"].c.recommendation_id.in_(recommendations)),
         (t["quarter_evidence"], t["quarter_evidence"].c.assessment_id.in_(quarters)),
+        (t["stage_moderation"], t["stage_moderation"].c.case_id.in_(cases)),
+        (t["sample_draw"], t["sample_draw"].c.inspection_id == inspection_id),
+        (t["kit_issue"], t["kit_issue"].c.inspection_id == inspection_id),
     ]
 
 
@@ -128,7 +134,8 @@ def _rows(conn: Connection, table: Table, where: ColumnElement[bool]) -> list[di
 MODELS = (
     Inspection, InspectionKey, Case, Assessment, StageJudgement, Referral, ReferralEvent,
     Moderation, InspectorKey, ImportLog, InspectionFollowup, Recommendation, ActionPlan,
-    PlanAction, PlanReturn, QuarterAssessment, QuarterEvidence,
+    PlanAction, PlanReturn, QuarterAssessment, QuarterEvidence, StageModeration, SampleDraw,
+    KitIssue,
 )  # fmt: skip
 KEYED_BY_INSPECTION = ("inspection_key", "inspection_followup")  # one row per inspection
 

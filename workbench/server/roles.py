@@ -50,6 +50,10 @@ INSPECTION_OF = {
     "kit_issue": "r->>'inspection_id'",
 }
 APPEND_ONLY = ("audit_event", "audit_segment")
+# The recorded ends of the audit chains (migration 0011_trust): every login that appends to
+# its chain moves its own head, so leads insert and update them but never delete. A head moved
+# wrongly can only make audit verify report a mismatch; the events stay append-only.
+CHAIN_HEADS = ("chain_head",)
 # Tables of no one inspection: read by all, written by administrators only.
 SHARED = ("store_identity", "device_key")
 TRIGGER = "workbench_lead_rule"
@@ -160,4 +164,6 @@ def grants_sql(tables: list[str]) -> list[str]:
             )
         elif table in APPEND_ONLY:
             statements.append(f"GRANT INSERT ON {table} TO {LEAD}")
+        elif table in CHAIN_HEADS:
+            statements.append(f"GRANT INSERT, UPDATE ON {table} TO {LEAD}")
     return statements
