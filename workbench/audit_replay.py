@@ -107,8 +107,9 @@ class Replay:
         last = self.last
         answered: dict[str, dict[str, Any]] = {}
         for (ident, field), value in last.items():
-            if field.startswith("prompt:") and value is not None:
-                answered.setdefault(ident, {})[field[7:]] = value
+            kind, _, key = field.partition(":")
+            if kind in fields.ANSWER_KINDS and value is not None:  # a prompt's or a fact's
+                answered.setdefault(ident, {})[key] = value
         for ident, inspector, overall, rationale, status, answers, reference in session.execute(
             query
         ):
