@@ -19,6 +19,7 @@ from packs_helpers import ANN, BOB, PASSPHRASE, REFERENCES, grade, make_inspecto
 from store_helpers import connect_file, write_file
 
 from db.models import Case
+from workbench.audit_check import check_audit
 from workbench.cli import main
 from workbench.followup.quarters import add_evidence, assess
 from workbench.followup.recommendations import import_recommendations
@@ -219,3 +220,11 @@ def test_every_problem_is_reported_up_to_a_screenful_then_counted(stores, tmp_pa
     assert code == 1 and len(problems) == 21
     assert problems[-1].startswith("  - … and ") and problems[-1].endswith(" more problems.")
     assert "edited after it was written" in problems[0]
+
+
+def test_the_whole_audit_check_passes_on_the_demo(demo_store) -> None:  # type: ignore[no-untyped-def]
+    """What `audit verify` runs on a laptop: the demo's prompt answers and case facts, stage
+    grades, referrals and moderation all replay from its trail."""
+    with demo_store.store.sessions() as session:
+        result = check_audit(session)
+    assert result.problems == [] and result.records > 80
