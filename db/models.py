@@ -550,3 +550,22 @@ class ChainHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Draft(Base):
+    """Text typed into a grading box and not yet saved as an audited edit (a journal).
+
+    Written within a moment of each keystroke and deleted once the text is saved as the
+    edit, so what remains after a crash is what was typed and not yet saved; the window
+    offers it again the next time the case opens. Like the rest of the store it is
+    encrypted at rest. Never exported in a pack and not part of the audit trail."""
+
+    __tablename__ = "draft"
+    __table_args__ = (UniqueConstraint("case_id", "inspector", "field"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
+    inspector: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text, default="")
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

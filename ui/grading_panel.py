@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.grading_drafts import DraftJournal, restored_note
 from ui.grading_form import CategoryForm, field_label
 from ui.grading_header import CaseHeader
 from ui.messages import show_error
@@ -79,6 +80,7 @@ class GradingPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
+        self.journal = DraftJournal(self)
         self._to_build: list[str] = []
         self._builder = QTimer(self)
         self._builder.setInterval(0)
@@ -112,6 +114,10 @@ class GradingPanel(QWidget):
         self.header.raise_referral.connect(self._raise_referral_clicked)
         self.header.show_referrals.connect(self._referrals_clicked)
         self.content_layout.addWidget(self.header)
+        self.draft_note = role_label("", "warning")
+        self.draft_note.setAccessibleName("Text restored after the workbench closed unsaved")
+        self.draft_note.setVisible(False)
+        self.content_layout.addWidget(self.draft_note)
         self.scroll_area.setWidget(self.content)
         page_layout.addWidget(self.scroll_area, 1)
         rule = QFrame()
@@ -171,6 +177,8 @@ class GradingPanel(QWidget):
     def show_case(self, case_id: str | None) -> None:
         """Open a case (saving any text still waiting), or show the placeholder for None."""
         self.flush()
+        self.journal.forget()
+        self.draft_note.setVisible(False)
         if case_id is None or self.method is None:
             self.detail = None
             self.pages.setCurrentIndex(0)
@@ -191,6 +199,27 @@ class GradingPanel(QWidget):
         self._update_footer()
         self.pages.setCurrentIndex(1)
         self.scroll_area.verticalScrollBar().setValue(0)
+        self._restore_drafts()
+
+    def _restore_drafts(self) -> None:
+        """Put back text typed before the workbench stopped unsaved, save it, and say so."""
+        assert self.detail is not None and self.form is not None and self.method is not None
+        case_id = self.detail.id
+        restored = []
+        for draft in self.journal.left_behind(case_id):
+            if (
+                draft.field in self.form.texts
+                and (self._saved.get(draft.field) or "") != draft.text
+            ):
+                self.form.set_value(draft.field, draft.text)
+                self._save(draft.field, draft.text, text=True)
+                restored.append(draft)
+            else:
+                self.journal.saved(case_id, draft.field)
+        if restored:
+            labels = [field_label(self.method, d.field) for d in restored]
+            self.draft_note.setText(restored_note(labels, restored))
+            self.draft_note.setVisible(True)
 
     def prebuild(self, categories: list[str]) -> None:
         """Build these categories' forms while the application is idle, one per turn.
@@ -258,6 +287,7 @@ class GradingPanel(QWidget):
     def _text_changed(self, field: str) -> None:
         self._pending.add(field)
         self._timer.start()
+        self.journal.typed(field)
 
     def _save_text(self, field: str) -> None:
         if field in self._pending and self.form is not None:
@@ -276,9 +306,11 @@ class GradingPanel(QWidget):
         if self.detail is None or self.method is None or self.form is None:
             return
         old = self._saved.get(field)
-        if (old or None) == (value or None):
-            return
         case_id, reference = self.detail.id, self.detail.reference
+        if (old or None) == (value or None):
+            if text:
+                self.journal.saved(case_id, field)
+            return
         try:
             changed = grading.edit(self._store(), case_id, self.user_name, field, value)
         except WorkbenchError as exc:
@@ -286,6 +318,8 @@ class GradingPanel(QWidget):
             show_error(self, exc)
             return
         self._saved[field] = value
+        if text:
+            self.journal.saved(case_id, field)
         if changed:
             label = field_label(self.method, field)
             command = FieldEdit(
@@ -321,6 +355,8 @@ class GradingPanel(QWidget):
         if case_id == self.case_id and self.form is not None:
             self._saved[field] = value
             self._pending.discard(field)
+            if field in self.form.texts:
+                self.journal.saved(case_id, field)
             self.form.set_value(field, value)
             widget = self.form.widget_for(field)
             if widget is not None:

@@ -48,6 +48,8 @@ INSPECTION_OF = {
     "stage_moderation": "(SELECT inspection_id FROM case_file WHERE id = r->>'case_id')",
     "sample_draw": "r->>'inspection_id'",
     "kit_issue": "r->>'inspection_id'",
+    # Text typed and not yet saved (migration 0013_drafts).
+    "draft": "(SELECT inspection_id FROM case_file WHERE id = r->>'case_id')",
 }
 APPEND_ONLY = ("audit_event", "audit_segment")
 # The recorded ends of the audit chains (migration 0011_trust): every login that appends to
