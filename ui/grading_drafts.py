@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.dates import LOCAL, long_date
 
@@ -25,6 +25,8 @@ DRAFT_DELAY_MS = 50  # the journal is at most this far behind the last keystroke
 
 class DraftJournal(QObject):
     """Writes the panel's unsaved text boxes to the store's drafts as they are typed."""
+
+    written = Signal()  # the boxes typed in are journaled
 
     def __init__(self, panel: GradingPanel) -> None:
         super().__init__(panel)
@@ -58,6 +60,7 @@ class DraftJournal(QObject):
             drafts.save(panel.store, panel.detail.id, panel.user_name, field, text)
             self._journaled.add(field)
         self._dirty.clear()
+        self.written.emit()
 
     def saved(self, case_id: str, field: str) -> None:
         """The field's text is saved as an edit (or put back by undo): its draft goes."""

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from workbench.methodology import Methodology
     from workbench.services.caselist import CaseDetail
     from workbench.services.grading import GradeCheck
+    from workbench.services.grading_undo import StatusChange
 
 SAVE_DELAY_MS = 800
 PLACEHOLDER = "Choose a case from the list to grade it."
@@ -56,6 +57,7 @@ class GradingPanel(QWidget):
     saved = Signal(str)  # case id: a change was saved (the time is in ``last_saved``)
     graded = Signal(str)  # case id: marked graded
     reveal_requested = Signal(str)  # case id: undo/redo is about to change another case
+    notice = Signal(str)  # words for the status line: a case no longer graded, or again
     raise_referral_requested = Signal(str)
     referrals_requested = Signal(str)
 
@@ -311,6 +313,7 @@ class GradingPanel(QWidget):
             if text:
                 self.journal.saved(case_id, field)
             return
+        before = self._status
         try:
             changed = grading.edit(self._store(), case_id, self.user_name, field, value)
         except WorkbenchError as exc:
@@ -320,38 +323,55 @@ class GradingPanel(QWidget):
         self._saved[field] = value
         if text:
             self.journal.saved(case_id, field)
+        after = grading.status(self._store(), case_id, self.user_name)
         if changed:
             label = field_label(self.method, field)
+            ungraded = before == GRADED and after != GRADED
             command = FieldEdit(
-                self.apply_field, case_id, reference, field, label, old, value, text=text
-            )
+                self.apply_field, case_id, reference, field, label, old, value, text=text,
+                ungraded=ungraded,
+            )  # fmt: skip
             self.undo_stack.push(command)
-        self._after_save(case_id, field, value)
+        self._after_save(case_id, field, value, before)
 
-    def _after_save(self, case_id: str, field: str, value: str | None) -> None:
-        from workbench.services import grading
+    def _after_save(self, case_id: str, field: str, value: str | None, before: str) -> None:
+        from workbench.services import grading, grading_undo
 
         self.last_saved = datetime.now()
+        notice = ""
         if self.detail is not None and case_id == self.detail.id and self.form is not None:
             self.form.clear_problem(field)
             if field == "overall_grade" and self.method is not None:
                 self.header.set_our_grade(self.method, value)
             self._status = grading.status(self._store(), case_id, self.user_name)
             self.header.set_status(self._status)
-            self._update_footer()
+            missing: tuple[str, ...] = ()
+            if before == GRADED and self._status != GRADED:
+                missing = grading_undo.missing(self._store(), case_id, self.user_name)
+                notice = f"{self.detail.reference} is no longer graded: {' '.join(missing)}"
+            elif before != GRADED and self._status == GRADED:
+                notice = f"{self.detail.reference} is graded again."
+            self._update_footer(len(missing))
         self.saved.emit(case_id)
+        if notice:  # after "Saved …", so that the status line keeps it
+            self.notice.emit(notice)
 
-    def apply_field(self, case_id: str, field: str, value: str | None) -> bool:
-        """Save a value for undo/redo and show it; opens the case first if it is another."""
-        from workbench.services import grading
+    def apply_field(
+        self, case_id: str, field: str, value: str | None, regrade: bool = False
+    ) -> StatusChange | None:
+        """Save a value for undo/redo and show it; opens the case first if it is another.
+        With ``regrade``, the case is marked graded again once it is complete."""
+        from workbench.services import grading_undo
 
         if case_id != self.case_id:
             self.reveal_requested.emit(case_id)
         try:
-            grading.edit(self._store(), case_id, self.user_name, field, value)
+            change = grading_undo.reapply(
+                self._store(), case_id, self.user_name, field, value, regrade=regrade
+            )
         except WorkbenchError as exc:
             show_error(self, exc)
-            return False
+            return None
         if case_id == self.case_id and self.form is not None:
             self._saved[field] = value
             self._pending.discard(field)
@@ -361,8 +381,8 @@ class GradingPanel(QWidget):
             widget = self.form.widget_for(field)
             if widget is not None:
                 self.scroll_area.ensureWidgetVisible(widget, 50, 80)
-        self._after_save(case_id, field, value)
-        return True
+        self._after_save(case_id, field, value, change.before)
+        return change
 
     def set_overall_grade(self, grade_id: str) -> None:
         """Choose the overall grade (as the keyboard shortcuts do); saved at once."""

@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         self.panel = GradingPanel(self.store, self.user_name, self.undo_stack, self)
         self.panel.saved.connect(self._case_saved)
         self.panel.graded.connect(self._case_graded)
+        self.panel.notice.connect(self.saved_label_notice)
         self.panel.reveal_requested.connect(self.select_case)
         self.panel.raise_referral_requested.connect(self._raise_referral)
         self.panel.referrals_requested.connect(self._show_case_referrals)
@@ -308,6 +309,10 @@ class MainWindow(QMainWindow):
     def _case_saved(self, _case_id: str) -> None:
         when = self.panel.last_saved or datetime.now()
         self.saved_label.setText(f"Saved {when:%H:%M:%S}")
+
+    def saved_label_notice(self, text: str) -> None:
+        """Words from the grading panel for the status line (a case no longer graded)."""
+        self.saved_label.setText(text)
 
     def _refresh_row(self, case_id: str) -> None:
         from workbench.services.caselist import case_row

@@ -25,6 +25,9 @@ def open_panel(qtbot, store: Store, *, crashes: bool = False) -> GradingPanel:
     widget.resize(560, 700)
     if not crashes:  # pytest-qt closes it at the end; a crashed one is gone by then
         qtbot.addWidget(widget)
+    # The pause before the edit is saved never ends by itself here (on a busy machine it
+    # could end before the journal is read): these tests end it, or crash before it does.
+    widget._timer.setInterval(600_000)
     widget.show()
     return widget
 
@@ -38,8 +41,9 @@ def test_typing_is_journaled_before_the_pause_and_the_draft_goes_once_saved(qtbo
     panel = open_panel(qtbot, store)
     panel.show_case(case_id)
 
-    qtbot.keyClicks(panel.form.texts["rationale"], TYPED)
-    qtbot.waitUntil(lambda: journaled(store, case_id) == {"rationale": TYPED}, timeout=1000)
+    with qtbot.waitSignal(panel.journal.written, timeout=1000):
+        qtbot.keyClicks(panel.form.texts["rationale"], TYPED)
+    assert journaled(store, case_id) == {"rationale": TYPED}
     assert grading.view(store, case_id, USER).rationale == ""  # the pause has not ended
 
     panel.flush()  # the pause ends (or the cursor leaves the box)
@@ -52,9 +56,10 @@ def test_text_typed_before_a_crash_is_restored_with_a_note(qtbot, store_path: Pa
     panel = open_panel(qtbot, store, crashes=True)
     panel.show_case(case_id)
     notes = "stage:investigation:notes"
-    qtbot.keyClicks(panel.form.texts["rationale"], TYPED)
-    qtbot.keyClicks(panel.form.texts[notes], "ABE interview not considered")
-    qtbot.waitUntil(lambda: len(journaled(store, case_id)) == 2, timeout=1000)
+    with qtbot.waitSignal(panel.journal.written, timeout=1000):
+        qtbot.keyClicks(panel.form.texts["rationale"], TYPED)
+        qtbot.keyClicks(panel.form.texts[notes], "ABE interview not considered")
+    assert len(journaled(store, case_id)) == 2
 
     # The crash: the panel goes without its pause ending and without the cursor leaving.
     panel._timer.stop()
