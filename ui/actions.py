@@ -141,6 +141,25 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         ("Ctrl+Return", "Ctrl+Enter"), "Mark the case graded", has_case,
     ),
     Action(
+        "stage.next", "Next &stage", lambda w: w.panel.next_stage(1), Place(CASE, 3, 0),
+        ("Ctrl+Down",), "Move to the next stage's first prompt", has_case,
+    ),
+    Action(
+        "stage.previous", "Previous s&tage", lambda w: w.panel.next_stage(-1), Place(CASE, 3, 1),
+        ("Ctrl+Up",), "Move to the previous stage's first prompt", has_case,
+    ),
+    Action(
+        "stage.unanswered", "Next &unanswered", lambda w: w.panel.next_unanswered(),
+        Place(CASE, 3, 2), ("Ctrl+J",),
+        "Jump to the next prompt not answered, stage not graded, or empty overall grade or "
+        "rationale", has_case,
+    ),
+    Action(
+        "stage.rest_not_applicable", "Not applicable to the rest of this stage",
+        lambda w: w.panel.rest_not_applicable(), Place(CASE, 3, 3), ("Ctrl+Shift+A",),
+        "Answer not applicable to the rest of this stage's unanswered prompts", has_case,
+    ),
+    Action(
         "case.referral", "&Raise referral…", lazy("ui.dialogs.referral:raise_referral_command"),
         Place(CASE, 2), ("Ctrl+R",), "Raise a referral to the force for this case", has_case,
     ),
@@ -263,6 +282,19 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         lazy("ui.dialogs.inspection_admin:delete_command"), Place(INSPECTION, 1, 1),
         enabled=has_inspection,
     ),
+)  # fmt: skip
+
+# Keys a focused field of the grading panel handles itself (ui.grading_keys): listed on the
+# shortcuts page and in the README after the window's commands, but not window actions.
+FIELD_KEYS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("field.answer", ("Y", "P", "N", "A"),
+     "On a prompt: answer yes, partly, no or not applicable (or 1 to 4, by place; a case "
+     "fact's answers by initial or place) and move to the next prompt"),
+    ("field.grade", ("G", "R", "I"),
+     "On a stage grade: good, requires improvement or inadequate (N not assessed, or 1 to 4) "
+     "and move to the next stage; on the overall grade, then to the rationale"),
+    ("field.choose", ("Left", "Right"), "On a prompt: choose the previous or next answer"),
+    ("field.move", ("Up", "Down"), "On a prompt: move to the previous or next prompt"),
 )  # fmt: skip
 
 REPORTS_GROUP = 2  # File ▸ Export … entries, one per report kind, between packs and Quit

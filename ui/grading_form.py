@@ -12,6 +12,8 @@ The form only reports what the user changed; the panel saves it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -34,11 +36,33 @@ from workbench import fields
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
+    from ui.grading_keys import GradingKeys
     from workbench.methodology import Answer, Grade, Methodology, Prompt, Stage
     from workbench.services.grading import AssessmentView
 
 NOT_GRADED = "Choose a grade…"
 NOTES_LINES = 4
+MAX_NOTES_LINES = 16  # a box grows with its text up to this, then scrolls
+
+
+@dataclass
+class StageFields:
+    """A stage's fields in the form, in order: its prompts and facts, grade and notes."""
+
+    stage_id: str
+    grade: str
+    notes: str
+    items: list[str] = dataclass_field(default_factory=list)
+
+
+def grow_with_text(edit: QPlainTextEdit) -> None:
+    """Fit a text box's height to its text: at least ``NOTES_LINES`` lines, at most
+    ``MAX_NOTES_LINES`` (then it scrolls)."""
+    lines = int(edit.document().size().height())  # the plain-text layout counts lines
+    shown = max(NOTES_LINES, min(MAX_NOTES_LINES, lines + 1))
+    height = edit.fontMetrics().lineSpacing() * shown + 14
+    if edit.height() != height:
+        edit.setFixedHeight(height)
 
 
 def field_label(method: Methodology, field: str) -> str:
@@ -87,6 +111,8 @@ class _WheelGuard(QObject):
 class CategoryForm(QWidget):
     """Every field of an assessment of a case of one category."""
 
+    keys: GradingKeys  # set by the panel: grading by keyboard
+
     value_changed = Signal(str, object)  # field, value: choices, saved at once
     text_changed = Signal(str)  # field: typing, saved after a pause
     text_left = Signal(str)  # field: focus left a text box, save now
@@ -100,6 +126,7 @@ class CategoryForm(QWidget):
         self.answer_sets: dict[str, tuple[Answer, ...]] = {}  # field -> its answers, in order
         self.problems: dict[str, QLabel] = {}
         self.focus_chain: list[QWidget] = []
+        self.stage_fields: list[StageFields] = []
         self._guard = _WheelGuard(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -126,6 +153,14 @@ class CategoryForm(QWidget):
     def _stage_card(self, number: int, stage: Stage) -> Card:
         card, layout = self._card(f"{number}. {stage.name}", stage.description)
         items = self.method.items_for(self.category_id, stage.id)
+        self.stage_fields.append(
+            StageFields(
+                stage.id,
+                fields.stage_grade(stage.id),
+                fields.stage_notes(stage.id),
+                [fields.item_answer(item) for item in items],
+            )
+        )
         first_fact = next((item for item in items if item.fact), None)  # facts follow prompts
         for index, item in enumerate(items, start=1):
             if item is first_fact:
@@ -207,6 +242,7 @@ class CategoryForm(QWidget):
         layout.addWidget(caption)
         layout.addWidget(edit)
         edit.textChanged.connect(partial(self._typed, field))
+        edit.document().documentLayout().documentSizeChanged.connect(partial(self._grow, edit))
         edit.installEventFilter(self)
         self.texts[field] = edit
         self.focus_chain.append(edit)
@@ -218,6 +254,9 @@ class CategoryForm(QWidget):
 
     def _chosen(self, field: str, _index: int) -> None:
         self.value_changed.emit(field, self.combos[field].currentData())
+
+    def _grow(self, edit: QPlainTextEdit, _size: object) -> None:
+        grow_with_text(edit)
 
     def _typed(self, field: str) -> None:
         self.text_changed.emit(field)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from ui.grading_drafts import DraftJournal, restored_note
 from ui.grading_form import CategoryForm, field_label
 from ui.grading_header import CaseHeader
+from ui.grading_keys import NOT_APPLICABLE, GradingKeys
 from ui.messages import show_error
 from ui.style import PROBLEM_COLOUR, role_label, set_role
 from ui.undo import FieldEdit
@@ -248,6 +249,7 @@ class GradingPanel(QWidget):
             form.value_changed.connect(self._choice_changed)
             form.text_changed.connect(self._text_changed)
             form.text_left.connect(self._save_text)
+            form.keys = GradingKeys(form, self._reveal)
             self._forms[category] = form
         return form
 
@@ -279,6 +281,48 @@ class GradingPanel(QWidget):
             first = self.form.focus_chain[0]
             first.setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.scroll_area.ensureWidgetVisible(first)
+
+    # --- Grading by keyboard ----------------------------------------------------------------
+
+    def _reveal(self, widget: QWidget) -> None:
+        self.scroll_area.ensureWidgetVisible(widget, 50, 80)
+
+    def next_stage(self, step: int = 1) -> None:
+        """Move the keyboard to the next stage's first prompt (``step`` -1: the previous)."""
+        if self.form is not None and self.detail is not None:
+            self.form.keys.next_stage(step)
+
+    def next_unanswered(self) -> None:
+        """Move to the next prompt without an answer or stage without a grade."""
+        if (
+            self.form is not None
+            and self.detail is not None
+            and not self.form.keys.next_unanswered()
+        ):
+            self.notice.emit(f"Nothing is left to answer in {self.detail.reference}.")
+
+    def rest_not_applicable(self) -> None:
+        """Answer "not applicable" to the rest of the stage's unanswered prompts (one undo),
+        then move to what is left unanswered (a fact with no such answer), else the grade."""
+        if self.form is None or self.detail is None or self.method is None:
+            return
+        keys = self.form.keys
+        chosen = keys.rest_not_applicable()
+        stage = keys.stage_index(keys.current_field())
+        if chosen:
+            name = self.method.stage(self.form.stage_fields[stage].stage_id).name
+            self.undo_stack.beginMacro(
+                f"Not applicable to the rest of {name} ({self.detail.reference})"
+            )
+            try:
+                for field in chosen:
+                    keys.choose(field, NOT_APPLICABLE)
+            finally:
+                self.undo_stack.endMacro()
+        if 0 <= stage < len(self.form.stage_fields):  # what is left (a fact), else the grade
+            found = self.form.stage_fields[stage]
+            left = [f for f in found.items if self.form.value(f) is None]
+            keys.go(left[0] if left else found.grade)
 
     # --- Saving -----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ui.actions import Action, window_actions
+from ui.actions import FIELD_KEYS, Action, window_actions
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Shortcut:
     name: str
     keys: tuple[str, ...]
     description: str
+    field: bool = False  # handled by a focused field of the grading panel, not a window action
 
     @property
     def key_text(self) -> str:
@@ -30,8 +31,10 @@ class Shortcut:
 
 
 def shortcuts(actions: Iterable[Action]) -> tuple[Shortcut, ...]:
-    """The shortcuts of these actions, in table order (actions without keys have none)."""
-    return tuple(Shortcut(a.id, a.keys, a.description) for a in actions if a.keys)
+    """The shortcuts of these actions, in table order (actions without keys have none),
+    then the keys the grading panel's fields handle."""
+    found = [Shortcut(a.id, a.keys, a.description) for a in actions if a.keys]
+    return (*found, *(Shortcut(*keys, field=True) for keys in FIELD_KEYS))
 
 
 def _default_shortcuts() -> tuple[Shortcut, ...]:

@@ -74,6 +74,8 @@ def test_the_menus_keep_their_entries_in_order(demo_window: MainWindow) -> None:
     assert _texts(menus["&Case"]) == [
         "Next case", "Previous case", "Find a case", "---",
         "Set overall grade", "Mark graded", "---", "Raise referral…", "Assign to…", "History",
+        "---", "Next stage", "Previous stage", "Next unanswered",
+        "Not applicable to the rest of this stage",
     ]  # fmt: skip
     assert _texts(menus["&View"]) == [
         "Dashboard", "Referrals register", "Moderation", "Imports log", "Follow-up",

@@ -37,10 +37,6 @@ class StatusChange:
     def ungraded(self) -> bool:
         return self.before == GRADED and self.after != GRADED
 
-    @property
-    def regraded(self) -> bool:
-        return self.before != GRADED and self.after == GRADED
-
 
 @retried
 def reapply(
