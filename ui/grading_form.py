@@ -314,6 +314,16 @@ class CategoryForm(QWidget):
             group.setExclusive(True)
         group.blockSignals(False)
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Show an assessment that cannot be changed here (another inspector's), or not."""
+        for group in self.answers.values():
+            for button in group.buttons():
+                button.setEnabled(not read_only)
+        for combo in self.combos.values():
+            combo.setEnabled(not read_only)
+        for edit in self.texts.values():
+            edit.setReadOnly(read_only)
+
     def load(self, view: AssessmentView) -> None:
         """Show an assessment (and no problems from any earlier case)."""
         for field in self.answers:

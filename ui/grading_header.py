@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +29,7 @@ class CaseHeader(Card):
 
     raise_referral = Signal()
     show_referrals = Signal()
+    assessment_chosen = Signal(object)  # whose assessment to show: None for one's own
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, tint=True)
@@ -77,6 +79,16 @@ class CaseHeader(Card):
         outer.addLayout(flags)
         self.others = self._label("muted")
         outer.addWidget(self.others)
+        whose = QHBoxLayout()
+        self.whose_caption = role_label("Showing:", "muted", wrap=False)
+        self.whose = QComboBox()
+        self.whose.setAccessibleName("Whose assessment the form shows")
+        self.whose.setToolTip("Read another inspector's assessment of this case (read only)")
+        self.whose.currentIndexChanged.connect(self._whose_chosen)
+        whose.addWidget(self.whose_caption)
+        whose.addWidget(self.whose)
+        whose.addStretch(1)
+        outer.addLayout(whose)
 
     def _label(self, name: str) -> QLabel:
         label = role_label("", name)
@@ -120,6 +132,23 @@ class CaseHeader(Card):
             lines.append("Also graded by " + "; ".join(graders))
         self.others.setText("\n".join(lines))
         self.others.setVisible(bool(lines))
+        self._fill_whose(detail)
+
+    def _fill_whose(self, detail: CaseDetail) -> None:
+        """One's own assessment, then each other inspector's that may be read (not blind)."""
+        self.whose.blockSignals(True)
+        self.whose.clear()
+        self.whose.addItem("Your assessment", None)
+        for other in detail.others:
+            if not other.hidden and other.status != "not_started":
+                self.whose.addItem(f"{other.inspector}'s assessment (read only)", other.inspector)
+        self.whose.blockSignals(False)
+        shown = self.whose.count() > 1
+        self.whose.setVisible(shown)
+        self.whose_caption.setVisible(shown)
+
+    def _whose_chosen(self, _index: int) -> None:
+        self.assessment_chosen.emit(self.whose.currentData())
 
     def _show_referrals(self, detail: CaseDetail) -> None:
         if detail.referrals == 1:

@@ -84,6 +84,7 @@ class GradingPanel(QWidget):
         self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
         self.journal = DraftJournal(self)
+        self.reading: str | None = None  # another inspector whose assessment is shown
         self._to_build: list[str] = []
         self._builder = QTimer(self)
         self._builder.setInterval(0)
@@ -116,11 +117,20 @@ class GradingPanel(QWidget):
         self.header = CaseHeader(self.content)
         self.header.raise_referral.connect(self._raise_referral_clicked)
         self.header.show_referrals.connect(self._referrals_clicked)
+        self.header.assessment_chosen.connect(self.show_assessment_of)
         self.content_layout.addWidget(self.header)
         self.draft_note = role_label("", "warning")
         self.draft_note.setAccessibleName("Text restored after the workbench closed unsaved")
         self.draft_note.setVisible(False)
         self.content_layout.addWidget(self.draft_note)
+        self.reading_note = role_label("", "warning")
+        self.reading_note.setAccessibleName("Another inspector's assessment, read only")
+        self.reading_note.setVisible(False)
+        self.content_layout.addWidget(self.reading_note)
+        self.hidden_note = role_label("", "warning")
+        self.hidden_note.setAccessibleName("This case is not in the case list as filtered")
+        self.hidden_note.setVisible(False)
+        self.content_layout.addWidget(self.hidden_note)
         self.scroll_area.setWidget(self.content)
         page_layout.addWidget(self.scroll_area, 1)
         rule = QFrame()
@@ -182,6 +192,8 @@ class GradingPanel(QWidget):
         self.flush()
         self.journal.forget()
         self.draft_note.setVisible(False)
+        self._read_only(None)
+        self.hidden_note.setVisible(False)
         if case_id is None or self.method is None:
             self.detail = None
             self.pages.setCurrentIndex(0)
@@ -281,6 +293,48 @@ class GradingPanel(QWidget):
             first = self.form.focus_chain[0]
             first.setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.scroll_area.ensureWidgetVisible(first)
+
+    def set_listed(self, listed: bool) -> None:
+        """Say when the case shown is not in the case list as it is filtered now."""
+        if self.detail is not None and not listed:
+            self.hidden_note.setText(
+                f"{self.detail.reference} is not in the case list as it is searched and "
+                "filtered now; it stays open here. Clear the search or filters to see it there."
+            )
+        self.hidden_note.setVisible(self.detail is not None and not listed)
+
+    # --- Another inspector's assessment ---------------------------------------------------
+
+    def show_assessment_of(self, inspector: str | None) -> None:
+        """Show another inspector's assessment of the case, read only (None: one's own)."""
+        from workbench.services import grading
+
+        if self.detail is None or self.form is None or inspector == self.reading:
+            return
+        if inspector is None:
+            self.show_case(self.detail.id)  # one's own again, as saved
+            return
+        self.flush()
+        view = grading.view(self._store(), self.detail.id, inspector)
+        self.form.load(view)
+        self._read_only(inspector, STATUS_NAMES.get(view.status, view.status).lower())
+
+    def _read_only(self, inspector: str | None, status: str = "") -> None:
+        self.reading = inspector
+        if self.form is not None:
+            self.form.set_read_only(inspector is not None)
+        self.mark_button.setEnabled(inspector is None)
+        self.reading_note.setVisible(inspector is not None)
+        if inspector is not None:
+            self.reading_note.setText(
+                f"You are reading {inspector}'s assessment ({status}). It cannot be changed "
+                "here; choose “Your assessment” above to grade."
+            )
+            self.footer_text.setText(f"<b>Reading {inspector}'s assessment</b> · read only")
+        elif self.header.whose.currentIndex() > 0:
+            self.header.whose.blockSignals(True)
+            self.header.whose.setCurrentIndex(0)
+            self.header.whose.blockSignals(False)
 
     # --- Grading by keyboard ----------------------------------------------------------------
 
@@ -409,6 +463,8 @@ class GradingPanel(QWidget):
 
         if case_id != self.case_id:
             self.reveal_requested.emit(case_id)
+        elif self.reading is not None:
+            self.show_case(case_id)  # one's own again: undo changes it
         try:
             change = grading_undo.reapply(
                 self._store(), case_id, self.user_name, field, value, regrade=regrade

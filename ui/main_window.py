@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self.cases = CaseListPane(self.user_name, lambda: self.panel.case_id)
         self.cases.case_chosen.connect(self._case_chosen)
         self.model, self.table = self.cases.model, self.cases.table
+        self.model.modelReset.connect(self._say_if_open_case_hidden)
         self.splitter.addWidget(self.cases)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 3)
@@ -305,6 +306,12 @@ class MainWindow(QMainWindow):
         """Open a case, selecting it in the list when the filters show it."""
         if not self.cases.select(case_id):
             self._open_case(case_id)
+            self.panel.set_listed(False)
+
+    def _say_if_open_case_hidden(self) -> None:
+        """The list was filtered or read again: the panel says if its case is not in it."""
+        case_id = self.panel.case_id
+        self.panel.set_listed(case_id is None or self.model.row_of(case_id) is not None)
 
     def _case_saved(self, _case_id: str) -> None:
         when = self.panel.last_saved or datetime.now()
