@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 NOT_GRADED = "Choose a grade…"
 NOTES_LINES = 4
+WIDE_ANSWERS = 36  # characters of answer names beyond which they go two to a line
 MAX_NOTES_LINES = 16  # a box grows with its text up to this, then scrolls
 
 
@@ -201,18 +203,22 @@ class CategoryForm(QWidget):
         label = QLabel(f"{index}. {text}")
         label.setWordWrap(True)
         layout.addWidget(label)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()
         buttons.setContentsMargins(18, 0, 0, 0)
-        buttons.setSpacing(18)
+        buttons.setHorizontalSpacing(18)
+        buttons.setVerticalSpacing(2)
+        # Long answers (a fact's own) go two to a line, so a narrow panel never scrolls sideways.
+        columns = 4 if sum(len(a.name) for a in item.answers) <= WIDE_ANSWERS else 2
         group = QButtonGroup(row)
         for answer_index, answer in enumerate(item.answers):
             button = QRadioButton(answer.name, row)
             button.setAccessibleName(f"{answer.name}: {stage.name} {kind} {index}")
             button.setAccessibleDescription(text)
             group.addButton(button, answer_index)
-            buttons.addWidget(button)
+            at = (answer_index // columns, answer_index % columns)
+            buttons.addWidget(button, *at, alignment=Qt.AlignmentFlag.AlignLeft)
             self.focus_chain.append(button)
-        buttons.addStretch(1)
+        buttons.setColumnStretch(columns, 1)
         layout.addLayout(buttons)
         field = fields.item_answer(item)
         self.answers[field] = group
