@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.grading_drafts import DraftJournal, restored_note
+from ui.grading_commands import PanelCommands
+from ui.grading_drafts import DraftJournal
 from ui.grading_form import CategoryForm, field_label
 from ui.grading_header import CaseHeader
-from ui.grading_keys import NOT_APPLICABLE, GradingKeys
+from ui.grading_keys import GradingKeys
 from ui.messages import show_error
 from ui.style import PROBLEM_COLOUR, role_label, set_role
 from ui.undo import FieldEdit
@@ -52,7 +53,7 @@ SAVE_DELAY_MS = 800
 PLACEHOLDER = "Choose a case from the list to grade it."
 
 
-class GradingPanel(QWidget):
+class GradingPanel(PanelCommands, QWidget):
     """Grades one case at a time for the store's user."""
 
     saved = Signal(str)  # case id: a change was saved (the time is in ``last_saved``)
@@ -216,26 +217,6 @@ class GradingPanel(QWidget):
         self.scroll_area.verticalScrollBar().setValue(0)
         self._restore_drafts()
 
-    def _restore_drafts(self) -> None:
-        """Put back text typed before the workbench stopped unsaved, save it, and say so."""
-        assert self.detail is not None and self.form is not None and self.method is not None
-        case_id = self.detail.id
-        restored = []
-        for draft in self.journal.left_behind(case_id):
-            if (
-                draft.field in self.form.texts
-                and (self._saved.get(draft.field) or "") != draft.text
-            ):
-                self.form.set_value(draft.field, draft.text)
-                self._save(draft.field, draft.text, text=True)
-                restored.append(draft)
-            else:
-                self.journal.saved(case_id, draft.field)
-        if restored:
-            labels = [field_label(self.method, d.field) for d in restored]
-            self.draft_note.setText(restored_note(labels, restored))
-            self.draft_note.setVisible(True)
-
     def prebuild(self, categories: list[str]) -> None:
         """Build these categories' forms while the application is idle, one per turn.
 
@@ -293,90 +274,6 @@ class GradingPanel(QWidget):
             first = self.form.focus_chain[0]
             first.setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.scroll_area.ensureWidgetVisible(first)
-
-    def set_listed(self, listed: bool) -> None:
-        """Say when the case shown is not in the case list as it is filtered now."""
-        if self.detail is not None and not listed:
-            self.hidden_note.setText(
-                f"{self.detail.reference} is not in the case list as it is searched and "
-                "filtered now; it stays open here. Clear the search or filters to see it there."
-            )
-        self.hidden_note.setVisible(self.detail is not None and not listed)
-
-    # --- Another inspector's assessment ---------------------------------------------------
-
-    def show_assessment_of(self, inspector: str | None) -> None:
-        """Show another inspector's assessment of the case, read only (None: one's own)."""
-        from workbench.services import grading
-
-        if self.detail is None or self.form is None or inspector == self.reading:
-            return
-        if inspector is None:
-            self.show_case(self.detail.id)  # one's own again, as saved
-            return
-        self.flush()
-        view = grading.view(self._store(), self.detail.id, inspector)
-        self.form.load(view)
-        self._read_only(inspector, STATUS_NAMES.get(view.status, view.status).lower())
-
-    def _read_only(self, inspector: str | None, status: str = "") -> None:
-        self.reading = inspector
-        if self.form is not None:
-            self.form.set_read_only(inspector is not None)
-        self.mark_button.setEnabled(inspector is None)
-        self.reading_note.setVisible(inspector is not None)
-        if inspector is not None:
-            self.reading_note.setText(
-                f"You are reading {inspector}'s assessment ({status}). It cannot be changed "
-                "here; choose “Your assessment” above to grade."
-            )
-            self.footer_text.setText(f"<b>Reading {inspector}'s assessment</b> · read only")
-        elif self.header.whose.currentIndex() > 0:
-            self.header.whose.blockSignals(True)
-            self.header.whose.setCurrentIndex(0)
-            self.header.whose.blockSignals(False)
-
-    # --- Grading by keyboard ----------------------------------------------------------------
-
-    def _reveal(self, widget: QWidget) -> None:
-        self.scroll_area.ensureWidgetVisible(widget, 50, 80)
-
-    def next_stage(self, step: int = 1) -> None:
-        """Move the keyboard to the next stage's first prompt (``step`` -1: the previous)."""
-        if self.form is not None and self.detail is not None:
-            self.form.keys.next_stage(step)
-
-    def next_unanswered(self) -> None:
-        """Move to the next prompt without an answer or stage without a grade."""
-        if (
-            self.form is not None
-            and self.detail is not None
-            and not self.form.keys.next_unanswered()
-        ):
-            self.notice.emit(f"Nothing is left to answer in {self.detail.reference}.")
-
-    def rest_not_applicable(self) -> None:
-        """Answer "not applicable" to the rest of the stage's unanswered prompts (one undo),
-        then move to what is left unanswered (a fact with no such answer), else the grade."""
-        if self.form is None or self.detail is None or self.method is None:
-            return
-        keys = self.form.keys
-        chosen = keys.rest_not_applicable()
-        stage = keys.stage_index(keys.current_field())
-        if chosen:
-            name = self.method.stage(self.form.stage_fields[stage].stage_id).name
-            self.undo_stack.beginMacro(
-                f"Not applicable to the rest of {name} ({self.detail.reference})"
-            )
-            try:
-                for field in chosen:
-                    keys.choose(field, NOT_APPLICABLE)
-            finally:
-                self.undo_stack.endMacro()
-        if 0 <= stage < len(self.form.stage_fields):  # what is left (a fact), else the grade
-            found = self.form.stage_fields[stage]
-            left = [f for f in found.items if self.form.value(f) is None]
-            keys.go(left[0] if left else found.grade)
 
     # --- Saving -----------------------------------------------------------------------------
 
