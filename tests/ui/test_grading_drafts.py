@@ -12,6 +12,7 @@ from test_grading_panel import METHOD, USER, audit_fields, make_cases
 
 from db.engine import Store
 from ui.grading_panel import GradingPanel
+from ui.main_window import MainWindow
 from workbench.services import drafts, grading
 
 TYPED = "Strategy discussion held late; no record of the child's views"
@@ -51,7 +52,9 @@ def test_typing_is_journaled_before_the_pause_and_the_draft_goes_once_saved(qtbo
     assert journaled(store, case_id) == {}
 
 
-def test_text_typed_before_a_crash_is_restored_with_a_note(qtbot, store_path: Path, store):
+def test_text_typed_before_a_crash_is_restored_in_a_new_window_with_a_note(
+    qtbot, store_path: Path, store
+):
     (case_id,) = make_cases(store, ["section_47"])
     panel = open_panel(qtbot, store, crashes=True)
     panel.show_case(case_id)
@@ -68,8 +71,11 @@ def test_text_typed_before_a_crash_is_restored_with_a_note(qtbot, store_path: Pa
     reopened = backends.open_test_store(store_path, USER)
     try:
         assert grading.view(reopened, case_id, USER).rationale == ""  # nothing was saved
-        again = open_panel(qtbot, reopened)
-        again.show_case(case_id)
+        window = MainWindow(reopened, USER)  # a new window: it opens the inspection's case
+        qtbot.addWidget(window)
+        window.show()
+        again = window.panel
+        assert again.case_id == case_id
 
         assert again.form.texts["rationale"].toPlainText() == TYPED
         assert again.form.texts[notes].toPlainText() == "ABE interview not considered"
@@ -83,7 +89,7 @@ def test_text_typed_before_a_crash_is_restored_with_a_note(qtbot, store_path: Pa
         assert ("rationale", None, TYPED) in audit_fields(reopened)
         assert journaled(reopened, case_id) == {}
 
-        again.undo_stack.undo()  # the last restored box: the notes
+        window.undo()  # Edit ▸ Undo: the last restored box, the notes
         assert grading.view(reopened, case_id, USER).stage_notes["investigation"] == ""
         again.show_case(None)
         again.show_case(case_id)  # opened again: nothing to restore, no note
