@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 
 NOT_GRADED = "Choose a grade…"
 NOTES_LINES = 4
-WIDE_ANSWERS = 36  # characters of answer names beyond which they go two to a line
+WIDE_ANSWERS = 26  # characters of answer names beyond which they go two to a line
+LONG_ANSWER = 16  # an answer name longer than this goes on a line of its own
 MAX_NOTES_LINES = 16  # a box grows with its text up to this, then scrolls
 
 
@@ -207,8 +208,9 @@ class CategoryForm(QWidget):
         buttons.setContentsMargins(18, 0, 0, 0)
         buttons.setHorizontalSpacing(18)
         buttons.setVerticalSpacing(2)
-        # Long answers (a fact's own) go two to a line, so a narrow panel never scrolls sideways.
-        columns = 4 if sum(len(a.name) for a in item.answers) <= WIDE_ANSWERS else 2
+        # Long answers (a fact's own) go two or one to a line: the panel never scrolls sideways.
+        names = [len(a.name) for a in item.answers]
+        columns = 4 if sum(names) <= WIDE_ANSWERS else 2 if max(names) <= LONG_ANSWER else 1
         group = QButtonGroup(row)
         for answer_index, answer in enumerate(item.answers):
             button = QRadioButton(answer.name, row)
