@@ -140,6 +140,7 @@ class PanelCommands:
         then move to what is left unanswered (a fact with no such answer), else the grade."""
         if self.form is None or self.detail is None or self.method is None:
             return
+        self.show_assessment_of(None)  # one's own: another's is never changed
         keys = self.form.keys
         chosen = keys.rest_not_applicable()
         stage = keys.stage_index(keys.current_field())

@@ -323,12 +323,14 @@ class CategoryForm(QWidget):
         group.blockSignals(False)
 
     def set_read_only(self, read_only: bool) -> None:
-        """Show an assessment that cannot be changed here (another inspector's), or not."""
-        for group in self.answers.values():
-            for button in group.buttons():
-                button.setEnabled(not read_only)
-        for combo in self.combos.values():
-            combo.setEnabled(not read_only)
+        """Show an assessment that cannot be changed here (another inspector's), or not. Its
+        choices stay in their colours, to be read, but take neither the mouse nor the keys."""
+        focus = Qt.FocusPolicy.NoFocus if read_only else Qt.FocusPolicy.StrongFocus
+        inert = Qt.WidgetAttribute.WA_TransparentForMouseEvents
+        choices: list[QWidget] = [b for g in self.answers.values() for b in g.buttons()]
+        for widget in [*choices, *self.combos.values()]:
+            widget.setAttribute(inert, read_only)
+            widget.setFocusPolicy(focus)
         for edit in self.texts.values():
             edit.setReadOnly(read_only)
 

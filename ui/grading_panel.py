@@ -278,10 +278,14 @@ class GradingPanel(PanelCommands, QWidget):
     # --- Saving -----------------------------------------------------------------------------
 
     def _choice_changed(self, field: str, value: str | None) -> None:
+        if self.reading is not None:  # another's assessment is shown: never saved as one's own
+            return
         self.flush()  # typing before this choice is saved first, so the audit reads in order
         self._save(field, value, text=False)
 
     def _text_changed(self, field: str) -> None:
+        if self.reading is not None:
+            return
         self._pending.add(field)
         self._timer.start()
         self.journal.typed(field)
@@ -384,6 +388,7 @@ class GradingPanel(PanelCommands, QWidget):
     def set_overall_grade(self, grade_id: str) -> None:
         """Choose the overall grade (as the keyboard shortcuts do); saved at once."""
         if self.form is not None and self.detail is not None:
+            self.show_assessment_of(None)  # one's own: another's is never changed
             combo = self.form.combos["overall_grade"]
             combo.setCurrentIndex(combo.findData(grade_id))
 

@@ -4,7 +4,9 @@ that grow with their text, and the panel saying when the list's filters hide its
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
+from PySide6.QtTest import QTest
 from test_grading_panel import METHOD, USER, make_cases
 from test_main_window import CASES, make_inspection
 
@@ -66,18 +68,32 @@ def test_blind_until_both_have_graded_then_the_other_is_read_only(qtbot, store, 
     first = f"prompt:{METHOD.items_for('police_protection')[0].id}"
     assert form.value(first) == "no"
     assert form.texts["rationale"].isReadOnly()
-    assert not form.combos["overall_grade"].isEnabled()
-    assert not form.answers[first].buttons()[0].isEnabled()
+    yes = form.answers[first].buttons()[0]
+    at = yes.mapTo(panel.window(), yes.rect().center())
+    QTest.mouseClick(panel.window().windowHandle(), Qt.MouseButton.LeftButton, pos=at)
+    assert form.value(first) == "no"  # a click through the window changes nothing
+    panel.form.combos["overall_grade"].setCurrentIndex(1)  # nor would a stray change save
+    assert grading.view(store, dual, USER).overall_grade == "good"
     assert not panel.mark_button.isEnabled()
+    panel.set_overall_grade("inadequate")  # Ctrl+3: one's own again, then graded so
+    assert not panel.reading_note.isVisibleTo(panel) and whose.currentIndex() == 0
+    assert grading.view(store, dual, USER).overall_grade == "inadequate"
+    panel.set_overall_grade("good")
+    whose.setCurrentIndex(1)
     assert panel.reading_note.isVisibleTo(panel)
     assert "reading Jo Marsh's assessment (graded)" in panel.reading_note.text()
 
     whose.setCurrentIndex(0)
     assert form.value("overall_grade") == "good"
     assert form.texts["rationale"].toPlainText() == "My reasons"
-    assert form.combos["overall_grade"].isEnabled() and panel.mark_button.isEnabled()
+    assert form.combos["overall_grade"].focusPolicy() == Qt.FocusPolicy.StrongFocus
+    assert panel.mark_button.isEnabled()
     assert not panel.reading_note.isVisibleTo(panel)
+    at = yes.mapTo(panel.window(), yes.rect().center())  # the note above has gone
+    QTest.mouseClick(panel.window().windowHandle(), Qt.MouseButton.LeftButton, pos=at)
+    assert grading.view(store, dual, USER).answers[first.split(":")[1]] == "yes"  # one's own
     assert grading.view(store, dual, OTHER).rationale == "Jo's reasons"  # nothing written
+    assert grading.view(store, dual, OTHER).answers[first.split(":")[1]] == "no"
 
 
 def test_the_lead_reads_every_inspectors_work(qtbot, store, dual) -> None:
