@@ -95,5 +95,6 @@ def restored_note(labels: list[str], drafts_: list[PendingDraft]) -> str:
     boxes = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
     return (
         f"Restored text you typed on {long_date(when)} at {when:%H:%M} that was not saved "
-        f"when the workbench last closed ({boxes}). It is saved now; Edit ▸ Undo takes it back."
+        f"when the workbench last closed ({boxes}). It is saved now; Edit ▸ Undo takes "
+        + ("it back." if len(labels) == 1 else "each back in turn.")
     )
