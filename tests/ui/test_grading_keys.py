@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from test_grading_panel import METHOD, USER, make_cases
+from test_main_window import CASES, make_inspection
 
 from db.engine import Store
 from ui.grading_panel import GradingPanel
@@ -157,3 +158,28 @@ def test_the_five_stage_demonstration_case_graded_in_under_40_keystrokes(qtbot, 
     assert view.rationale == "Investigation not pursued; otherwise good."
     assert len(press.presses) < 40, press.presses
     print(f"keystrokes to grade a five-stage case: {len(press.presses)} (and the rationale typed)")
+
+
+def test_stage_jumps_work_from_a_notes_box_in_the_window(qtbot, store) -> None:
+    make_inspection(store, CASES)
+    window = MainWindow(store, USER)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.select_case(next(r.id for r in window.cases.index.rows if r.reference == "T/3"))
+    panel = window.panel
+    notes = panel.form.texts[f"stage:{STAGES[0].id}:notes"]
+    notes.setFocus()
+    qtbot.waitUntil(notes.hasFocus)
+    press = Keyboard()
+
+    press("Ctrl+Down")
+    assert field_at_focus(panel) == items(STAGES[1])[0]
+    press("Ctrl+Up", "Ctrl+Up")
+    assert field_at_focus(panel) == items(STAGES[0])[0]  # the first stage stays first
+    window.table.setFocus()
+    qtbot.waitUntil(window.table.hasFocus)
+    press("Ctrl+J")  # from the case list: the first thing unanswered
+    assert field_at_focus(panel) == items(STAGES[0])[0]
