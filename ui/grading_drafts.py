@@ -10,17 +10,20 @@ and says so (``restore``).
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.dates import LOCAL, long_date
+from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from ui.grading_panel import GradingPanel
     from workbench.services.drafts import PendingDraft
 
 DRAFT_DELAY_MS = 50  # the journal is at most this far behind the last keystroke
+log = logging.getLogger("workbench.window")
 
 
 class DraftJournal(QObject):
@@ -33,6 +36,7 @@ class DraftJournal(QObject):
         self.panel = panel
         self._dirty: set[str] = set()  # typed since the last draft was written
         self._journaled: set[str] = set()  # fields with a draft in the store
+        self._refused = False  # the store refused a draft (a read-only login): stop trying
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DRAFT_DELAY_MS)
@@ -50,14 +54,19 @@ class DraftJournal(QObject):
 
         self._timer.stop()
         panel = self.panel
-        if panel.detail is None or panel.form is None or panel.store is None:
+        if panel.detail is None or panel.form is None or panel.store is None or self._refused:
             self._dirty.clear()
             return
         for field in sorted(self._dirty):
             text = panel.form.value(field) or ""
             if len(text) > MAX_TEXT:
                 continue  # saving it is refused, in words, when the pause ends
-            drafts.save(panel.store, panel.detail.id, panel.user_name, field, text)
+            try:
+                drafts.save(panel.store, panel.detail.id, panel.user_name, field, text)
+            except WorkbenchError as exc:  # saving the edit says why, in words, at the pause
+                log.warning("drafts are not kept for this case: %s", exc)
+                self._refused = True
+                break
             self._journaled.add(field)
         self._dirty.clear()
         self.written.emit()
@@ -76,6 +85,7 @@ class DraftJournal(QObject):
         self._timer.stop()
         self._dirty.clear()
         self._journaled.clear()
+        self._refused = False
 
     def left_behind(self, case_id: str) -> list[PendingDraft]:
         """The drafts of this case typed before the workbench last stopped unsaved."""

@@ -22,6 +22,7 @@ from db.models import Draft
 from db.types import utcnow
 from workbench import fields
 from workbench.errors import WorkbenchError
+from workbench.server.retry import retried
 from workbench.services.grading import MAX_TEXT
 
 
@@ -42,6 +43,7 @@ def _check(field: str, text: str) -> None:
         raise WorkbenchError(f"The text for {field} is longer than {MAX_TEXT} characters.")
 
 
+@retried
 def save(store: Store, case_id: str, inspector: str, field: str, text: str) -> None:
     """Journal what the box holds now (one short transaction; the last write wins)."""
     _check(field, text)
