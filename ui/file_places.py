@@ -17,9 +17,14 @@ import re
 import unicodedata
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from db.engine import Store
 
 NAME_PART = 40  # characters of each part of a suggested name, at most
 
@@ -55,6 +60,25 @@ def in_documents(name: str = "") -> str:
     return str(folder / name) if name else str(folder)
 
 
+def _force(store: Store, inspection_id: str | None) -> str:
+    from workbench.services.inspections import inspection_info
+
+    return inspection_info(store, inspection_id).force if inspection_id else ""
+
+
+def pack_start(store: Store, inspection_id: str) -> str:
+    """Where Export pack… starts: the documents folder, named for this store's user."""
+    from ui.dialogs.identity import current_user_name
+
+    inspector = current_user_name(store) or ""
+    return in_documents(pack_name(_force(store, inspection_id), inspector))
+
+
+def kit_start(store: Store, inspection_id: str | None, inspector: str) -> str:
+    """Where Issue kit… saves: the documents folder, named for the inspector it is for."""
+    return in_documents(kit_name(_force(store, inspection_id), inspector))
+
+
 def folder_url(path: Path) -> QUrl:
     """The URL of the folder holding ``path`` (the folder itself if it is one)."""
     folder = path if path.is_dir() else path.parent
@@ -66,12 +90,35 @@ def show_in_folder(path: Path) -> bool:
     return QDesktopServices.openUrl(folder_url(path))
 
 
+def offer_folder(box: QMessageBox, path: Path) -> None:
+    """Add "Show in folder" to a confirmation box about ``path`` (it closes the box, as
+    every button of a message box does, and opens the folder)."""
+    button = box.addButton("Show in &folder", QMessageBox.ButtonRole.ActionRole)
+    button.setAccessibleName("Show the file in its folder")
+    button.clicked.connect(lambda: show_in_folder(path))
+    box.addButton(QMessageBox.StandardButton.Ok)
+    box.setDefaultButton(QMessageBox.StandardButton.Ok)
+
+
+def tell_written(parent: QWidget | None, text: str, path: Path) -> None:
+    """Say in the main window's status bar that ``path`` was written, with "Show in
+    folder" beside it (nothing when there is no main window)."""
+    window = parent.window() if parent is not None else None
+    tell = getattr(window, "tell", None)
+    if tell is not None:
+        tell(text, path)
+
+
 __all__ = [
     "documents_folder",
     "folder_url",
     "in_documents",
     "kit_name",
+    "kit_start",
+    "offer_folder",
     "pack_name",
+    "pack_start",
     "safe_part",
     "show_in_folder",
+    "tell_written",
 ]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
             self.undo_stack.indexChanged,
         ):
             signal.connect(self._update_actions)
+        self._placed = False  # brought wholly onto the screen when first shown
         self._restore_layout()
         if store is None:
             self._wait_for_store()
@@ -428,8 +429,11 @@ class MainWindow(QMainWindow):
             dock = ViewDock(title, self)
             dock.setObjectName(f"{key}Dock")
             self.docks[key] = dock
+            beside = self._docked_in(area)
             if area == Qt.DockWidgetArea.RightDockWidgetArea:
                 self.views.show_view(dock)
+            elif beside is not None:  # tabs in one dock area: each view has its full width
+                self.tabifyDockWidget(beside, dock)
             else:
                 self.addDockWidget(area, dock)
             if area == Qt.DockWidgetArea.BottomDockWidgetArea:
@@ -442,6 +446,13 @@ class MainWindow(QMainWindow):
             dock.show()
             dock.raise_()
         return dock
+
+    def _docked_in(self, area: Qt.DockWidgetArea) -> QDockWidget | None:
+        """A dock shown in ``area`` already, to open another as a tab beside it."""
+        for dock in self.docks.values():
+            if dock.isVisible() and self.dockWidgetArea(dock) == area and not dock.isFloating():
+                return dock
+        return None
 
     def reload_docks(self) -> None:
         """Build each open dock again for the inspection shown (hide them all if none)."""
@@ -481,6 +492,12 @@ class MainWindow(QMainWindow):
         if self.inspection is not None:
             stored.setValue("main/inspection", self.inspection.id)
         stored.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._placed:  # the frame is known now: bring it all onto the screen
+            self._placed = True
+            clamp_to_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.panel.flush()

@@ -10,9 +10,18 @@ can, and its command opens it again.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QTabBar, QTabWidget, QWidget
 
 CASES_TAB = "Cases"
+DOCK_HEIGHT = 260  # a dock's preferred height, before the window sizes it
+
+
+class _Scroller(QScrollArea):
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """No taller than ``DOCK_HEIGHT``: the window gives the dock half its height."""
+        hint = super().sizeHint()
+        return QSize(hint.width(), min(hint.height(), DOCK_HEIGHT))
 
 
 class ViewDock(QDockWidget):
@@ -26,7 +35,7 @@ class ViewDock(QDockWidget):
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
-        self.scroller = QScrollArea()
+        self.scroller = _Scroller()
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         super().setWidget(self.scroller)

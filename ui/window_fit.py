@@ -8,10 +8,11 @@ shown, so ``FRAME`` allows for it beforehand.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QWidget
 
+KEPT = "workbenchKeptOnScreen"  # a window's property once it was brought onto its screen
 # The window manager's frame as far as it can be known before it is drawn: a title bar of
 # up to about 30 px and borders of a few pixels each side.
 FRAME = QSize(16, 40)
@@ -40,16 +41,46 @@ def fit_first(window: QWidget, wanted: QSize) -> None:
 
 
 def clamp_to_screen(window: QWidget) -> None:
-    """Bring a window whose remembered geometry was made on a larger (or another) screen
-    wholly onto the screen it is on now: smaller if it must be, then moved inside."""
-    area, most = available(window), room(window)
-    size = window.size()
-    if size.width() > most.width() or size.height() > most.height():
-        window.resize(size.boundedTo(most))
-    size = window.size()
-    left = min(max(window.x(), area.left()), area.right() + 1 - size.width() - FRAME.width())
-    top = min(max(window.y(), area.top()), area.bottom() + 1 - size.height() - FRAME.height())
-    window.move(max(left, area.left()), max(top, area.top()))
+    """Bring a window wholly onto the screen it is on: smaller if it must be (a geometry
+    remembered on a larger screen, or one since unplugged), then moved inside. Once the
+    window is shown its real frame is used, before that ``FRAME``."""
+    area = available(window)
+    frame = window.frameGeometry()
+    extra = QSize(frame.width() - window.width(), frame.height() - window.height())
+    if not window.isVisible() or extra.isNull():  # the window manager has not framed it yet
+        extra = FRAME
+    most = QSize(area.width() - extra.width(), area.height() - extra.height())
+    if window.width() > most.width() or window.height() > most.height():
+        window.resize(window.size().boundedTo(most))
+    outer = QSize(window.width() + extra.width(), window.height() + extra.height())
+    left = min(max(frame.x(), area.left()), area.right() + 1 - outer.width())
+    top = min(max(frame.y(), area.top()), area.bottom() + 1 - outer.height())
+    if (left, top) != (frame.x(), frame.y()):
+        window.move(max(left, area.left()), max(top, area.top()))
+
+
+class ScreenKeeper(QObject):
+    """Brings every window onto its screen when it is first shown (installed on the
+    application): a dialog that sets its own size (``resize(1100, 520)``) or grows with
+    its contents still fits a smaller screen, whole."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+            and not watched.property(KEPT)
+            and watched.windowType() in (Qt.WindowType.Dialog, Qt.WindowType.Window)
+        ):
+            watched.setProperty(KEPT, True)
+            clamp_to_screen(watched)
+        return False
+
+
+def keep_on_screen(app: QObject) -> None:
+    """Install the ``ScreenKeeper`` on the application (once)."""
+    if app.findChild(ScreenKeeper) is None:
+        app.installEventFilter(ScreenKeeper(app))
 
 
 def grow_height(window: QWidget, wanted: int) -> None:
@@ -63,4 +94,13 @@ def grow_height(window: QWidget, wanted: int) -> None:
         window.resize(window.width(), wanted)
 
 
-__all__ = ["FRAME", "available", "clamp_to_screen", "fit_first", "grow_height", "room"]
+__all__ = [
+    "FRAME",
+    "ScreenKeeper",
+    "available",
+    "clamp_to_screen",
+    "fit_first",
+    "grow_height",
+    "keep_on_screen",
+    "room",
+]

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Store
+from ui import file_places
 from ui.dialogs import WARNING_SIGN, read_only_table, selectable, show_problems
 from ui.dialogs.packs import PACK_FILTER, _secret_field
 from ui.dialogs.work import WorkDialog
@@ -102,7 +103,8 @@ class ImportPacksDialog(WorkDialog):
         self._show_files()
 
     def choose_files(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileNames(self, "Import packs", "", PACK_FILTER)
+        start = file_places.in_documents()
+        chosen, _ = QFileDialog.getOpenFileNames(self, "Import packs", start, PACK_FILTER)
         self.paths += [Path(c) for c in chosen if Path(c) not in self.paths]
         self._show_files()
 
@@ -223,7 +225,8 @@ def import_packs(
 ) -> ImportPacksDialog | None:
     """File ▸ Import packs… (connect ``imported`` to refresh what is shown)."""
     if paths is None:
-        chosen, _ = QFileDialog.getOpenFileNames(parent, "Import packs", "", PACK_FILTER)
+        start = file_places.in_documents()
+        chosen, _ = QFileDialog.getOpenFileNames(parent, "Import packs", start, PACK_FILTER)
         if not chosen:
             return None
         paths = chosen
