@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -132,6 +133,7 @@ class CaseListPane(QWidget):
         header.setSectionResizeMode(CATEGORY, QHeaderView.ResizeMode.Stretch)
         header.setResizeContentsPrecision(FIT_ROWS)
         self.columns_fitted = False  # True once fitted, or set out as the user left them
+        self._fit_when_shown = False
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort_index)  # after the view sorts the model
         table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -169,7 +171,16 @@ class CaseListPane(QWidget):
         self._sort_index()
         self.apply_filter()
         if rows and not self.columns_fitted:
+            if self.table.isVisible():
+                self.fit_columns()
+            else:
+                self._fit_when_shown = True  # the list's width is not known yet
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._fit_when_shown and not self.columns_fitted:
             self.fit_columns()
+        self._fit_when_shown = False
 
     def fit_columns(self) -> None:
         """Size each column to its content (the header's text and the first rows), within

@@ -295,3 +295,32 @@ def test_a_confirmation_has_room_beside_the_store_label(window, store: Store, tm
     assert bar.currentMessage() == text
     permanent = window.store_label.width() + window.saved_label.width()
     assert bar.width() - permanent >= bar.fontMetrics().horizontalAdvance(text)
+
+
+# --- The case list's columns --------------------------------------------------------------
+
+
+def test_the_case_lists_columns_fit_their_content_at_1366(qtbot, store: Store, demo_id) -> None:
+    from ui.case_model import CATEGORY, COLUMNS, UNIT
+
+    main = MainWindow()  # as the application starts: the window first, then the store
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    main.resize(LAPTOP)  # a laptop's screen (this one is smaller)
+    QApplication.processEvents()
+    main.attach(store, USER)
+    main.views.show_cases()
+    header, table = main.table.horizontalHeader(), main.table
+    metrics = table.fontMetrics()
+
+    widths = [header.sectionSize(c) for c in range(len(COLUMNS))]
+    assert sum(widths) <= table.viewport().width()  # no scrolling sideways to see a column
+    for text in ("Children in custody", "Police protection powers", "Section 47 child"):
+        assert widths[CATEGORY] > metrics.horizontalAdvance(text), text
+    for text in ("Central borough", "South borough"):
+        assert widths[UNIT] > metrics.horizontalAdvance(text), text
+    for column in set(range(len(COLUMNS))) - {CATEGORY, UNIT}:  # the others whole
+        shown = {table.model().index(r, column).data() or "" for r in range(20)}
+        longest = max(metrics.horizontalAdvance(t) for t in shown | {COLUMNS[column]})
+        assert widths[column] >= longest, COLUMNS[column]
