@@ -105,7 +105,12 @@ class CaseListPane(QWidget):
         self.status_filter = labelled_combo("Filter by status")
         self.grade_filter = labelled_combo("Filter by overall grade", 14)
         row = QHBoxLayout()
-        for combo in (self.category_filter, self.status_filter, self.grade_filter):
+        for combo, empty in (
+            (self.category_filter, "All categories"),
+            (self.status_filter, "Any status"),
+            (self.grade_filter, "Any grade"),
+        ):
+            combo.setPlaceholderText(empty)  # before an inspection is open, not a blank box
             combo.currentIndexChanged.connect(self.apply_filter)
             row.addWidget(combo, 1)
         return row

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -44,7 +44,7 @@ from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
 from ui.status_line import StatusLine
 from ui.style import set_role
 from ui.view_tabs import ViewDock, ViewTabs
-from ui.window_fit import clamp_to_screen, fit_first
+from ui.window_fit import KEPT, clamp_to_screen, fit_first
 from ui.window_menus import WindowActions
 from workbench.changes import Topic
 from workbench.dates import short_date
@@ -113,7 +113,6 @@ class MainWindow(QMainWindow):
             self.undo_stack.indexChanged,
         ):
             signal.connect(self._update_actions)
-        self._placed = False  # brought wholly onto the screen when first shown
         self._restore_layout()
         if store is None:
             self._wait_for_store()
@@ -473,6 +472,7 @@ class MainWindow(QMainWindow):
             fit_first(self, FIRST_SIZE)
         else:
             clamp_to_screen(self)  # remembered on a larger screen, or one since unplugged
+        self.setProperty(KEPT, True)  # placed: the application's ScreenKeeper leaves it be
         for key, restore in (
             ("main/splitter", self.splitter.restoreState),
             ("main/case_columns", self.table.horizontalHeader().restoreState),
@@ -492,12 +492,6 @@ class MainWindow(QMainWindow):
         if self.inspection is not None:
             stored.setValue("main/inspection", self.inspection.id)
         stored.sync()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if not self._placed:  # the frame is known now: bring it all onto the screen
-            self._placed = True
-            clamp_to_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.panel.flush()

@@ -37,32 +37,43 @@ def fit_first(window: QWidget, wanted: QSize) -> None:
     size = wanted.boundedTo(room(window))
     window.resize(size)
     area = available(window)
-    window.move(area.center() - QPoint(size.width() // 2, size.height() // 2 + FRAME.height() // 2))
+    spare_x = area.width() - size.width() - FRAME.width()
+    spare_y = area.height() - size.height() - FRAME.height()
+    window.move(area.left() + max(spare_x // 2, 0), area.top() + max(spare_y // 2, 0))
 
 
 def clamp_to_screen(window: QWidget) -> None:
     """Bring a window wholly onto the screen it is on: smaller if it must be (a geometry
-    remembered on a larger screen, or one since unplugged), then moved inside. Once the
-    window is shown its real frame is used, before that ``FRAME``."""
+    remembered on a larger screen, or one since unplugged), then moved inside; left where
+    it is if it fits. ``move`` places the frame before the window is shown and once the
+    window manager has framed it; in between (X11, just mapped) it is only made smaller."""
     area = available(window)
     frame = window.frameGeometry()
-    extra = QSize(frame.width() - window.width(), frame.height() - window.height())
-    if not window.isVisible() or extra.isNull():  # the window manager has not framed it yet
-        extra = FRAME
-    most = QSize(area.width() - extra.width(), area.height() - extra.height())
+    framed = window.isVisible() and frame.size() != window.size()
+    extra = frame.size() - window.size() if framed else FRAME
+    fit_size(window)
+    if window.isVisible() and not framed:
+        return
+    corner = frame.topLeft() if framed else window.pos()
+    left = min(corner.x(), area.right() + 1 - window.width() - extra.width())
+    top = min(corner.y(), area.bottom() + 1 - window.height() - extra.height())
+    wanted = QPoint(max(left, area.left()), max(top, area.top()))
+    if wanted != corner:
+        window.move(wanted)
+
+
+def fit_size(window: QWidget) -> None:
+    """No larger than the screen's room for a window (``room``)."""
+    most = room(window)
     if window.width() > most.width() or window.height() > most.height():
         window.resize(window.size().boundedTo(most))
-    outer = QSize(window.width() + extra.width(), window.height() + extra.height())
-    left = min(max(frame.x(), area.left()), area.right() + 1 - outer.width())
-    top = min(max(frame.y(), area.top()), area.bottom() + 1 - outer.height())
-    if (left, top) != (frame.x(), frame.y()):
-        window.move(max(left, area.left()), max(top, area.top()))
 
 
 class ScreenKeeper(QObject):
-    """Brings every window onto its screen when it is first shown (installed on the
-    application): a dialog that sets its own size (``resize(1100, 520)``) or grows with
-    its contents still fits a smaller screen, whole."""
+    """Makes every window no larger than its screen when it is first shown (installed on
+    the application): a dialog that sets its own size (``resize(1100, 520)``) still fits
+    a smaller screen. Its place is Qt's to choose, in the dialog's own show event after
+    this: Qt centres a dialog over its parent and keeps it on the screen, for its size."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if (
@@ -73,7 +84,7 @@ class ScreenKeeper(QObject):
             and watched.windowType() in (Qt.WindowType.Dialog, Qt.WindowType.Window)
         ):
             watched.setProperty(KEPT, True)
-            clamp_to_screen(watched)
+            fit_size(watched)
         return False
 
 
@@ -92,14 +103,17 @@ def grow_height(window: QWidget, wanted: int) -> None:
     wanted = min(wanted, room(window).height())
     if window.height() < wanted:
         window.resize(window.width(), wanted)
+        clamp_to_screen(window)  # taller: its bottom may now be past the screen's
 
 
 __all__ = [
     "FRAME",
+    "KEPT",
     "ScreenKeeper",
     "available",
     "clamp_to_screen",
     "fit_first",
+    "fit_size",
     "grow_height",
     "keep_on_screen",
     "room",
