@@ -61,7 +61,7 @@ class StatusLine:
 
     def __init__(self, bar: QStatusBar) -> None:
         self.bar = bar
-        self.folder_button = QPushButton("Show in &folder")
+        self.folder_button = QPushButton("Show in folder")  # no Alt key: Alt+F is the File menu
         self.folder_button.setAccessibleName("Show the file just written in its folder")
         self.folder_button.setFlat(True)
         self.folder_button.clicked.connect(self.show_folder)

@@ -165,3 +165,24 @@ def test_the_folder_button_goes_with_its_message(qtbot, store: Store, tmp_path: 
     assert window.status_line.folder_button.isVisibleTo(window)
     window.statusBar().clearMessage()
     assert not window.status_line.folder_button.isVisibleTo(window)
+
+
+def test_a_pack_import_is_confirmed_in_the_status_bar(
+    qtbot, store: Store, zoe: Store, inspection_id: str, tmp_path: Path, monkeypatch
+) -> None:
+    pack = packs.export_pack(zoe, inspection_id, tmp_path / "zoe.wbpack").path
+    junk = tmp_path / "notes.wbpack"
+    junk.write_text("meeting notes")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a: ([str(pack), str(junk)], ""))
+    window = MainWindow(store, "Lee Lead")
+    qtbot.addWidget(window)
+    window.show()
+    window.actions["file.import_packs"].trigger()
+    [dialog] = [d for d in window.findChildren(pack_import.ImportPacksDialog) if d.isVisible()]
+    dialog.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(dialog.imported, timeout=WAIT_MS):
+        dialog.action.click()
+
+    assert window.statusBar().currentMessage() == (
+        "1 of 2 packs imported; 1 refused, the reasons in Import packs."
+    )

@@ -243,7 +243,18 @@ def import_packs(
 def import_packs_command(window: MainWindow) -> None:
     """File ▸ Import packs… (what they changed reaches the views as ``window.changes``)."""
     if window.inspection is not None:
-        import_packs(window, window.active_store(), inspection_id=window.inspection.id)
+        dialog = import_packs(window, window.active_store(), inspection_id=window.inspection.id)
+        if dialog is not None:  # said in the status bar too, once the dialog is closed
+            dialog.imported.connect(lambda outcomes: window.tell(imported_text(outcomes)))
+
+
+def imported_text(outcomes: Sequence[packs.ImportOutcome]) -> str:
+    """The status bar's confirmation of a pack import: how many merged, how many refused."""
+    merged = sum(1 for o in outcomes if o.result is not None)
+    packs_word = "pack" if len(outcomes) == 1 else "packs"
+    text = f"{merged} of {len(outcomes)} {packs_word} imported"
+    refused = len(outcomes) - merged
+    return text + (f"; {refused} refused, the reasons in Import packs." if refused else ".")
 
 
 def show_imports_log(window: MainWindow) -> None:
