@@ -11,7 +11,15 @@ can, and its command opens it again.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QTabBar, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFrame,
+    QScrollArea,
+    QTabBar,
+    QTabWidget,
+    QWidget,
+)
 
 CASES_TAB = "Cases"
 DOCK_HEIGHT = 260  # a dock's preferred height, before the window sizes it
@@ -39,6 +47,14 @@ class ViewDock(QDockWidget):
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         super().setWidget(self.scroller)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # the field given the keyboard is scrolled to
+            app.focusChanged.connect(self._follow_focus)
+
+    def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        view = self.scroller.widget()
+        if new is not None and view is not None and view.isAncestorOf(new):
+            self.scroller.ensureWidgetVisible(new)
 
     def setWidget(self, widget: QWidget) -> None:  # noqa: N802
         old = self.scroller.takeWidget()

@@ -324,3 +324,23 @@ def test_the_case_lists_columns_fit_their_content_at_1366(qtbot, store: Store, d
         shown = {table.model().index(r, column).data() or "" for r in range(20)}
         longest = max(metrics.horizontalAdvance(t) for t in shown | {COLUMNS[column]})
         assert widths[column] >= longest, COLUMNS[column]
+
+
+def test_a_refused_field_in_a_docked_view_is_scrolled_into_sight(qtbot, window) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.actions["view.moderation"].trigger()
+    dock = window.docks["moderation"]
+    window.resizeDocks([dock], [160], Qt.Orientation.Vertical)  # far smaller than the view
+    view = dock.widget()
+    QApplication.processEvents()
+    scroller = dock.scroller
+    scroller.verticalScrollBar().setValue(0)
+
+    view.record()  # the agreed grade and the reason refused, the keyboard sent to one
+
+    field = QApplication.focusWidget()
+    assert field in (view.grade, view.reason)
+    viewport = scroller.viewport()
+    shown = QRect(field.mapTo(viewport, field.rect().topLeft()), field.size())
+    assert viewport.rect().intersects(shown) and scroller.verticalScrollBar().value() > 0
