@@ -172,7 +172,7 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         "Redo the grading change just undone", can_redo, _redo_label,
     ),
     Action(
-        "view.case_list", "Move to the case &list", lambda w: w.table.setFocus(),
+        "view.case_list", "Move to the case &list", lambda w: w.cases.focus_table(),
         Place(VIEW, 1, 0), ("Ctrl+L",), "Move to the case list",
     ),
     Action(

@@ -58,6 +58,9 @@ def configure_application(app: QCoreApplication) -> None:
     app.setApplicationName(APPLICATION)
     if isinstance(app, QApplication):
         app.setApplicationDisplayName(DISPLAY_NAME)
+        from ui.window_fit import keep_on_screen
+
+        keep_on_screen(app)  # every window, when first shown, wholly on its screen
 
 
 def set_version() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.case_filter import UNGRADED, CaseFilter, CaseIndex
-from ui.case_model import CATEGORY, CaseModel
+from ui.case_model import ASSIGNED, CATEGORY, COLUMNS, UNIT, CaseModel
 from ui.style import chip_icon, set_role
 from workbench.services.status import STATUS_NAMES
 
@@ -34,7 +35,14 @@ if TYPE_CHECKING:
     from workbench.methodology import Methodology
     from workbench.services.caselist import CaseRow
 
-COLUMN_WIDTHS = (92, 170, 108, 104, 86, 162, 84)
+COLUMN_WIDTHS = (92, 170, 108, 104, 86, 162, 84)  # until the first rows are measured
+# Fitting the columns to their content: the category stretches into what the others
+# leave, and wants at least CATEGORY_ROOM (enough to tell "Section 47 child protection…"
+# from "Children in custody"; the whole name is the cell's tooltip). Where the list is too
+# narrow for that, the unit and then the inspector's name give way, down to their floors.
+CATEGORY_ROOM = 190
+GIVE_WAY = ((UNIT, 96), (ASSIGNED, 84))
+FIT_ROWS = 300  # rows measured when fitting, as QHeaderView's resizeContentsPrecision
 
 
 def labelled_combo(name: str, width: int = 0) -> QComboBox:
@@ -52,6 +60,7 @@ class CaseListPane(QWidget):
     """Find a case: search words, filters and a sortable table."""
 
     case_chosen = Signal(str)  # case id: the user moved to this row
+    reveal_requested = Signal()  # the keyboard was sent here: bring the list to the front
 
     def __init__(
         self, user_name: str, open_case: Callable[[], str | None], parent: QWidget | None = None
@@ -96,7 +105,12 @@ class CaseListPane(QWidget):
         self.status_filter = labelled_combo("Filter by status")
         self.grade_filter = labelled_combo("Filter by overall grade", 14)
         row = QHBoxLayout()
-        for combo in (self.category_filter, self.status_filter, self.grade_filter):
+        for combo, empty in (
+            (self.category_filter, "All categories"),
+            (self.status_filter, "Any status"),
+            (self.grade_filter, "Any grade"),
+        ):
+            combo.setPlaceholderText(empty)  # before an inspection is open, not a blank box
             combo.currentIndexChanged.connect(self.apply_filter)
             row.addWidget(combo, 1)
         return row
@@ -122,6 +136,9 @@ class CaseListPane(QWidget):
         for column, width in enumerate(COLUMN_WIDTHS):
             header.resizeSection(column, width)
         header.setSectionResizeMode(CATEGORY, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(FIT_ROWS)
+        self.columns_fitted = False  # True once fitted, or set out as the user left them
+        self._fit_when_shown = False
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort_index)  # after the view sorts the model
         table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -158,6 +175,38 @@ class CaseListPane(QWidget):
         self.index = CaseIndex(rows)
         self._sort_index()
         self.apply_filter()
+        if rows and not self.columns_fitted:
+            if self.table.isVisible():
+                self.fit_columns()
+            else:
+                self._fit_when_shown = True  # the list's width is not known yet
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._fit_when_shown and not self.columns_fitted:
+            self.fit_columns()
+        self._fit_when_shown = False
+
+    def fit_columns(self) -> None:
+        """Size each column to its content (the header's text and the first rows), within
+        ``FIT_CAPS``; the category takes the rest. Done once: then the user's widths stay."""
+        header = self.table.horizontalHeader()
+        widths = {
+            column: max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            for column in range(len(COLUMNS))
+            if column != CATEGORY
+        }
+        room = self.table.viewport().width() - sum(widths.values())
+        for column, floor in GIVE_WAY:
+            short = CATEGORY_ROOM - room
+            if short <= 0:
+                break
+            given = min(short, max(widths[column] - floor, 0))
+            widths[column] -= given
+            room += given
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        self.columns_fitted = True
 
     def replace_row(self, fresh: CaseRow) -> None:
         """A case changed: show its new values in place (it stays even if it no longer matches)."""
@@ -225,8 +274,13 @@ class CaseListPane(QWidget):
         self.select_row(min(max(row, 0), count - 1))
 
     def focus_search(self) -> None:
+        self.reveal_requested.emit()
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def focus_table(self) -> None:
+        self.reveal_requested.emit()
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _open_first_match(self) -> None:
         if self.model.rowCount():

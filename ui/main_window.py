@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
@@ -40,7 +41,10 @@ from ui.changes import ChangeSignal
 from ui.grading_panel import GradingPanel
 from ui.messages import show_error
 from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
+from ui.status_line import StatusLine
 from ui.style import set_role
+from ui.view_tabs import ViewDock, ViewTabs
+from ui.window_fit import KEPT, clamp_to_screen, fit_first
 from ui.window_menus import WindowActions
 from workbench.changes import Topic
 from workbench.dates import short_date
@@ -62,6 +66,8 @@ NO_INSPECTIONS = "No inspections yet. Use File ▸ New inspection… to set one 
 OPENING = "Opening the store…"
 # What the case list shows: a change to any of these reads the cases again.
 CASE_TOPICS = (Topic.CASES, Topic.ASSESSMENTS, Topic.REFERRALS, Topic.MODERATION)
+# The first window: all of a laptop's screen, and no more than this on a larger one.
+FIRST_SIZE = QSize(1440, 900)
 
 
 def settings() -> QSettings:
@@ -107,7 +113,6 @@ class MainWindow(QMainWindow):
             self.undo_stack.indexChanged,
         ):
             signal.connect(self._update_actions)
-        self.resize(1280, 760)
         self._restore_layout()
         if store is None:
             self._wait_for_store()
@@ -169,19 +174,23 @@ class MainWindow(QMainWindow):
         self.cases.case_chosen.connect(self._case_chosen)
         self.model, self.table = self.cases.model, self.cases.table
         self.model.modelReset.connect(self._say_if_open_case_hidden)
-        self.splitter.addWidget(self.cases)
+        self.views = ViewTabs(self.cases)  # wide views open as tabs beside the case list
+        self.cases.reveal_requested.connect(self.views.show_cases)
+        self.splitter.addWidget(self.views)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([815, 535])
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self.store_label = QLabel()
-        self.store_label.setAccessibleName("Where the store is")
-        self.saved_label = QLabel("No changes yet")
-        self.saved_label.setAccessibleName("When the last change was saved")
-        self.statusBar().addPermanentWidget(self.store_label, 1)
-        self.statusBar().addPermanentWidget(self.saved_label)
+        self.status_line = StatusLine(self.statusBar())
+        self.store_label = self.status_line.store_label
+        self.saved_label = self.status_line.saved_label
+
+    def tell(self, text: str, written: Path | None = None) -> None:
+        """A confirmation in the status bar for a while ("… was written to …"), with
+        "Show in folder" beside it when it is about a file ``written``."""
+        self.status_line.tell(text, written)
 
     def _top_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -418,59 +427,80 @@ class MainWindow(QMainWindow):
     ) -> QDockWidget | None:
         """Show the dock ``key`` for the inspection shown (``make(inspection_id)`` builds its
         content, again whenever another inspection is shown), first placed in ``area``. None
-        without an inspection."""
+        without an inspection.
+
+        The right of the window belongs to the grading panel: a view asked for there (the
+        dashboard) opens as a tab beside the case list instead (``ui.view_tabs``), so it
+        never squeezes the panel's text."""
         if self.inspection is None:
             return None
         self._dock_makers[key] = make
         dock = self.docks.get(key)
         if dock is None:
-            dock = QDockWidget(title, self)
+            dock = ViewDock(title, self)
             dock.setObjectName(f"{key}Dock")
-            self.addDockWidget(area, dock)
             self.docks[key] = dock
+            beside = self._docked_in(area)
+            if area == Qt.DockWidgetArea.RightDockWidgetArea:
+                self.views.show_view(dock)
+            elif beside is not None:  # tabs in one dock area: each view has its full width
+                self.tabifyDockWidget(beside, dock)
+            else:
+                self.addDockWidget(area, dock)
             if area == Qt.DockWidgetArea.BottomDockWidgetArea:
                 # Half the window: room for a comparison, the case list still usable above.
                 self.resizeDocks([dock], [max(300, self.height() // 2)], Qt.Orientation.Vertical)
-        self._set_dock_widget(dock, make(self.inspection.id))
-        dock.show()
-        dock.raise_()
+        dock.setWidget(make(self.inspection.id))
+        if area == Qt.DockWidgetArea.RightDockWidgetArea:
+            self.views.show_view(dock)
+        else:
+            dock.show()
+            dock.raise_()
         return dock
+
+    def _docked_in(self, area: Qt.DockWidgetArea) -> QDockWidget | None:
+        """A dock shown in ``area`` already, to open another as a tab beside it."""
+        for dock in self.docks.values():
+            if dock.isVisible() and self.dockWidgetArea(dock) == area and not dock.isFloating():
+                return dock
+        return None
 
     def reload_docks(self) -> None:
         """Build each open dock again for the inspection shown (hide them all if none)."""
+        if self.inspection is None:
+            self.views.close_views()
         for key, dock in self.docks.items():
             if self.inspection is None:
                 dock.hide()
-            elif dock.isVisible():
-                self._set_dock_widget(dock, self._dock_makers[key](self.inspection.id))
-
-    @staticmethod
-    def _set_dock_widget(dock: QDockWidget, widget: QWidget) -> None:
-        old = dock.widget()
-        dock.setWidget(widget)
-        if old is not None:
-            old.deleteLater()  # and with it its subscription to the changes
+            elif dock.isVisible() or self.views.holds(dock):
+                dock.setWidget(self._dock_makers[key](self.inspection.id))
 
     # --- Remembering the layout -------------------------------------------------------------
 
     def _restore_layout(self) -> None:
         stored = settings()
         geometry = stored.value("main/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            fit_first(self, FIRST_SIZE)
+        else:
+            clamp_to_screen(self)  # remembered on a larger screen, or one since unplugged
+        self.setProperty(KEPT, True)  # placed: the application's ScreenKeeper leaves it be
         for key, restore in (
             ("main/splitter", self.splitter.restoreState),
-            ("main/columns", self.table.horizontalHeader().restoreState),
+            ("main/case_columns", self.table.horizontalHeader().restoreState),
         ):
             value = stored.value(key)
             if value is not None:
                 restore(value)  # the header's sort indicator sorts the list again
+        # Widths the user set stay; "main/columns" held the widths from before the columns
+        # were fitted to their content, and is left unread.
+        self.cases.columns_fitted = stored.value("main/case_columns") is not None
 
     def save_layout(self) -> None:
         stored = settings()
         stored.setValue("main/geometry", self.saveGeometry())
         stored.setValue("main/splitter", self.splitter.saveState())
-        stored.setValue("main/columns", self.table.horizontalHeader().saveState())
+        stored.setValue("main/case_columns", self.table.horizontalHeader().saveState())
         if self.inspection is not None:
             stored.setValue("main/inspection", self.inspection.id)
         stored.sync()

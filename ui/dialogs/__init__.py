@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
+    QDialog,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.window_fit import grow_height
 from workbench.dates import short_date
 
 DATE_FORMAT = "dd/MM/yyyy"
@@ -72,17 +74,17 @@ class FieldError(QLabel):
 
 
 def fit_height(window: QWidget) -> None:
-    """Grow the window to its preferred height, so nothing is squeezed by a new line."""
+    """Grow a dialog to its preferred height, so nothing is squeezed by a new line, but
+    never past the screen (``ui.window_fit.grow_height``); the main window keeps its size."""
     layout = window.layout()
-    if layout is None:
+    if layout is None or not isinstance(window, QDialog):
         return
     layout.activate()
     if layout.hasHeightForWidth():  # wrapped text: its height depends on the actual width
         wanted = layout.totalHeightForWidth(window.width())
     else:
         wanted = window.sizeHint().height()
-    if window.height() < wanted:
-        window.resize(window.width(), wanted)
+    grow_height(window, wanted)
 
 
 def with_error(field: QWidget) -> tuple[QWidget, FieldError]:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Store
+from ui import file_places
 from ui.dialogs import WARNING_SIGN, read_only_table, selectable, show_problems
 from ui.dialogs.packs import PACK_FILTER, _secret_field
 from ui.dialogs.work import WorkDialog
@@ -102,7 +103,8 @@ class ImportPacksDialog(WorkDialog):
         self._show_files()
 
     def choose_files(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileNames(self, "Import packs", "", PACK_FILTER)
+        start = file_places.in_documents()
+        chosen, _ = QFileDialog.getOpenFileNames(self, "Import packs", start, PACK_FILTER)
         self.paths += [Path(c) for c in chosen if Path(c) not in self.paths]
         self._show_files()
 
@@ -223,7 +225,8 @@ def import_packs(
 ) -> ImportPacksDialog | None:
     """File ▸ Import packs… (connect ``imported`` to refresh what is shown)."""
     if paths is None:
-        chosen, _ = QFileDialog.getOpenFileNames(parent, "Import packs", "", PACK_FILTER)
+        start = file_places.in_documents()
+        chosen, _ = QFileDialog.getOpenFileNames(parent, "Import packs", start, PACK_FILTER)
         if not chosen:
             return None
         paths = chosen
@@ -240,7 +243,18 @@ def import_packs(
 def import_packs_command(window: MainWindow) -> None:
     """File ▸ Import packs… (what they changed reaches the views as ``window.changes``)."""
     if window.inspection is not None:
-        import_packs(window, window.active_store(), inspection_id=window.inspection.id)
+        dialog = import_packs(window, window.active_store(), inspection_id=window.inspection.id)
+        if dialog is not None:  # said in the status bar too, once the dialog is closed
+            dialog.imported.connect(lambda outcomes: window.tell(imported_text(outcomes)))
+
+
+def imported_text(outcomes: Sequence[packs.ImportOutcome]) -> str:
+    """The status bar's confirmation of a pack import: how many merged, how many refused."""
+    merged = sum(1 for o in outcomes if o.result is not None)
+    packs_word = "pack" if len(outcomes) == 1 else "packs"
+    text = f"{merged} of {len(outcomes)} {packs_word} imported"
+    refused = len(outcomes) - merged
+    return text + (f"; {refused} refused, the reasons in Import packs." if refused else ".")
 
 
 def show_imports_log(window: MainWindow) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import Store
+from ui import file_places
 from ui.dialogs import (
     add_with_error,
     selectable,
@@ -108,8 +109,9 @@ class IssueKitDialog(WorkDialog):
             self.inspector.addItems(packs.assigned_inspectors(self.store, inspection_id))
 
     def choose_file(self) -> None:
-        name = f"{self.inspector.currentText().strip() or 'inspector'}.wbkit"
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save the kit", name, KIT_FILTER)
+        start = file_places.kit_start(self.store, self.inspection.currentData(),
+                                      self.inspector.currentText().strip())  # fmt: skip
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save the kit", start, KIT_FILTER)
         if chosen:
             self.path.setText(chosen)
 
@@ -178,7 +180,8 @@ class OpenKitDialog(WorkDialog):
         self.add_row("code", "Kit &code:", self.code)
 
     def choose_file(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "Open kit", "", KIT_FILTER)
+        start = file_places.in_documents()
+        chosen, _ = QFileDialog.getOpenFileName(self, "Open kit", start, KIT_FILTER)
         if chosen:
             self.path.setText(chosen)
 
@@ -211,9 +214,8 @@ def export_pack(
 ) -> Task | None:
     """File ▸ Export pack…: choose where, export on the worker, say what was written."""
     if path is None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            parent, "Export pack", "findings.wbpack", PACK_FILTER
-        )
+        start = file_places.pack_start(store, inspection_id)
+        chosen, _ = QFileDialog.getSaveFileName(parent, "Export pack", start, PACK_FILTER)
         if not chosen:
             return None
         path = chosen
@@ -225,7 +227,9 @@ def export_pack(
         )
         box.setAccessibleName("Pack exported")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        file_places.offer_folder(box, result.path)
         box.open()
+        file_places.tell_written(parent, f"Pack written to {result.path}.", result.path)
 
     return run_task(
         parent,

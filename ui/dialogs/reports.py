@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
+from ui.file_places import in_documents, tell_written
 from ui.worker import Task, run_task
 from workbench.reports.registry import report_kind
 
@@ -29,9 +30,11 @@ def suggested_name(store: Store, inspection_id: str, kind: str) -> str:
     return report_kind(kind).suggested_name(inspection_info(store, inspection_id).force)
 
 
-def _notify(parent: QWidget | None, text: str) -> None:
+def _notify(parent: QWidget | None, text: str, path: Path | None = None) -> None:
     window = parent.window() if parent is not None else None
-    if isinstance(window, QMainWindow):
+    if path is not None and hasattr(window, "tell"):
+        tell_written(parent, text, path)  # the main window: with "Show in folder" beside it
+    elif isinstance(window, QMainWindow):
         window.statusBar().showMessage(text, 10_000)
     else:
         QMessageBox.information(parent, "Report written", text)
@@ -52,23 +55,26 @@ def export_report(
     """
     chosen = report_kind(kind)
     if path is None and chosen.folder:
-        picked = QFileDialog.getExistingDirectory(parent, chosen.title, str(Path.home()))
+        picked = QFileDialog.getExistingDirectory(parent, chosen.title, in_documents())
         if not picked:
             return None
         path = picked
     elif path is None:
-        start = str(Path.home() / suggested_name(store, inspection_id, kind))
+        start = in_documents(suggested_name(store, inspection_id, kind))
         picked, _ = QFileDialog.getSaveFileName(parent, chosen.title, start, chosen.file_filter)
         if not picked:
             return None
         path = picked if picked.lower().endswith(chosen.suffix) else picked + chosen.suffix
     target = Path(path)
-    tell = notify or (lambda text: _notify(parent, text))
 
     def done(written: Written) -> None:
         pages = f" ({written.pages} pages)" if written.pages else ""
         verb = "were" if chosen.folder else "was"  # a folder holds several files
-        tell(f"{chosen.what[0].upper()}{chosen.what[1:]} {verb} written to {written.path}{pages}.")
+        text = f"{chosen.what[0].upper()}{chosen.what[1:]} {verb} written to {written.path}{pages}."
+        if notify is not None:
+            notify(text)
+        else:
+            _notify(parent, text, Path(written.path))
 
     return run_task(
         parent,
