@@ -93,27 +93,54 @@ def _fieldwork_store(folder: Path):
     return store, inspection_id
 
 
-def bench_dashboard(folder: Path) -> None:
-    store, inspection_id = _fieldwork_store(folder)
+def dashboard_after_a_change(store, inspection_id: str, changes: int = 5) -> dict:
+    """Seconds from a change (an audited grading edit, as the window saves it) until the
+    dashboard's figures show it, ``changes`` times; and a refresh with nothing changed.
+    A plain function returning its figures, so a harness can wrap it."""
     dashboard(store, inspection_id)  # the first read warms SQLite's page cache
     with store.sessions() as session:
-        case_ids = session.scalars(select(Case.id).limit(5)).all()
+        pairs = session.execute(
+            select(Assessment.case_id, Assessment.inspector).limit(changes)
+        ).all()
     changed, unchanged = [], []
-    for n, case_id in enumerate(case_ids):
-        # A grade changes (an audited edit), then the view refreshes; then refreshes again.
-        grading.edit(store, case_id, "Inspector 01", "rationale", f"Edited {n}.")
-        changed.append(timed(lambda: dashboard(store, inspection_id))[0])
+    for n, (case_id, inspector) in enumerate(pairs):
+        before = dashboard(store, inspection_id)
+
+        def change_shown(case_id=case_id, inspector=inspector, n=n, before=before):
+            grading.edit(store, case_id, inspector, "rationale", f"Edited {n}.")
+            board = dashboard(store, inspection_id)
+            assert board is not before  # worked out again from the changed store
+            return board
+
+        changed.append(timed(change_shown)[0])
         unchanged.append(timed(lambda: dashboard(store, inspection_id))[0])
-    base_s = median([timed(lambda: summarise(store, inspection_id))[0] for _ in range(3)])
     board = dashboard(store, inspection_id)
+    return {
+        "cases": board.summary["cases"],
+        "inspectors": len(board.inspectors),
+        "seconds_change_to_shown": round(median(changed), 3),
+        "seconds_change_to_shown_max": round(max(changed), 3),
+        "seconds_unchanged": round(median(unchanged), 4),
+    }
+
+
+def bench_dashboard(folder: Path) -> None:
+    """Change -> dashboard shows it: on the demonstration and on 10,000 cases."""
+    from workbench.services.demo import create_demo
+
+    store, _ = new_store(folder / "demo.sqlite")
+    demo = create_demo(store)
+    emit("dashboard_refresh_demo", **dashboard_after_a_change(store, demo),
+         goal="under 0.3 s")  # fmt: skip
+    store.close()
+    store, inspection_id = _fieldwork_store(folder)
+    figures = dashboard_after_a_change(store, inspection_id)
+    base_s = median([timed(lambda: summarise(store, inspection_id))[0] for _ in range(3)])
     emit(
         "dashboard_refresh",
-        cases=board.summary["cases"],
-        inspectors=len(board.inspectors),
+        **figures,
         audit_events=DASHBOARD_CASES * EVENTS_PER_CASE,
-        seconds_after_a_change=round(median(changed), 3),
-        seconds_unchanged=round(median(unchanged), 4),
-        summary_seconds=round(base_s, 3),
+        summary_seconds=round(base_s, 3),  # what a refresh took when it was the summary
         goal="under 0.3 s for 10,000 cases and 20 inspectors",
     )
     store.close()
