@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -25,15 +26,19 @@ def is_formula_like(text: str) -> bool:
     return text.startswith(FORMULA_STARTS)
 
 
-def protect_text(sheet: Worksheet) -> None:
-    """Every text cell that a spreadsheet could take for a formula is marked as text."""
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
+def protect_text(sheet: Worksheet, frame: pd.DataFrame) -> None:
+    """Every text cell that a spreadsheet could take for a formula is marked as text
+    (``frame``: what the sheet's rows below its header were written from; only its text
+    columns are searched, and only the cells found are touched)."""
+    for index, (_name, column) in enumerate(frame.items(), start=1):
+        if column.dtype.kind in "biufmM":  # numbers, flags and dates hold no text
+            continue
+        texts = column.map(lambda v: isinstance(v, str) and is_formula_like(v))
+        for row in texts.to_numpy().nonzero()[0]:
+            cell = sheet.cell(row=int(row) + 2, column=index)
             if cell.data_type == "f":  # openpyxl took text beginning "=" for a formula
                 cell.data_type = "s"
-            text = cell.value if cell.data_type == "s" else None
-            if isinstance(text, str) and is_formula_like(text):
-                cell.quotePrefix = True
+            cell.quotePrefix = True
 
 
 def fit_to_print(sheet: Worksheet) -> None:
