@@ -83,6 +83,80 @@ class _Panel(QGroupBox):
         super().resizeEvent(event)
 
 
+class _InspectorCharts(QGroupBox):
+    """A small chart per inspector: cases graded each day (bars) and graded by then (line)
+    against the cases assigned to them (dashes), over the fieldwork; each with its figures
+    as a caption."""
+
+    CELL_WIDTH = 260  # pixels: as many charts side by side as fit, at most four
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Each inspector: graded per day, against their cases", parent)
+        outer = QVBoxLayout(self)
+        key = QLabel("Bars: graded each day; line: graded by then; dashes: cases assigned.")
+        key.setWordWrap(True)
+        outer.addWidget(key)
+        self.grid = QGridLayout()
+        outer.addLayout(self.grid)
+        self.grid.setHorizontalSpacing(12)
+        self.charts: dict[str, tuple[QLabel, BarChart]] = {}
+        self.boxes: list[QWidget] = []
+        self.columns = 4
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        columns = max(1, min(4, event.size().width() // self.CELL_WIDTH))
+        if columns != self.columns:
+            self.columns = columns
+            for at, box in enumerate(self.boxes):
+                self.grid.removeWidget(box)
+                self.grid.addWidget(box, at // columns, at % columns)
+        super().resizeEvent(event)
+
+    def _cell(self, name: str) -> tuple[QLabel, BarChart]:
+        caption = QLabel()
+        caption.setWordWrap(True)
+        caption.setAccessibleName(f"{name}: the figures")
+        chart = BarChart(f"{name}: graded per day", height=96)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(caption)
+        column.addWidget(chart)
+        at = len(self.boxes)
+        self.grid.addWidget(box, at // self.columns, at % self.columns)
+        self.boxes.append(box)
+        self.charts[name] = caption, chart
+        return caption, chart
+
+    def show_board(self, board: Dashboard) -> None:
+        names = [p.inspector for p in board.inspectors]
+        if list(self.charts) != names:  # someone new (or gone): lay the grid out again
+            for box in self.boxes:
+                self.grid.removeWidget(box)
+                box.deleteLater()
+            self.charts, self.boxes = {}, []
+        days = [d[0] for d in board.team_per_day]
+        for person in board.inspectors:
+            caption, chart = self.charts.get(person.inspector) or self._cell(person.inspector)
+            per_day = [person.graded_per_day.get(day, 0) for day in days]
+            running = [sum(per_day[: n + 1]) for n in range(len(per_day))]
+            chart.set_data(
+                ChartData(
+                    labels=[f"{day:%d/%m}" for day in days],
+                    series=[Series("graded that day", per_day, GRADED)],
+                    lines=[Line(running, GRADED), Line([person.assigned] * len(days),
+                                                       EXPECTED, dashed=True)],
+                    label_every=max(1, len(days) // 3),
+                )
+            )  # fmt: skip
+            share = f" ({person.graded * 100 // person.assigned}%)" if person.assigned else ""
+            caption.setText(
+                f"<b>{person.inspector}</b>: {person.graded} of {person.assigned} "
+                f"graded{share}, {person.in_progress} in progress"
+            )
+
+
 class DashboardView(QWidget):
     """Progress, referrals, moderation, packs, findings and time per case for one inspection."""
 
@@ -98,6 +172,7 @@ class DashboardView(QWidget):
         self.daily = _Panel("The team's cases graded, against the fieldwork")
         self.referrals = _Panel("Referrals still open, by urgency")
         self.findings = _Panel("Findings so far: overall grades")
+        self.each = _InspectorCharts()
         self.team = QLabel()
         self.team.setTextFormat(Qt.TextFormat.RichText)
         self.team.setAccessibleName("Moderation, packs received and time per case")
@@ -110,7 +185,8 @@ class DashboardView(QWidget):
         grid.addWidget(self.daily, 0, 1)
         grid.addWidget(self.findings, 1, 0)
         grid.addWidget(self.referrals, 1, 1)
-        grid.addWidget(team_box, 2, 0, 1, 2)
+        grid.addWidget(self.each, 2, 0, 1, 2)
+        grid.addWidget(team_box, 3, 0, 1, 2)
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(self.headline)
@@ -135,6 +211,7 @@ class DashboardView(QWidget):
             f"{summary['in_progress']:,} in progress, {summary['not_started']:,} not started."
         )
         self._progress(board)
+        self.each.show_board(board)
         self._daily(board)
         self._findings(board)
         self._referrals(board)

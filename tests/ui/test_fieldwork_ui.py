@@ -237,3 +237,26 @@ def test_archive_and_delete_from_the_inspection_menu(qtbot, store, monkeypatch):
     assert "with its 1 case, their grades" in asked[-1]
     assert [i.id for i in list_inspections(store)] == [gone]  # the archived one is kept
     assert window.inspection is None and not window.actions["inspection.keys"].isEnabled()
+
+
+def test_each_inspector_has_a_small_chart_of_graded_per_day_against_assigned(qtbot, store):
+    inspection_id = create_demo(store)
+    view = DashboardView(store, inspection_id)
+    qtbot.addWidget(view)
+    view.show()
+    board = view.board
+    assert list(view.each.charts) == [p.inspector for p in board.inspectors]
+    days = [d[0] for d in board.team_per_day]
+    for person in board.inspectors:
+        caption, chart = view.each.charts[person.inspector]
+        [bars] = chart.data.series
+        assert list(bars.values) == [person.graded_per_day.get(day, 0) for day in days]
+        running, assigned = chart.data.lines
+        assert running.values[-1] == person.graded == sum(bars.values)
+        assert set(assigned.values) == {person.assigned} and assigned.dashed
+        assert f"{person.inspector}: {person.graded} of {person.assigned} graded" in (
+            caption.text().replace("<b>", "").replace("</b>", "")
+        )
+    assert "Alex Inspector: 16 of 20 graded (80%), 4 in progress" in (
+        view.each.charts["Alex Inspector"][0].text().replace("<b>", "").replace("</b>", "")
+    )
