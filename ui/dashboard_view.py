@@ -2,9 +2,10 @@
 
 Each panel is a small bar chart (``ui.charts``, painted with QPainter) with its numbers
 beside it as text, so nothing is told by colour or shape alone and a screen reader reads
-every figure. ``refresh()`` reads the dashboard again; in the window it follows the change
-signal (``DASHBOARD_TOPICS``), so a grade saved, a moderation recorded, a pack merged, a
-referral raised, a case assigned or a kit issued shows at once.
+every figure. ``refresh()`` reads the dashboard; in the window it follows the change signal
+(``DASHBOARD_TOPICS``) with ``refresh_soon()``, which reads it on a worker thread, so a grade
+saved, a moderation recorded, a pack merged, a referral raised, a case assigned or a kit
+issued shows within a moment without the window waiting for it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from db.engine import Store
 from ui.charts import BarChart, ChartData, Line, Series
 from ui.style import grade_name
+from ui.worker import run_task
 from workbench.changes import Topic
 from workbench.dates import short_date
 from workbench.methodology import Methodology
@@ -50,6 +52,7 @@ GRADED, IN_PROGRESS, NOT_STARTED = "#2E7D32", "#F9A825", "#BDBDBD"
 OPEN, OVERDUE, EXPECTED = "#1565C0", "#C62828", "#616161"
 UNRESOLVED = "#7B1FA2"
 WIDE_PANEL = 560  # pixels: narrower, a panel's figures go beneath its chart
+NO_PROGRESS_DIALOG = 24 * 3600 * 1000  # ms: a refresh never puts up a progress dialog
 
 
 def _text(lines: Sequence[str]) -> str:
@@ -165,6 +168,7 @@ class DashboardView(QWidget):
         self.store, self.inspection_id = store, inspection_id
         self.method: Methodology = inspection_methodology(store, inspection_id)
         self.board: Dashboard | None = None
+        self._reading = self._again = False  # a read on the worker thread; another due
         self.headline = QLabel()
         self.headline.setWordWrap(True)
         self.headline.setAccessibleName("Fieldwork so far")
@@ -202,7 +206,35 @@ class DashboardView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.board = board = dashboard(self.store, self.inspection_id)
+        """Read the dashboard now (when it is first shown)."""
+        self.show_board(dashboard(self.store, self.inspection_id))
+
+    def refresh_soon(self) -> None:
+        """After a change: read the dashboard on a worker thread (``ui.worker``), so the
+        window never waits for it; changes that arrive while it is read are gathered into one
+        more read, so a burst of them (a pack merged, a row of grades) costs two at most."""
+        if self._reading:
+            self._again = True
+            return
+        self._reading, self._again = True, False
+        store, inspection_id = self.store, self.inspection_id
+        run_task(
+            self, "Reading the dashboard", lambda _progress: dashboard(store, inspection_id),
+            self._read, self._not_read, delay_ms=NO_PROGRESS_DIALOG,
+        )  # fmt: skip
+
+    def _read(self, board: Dashboard) -> None:
+        self._reading = False
+        self.show_board(board)
+        if self._again:
+            self.refresh_soon()
+
+    def _not_read(self, error: BaseException) -> None:
+        self._reading = False
+        self.headline.setText(f"The dashboard could not be read again: {error}")
+
+    def show_board(self, board: Dashboard) -> None:
+        self.board = board
         summary = board.summary
         start, end = board.fieldwork
         self.headline.setText(
@@ -345,7 +377,7 @@ def show_dashboard(window: MainWindow) -> None:
 
     def make(inspection_id: str) -> DashboardView:
         view = DashboardView(window.active_store(), inspection_id)
-        window.changes.follow(view, view.refresh, *DASHBOARD_TOPICS)
+        window.changes.follow(view, view.refresh_soon, *DASHBOARD_TOPICS)
         return view
 
     window.show_dock("dashboard", "Dashboard", make, Qt.DockWidgetArea.RightDockWidgetArea)
