@@ -64,6 +64,13 @@ class BarChart(QWidget):
         self.setMinimumHeight(height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
+    def set_height(self, height: int) -> None:
+        """A taller chart (a bar for each of many inspectors keeps its label readable)."""
+        if height != self._height:
+            self._height = height
+            self.setMinimumHeight(height)
+            self.updateGeometry()
+
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(360 if self._height >= 170 else 200, self._height)
 

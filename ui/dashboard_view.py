@@ -252,6 +252,7 @@ class DashboardView(QWidget):
     def _progress(self, board: Dashboard) -> None:
         panel = self.progress
         people = board.inspectors
+        panel.plot.set_height(max(170, 20 * len(people) + 30))  # a readable row each
         panel.plot.set_data(
             ChartData(
                 labels=[p.inspector for p in people],
