@@ -10,7 +10,7 @@ needs one row per graded assessment. Nothing here writes.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -93,20 +93,23 @@ def _read(conn: Connection, inspection_id: str, rows: Rows) -> _Counts:
                 assigned[name] += 1
     category = {case_id: category for case_id, category, _a, _s in rows.cases}
     status: dict[tuple[str, str], int] = defaultdict(int)
-    per_day: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    per_day: dict[tuple[str, str], int] = defaultdict(int)  # (inspector, ISO day) -> graded
     first_day: dict[str, str] = {}
     graded = []
     for assessment_id, case_id, name, state, _grade, day in rows.assessments:
         status[(name, state)] += 1
         if state != GRADED or day is None:
             continue
-        per_day[name][date.fromisoformat(day)] += 1
+        per_day[(name, day)] += 1
         if day < first_day.get(case_id, "9999"):
             first_day[case_id] = day
         graded.append((assessment_id, name, category[case_id]))
+    by_name: dict[str, dict[date, int]] = defaultdict(dict)
+    for (name, day), n in per_day.items():
+        by_name[name][date.fromisoformat(day)] = n
     first_graded: dict[date, int] = defaultdict(int)
-    for day in first_day.values():
-        first_graded[date.fromisoformat(day)] += 1
+    for day, n in Counter(first_day.values()).items():
+        first_graded[date.fromisoformat(day)] += n
     referred = _day(Referral.referred_at)
     referrals = [
         (urgency, date.fromisoformat(when), n)
@@ -126,7 +129,7 @@ def _read(conn: Connection, inspection_id: str, rows: Rows) -> _Counts:
         )
     }  # fmt: skip
     return _Counts(
-        dict(assigned), dict(status), {k: dict(v) for k, v in per_day.items()},
+        dict(assigned), dict(status), dict(by_name),
         dict(first_graded), referrals, last_pack,
         pd.DataFrame(graded, columns=["id", "inspector", "category"]), active_minutes(conn),
     )  # fmt: skip

@@ -27,7 +27,7 @@ from sqlalchemy.sql.elements import ClauseElement
 
 from db.models import Assessment, Case, Inspection, Moderation, Referral
 from workbench.methodology import Methodology
-from workbench.services.status import GRADED, IN_PROGRESS, STATUS_ORDER
+from workbench.services.status import GRADED, IN_PROGRESS
 from workbench.services.summary import UNRESOLVED, _percent
 
 
@@ -104,14 +104,16 @@ def shown_figures(inspection: dict[str, Any], method: Methodology, rows: Rows) -
     """The summary's keys the dashboard shows, with the summary's values: ``inspection``,
     ``cases``, ``graded``, ``in_progress``, ``not_started``, ``overall``, ``by_category``
     (name, cases, graded and each outcome) and ``referrals`` (``open``)."""
-    votes: dict[str, set[str]] = {}
-    top: dict[str, int] = {}
+    votes: dict[str, set[str]] = {}  # case -> the overall grades of its graded assessments
+    marked: set[str] = set()  # cases with an assessment marked graded (with a grade or not)
+    started: set[str] = set()  # cases with an assessment in progress
     for _id, case_id, _name, status, grade, _day in rows.assessments:
-        rank = STATUS_ORDER.get(status, 0)
-        if rank > top.get(case_id, -1):
-            top[case_id] = rank
-        if status == GRADED and grade is not None:
-            votes.setdefault(case_id, set()).add(grade)
+        if status == GRADED:
+            marked.add(case_id)
+            if grade is not None:
+                votes.setdefault(case_id, set()).add(grade)
+        elif status == IN_PROGRESS:
+            started.add(case_id)
     keys = [*method.grade_ids, UNRESOLVED]
     overall: dict[str, Any] = dict.fromkeys(keys, 0)
     categories: dict[str, dict[str, Any]] = {}
@@ -126,7 +128,8 @@ def shown_figures(inspection: dict[str, Any], method: Methodology, rows: Rows) -
         if agreed is None and given:
             agreed = next(iter(given)) if len(given) == 1 else UNRESOLVED
         if agreed is None and not given:
-            in_progress += top.get(case_id) == STATUS_ORDER[IN_PROGRESS]
+            # In progress when its most advanced assessment is (as the summary's status).
+            in_progress += case_id in started and case_id not in marked
             continue
         graded += 1
         entry["graded"] += 1
