@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from backends import on_server
 from packs_helpers import ANN, BOB, PASSPHRASE, REFERENCES, grade, make_inspector, make_lead
 from sqlalchemy import select
 
@@ -140,3 +141,45 @@ def test_moderation_a_new_disagreement_and_work_started_count_as_in_the_summary(
     assert board.summary["in_progress"] == summary["in_progress"] >= 1
     sam = next(p for p in board.inspectors if p.inspector == "Sam Second")
     assert (sam.graded, sam.in_progress) == (1, 1)
+
+
+def test_after_grading_edits_only_the_edited_assessments_are_read_again(store, monkeypatch):
+    """Grading (the change the dashboard follows most) reads back only what it edited; the
+    figures stay the summary's through new assessments, status changes and a moderation."""
+    from workbench.services import dashboard_figures, grading
+    from workbench.services.demo import create_demo
+    from workbench.services.moderation import moderate, moderation_cases
+
+    inspection_id = create_demo(store)
+    dashboard(store, inspection_id)
+    with store.sessions() as session:
+        fresh = session.scalars(
+            select(Case.id).where(~Case.id.in_(select(Assessment.case_id))).order_by(Case.id)
+        ).all()
+        graded = session.execute(
+            select(Case.id, Assessment.overall_grade).join(Assessment)
+            .where(Assessment.status == "graded").order_by(Case.reference)
+        ).all()  # fmt: skip
+    read = []
+    real = dashboard_figures._assessment_rows
+
+    def counted(conn, inspection_id, ids=None):
+        read.append(ids)
+        return real(conn, inspection_id, ids)
+
+    monkeypatch.setattr(dashboard_figures, "_assessment_rows", counted)
+    grading.edit(store, fresh[0], "Sam Second", "rationale", "Started.")  # a new one
+    _shown_equal_summary(dashboard(store, inspection_id), summarise(store, inspection_id))
+    case_id, first = graded[0]
+    grade(store, case_id, "Sam Second", next(g for g in ("good", "inadequate") if g != first))
+    _shown_equal_summary(dashboard(store, inspection_id), summarise(store, inspection_id))
+    if on_server():  # commits may land out of the trail's order: every row read again
+        assert read and all(ids is None for ids in read)
+    else:
+        assert read and all(ids is not None and len(ids) == 1 for ids in read)  # partial
+    read.clear()
+    [waiting, *_] = [c for c in moderation_cases(store, inspection_id) if c.moderation is None]
+    moderate(store, inspection_id, waiting.reference, "good", "Agreed on review.")
+    board = dashboard(store, inspection_id)
+    assert read == [None]  # a moderation: everything read again
+    _shown_equal_summary(board, summarise(store, inspection_id))
