@@ -22,6 +22,7 @@ PG_TESTS=(
     tests/workbench/test_packs_merge.py
     tests/workbench/test_packs_trail.py
     tests/workbench/test_revisions.py
+    tests/workbench/test_dashboard.py
     tests/workbench/test_national.py
 )
 run() {

@@ -54,15 +54,25 @@ def _nice_top(value: float) -> float:
 
 
 class BarChart(QWidget):
-    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, accessible_name: str, parent: QWidget | None = None, *, height: int = 170
+    ) -> None:
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
         self.data = ChartData()
-        self.setMinimumHeight(170)
+        self._height = height
+        self.setMinimumHeight(height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
+    def set_height(self, height: int) -> None:
+        """A taller chart (a bar for each of many inspectors keeps its label readable)."""
+        if height != self._height:
+            self._height = height
+            self.setMinimumHeight(height)
+            self.updateGeometry()
+
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(360, 170)
+        return QSize(360 if self._height >= 170 else 200, self._height)
 
     def set_data(self, data: ChartData) -> None:
         self.data = data
@@ -110,7 +120,8 @@ class BarChart(QWidget):
                 painter.setPen(TEXT)
                 room = slot * data.label_every
                 centre = plot.left() + slot * (i + 0.5)
-                where = QRectF(centre - room / 2, plot.bottom() + 4, room, 18)
+                left_edge = min(max(centre - room / 2, 0), self.width() - room)  # kept whole
+                where = QRectF(left_edge, plot.bottom() + 4, room, 18)
                 shown = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(room) - 2)
                 painter.drawText(where, Qt.AlignmentFlag.AlignHCenter, shown)
         for line in data.lines:

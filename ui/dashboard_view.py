@@ -2,9 +2,10 @@
 
 Each panel is a small bar chart (``ui.charts``, painted with QPainter) with its numbers
 beside it as text, so nothing is told by colour or shape alone and a screen reader reads
-every figure. ``refresh()`` reads the dashboard again; in the window it follows the change
-signal (``DASHBOARD_TOPICS``), so a grade saved, a moderation recorded, a pack merged, a
-referral raised, a case assigned or a kit issued shows at once.
+every figure. ``refresh()`` reads the dashboard; in the window it follows the change signal
+(``DASHBOARD_TOPICS``) with ``refresh_soon()``, which reads it on a worker thread, so a grade
+saved, a moderation recorded, a pack merged, a referral raised, a case assigned or a kit
+issued shows within a moment without the window waiting for it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from db.engine import Store
 from ui.charts import BarChart, ChartData, Line, Series
 from ui.style import grade_name
+from ui.worker import run_task
 from workbench.changes import Topic
 from workbench.dates import short_date
 from workbench.methodology import Methodology
@@ -50,6 +52,7 @@ GRADED, IN_PROGRESS, NOT_STARTED = "#2E7D32", "#F9A825", "#BDBDBD"
 OPEN, OVERDUE, EXPECTED = "#1565C0", "#C62828", "#616161"
 UNRESOLVED = "#7B1FA2"
 WIDE_PANEL = 560  # pixels: narrower, a panel's figures go beneath its chart
+NO_PROGRESS_DIALOG = 24 * 3600 * 1000  # ms: a refresh never puts up a progress dialog
 
 
 def _text(lines: Sequence[str]) -> str:
@@ -83,6 +86,80 @@ class _Panel(QGroupBox):
         super().resizeEvent(event)
 
 
+class _InspectorCharts(QGroupBox):
+    """A small chart per inspector: cases graded each day (bars) and graded by then (line)
+    against the cases assigned to them (dashes), over the fieldwork; each with its figures
+    as a caption."""
+
+    CELL_WIDTH = 260  # pixels: as many charts side by side as fit, at most four
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Each inspector: graded per day, against their cases", parent)
+        outer = QVBoxLayout(self)
+        key = QLabel("Bars: graded each day; line: graded by then; dashes: cases assigned.")
+        key.setWordWrap(True)
+        outer.addWidget(key)
+        self.grid = QGridLayout()
+        outer.addLayout(self.grid)
+        self.grid.setHorizontalSpacing(12)
+        self.charts: dict[str, tuple[QLabel, BarChart]] = {}
+        self.boxes: list[QWidget] = []
+        self.columns = 4
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        columns = max(1, min(4, event.size().width() // self.CELL_WIDTH))
+        if columns != self.columns:
+            self.columns = columns
+            for at, box in enumerate(self.boxes):
+                self.grid.removeWidget(box)
+                self.grid.addWidget(box, at // columns, at % columns)
+        super().resizeEvent(event)
+
+    def _cell(self, name: str) -> tuple[QLabel, BarChart]:
+        caption = QLabel()
+        caption.setWordWrap(True)
+        caption.setAccessibleName(f"{name}: the figures")
+        chart = BarChart(f"{name}: graded per day", height=96)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(caption)
+        column.addWidget(chart)
+        at = len(self.boxes)
+        self.grid.addWidget(box, at // self.columns, at % self.columns)
+        self.boxes.append(box)
+        self.charts[name] = caption, chart
+        return caption, chart
+
+    def show_board(self, board: Dashboard) -> None:
+        names = [p.inspector for p in board.inspectors]
+        if list(self.charts) != names:  # someone new (or gone): lay the grid out again
+            for box in self.boxes:
+                self.grid.removeWidget(box)
+                box.deleteLater()
+            self.charts, self.boxes = {}, []
+        days = [d[0] for d in board.team_per_day]
+        for person in board.inspectors:
+            caption, chart = self.charts.get(person.inspector) or self._cell(person.inspector)
+            per_day = [person.graded_per_day.get(day, 0) for day in days]
+            running = [sum(per_day[: n + 1]) for n in range(len(per_day))]
+            chart.set_data(
+                ChartData(
+                    labels=[f"{day:%d/%m}" for day in days],
+                    series=[Series("graded that day", per_day, GRADED)],
+                    lines=[Line(running, GRADED), Line([person.assigned] * len(days),
+                                                       EXPECTED, dashed=True)],
+                    label_every=max(1, len(days) // 3),
+                )
+            )  # fmt: skip
+            share = f" ({person.graded * 100 // person.assigned}%)" if person.assigned else ""
+            caption.setText(
+                f"<b>{person.inspector}</b>: {person.graded} of {person.assigned} "
+                f"graded{share}, {person.in_progress} in progress"
+            )
+
+
 class DashboardView(QWidget):
     """Progress, referrals, moderation, packs, findings and time per case for one inspection."""
 
@@ -91,6 +168,7 @@ class DashboardView(QWidget):
         self.store, self.inspection_id = store, inspection_id
         self.method: Methodology = inspection_methodology(store, inspection_id)
         self.board: Dashboard | None = None
+        self._reading = self._again = False  # a read on the worker thread; another due
         self.headline = QLabel()
         self.headline.setWordWrap(True)
         self.headline.setAccessibleName("Fieldwork so far")
@@ -98,6 +176,7 @@ class DashboardView(QWidget):
         self.daily = _Panel("The team's cases graded, against the fieldwork")
         self.referrals = _Panel("Referrals still open, by urgency")
         self.findings = _Panel("Findings so far: overall grades")
+        self.each = _InspectorCharts()
         self.team = QLabel()
         self.team.setTextFormat(Qt.TextFormat.RichText)
         self.team.setAccessibleName("Moderation, packs received and time per case")
@@ -110,7 +189,8 @@ class DashboardView(QWidget):
         grid.addWidget(self.daily, 0, 1)
         grid.addWidget(self.findings, 1, 0)
         grid.addWidget(self.referrals, 1, 1)
-        grid.addWidget(team_box, 2, 0, 1, 2)
+        grid.addWidget(self.each, 2, 0, 1, 2)
+        grid.addWidget(team_box, 3, 0, 1, 2)
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(self.headline)
@@ -126,7 +206,35 @@ class DashboardView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.board = board = dashboard(self.store, self.inspection_id)
+        """Read the dashboard now (when it is first shown)."""
+        self.show_board(dashboard(self.store, self.inspection_id))
+
+    def refresh_soon(self) -> None:
+        """After a change: read the dashboard on a worker thread (``ui.worker``), so the
+        window never waits for it; changes that arrive while it is read are gathered into one
+        more read, so a burst of them (a pack merged, a row of grades) costs two at most."""
+        if self._reading:
+            self._again = True
+            return
+        self._reading, self._again = True, False
+        store, inspection_id = self.store, self.inspection_id
+        run_task(
+            self, "Reading the dashboard", lambda _progress: dashboard(store, inspection_id),
+            self._read, self._not_read, delay_ms=NO_PROGRESS_DIALOG,
+        )  # fmt: skip
+
+    def _read(self, board: Dashboard) -> None:
+        self._reading = False
+        self.show_board(board)
+        if self._again:
+            self.refresh_soon()
+
+    def _not_read(self, error: BaseException) -> None:
+        self._reading = False
+        self.headline.setText(f"The dashboard could not be read again: {error}")
+
+    def show_board(self, board: Dashboard) -> None:
+        self.board = board
         summary = board.summary
         start, end = board.fieldwork
         self.headline.setText(
@@ -135,6 +243,7 @@ class DashboardView(QWidget):
             f"{summary['in_progress']:,} in progress, {summary['not_started']:,} not started."
         )
         self._progress(board)
+        self.each.show_board(board)
         self._daily(board)
         self._findings(board)
         self._referrals(board)
@@ -143,6 +252,7 @@ class DashboardView(QWidget):
     def _progress(self, board: Dashboard) -> None:
         panel = self.progress
         people = board.inspectors
+        panel.plot.set_height(max(170, 20 * len(people) + 30))  # a readable row each
         panel.plot.set_data(
             ChartData(
                 labels=[p.inspector for p in people],
@@ -268,7 +378,7 @@ def show_dashboard(window: MainWindow) -> None:
 
     def make(inspection_id: str) -> DashboardView:
         view = DashboardView(window.active_store(), inspection_id)
-        window.changes.follow(view, view.refresh, *DASHBOARD_TOPICS)
+        window.changes.follow(view, view.refresh_soon, *DASHBOARD_TOPICS)
         return view
 
     window.show_dock("dashboard", "Dashboard", make, Qt.DockWidgetArea.RightDockWidgetArea)

@@ -390,12 +390,21 @@ class ModerationView(QWidget):
             self.reason_error.show_problem("Give the reason for the agreed grade.")
         if grade_id is None or not reason:
             return
+        # When the moderation shown was made: one changed since (by another lead on a
+        # server) is refused, saying who changed it, rather than overwritten.
+        if key == OVERALL:
+            shown = case.moderation
+        else:
+            shown = next((s.moderation for s in case.stages if s.stage_id == key), None)
+        seen_at = shown.moderated_at if shown is not None else None
         try:
             if key == OVERALL:
-                record = moderate(self.store, self.inspection_id, case.reference, grade_id, reason)
+                record = moderate(
+                    self.store, self.inspection_id, case.reference, grade_id, reason, seen_at
+                )
             else:
                 record = moderate_stage(
-                    self.store, self.inspection_id, case.reference, key, grade_id, reason
+                    self.store, self.inspection_id, case.reference, key, grade_id, reason, seen_at
                 )
         except WorkbenchError as exc:
             self.reason_error.show_problem(str(exc))

@@ -25,6 +25,7 @@ THIRD_PARTY = (
     ("pandas", "BSD-3-Clause"),
     ("NumPy", "BSD-3-Clause"),
     ("openpyxl", "MIT"),
+    ("XlsxWriter", "BSD-2-Clause"),
     ("reportlab", "BSD-3-Clause"),
     ("cryptography", "Apache-2.0 OR BSD-3-Clause"),
     ("DejaVu fonts", "Bitstream Vera licence (free, see resources/fonts/LICENSE-DejaVu.txt)"),

@@ -168,15 +168,41 @@ def test_the_dashboard_view_shows_the_summarys_figures(qtbot, store):
     assert "Alex Inspector: 16 / 4 / 0 (of 20)" in view.progress.figures.text()
 
 
-def test_the_dashboard_is_the_leads_default_and_follows_new_grades(window, store):
+def test_the_dashboard_is_the_leads_default_and_follows_new_grades(qtbot, window, store):
     from workbench.services import grading
 
     dock = window.docks.get("dashboard")
     assert dock is not None and dock.isVisible()
     before = dock.widget().board
     grading.edit(store, window.model.row_at(0).id, USER, "rationale", "Started.")
-    after = dock.widget().board  # the service's change reached it, nothing else was called
-    assert after is not before and after.summary["in_progress"] == 1
+    # The service's change reached it, nothing else was called; read on a worker thread.
+    qtbot.waitUntil(lambda: dock.widget().board is not before, timeout=10_000)
+    assert dock.widget().board.summary["in_progress"] == 1
+    assert "1 in progress" in dock.widget().headline.text()
+
+
+def test_a_burst_of_changes_reads_the_dashboard_twice_at_most(qtbot, window, store, monkeypatch):
+    from workbench.services import dashboard as service
+    from workbench.services import grading
+
+    view = window.docks["dashboard"].widget()
+    reads = []
+    original = service._compute
+    window_thread = view.thread()
+
+    def counted(*args):
+        from PySide6.QtCore import QThread
+
+        reads.append(QThread.currentThread() is not window_thread)  # off the window's thread
+        return original(*args)
+
+    monkeypatch.setattr(service, "_compute", counted)
+    for n in range(4):
+        grading.edit(store, window.model.row_at(n).id, USER, "rationale", f"Started {n}.")
+    qtbot.waitUntil(lambda: view.board.summary["in_progress"] == 4, timeout=10_000)
+    qtbot.waitUntil(lambda: not view._reading, timeout=10_000)
+    assert 1 <= len(reads) <= 2 and all(reads)
+    assert "4 in progress" in view.headline.text()
 
 
 def test_a_moderation_reaches_the_dashboard_at_once(qtbot, store):
@@ -190,7 +216,10 @@ def test_a_moderation_reaches_the_dashboard_at_once(qtbot, store):
     assert isinstance(view, DashboardView) and "1 case awaiting moderation" in view.team.text()
     [waiting] = [c for c in moderation_cases(store, inspection_id) if c.moderation is None]
     moderate(store, inspection_id, waiting.reference, "requires_improvement", "Agreed on review.")
-    assert "0 cases awaiting moderation" in window.docks["dashboard"].widget().team.text()
+    qtbot.waitUntil(
+        lambda: "0 cases awaiting moderation" in window.docks["dashboard"].widget().team.text(),
+        timeout=10_000,
+    )
 
 
 def test_share_out_and_dual_grading_through_the_window(qtbot, store):
@@ -237,3 +266,26 @@ def test_archive_and_delete_from_the_inspection_menu(qtbot, store, monkeypatch):
     assert "with its 1 case, their grades" in asked[-1]
     assert [i.id for i in list_inspections(store)] == [gone]  # the archived one is kept
     assert window.inspection is None and not window.actions["inspection.keys"].isEnabled()
+
+
+def test_each_inspector_has_a_small_chart_of_graded_per_day_against_assigned(qtbot, store):
+    inspection_id = create_demo(store)
+    view = DashboardView(store, inspection_id)
+    qtbot.addWidget(view)
+    view.show()
+    board = view.board
+    assert list(view.each.charts) == [p.inspector for p in board.inspectors]
+    days = [d[0] for d in board.team_per_day]
+    for person in board.inspectors:
+        caption, chart = view.each.charts[person.inspector]
+        [bars] = chart.data.series
+        assert list(bars.values) == [person.graded_per_day.get(day, 0) for day in days]
+        running, assigned = chart.data.lines
+        assert running.values[-1] == person.graded == sum(bars.values)
+        assert set(assigned.values) == {person.assigned} and assigned.dashed
+        assert f"{person.inspector}: {person.graded} of {person.assigned} graded" in (
+            caption.text().replace("<b>", "").replace("</b>", "")
+        )
+    assert "Alex Inspector: 16 of 20 graded (80%), 4 in progress" in (
+        view.each.charts["Alex Inspector"][0].text().replace("<b>", "").replace("</b>", "")
+    )

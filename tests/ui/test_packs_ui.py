@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy import select
 
 from db.engine import Store
-from db.models import Case, Moderation
+from db.models import Case, Moderation, StageModeration
 from ui.dialogs import pack_import
 from ui.dialogs import packs as packs_ui
 from ui.moderation_view import ModerationView
@@ -249,6 +249,33 @@ def test_moderation_view_moderates_a_stage_with_the_evidence_side_by_side(
     assert (by_stage["requires_improvement"], by_stage["unresolved"]) == (1, 0)
     view.unsettled_only.setChecked(True)
     assert len(view.cases_model.cells) == 1  # other stages and the overall still differ
+
+
+def test_the_moderation_view_does_not_overwrite_a_stage_moderated_since_it_was_shown(
+    qtbot, store: Store, inspection_id: str
+) -> None:
+    from workbench.services.moderation import moderate_stage
+
+    case = _case_id(store, "UI-1")
+    _grade(store, case, ANN, "good")
+    _grade(store, case, BOB, "inadequate")
+    view = ModerationView(store, inspection_id)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.current_key() == "initial_contact"
+    view.grade.setCurrentIndex(view.grade.findData("good"))
+    view.reason.setPlainText("Agreed at first.")
+    with qtbot.waitSignal(view.moderated, timeout=WAIT_MS):
+        view.record_button.click()
+    # Another lead (another process on the server) moderates the same stage meanwhile.
+    moderate_stage(store, inspection_id, "UI-1", "initial_contact", "inadequate", "On review.")
+    view.grade.setCurrentIndex(view.grade.findData("requires_improvement"))
+    view.reason.setPlainText("Late change.")
+    view.record_button.click()
+    assert view.reason_error.isVisible()
+    assert "was changed by" in view.reason_error.text() and "reload it" in view.reason_error.text()
+    with store.sessions() as session:
+        assert session.scalars(select(StageModeration.grade)).all() == ["inadequate"]
 
 
 def test_the_models_pass_the_model_tester(

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from backends import on_server
 from packs_helpers import ANN, BOB, PASSPHRASE, REFERENCES, grade, make_inspector, make_lead
 from sqlalchemy import select
 
@@ -24,7 +25,15 @@ def test_dashboard_figures_equal_the_summarys(demo_store):
     board = dashboard(store, inspection_id, today=date(2026, 11, 20))
     summary = summarise(store, inspection_id)
 
-    assert board.summary == summary
+    # The dashboard counts what it shows in SQL; every figure is the summary's.
+    shown = {k: v for k, v in board.summary.items() if k not in ("by_category", "referrals")}
+    assert shown == {k: summary[k] for k in shown}
+    assert set(shown) >= {"inspection", "cases", "graded", "in_progress", "not_started"}
+    assert board.summary["by_category"] == {
+        k: {n: entry[n] for n in board.summary["by_category"][k]}
+        for k, entry in summary["by_category"].items()
+    }
+    assert board.summary["referrals"]["open"] == summary["referrals"]["open"]
     assert board.awaiting_moderation == summary["overall"]["unresolved"] == 1
     assert sum(r.open for r in board.referrals) == summary["referrals"]["open"]
     assert {r.urgency: r.open for r in board.referrals if r.open}.keys() <= set(
@@ -94,3 +103,83 @@ def test_packs_received_and_grades_merged_show_on_the_dashboard(tmp_path: Path):
     assert after.summary["graded"] == 1
     ann.close()
     team.lead.close()
+
+
+def _shown_equal_summary(board, summary) -> None:
+    for key in ("cases", "graded", "in_progress", "not_started", "overall"):
+        assert board.summary[key] == summary[key], key
+    for category, entry in board.summary["by_category"].items():
+        assert entry == {k: summary["by_category"][category][k] for k in entry}
+    assert board.summary["referrals"]["open"] == summary["referrals"]["open"]
+
+
+def test_moderation_a_new_disagreement_and_work_started_count_as_in_the_summary(store):
+    from workbench.services import grading
+    from workbench.services.demo import create_demo
+    from workbench.services.moderation import moderate, moderation_cases
+
+    inspection_id = create_demo(store)
+    [waiting] = [c for c in moderation_cases(store, inspection_id) if c.moderation is None]
+    moderate(store, inspection_id, waiting.reference, "inadequate", "Agreed on review.")
+    with store.sessions() as session:
+        graded = session.execute(
+            select(Case.id, Assessment.overall_grade).join(Assessment)
+            .where(Assessment.status == "graded", Case.id != waiting.case_id)
+            .order_by(Case.reference)
+        ).all()  # fmt: skip
+        fresh = session.scalars(
+            select(Case.id).where(~Case.id.in_(select(Assessment.case_id))).order_by(Case.id)
+        ).all()
+    case_id, first = graded[0]
+    other = next(g for g in ("good", "inadequate") if g != first)
+    grade(store, case_id, "Sam Second", other)  # a second inspector differs: unresolved
+    grading.edit(store, fresh[0], "Sam Second", "rationale", "Started.")
+    board = dashboard(store, inspection_id)
+    summary = summarise(store, inspection_id)
+    _shown_equal_summary(board, summary)
+    assert board.awaiting_moderation == summary["overall"]["unresolved"] == 1
+    assert board.summary["in_progress"] == summary["in_progress"] >= 1
+    sam = next(p for p in board.inspectors if p.inspector == "Sam Second")
+    assert (sam.graded, sam.in_progress) == (1, 1)
+
+
+def test_after_grading_edits_only_the_edited_assessments_are_read_again(store, monkeypatch):
+    """Grading (the change the dashboard follows most) reads back only what it edited; the
+    figures stay the summary's through new assessments, status changes and a moderation."""
+    from workbench.services import dashboard_figures, grading
+    from workbench.services.demo import create_demo
+    from workbench.services.moderation import moderate, moderation_cases
+
+    inspection_id = create_demo(store)
+    dashboard(store, inspection_id)
+    with store.sessions() as session:
+        fresh = session.scalars(
+            select(Case.id).where(~Case.id.in_(select(Assessment.case_id))).order_by(Case.id)
+        ).all()
+        graded = session.execute(
+            select(Case.id, Assessment.overall_grade).join(Assessment)
+            .where(Assessment.status == "graded").order_by(Case.reference)
+        ).all()  # fmt: skip
+    read = []
+    real = dashboard_figures._assessment_rows
+
+    def counted(conn, inspection_id, ids=None):
+        read.append(ids)
+        return real(conn, inspection_id, ids)
+
+    monkeypatch.setattr(dashboard_figures, "_assessment_rows", counted)
+    grading.edit(store, fresh[0], "Sam Second", "rationale", "Started.")  # a new one
+    _shown_equal_summary(dashboard(store, inspection_id), summarise(store, inspection_id))
+    case_id, first = graded[0]
+    grade(store, case_id, "Sam Second", next(g for g in ("good", "inadequate") if g != first))
+    _shown_equal_summary(dashboard(store, inspection_id), summarise(store, inspection_id))
+    if on_server():  # commits may land out of the trail's order: every row read again
+        assert read and all(ids is None for ids in read)
+    else:
+        assert read and all(ids is not None and len(ids) == 1 for ids in read)  # partial
+    read.clear()
+    [waiting, *_] = [c for c in moderation_cases(store, inspection_id) if c.moderation is None]
+    moderate(store, inspection_id, waiting.reference, "good", "Agreed on review.")
+    board = dashboard(store, inspection_id)
+    assert read == [None]  # a moderation: everything read again
+    _shown_equal_summary(board, summarise(store, inspection_id))

@@ -172,6 +172,34 @@ def test_a_stage_that_does_not_apply_is_refused(scene) -> None:
     assert f"grades the stage '{other}', which does not apply to case {REFERENCES[0]}" in reason
 
 
+def _not_for_section_47(fact: bool):
+    """A prompt (or fact) whose stage applies to a section 47 case but which names other
+    categories only."""
+    applies = {s.id for s in METHOD.stages_for("section_47")}
+    return next(
+        i for i in METHOD.items
+        if i.fact is fact and i.categories and "section_47" not in i.categories
+        and i.stage_id in applies
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("fact", "kind"), [(False, "prompt"), (True, "fact")])
+def test_an_answer_to_a_prompt_for_other_categories_is_refused(scene, fact, kind) -> None:
+    item = _not_for_section_47(fact)
+    answer = item.answers[0].id if item.answers else "yes"
+
+    def answered(document, lines):
+        document["assessments"][0]["answers"][item.id] = answer
+
+    reason = _attack(scene, f"category-{kind}", answered)
+    assessment_id = reason.split("the assessment ")[1].split(" ")[0]
+    assert (
+        f"the assessment {assessment_id} of case {REFERENCES[0]} answers the {kind} "
+        f"'{item.id}', which does not apply to {METHOD.category_name('section_47')} cases "
+        "(section_47)"
+    ) in reason
+
+
 @pytest.mark.parametrize(
     ("field", "moment", "words"),
     [

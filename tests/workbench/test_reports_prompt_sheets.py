@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -110,3 +111,21 @@ def test_report_csv_into_a_missing_folder_exits_1(built: Built, tmp_path: Path, 
     assert code == 1
     assert f"The folder {missing} does not exist; create it first." in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_every_sheet_opens_with_its_header_styled_frozen_and_filtered(built: Built) -> None:
+    book = openpyxl.load_workbook(built.xlsx)
+    assert book.sheetnames[-2:] == ["Prompt answers", "Prompt counts"]
+    for sheet in book.worksheets:
+        header = sheet[1]
+        assert all(c.font.b and c.fill.fgColor.rgb.endswith("1F3A5F") for c in header), sheet.title
+        assert all(c.alignment.wrap_text for c in header)
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
+        assert sheet.print_title_rows == "$1:$1" and sheet.oddFooter.right.text == "Page &P of &N"
+        assert sheet.oddHeader.center.text.startswith("OFFICIAL")
+    answers = book["Prompt answers"]
+    assert answers.max_row == len(built.sheets["Prompt answers"]) + 1
+    assert all(isinstance(c.value, str) and not c.quotePrefix for c in answers["A"][1:])
+    written = [c for sheet in book.worksheets[2:] for row in sheet.iter_rows(min_row=2)
+               for c in row if isinstance(c.value, datetime)]  # fmt: skip
+    assert written and all(c.number_format in ("dd/mm/yyyy", "dd/mm/yyyy hh:mm") for c in written)

@@ -14,7 +14,8 @@ any record it objects to refuses the whole pack, naming the record and its autho
   response's ``recorded_by``; a response travels with its referral (only the inspector who
   raised a referral records the force's responses to it in their store; the lead records
   them in the lead's store); no record already here under another author is changed;
-- stages and prompts apply to the case's category; timestamps lie within the fieldwork
+- stages, prompts and facts apply to the case's category (a prompt or fact naming
+  ``categories`` applies to those only); timestamps lie within the fieldwork
   window (30 days before it to 90 days after it) and never in the future beyond ten minutes
   of clock skew; a revision never exceeds the number of audit events the sender's trail holds
   (every revision is one audited edit there); no response follows a closing one, and none is
@@ -173,7 +174,7 @@ def _check_stages(
     pack: PackDocument, cases: dict[str, tuple[str, str]], method: Methodology
 ) -> None:
     applies: dict[str, frozenset[str]] = {}
-    prompts = {p.id: p.stage_id for p in method.prompts}
+    items = {i.id: i for i in method.items}  # prompts and facts
     for record in pack.assessments:
         category = cases[record["case_id"]][1]
         stages = applies.get(category)
@@ -189,12 +190,23 @@ def _check_stages(
                     f"the assessment {record['id']} grades the stage '{stage_id[:100]}', which "
                     f"does not apply to case {cases[record['case_id']][0]}'s category",
                 )
-        for prompt_id in record["answers"]:
-            if prompts.get(prompt_id, "") not in stages and prompt_id in prompts:
+        for item_id in record["answers"]:
+            item = items.get(item_id)
+            if item is None:
+                continue  # an unknown id is refused with the answers' values
+            kind, reference = "fact" if item.fact else "prompt", cases[record["case_id"]][0]
+            if item.stage_id not in stages:
                 raise malformed(
                     WHAT,
-                    f"the assessment {record['id']} answers the prompt '{prompt_id}', whose "
-                    f"stage does not apply to case {cases[record['case_id']][0]}'s category",
+                    f"the assessment {record['id']} answers the {kind} '{item_id}', whose "
+                    f"stage does not apply to case {reference}'s category",
+                )
+            if not item.applies_to(category):  # the item names the categories it is for
+                raise malformed(
+                    WHAT,
+                    f"the assessment {record['id']} of case {reference} answers the {kind} "
+                    f"'{item_id}', which does not apply to {method.category_name(category)} "
+                    f"cases ({category})",
                 )
 
 

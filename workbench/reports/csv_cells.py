@@ -3,7 +3,7 @@
 A CSV has no types: Excel and LibreOffice take a cell beginning with ``=``, ``+``, ``-`` or
 ``@`` (or a tab or carriage return) for a formula when the file is opened. Such a cell is
 written with a leading apostrophe, which both show as text (OWASP's "CSV injection"
-advice). The XLSX workbook uses the quote prefix instead (``xlsx_print.protect_text``).
+advice). The XLSX workbook uses the quote prefix instead (``xlsx_write``).
 """
 
 from __future__ import annotations

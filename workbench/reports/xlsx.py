@@ -1,4 +1,4 @@
-"""The inspection's data as an XLSX workbook, written with pandas and openpyxl.
+"""The inspection's data as an XLSX workbook: typed pandas frames (written by ``xlsx_write``).
 
 Sheets: About, Summary, Cases, Assessments, Stage grades, Referrals, and the summary's
 tables (By category, By stage, By unit, Force vs ours). Columns are typed (dates are dates,
@@ -13,26 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from db.engine import Store
 from workbench.dates import long_date
 from workbench.errors import WorkbenchError
 from workbench.methodology import Methodology
 from workbench.progress import Progress, no_progress
-from workbench.reports import csv_cells, xlsx_print
+from workbench.reports import csv_cells
 from workbench.reports import xlsx_frames as frames
 from workbench.reports import xlsx_prompts as prompt_frames
 from workbench.reports.data import ReportData, gather
 from workbench.reports.files import Written, atomic_path, final_path
-
-HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-DATE_FORMAT = "dd/mm/yyyy"
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-WIDE = 60  # characters: long text columns wrap at this width
+from workbench.reports.xlsx_write import write_workbook
 
 
 def sheets(data: ReportData) -> dict[str, pd.DataFrame]:
@@ -53,36 +45,6 @@ def sheets(data: ReportData) -> dict[str, pd.DataFrame]:
         "Prompt answers": prompt_frames.prompt_answers(data),
         "Prompt counts": prompt_frames.prompt_counts(summary, method),
     }
-
-
-def _format(sheet: Worksheet, frame: pd.DataFrame, marking: str) -> None:
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for cell in sheet[1]:
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, (name, column) in enumerate(frame.items(), start=1):
-        letter = get_column_letter(index)
-        width = max([len(str(name))] + [len(str(v)) for v in column.head(200) if v is not None])
-        sheet.column_dimensions[letter].width = min(max(width + 2, 10), WIDE)
-        kind = str(column.dtype)
-        number_format = None
-        if kind.startswith("datetime64"):
-            number_format = DATETIME_FORMAT if name.endswith("(UTC)") else DATE_FORMAT
-        for cell in sheet[letter][1:]:
-            if number_format:
-                cell.number_format = number_format
-            if width > WIDE:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    xlsx_print.protect_text(sheet)
-    if sheet.title == "Summary":
-        xlsx_print.percentages_as_fractions(sheet)
-    xlsx_print.fit_to_print(sheet)
-    sheet.oddHeader.center.text = marking
-    sheet.oddFooter.center.text = marking
-    sheet.oddFooter.right.text = "Page &P of &N"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
 
 
 def write_csv(
@@ -120,16 +82,13 @@ def write_xlsx(
     """The workbook, written atomically."""
     data = gather(store, inspection_id, progress, every_assessment=True)
     frames_by_sheet = sheets(data)
-    with atomic_path(out) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
-        total = len(frames_by_sheet)
-        for number, (name, frame) in enumerate(frames_by_sheet.items(), start=1):
-            frame.to_excel(writer, sheet_name=name, index=False)
-            _format(writer.sheets[name], frame, _marking(data))
-            progress(number, total, f"Writing the {name} sheet")
-        properties = writer.book.properties
-        properties.title = f"{data.facts.title}: data"
-        properties.creator = data.author
-        properties.subject = f"Case file audit data: {data.facts.force}"
-        properties.keywords = data.facts.marking
-        properties.description = f"Produced {long_date(data.produced)}"
+    properties = {
+        "title": f"{data.facts.title}: data",
+        "author": data.author,
+        "subject": f"Case file audit data: {data.facts.force}",
+        "keywords": data.facts.marking,
+        "comments": f"Produced {long_date(data.produced)}",
+    }
+    with atomic_path(out) as temporary:
+        write_workbook(Path(temporary), frames_by_sheet, _marking(data), properties, progress)
     return Written(final_path(out))

@@ -1,4 +1,5 @@
-"""The workbook's sheets made safe to open and fit to print.
+"""The rules that make the workbook's sheets safe to open and fit to print (applied by
+``xlsx_write``).
 
 - **No formula injection.** A text cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a
   tab or carriage return) is stored as text with Excel's *quote prefix* (the hidden
@@ -12,10 +13,6 @@
 
 from __future__ import annotations
 
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PORTRAIT_WIDTH = 95  # characters of column width that fit across a portrait A4 page
 PERCENT_MEASURE = "Percent "  # the Summary sheet's measures that are percentages
@@ -23,39 +20,3 @@ PERCENT_MEASURE = "Percent "  # the Summary sheet's measures that are percentage
 
 def is_formula_like(text: str) -> bool:
     return text.startswith(FORMULA_STARTS)
-
-
-def protect_text(sheet: Worksheet) -> None:
-    """Every text cell that a spreadsheet could take for a formula is marked as text."""
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if cell.data_type == "f":  # openpyxl took text beginning "=" for a formula
-                cell.data_type = "s"
-            text = cell.value if cell.data_type == "s" else None
-            if isinstance(text, str) and is_formula_like(text):
-                cell.quotePrefix = True
-
-
-def fit_to_print(sheet: Worksheet) -> None:
-    """Landscape, one page wide, when the columns are wider than a portrait page."""
-    width = sum(
-        sheet.column_dimensions[get_column_letter(i)].width or 10
-        for i in range(1, sheet.max_column + 1)
-    )
-    if width <= PORTRAIT_WIDTH:
-        return
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
-
-
-def percentages_as_fractions(sheet: Worksheet) -> None:
-    """The Summary sheet's "Percent ..." measures: 73 -> 0.73 shown as 73%."""
-    for label, value in sheet.iter_rows(min_row=2, max_col=2):
-        if not (isinstance(label.value, str) and label.value.startswith(PERCENT_MEASURE)):
-            continue
-        if isinstance(value.value, int | float) and not isinstance(value.value, bool):
-            whole = float(value.value).is_integer()
-            value.value = value.value / 100
-            value.number_format = "0%" if whole else "0.0%"

@@ -2,28 +2,31 @@
 overdue, what awaits moderation, the packs last received, the findings so far and the time
 grading takes.
 
-Every figure the summary also has comes from the summary itself (``summary_and_case_frame``,
-one read of the store), so the dashboard and the summary always agree; the rest is read in
-a few column queries. Nothing here writes.
+It is read again after every change, so it reads only what it shows, counted in SQL: the
+figures it shares with the summary come from ``dashboard_figures`` (the summary's values,
+tested against ``summarise``), the rest from a few grouped queries; only the time per case
+needs one row per graded assessment. Nothing here writes.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Connection
 
 from db.engine import Store
-from db.models import Assessment, Case, ImportLog, Referral
+from db.models import Case, ImportLog, Referral
 from workbench.methodology import Methodology, load_methodology
 from workbench.services.active_time import active_minutes
 from workbench.services.assignment import KitState, kit_states
+from workbench.services.dashboard_figures import Rows, inspection_facts, read_rows, shown_figures
 from workbench.services.inspections import get_inspection
 from workbench.services.status import GRADED, IN_PROGRESS
-from workbench.services.summary import _frame, summary_and_case_frame
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class ReferralUrgency:
 
 @dataclass(frozen=True)
 class Dashboard:
-    summary: dict[str, Any]
+    summary: dict[str, Any]  # the summary's figures it shows (``dashboard_figures``)
     inspectors: tuple[InspectorProgress, ...]
     team_per_day: tuple[tuple[date, int, int], ...]  # day, graded that day, graded by then
     expected_per_day: float  # the sample spread evenly over the fieldwork days
@@ -63,127 +66,121 @@ class Dashboard:
         return date.fromisoformat(found["start_date"]), date.fromisoformat(found["end_date"])
 
 
-def _read(store: Store, inspection_id: str) -> dict[str, pd.DataFrame]:
-    with store.sessions() as session:
-        row = get_inspection(session, inspection_id)
-        conn = session.connection()
-        mine = Case.inspection_id == row.id
-        frames = {
-            "cases": _frame(
-                conn,
-                select(
-                    Case.id.label("case_id"), Case.category, Case.assigned_to, Case.second_inspector
-                ).where(mine),
-            ),  # fmt: skip
-            "assessments": _frame(
-                conn,
-                select(
-                    Assessment.id,
-                    Assessment.case_id,
-                    Assessment.inspector,
-                    Assessment.status,
-                    Assessment.graded_at,
-                )
-                .join(Case, Case.id == Assessment.case_id)
-                .where(mine),
-            ),  # fmt: skip
-            "referrals": _frame(
-                conn,
-                select(Referral.urgency, Referral.referred_at)
-                .join(Case, Case.id == Referral.case_id)
-                .where(mine, Referral.status == "open"),
-            ),  # fmt: skip
-            "packs": _frame(
-                conn,
-                select(ImportLog.inspector, ImportLog.at).where(
-                    ImportLog.inspection_id == row.id, ImportLog.kind == "pack"
-                ),
-            ),
-        }
-        frames["minutes"] = active_minutes(conn)
-    return frames
+def _day(column: Any) -> Any:
+    """The UTC day of a timestamp column (stored as ISO 8601 text in UTC)."""
+    return func.substr(column, 1, 10)
 
 
-def _days(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values, utc=True, format="ISO8601").dt.date
+@dataclass
+class _Counts:
+    """What the dashboard reads beside the shared figures, already grouped."""
+
+    assigned: dict[str, int]
+    status: dict[tuple[str, str], int]  # (inspector, status) -> assessments
+    per_day: dict[str, dict[date, int]]  # inspector -> day -> graded that day
+    first_graded: dict[date, int]  # day -> cases first graded that day
+    referrals: list[tuple[str, date, int]]  # urgency, day referred, open referrals
+    last_pack: dict[str, datetime]
+    graded: pd.DataFrame  # id, inspector, category of each graded assessment
+    minutes: pd.Series  # active editing minutes per assessment id
 
 
-def _inspectors(frames: dict[str, pd.DataFrame]) -> tuple[InspectorProgress, ...]:
-    cases, assessments = frames["cases"], frames["assessments"]
-    assigned = pd.concat([cases["assigned_to"], cases["second_inspector"]]).dropna()
-    names = sorted(set(assigned) | set(assessments["inspector"]))
-    counts = assigned.value_counts()
-    graded = assessments[assessments["status"] == GRADED].copy()
-    graded["day"] = _days(graded["graded_at"]) if len(graded) else []
-    graded["minutes"] = graded["id"].map(frames["minutes"])
-    packs = frames["packs"]
-    last_pack = {}
-    if len(packs):
-        packs = packs.assign(at=pd.to_datetime(packs["at"], utc=True, format="ISO8601"))
-        last_pack = packs.groupby("inspector")["at"].max().to_dict()
-    status = assessments.groupby(["inspector", "status"]).size()
-    per_day = graded.groupby(["inspector", "day"]).size() if len(graded) else pd.Series()
-    medians = graded.groupby("inspector")["minutes"].median() if len(graded) else pd.Series()
-    days: dict[str, dict[date, int]] = {}
+def _read(conn: Connection, inspection_id: str, rows: Rows) -> _Counts:
+    assigned: dict[str, int] = defaultdict(int)
+    for _id, _category, first, second in rows.cases:
+        for name in (first, second):
+            if name is not None:
+                assigned[name] += 1
+    category = {case_id: category for case_id, category, _a, _s in rows.cases}
+    status: dict[tuple[str, str], int] = defaultdict(int)
+    per_day: dict[tuple[str, str], int] = defaultdict(int)  # (inspector, ISO day) -> graded
+    first_day: dict[str, str] = {}
+    graded = []
+    for assessment_id, case_id, name, state, _grade, day in rows.assessments:
+        status[(name, state)] += 1
+        if state != GRADED or day is None:
+            continue
+        per_day[(name, day)] += 1
+        if day < first_day.get(case_id, "9999"):
+            first_day[case_id] = day
+        graded.append((assessment_id, name, category[case_id]))
+    by_name: dict[str, dict[date, int]] = defaultdict(dict)
     for (name, day), n in per_day.items():
-        days.setdefault(name, {})[day] = int(n)
+        by_name[name][date.fromisoformat(day)] = n
+    first_graded: dict[date, int] = defaultdict(int)
+    for day, n in Counter(first_day.values()).items():
+        first_graded[date.fromisoformat(day)] += n
+    referred = _day(Referral.referred_at)
+    referrals = [
+        (urgency, date.fromisoformat(when), n)
+        for urgency, when, n in conn.execute(
+            select(Referral.urgency, referred, func.count())
+            .join(Case, Case.id == Referral.case_id)
+            .where(Case.inspection_id == inspection_id, Referral.status == "open")
+            .group_by(Referral.urgency, referred)
+        )
+    ]  # fmt: skip
+    last_pack: dict[str, datetime] = {
+        str(name): at  # func.max keeps the column type: an aware datetime
+        for name, at in conn.execute(
+            select(ImportLog.inspector, func.max(ImportLog.at))
+            .where(ImportLog.inspection_id == inspection_id, ImportLog.kind == "pack")
+            .group_by(ImportLog.inspector)
+        )
+    }  # fmt: skip
+    return _Counts(
+        dict(assigned), dict(status), dict(by_name),
+        dict(first_graded), referrals, last_pack,
+        pd.DataFrame(graded, columns=["id", "inspector", "category"]), active_minutes(conn),
+    )  # fmt: skip
+
+
+def _medians(counts: _Counts, by: str) -> dict[str, float]:
+    """Median active minutes per graded case, by inspector or category (where known)."""
+    graded = counts.graded
+    if graded.empty or counts.minutes.empty:
+        return {}
+    minutes = counts.minutes.reindex(graded["id"]).to_numpy()
+    medians = pd.Series(minutes, index=graded[by].to_numpy()).dropna().groupby(level=0).median()
+    return {str(k): round(float(v), 1) for k, v in medians.items()}
+
+
+def _inspectors(counts: _Counts) -> tuple[InspectorProgress, ...]:
+    names = sorted(set(counts.assigned) | {name for name, _ in counts.status})
+    medians = _medians(counts, "inspector")
     out = []
     for name in names:
-        done = int(status.get((name, GRADED), 0))
-        started = int(status.get((name, IN_PROGRESS), 0))
-        total = int(counts.get(name, 0))
-        median = medians.get(name)
-        last = last_pack.get(name)
+        done = counts.status.get((name, GRADED), 0)
+        started = counts.status.get((name, IN_PROGRESS), 0)
+        total = counts.assigned.get(name, 0)
         out.append(
             InspectorProgress(
                 name, total, max(0, total - done - started), started, done,
-                dict(sorted(days.get(name, {}).items())),
-                None if last is None else last.to_pydatetime(),
-                None if median is None or pd.isna(median) else round(float(median), 1),
+                dict(sorted(counts.per_day.get(name, {}).items())),
+                counts.last_pack.get(name), medians.get(name),
             )
         )  # fmt: skip
     return tuple(out)
 
 
-def _team_per_day(
-    frames: dict[str, pd.DataFrame], start: date, end: date
-) -> tuple[tuple[date, int, int], ...]:
+def _team_per_day(counts: _Counts, start: date, end: date) -> tuple[tuple[date, int, int], ...]:
     """Cases graded each day (first time any inspector graded them), over the fieldwork."""
-    graded = frames["assessments"]
-    graded = graded[graded["status"] == GRADED]
-    when = pd.to_datetime(graded["graded_at"], utc=True, format="ISO8601")
-    first = when.groupby(graded["case_id"]).min().dt.date if len(graded) else pd.Series()
-    per_day = first.value_counts()
-    days = sorted({*(start + timedelta(n) for n in range((end - start).days + 1)), *per_day.index})
+    per_day = counts.first_graded
+    days = sorted({*(start + timedelta(n) for n in range((end - start).days + 1)), *per_day})
     running, out = 0, []
     for day in days:
-        running += int(per_day.get(day, 0))
-        out.append((day, int(per_day.get(day, 0)), running))
+        running += per_day.get(day, 0)
+        out.append((day, per_day.get(day, 0), running))
     return tuple(out)
 
 
-def _referrals(
-    frames: dict[str, pd.DataFrame], method: Methodology, today: date
-) -> tuple[ReferralUrgency, ...]:
-    open_ = frames["referrals"]
-    days = _days(open_["referred_at"]) if len(open_) else pd.Series(dtype=object)
+def _referrals(counts: _Counts, method: Methodology, today: date) -> tuple[ReferralUrgency, ...]:
     out = []
     for urgency in method.urgencies:
-        mine = days[open_["urgency"] == urgency.id] if len(open_) else days
-        late = sum((today - d).days > urgency.respond_within_days for d in mine)
-        out.append(ReferralUrgency(urgency.id, urgency.name, len(mine), late))
+        mine = [(day, n) for u, day, n in counts.referrals if u == urgency.id]
+        late = sum(n for day, n in mine if (today - day).days > urgency.respond_within_days)
+        out.append(ReferralUrgency(urgency.id, urgency.name, sum(n for _, n in mine), late))
     return tuple(out)
-
-
-def _minutes_by_category(frames: dict[str, pd.DataFrame]) -> dict[str, float]:
-    graded = frames["assessments"]
-    graded = graded[graded["status"] == GRADED]
-    if graded.empty or frames["minutes"].empty:
-        return {}
-    joined = graded.merge(frames["cases"][["case_id", "category"]], on="case_id")
-    joined["minutes"] = joined["id"].map(frames["minutes"])
-    medians = joined.dropna(subset=["minutes"]).groupby("category")["minutes"].median()
-    return {str(k): round(float(v), 1) for k, v in medians.items()}
 
 
 _LAST: dict[tuple[Any, ...], Dashboard] = {}
@@ -215,19 +212,23 @@ def dashboard(store: Store, inspection_id: str, today: date | None = None) -> Da
 
 
 def _compute(store: Store, inspection_id: str, today: date) -> Dashboard:
-    summary, _frame_by_case = summary_and_case_frame(store, inspection_id)
-    facts = summary["inspection"]
-    method = load_methodology(facts["methodology_id"], facts["methodology_version"])
-    frames = _read(store, facts["id"])
+    with store.sessions() as session:
+        row = get_inspection(session, inspection_id)
+        facts = inspection_facts(row)
+        method = load_methodology(row.methodology_id, row.methodology_version)
+        conn = session.connection()
+        rows = read_rows(conn, row.id)
+        counts = _read(conn, row.id, rows)
+    figures = shown_figures(facts, method, rows)
     start, end = date.fromisoformat(facts["start_date"]), date.fromisoformat(facts["end_date"])
     fieldwork_days = (end - start).days + 1
     return Dashboard(
-        summary=summary,
-        inspectors=_inspectors(frames),
-        team_per_day=_team_per_day(frames, start, end),
-        expected_per_day=round(summary["cases"] / fieldwork_days, 1),
-        referrals=_referrals(frames, method, today),
-        awaiting_moderation=summary["overall"]["unresolved"],
-        minutes_by_category=_minutes_by_category(frames),
+        summary=figures,
+        inspectors=_inspectors(counts),
+        team_per_day=_team_per_day(counts, start, end),
+        expected_per_day=round(figures["cases"] / fieldwork_days, 1),
+        referrals=_referrals(counts, method, today),
+        awaiting_moderation=figures["overall"]["unresolved"],
+        minutes_by_category=_medians(counts, "category"),
         kits=tuple(kit_states(store, facts["id"])),
     )

@@ -289,12 +289,21 @@ def _dual_graded_case(session: Session, inspection_id: str, case_ref: str) -> Ca
     return case
 
 
+@retried
 def moderate_stage(
-    store: Store, inspection_id: str, case_ref: str, stage_id: str, grade: str, reason: str
+    store: Store,
+    inspection_id: str,
+    case_ref: str,
+    stage_id: str,
+    grade: str,
+    reason: str,
+    seen_at: datetime | None = None,
 ) -> ModerationRecord:
     """Record (or change) the agreed grade of one stage of a dual-graded case; audited.
 
-    A stage may be agreed as not assessed (it did not apply on the facts of the case)."""
+    A stage may be agreed as not assessed (it did not apply on the facts of the case). With
+    ``seen_at`` (when the stage's moderation the user read was made), one changed since is
+    refused (``StaleEdit``), as ``moderate`` refuses for the overall grade."""
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         inspection = get_inspection(session, inspection_id)
@@ -308,10 +317,13 @@ def moderate_stage(
             )
         grade_id, reason = _checked_stage(method, grade, reason)
         row = session.scalars(
-            select(StageModeration).where(
-                StageModeration.case_id == case.id, StageModeration.stage_id == stage_id
-            )
+            select(StageModeration)
+            .where(StageModeration.case_id == case.id, StageModeration.stage_id == stage_id)
+            .with_for_update()
         ).first()
+        if row is not None:
+            what = f"The agreed grade of {stages[stage_id].name} in case {case.reference}"
+            refuse_stale(what, row.moderated_by, row.moderated_at, seen_at, row.moderated_at)
         old = {"grade": row.grade, "reason": row.reason} if row else None
         if row is None:
             row = StageModeration(case_id=case.id, stage_id=stage_id)
