@@ -218,3 +218,19 @@ def test_packs_from_honest_use_always_import(honest_template, tmp_path: Path, ac
     finally:
         lead.close()
         ann.close()
+
+
+@pytest.mark.parametrize("value", ["text", "A" * 64, "0" * 63])
+def test_an_evidence_digest_that_is_not_sha256_is_refused(scene, value) -> None:
+    team, ann, folder = scene
+    path = ("followup", "quarter_assessments", 0, "evidence", 0, "sha256")
+
+    def change(document, lines):
+        _set(document, path, value)
+
+    before = dump(team.lead, but_refusals=True)
+    error = refused_import(
+        team.lead, forge(ann, team.inspection_id, folder / "digest.wbpack", change)
+    )
+    assert "'sha256'" in str(error) and "SHA-256" in str(error), str(error)
+    assert dump(team.lead, but_refusals=True) == before

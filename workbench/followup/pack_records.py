@@ -46,7 +46,7 @@ ASSESSMENT = {
     "created_at": "ts", "updated_at": "ts",
 }  # fmt: skip
 EVIDENCE = {"id": "id", "seq": "int", "kind": "str:20", "title": "str:500", "on_date": "date?",
-            "sha256": "str?:64", "note": "text"}  # fmt: skip
+            "sha256": "sha256?", "note": "text"}  # fmt: skip
 RECOMMENDATION = {
     "id": "id", "number": "int", "title": "str:300", "text": "text", "timeframe": "str:20",
     "months": "int?", "by_date": "date?", "discharged_quarter": "int?",

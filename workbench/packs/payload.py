@@ -21,6 +21,7 @@ from workbench.packs.container import PackRefused
 MAX_JSON_BYTES = 256 * 1024 * 1024
 MAX_TEXT = 100_000
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 MAX_AUDIT_BYTES = 1024 * 1024 * 1024
@@ -158,6 +159,12 @@ def _bool(value: Any) -> bool:
     raise ValueError("is not true or false")
 
 
+def _sha256(value: Any) -> str:
+    if type(value) is str and _SHA256.fullmatch(value):
+        return value
+    raise ValueError("is not a SHA-256 digest (64 hexadecimal digits)")
+
+
 def _text(size: int) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if type(value) is str and len(value) <= size:
@@ -173,6 +180,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "ts": _timestamp,
     "date": _date,
     "bool": _bool,
+    "sha256": _sha256,
 }
 
 
