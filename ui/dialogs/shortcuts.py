@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 AREAS = {
     "case": "Cases",
     "grade": "Grading",
+    "stage": "Grading",
+    "field": "Grading",
     "edit": "Editing",
     "view": "Moving around",
     "help": "Help",
