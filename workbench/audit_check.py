@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from db.engine import Store
 from db.models import AuditEvent, AuditSegment, ChainHead
 from workbench.audit import GENESIS, HASHED, event_line
+from workbench.audit_cases import ADD as ADD_CASES
 from workbench.audit_replay import ENTITIES, Replay
 from workbench.identity import identity
 from workbench.packs.records import plain
@@ -128,10 +129,7 @@ def _own_events(
             )
         expected_seq, previous = values["origin_seq"] + 1, stored_hash
         hashes[values["origin_seq"]] = stored_hash
-        replay.add(
-            values["entity"], values["entity_id"], values["field"], values["new_value"],
-            values["action"],
-        )  # fmt: skip
+        replay.add(values)
         if values["action"] == "import_pack":
             _head_of_import(values, heads)
     return hashes, heads
@@ -224,6 +222,9 @@ def _received(session: Session, result: AuditCheck, replay: Replay, wanted: Head
                     )
         entities = ENTITIES
         replay.last.update(((e[7], e[8]), e[10]) for e in events if e[6] in entities)
+        for e in events:
+            if e[6] == "case" or e[5] == ADD_CASES:
+                replay.cases.add(e[3], False, origin, e[5], e[6], e[7], e[8], e[10])
         previous_seq, previous = last_seq, digests[-1]
         last_of[origin] = previous_seq
     for (head_origin, seq), (_, source) in sorted(wanted.items()):
