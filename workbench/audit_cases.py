@@ -88,7 +88,6 @@ class CaseReplay:
         # (at, own, origin, kind, inspection or case id, field, value), gathered in any order
         self.events: list[tuple[str, bool, str, str, str, str, Any]] = []
         self.legacy: dict[str, int] = {}  # inspection id -> cases added by count-only events
-        self.deleted: set[str] = set()  # inspections deleted (their cases with them)
 
     def add(
         self, at: str, own: bool, origin: str, action: str, entity: str, entity_id: str,
@@ -100,8 +99,6 @@ class CaseReplay:
             return
         elif action == ADD:
             self.events.append((at, own, origin, ADD, entity_id, field, new_value))
-        elif own and action == "delete":
-            self.deleted.add(entity_id)
         elif own and (action, field) in (("import", "cases"), ("open_kit", "")):
             details = _loaded(new_value)
             if details is None or not details.get("in_trail"):
@@ -171,11 +168,14 @@ class CaseReplay:
                 )
         for ident, state in states.items():
             inspection_id = inspection_of.get(ident, "")
-            if inspection_id not in self.deleted:
+            # a trail may speak of inspections this store no longer or never held (one
+            # deleted; a laptop's whole chain pushed to a server): of those it holds, every
+            # case must be here
+            if inspection_id in titles:
                 yield (
                     f"the case {state.get('reference')} (id {ident}) of the inspection "
-                    f"'{titles.get(inspection_id, inspection_id)}' is in the audit trail but "
-                    "not in the store (removed)"
+                    f"'{titles[inspection_id]}' is in the audit trail but not in the store "
+                    "(removed)"
                 )
 
 
