@@ -24,6 +24,11 @@ PG_TESTS=(
     tests/workbench/test_revisions.py
     tests/workbench/test_dashboard.py
     tests/workbench/test_national.py
+    tests/workbench/test_followup_recommendations.py
+    tests/workbench/test_followup_plans.py
+    tests/workbench/test_followup_quarters.py
+    tests/workbench/test_followup_packs.py
+    tests/workbench/test_followup_reinspection.py
 )
 run() {
     echo "PostgreSQL tests: on $(echo "$WORKBENCH_TEST_PG_URL" | sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#')"

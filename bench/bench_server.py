@@ -17,7 +17,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import emit, fill_graded_cases, new_store, percentile, timed
 from bench_packs import PACKS, PASSPHRASE, fill_inspector, lead_store
 
+from db.backups import copy_store
 from db.models import Case
 from workbench.identity import set_user_name
 from workbench.packs import export_kit, export_pack, import_kit, import_packs
@@ -116,7 +116,7 @@ def bench_merge(base: str, folder: Path) -> None:
         store.close()
     hq = open_workbench_store(new_database(base))
     push_inspection(lead, inspection_id, hq)  # the inspection and its 10,000 cases
-    shutil.copy(lead.path, folder / "lead-copy.sqlite")
+    copy_store(lead, folder / "lead-copy.sqlite")  # with what is still in its WAL (the kits)
     copy = open_workbench_store(folder / "lead-copy.sqlite")
     figures = {}
     for kind, store in (("postgresql", hq), ("sqlite", copy)):

@@ -16,7 +16,7 @@ PLAINTEXT_PATCH = """
 import db.engine, workbench.store
 _open_store = db.engine.open_store
 def _plaintext(target, *, passphrase=None, **options):
-    return _open_store(target, **options)
+    return _open_store(target, plaintext=True, **options)
 workbench.store.open_store = _plaintext
 """
 

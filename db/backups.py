@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db import cipher
-from db.files import owner_only
+from db.files import finished_part, owner_only, part_prefix, started_part
 
 if TYPE_CHECKING:
     from db.engine import Store
@@ -28,9 +28,12 @@ def copy_store(store: Store, target: Path) -> Path:
     source = store.path
     if source is None:
         raise ValueError("only a SQLite store can be copied to a file")
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    temp = target.with_name(
+        f"{part_prefix(target)}{secrets.token_hex(4)}.part"
+    )  # names this process
     try:
         os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        started_part(temp)
         with (
             closing(cipher.connect(source, store.key)) as src,
             closing(cipher.dbapi.connect(str(temp))) as dst,
@@ -46,6 +49,8 @@ def copy_store(store: Store, target: Path) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+    finally:
+        finished_part(temp)
     return target
 
 
@@ -93,9 +98,10 @@ def put_in_place(backup: Path, path: Path) -> None:
     (its old -wal and -shm removed first, so they cannot be replayed into the copy)."""
     import shutil
 
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    temp = path.with_name(f"{part_prefix(path)}{secrets.token_hex(4)}.part")
     try:
         os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        started_part(temp)
         shutil.copyfile(backup, temp)
         with open(temp, "rb") as handle:
             os.fsync(handle.fileno())
@@ -107,3 +113,5 @@ def put_in_place(backup: Path, path: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+    finally:
+        finished_part(temp)

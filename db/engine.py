@@ -270,6 +270,7 @@ def open_store(
     busy_timeout: float = BUSY_TIMEOUT_S,
     keep_backups: int = 3,
     set_up_server: bool = False,
+    plaintext: bool = False,
 ) -> Store:
     """Open (creating, encrypting or migrating as needed) the store at a path or URL.
 
@@ -282,6 +283,11 @@ def open_store(
     server (never encrypted here: it takes no store passphrase) is migrated only by its
     set-up (``set_up_server``, from ``workbench server init``): the users of a shared server
     may not change its schema.
+
+    A new SQLite store is created only encrypted: without a ``passphrase`` it is refused,
+    unless ``plaintext`` is given, which only the tests and the benchmarks' plaintext
+    baselines (``bench/plaintext.py``) do. An existing plaintext store still opens without
+    one (to be read, or encrypted on its first open with a passphrase).
     """
     from db import backups
 
@@ -292,6 +298,12 @@ def open_store(
     make_engine(url).dispose()  # checks the folder and the driver before reading anything
     if read_only is None:
         read_only = path is not None and not _writable(path)
+    if path is not None and key is None and not plaintext and not read_only and _new(path):
+        raise StoreOpenError(
+            f"There is no store at {described} yet, and a new store is always encrypted: give "
+            "its store passphrase (WORKBENCH_STORE_PASSPHRASE, or when asked) to create it. "
+            "Nothing was created."
+        )
     try:
         if path is not None:
             if not read_only:
@@ -334,6 +346,7 @@ def open_store(
         )
     if path is not None and not read_only:
         _prepare_file(path, key, described)
+        _sweep_parts(path)
     if path is not None and cipher.is_plaintext(path):
         key = None  # a plaintext store opened read-only stays plaintext
     engine = make_engine(url, key=key, read_only=read_only, busy_timeout=busy_timeout)
@@ -387,6 +400,28 @@ def _is_full(exc: BaseException) -> bool:
         return True
     text = str(exc).lower()
     return "disk is full" in text or "no space left" in text
+
+
+def _new(path: Path) -> bool:
+    """No store there yet (no file, or an empty one)."""
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _sweep_parts(path: Path) -> None:
+    """Remove the temporary files that killed workbench processes left (an export, a
+    backup, a pack) wherever this store's users were writing them, and note this
+    process's from now on (``db.files``). A running process's files are kept."""
+    from db import files
+
+    ledger = files.ledger_of(path)
+    files.sweep_noted_parts(ledger)
+    files.sweep_stale_parts(path)
+    files.note_parts_in(ledger)
 
 
 def _prepare_file(path: Path, key: cipher.StoreKey | None, described: str) -> None:

@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 OWNER_ONLY = 0o600
+# Where this process notes each temporary file it starts (set when a store is opened): a
+# file beside the store, read at the store's next open to remove what killed writers left
+# wherever they were writing (``sweep_noted_parts``).
+_ledger: Path | None = None
 
 
 def owner_only(path: Path | str) -> None:
@@ -35,6 +39,7 @@ def write_owner_only(path: Path | str) -> Iterator[BinaryIO]:
     sweep_stale_parts(target)  # what a killed writer left
     temp = target.with_name(f"{part_prefix(target)}{secrets.token_hex(4)}.part")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    started_part(temp)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -45,6 +50,8 @@ def write_owner_only(path: Path | str) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+    finally:
+        finished_part(temp)
 
 
 def write_bytes_owner_only(path: Path | str, data: bytes) -> None:
@@ -90,6 +97,82 @@ def sweep_stale_parts(target: Path) -> None:
         if pid_text.isdigit() and not _alive(int(pid_text)):
             with contextlib.suppress(OSError):
                 part.unlink()
+
+
+def ledger_of(store: Path) -> Path:
+    """The file beside a store that lists the temporary files its users' processes start."""
+    return store.with_name(f".{store.name}.parts")
+
+
+def note_parts_in(ledger: Path | None) -> None:
+    """Note this process's temporary files in ``ledger`` from now on (None: nowhere)."""
+    global _ledger
+    _ledger = ledger
+
+
+def started_part(part: Path) -> None:
+    """Note a temporary file this process has just created (its pid, then its path)."""
+    if _ledger is None:
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(_ledger, os.O_WRONLY | os.O_CREAT | os.O_APPEND, OWNER_ONLY)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\t{Path(part).absolute()}\n")
+
+
+def finished_part(part: Path) -> None:
+    """The temporary file is gone (renamed into place, or removed): drop its note, and the
+    ledger once it notes nothing."""
+    if _ledger is None:
+        return
+    note = f"{os.getpid()}\t{Path(part).absolute()}"
+    try:
+        lines = _ledger.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return
+    if note in lines:
+        _rewrite(_ledger, [line for line in lines if line != note])
+
+
+def _rewrite(ledger: Path, lines: list[str]) -> None:
+    """The ledger holding ``lines`` (removed when there are none), replaced in one rename."""
+    with contextlib.suppress(OSError):
+        if not lines:
+            ledger.unlink()
+            return
+        temp = ledger.with_name(f"{ledger.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+        os.replace(temp, ledger)
+
+
+def sweep_noted_parts(ledger: Path) -> list[Path]:
+    """Remove the temporary files noted in ``ledger`` by processes no longer running (a
+    killed export, say), wherever they were written; keep the notes of running ones.
+    Returns the files removed."""
+    try:
+        lines = ledger.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    removed: list[Path] = []
+    kept: list[str] = []
+    for line in lines:
+        pid_text, _, name = line.partition("\t")
+        part = Path(name)
+        if not (pid_text.isdigit() and name.endswith(".part") and part.name.startswith(".")):
+            continue  # not a note this module wrote: never remove what it names
+        if not part.exists():
+            continue
+        if _alive(int(pid_text)):
+            kept.append(line)
+            continue
+        with contextlib.suppress(OSError):
+            part.unlink()
+            removed.append(part)
+    if len(kept) != len(lines):
+        _rewrite(ledger, kept)
+    return removed
 
 
 def glob_escape(name: str) -> str:

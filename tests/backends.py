@@ -145,3 +145,20 @@ def drop_all() -> None:
         _admin(f'DROP DATABASE IF EXISTS "{_made.pop()}" WITH (FORCE)')
     if _template_ready:
         _admin(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+
+
+def cli_target(store) -> str:  # type: ignore[no-untyped-def]
+    """What a test passes to ``--db`` for ``store``: its file's path, or its server URL."""
+    return str(store.path) if store.path else store.url
+
+
+def as_user(store, user: str):  # type: ignore[no-untyped-def]
+    """``store`` as ``user`` uses it: on SQLite the same store with the user's name set; on a
+    server the same database opened as the login ``user`` (the caller closes it)."""
+    from workbench.identity import set_user_name
+    from workbench.store import open_workbench_store
+
+    if not on_server():
+        set_user_name(store, user)
+        return store
+    return open_workbench_store(database_url(make_url(store.url).database, login_for(user)))

@@ -77,7 +77,11 @@ class _Chain:
             .limit(1)
         ).first()
         self.origin_seq, self.prev_hash = (last[0], last[1]) if last else (0, GENESIS)
-        self.seq = session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0))) or 0
+        # On a server a trigger draws ``seq`` from the server's sequence (docs/server.md),
+        # replacing whatever is sent: no need to read the largest one first.
+        self.seq = (
+            0 if writer else session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0)))
+        ) or 0
         self.head: ChainHead | None = None
 
     def note_head(self, session: Session) -> None:

@@ -6,7 +6,8 @@ Checked, and every problem reported (not only the first):
 - this store's chain: sequence without gaps, each event linked to the one before and
   matching its hash; its newest event is the head recorded with it (``ChainHead`` ``own``),
   and every head this store exported in a pack is still in it, with the same hash, so
-  removing the newest events or rewriting the chain with fresh hashes shows;
+  removing the newest events or rewriting the chain with fresh hashes shows (on a server,
+  each login's chain, with its own recorded head: docs/server.md);
 - every received segment: as recorded on receipt (span, count, last hash), each line linked
   to the one before it where the sequence runs on (a pack carries only its inspection's
   events, so another inspection's events leave declared gaps, counted, not refused), and
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Session
 from db.engine import Store
 from db.models import AuditEvent, AuditSegment, ChainHead
 from workbench.audit import GENESIS, HASHED, event_line
+from workbench.audit_cases import ADD as ADD_CASES
 from workbench.audit_replay import ENTITIES, Replay
 from workbench.identity import identity
 from workbench.packs.records import plain
@@ -99,12 +101,13 @@ def _shown_time(at: str) -> str:
 
 def _own_events(
     session: Session, result: AuditCheck, replay: Replay
-) -> tuple[dict[int, str], dict[tuple[str, int], tuple[str, str]]]:
-    """Check this store's events (rows); their hashes by sequence, and the heads of the
-    packs it imported, as its own events recorded them."""
+) -> tuple[dict[str, dict[int, str]], dict[tuple[str, int], tuple[str, str]]]:
+    """Check this store's events (rows); their hashes by chain and sequence, and the heads
+    of the packs it imported, as its own events recorded them."""
     table = plain(AuditEvent)
     columns = [table.c[name] for name in HASHED]
     query = select(*columns, table.c.hash, table.c.seq).order_by(table.c.origin, table.c.origin_seq)
+    chains: dict[str, dict[int, str]] = {}
     hashes: dict[int, str] = {}
     heads: dict[tuple[str, int], tuple[str, str]] = {}
     origin, expected_seq, previous = None, 1, GENESIS
@@ -114,6 +117,7 @@ def _own_events(
         result.events += 1
         if values["origin"] != origin:
             origin, expected_seq, previous = values["origin"], 1, GENESIS
+            hashes = chains.setdefault(origin, {})
             result.origins += 1
         where = _where(values["origin_seq"], seq, values["id"], values)
         if values["origin_seq"] != expected_seq:
@@ -128,13 +132,10 @@ def _own_events(
             )
         expected_seq, previous = values["origin_seq"] + 1, stored_hash
         hashes[values["origin_seq"]] = stored_hash
-        replay.add(
-            values["entity"], values["entity_id"], values["field"], values["new_value"],
-            values["action"],
-        )  # fmt: skip
+        replay.add(values)
         if values["action"] == "import_pack":
             _head_of_import(values, heads)
-    return hashes, heads
+    return chains, heads
 
 
 def _head_of_import(values: dict[str, Any], heads: Heads) -> None:
@@ -146,16 +147,27 @@ def _head_of_import(values: dict[str, Any], heads: Heads) -> None:
         return
 
 
-def _heads_of_own(session: Session, result: AuditCheck, own: str, hashes: dict[int, str]) -> None:
-    last = max(hashes, default=0)
-    heads = session.scalars(select(ChainHead).where(ChainHead.origin == own))
-    seen_own = False
-    for head in heads:
+def _heads_of_own(
+    session: Session, result: AuditCheck, own: str, chains: dict[str, dict[int, str]]
+) -> None:
+    """Each chain of this store's own events ends on its recorded head. A laptop has one
+    chain (the store's id); a server has one per login, each with its own head."""
+    origins = {own, *chains}
+    query = select(ChainHead).where(
+        ChainHead.origin.in_(origins), ChainHead.kind.in_(("own", "exported"))
+    )
+    seen: set[str] = set()
+    for head in session.scalars(query.order_by(ChainHead.origin)):
+        hashes = chains.get(head.origin, {})
+        last = max(hashes, default=0)
+        whose = "this store's audit trail" + (
+            "" if head.origin == own else f" (the chain {head.origin})"
+        )
         if head.kind == "own":
-            seen_own = True
+            seen.add(head.origin)
             if (head.last_seq, head.last_hash) != (last, hashes.get(last, GENESIS)):
                 result.problems.append(
-                    f"this store's audit trail ends at event {last}, but its newest event was "
+                    f"{whose} ends at event {last}, but its newest event was "
                     f"recorded as event {head.last_seq} ({head.last_hash[:12]}…): events were "
                     "removed, or the chain was rewritten"
                 )
@@ -170,10 +182,13 @@ def _heads_of_own(session: Session, result: AuditCheck, own: str, hashes: dict[i
                     else "which is no longer the same (the chain was rewritten)"
                 )  # fmt: skip
             )
-    if hashes and not seen_own:
-        result.problems.append(
-            "the record of this store's newest audit event is missing (removed from the store)"
-        )
+    for origin in sorted(set(chains) - seen):
+        if chains[origin]:
+            whose = "" if origin == own else f" (the chain {origin})"
+            result.problems.append(
+                f"the record of this store's newest audit event{whose} is missing (removed "
+                "from the store)"
+            )
 
 
 def _received(session: Session, result: AuditCheck, replay: Replay, wanted: Heads) -> None:
@@ -224,6 +239,9 @@ def _received(session: Session, result: AuditCheck, replay: Replay, wanted: Head
                     )
         entities = ENTITIES
         replay.last.update(((e[7], e[8]), e[10]) for e in events if e[6] in entities)
+        for e in events:
+            if e[6] == "case" or e[5] == ADD_CASES:
+                replay.cases.add(e[3], False, origin, e[5], e[6], e[7], e[8], e[10])
         previous_seq, previous = last_seq, digests[-1]
         last_of[origin] = previous_seq
     for (head_origin, seq), (_, source) in sorted(wanted.items()):

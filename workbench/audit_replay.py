@@ -5,10 +5,11 @@ record says what the field holds now. ``Replay`` gathers, from this store's even
 received segment, the newest value of each audited field (events of one record come from one
 store, its author's, in that store's order), and ``mismatches`` compares them with the rows:
 assessments (overall grade, rationale, stage grades and notes, prompt answers, graded
-status), referrals (what was raised, and closed), responses and moderations (overall and
-by stage), the follow-up's quarterly assessments and their evidence
-(``workbench.audit_replay_more``, which says what is not replayed), and how many cases
-each inspection has (cases are added in audited batches, each saying how many).
+status, and whose it is), referrals (what was raised, on which case, and closed), responses
+and moderations (overall and by stage), the follow-up's quarterly assessments and their
+evidence (``workbench.audit_replay_more``, which says what is not replayed), and every
+field of every case (``workbench.audit_cases``: cases are added in audited batches that
+carry their values, and changed by audited edits).
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import (
     Assessment,
     Case,
-    Inspection,
     Moderation,
     Referral,
     ReferralEvent,
@@ -32,6 +32,7 @@ from db.models import (
 )
 from workbench import audit_replay_more as more
 from workbench import fields
+from workbench.audit_cases import CaseReplay
 
 ENTITIES = frozenset(("assessment", "referral", "referral_event", "moderation")) | more.ENTITIES
 
@@ -41,23 +42,24 @@ class Replay:
 
     def __init__(self) -> None:
         self.last: dict[tuple[str, str], Any] = {}
-        self.cases: dict[str, int] = {}  # inspection id -> cases its imports and kits added
+        self.cases = CaseReplay()
         self.records = 0
 
-    def add(self, entity: str, entity_id: str, field: str, new_value: Any, action: str) -> None:
-        """One of this store's events (received ones are added to ``last`` in bulk)."""
+    def add(self, values: dict[str, Any]) -> None:
+        """One of this store's events (received ones are added to ``last`` in bulk, and
+        their case events to ``cases``)."""
+        entity = values["entity"]
         if entity in ENTITIES:
-            self.last[(entity_id, field)] = new_value
-        elif entity == "inspection" and (action, field) in (("import", "cases"), ("open_kit", "")):
-            key = "count" if action == "import" else "cases_added"
-            try:
-                added = int(json.loads(new_value or "{}").get(key) or 0)
-            except (ValueError, TypeError, AttributeError):
-                added = -1
-            self.cases[entity_id] = self.cases.get(entity_id, 0) + added
+            self.last[(values["entity_id"], values["field"])] = values["new_value"]
+        elif entity in ("case", "inspection"):
+            self.cases.add(
+                values["at"], True, values["origin"], values["action"], entity,
+                values["entity_id"], values["field"], values["new_value"],
+            )  # fmt: skip
 
     def mismatches(self, session: Session) -> Iterator[str]:
-        yield from self._cases(session)
+        yield from self.cases.mismatches(session, self._differs)
+        self.records += len(session.scalars(select(Case.id)).all())
         yield from self._assessments(session)
         yield from self._referrals(session)
         yield from self._responses(session)
@@ -66,22 +68,6 @@ class Replay:
         yield from more.quarter_assessments(session, self.last, self._differs)
         yield from more.quarter_evidence(session, self.last, self._differs)
         self.records += more.counted(session)
-
-    def _cases(self, session: Session) -> Iterator[str]:
-        """Cases are added in audited batches (a sample imported, a kit opened), each event
-        saying how many: the count of an inspection's cases must be theirs."""
-        query = (
-            select(Inspection.id, Inspection.title, func.count(Case.id))
-            .outerjoin(Case, Case.inspection_id == Inspection.id)
-            .group_by(Inspection.id, Inspection.title)
-        )
-        for ident, title, count in session.execute(query):
-            expected = self.cases.get(ident, 0)
-            if count != expected:
-                yield (
-                    f"the inspection '{title}' has {count} cases in the store, but its audit "
-                    f"trail records {expected} (imported, or opened from kits)"
-                )
 
     def _differs(self, what: str, field: str, current: Any, expected: Any) -> str:
         return (
@@ -106,10 +92,12 @@ class Replay:
         ).join(Case, Case.id == Assessment.case_id)  # fmt: skip
         last = self.last
         answered: dict[str, dict[str, Any]] = {}
+        kinds: dict[str, str] = {}  # answer key -> "prompt" or "fact", for the message
         for (ident, field), value in last.items():
             kind, _, key = field.partition(":")
             if kind in fields.ANSWER_KINDS and value is not None:  # a prompt's or a fact's
                 answered.setdefault(ident, {})[key] = value
+                kinds[key] = kind
         for ident, inspector, overall, rationale, status, answers, reference in session.execute(
             query
         ):
@@ -118,6 +106,10 @@ class Replay:
             if (ident, "") not in last and (overall or rationale or answers or stages.get(ident)):
                 yield f"{what} has grades but no audit trail"
                 continue
+            created = self._created(ident) or {}
+            for field, value in (("inspector", inspector), ("case", reference)):
+                if field in created and created[field] != value:
+                    yield self._differs(what, field, value, created[field])
             if last.get((ident, "overall_grade")) != overall:
                 yield self._differs(
                     what, "overall grade", overall, last.get((ident, "overall_grade"))
@@ -133,9 +125,15 @@ class Replay:
                     expected = last.get((ident, name), empty) or empty
                     if (held or empty) != expected:
                         yield self._differs(what, f"stage {stage_id} {label}", held, expected)
-            replayed = answered.get(ident, {})
-            if replayed != dict(answers or {}):
-                yield self._differs(what, "prompt answers", dict(answers or {}), replayed)
+            replayed, held_answers = answered.get(ident, {}), dict(answers or {})
+            if replayed != held_answers:
+                for key in sorted(set(replayed) | set(held_answers)):
+                    if replayed.get(key) != held_answers.get(key):
+                        kind = kinds.get(key, "prompt")
+                        yield self._differs(
+                            what, f"answer to {kind} {key}", held_answers.get(key),
+                            replayed.get(key),
+                        )  # fmt: skip
             if status == "graded" and last.get((ident, "status")) != "graded":
                 yield self._differs(what, "status", status, last.get((ident, "status")))
 
@@ -168,10 +166,13 @@ class Replay:
             if created is None:
                 yield f"{what} has no audit trail"
                 continue
+            if "case" in created and created["case"] != reference:
+                yield self._differs(what, "case", reference, created["case"])
             for field, value in (("urgency", urgency), ("referred_to", referred_to),
                                  ("risk_summary", risk)):  # fmt: skip
-                if created.get(field) != value:
-                    yield self._differs(what, field.replace("_", " "), value, created.get(field))
+                expected = self.last.get((ident, field), created.get(field))  # newest edit
+                if expected != value:
+                    yield self._differs(what, field.replace("_", " "), value, expected)
             if not _same_time(created.get("referred_at"), referred_at):
                 yield self._differs(what, "referral date", referred_at, created.get("referred_at"))
             closed = self.last.get((ident, "status")) == "closed"

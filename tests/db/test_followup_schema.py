@@ -16,7 +16,7 @@ FOLLOWUP = (
 
 
 def test_the_migrated_follow_up_tables_match_the_models(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "store.sqlite")
+    store = open_store(tmp_path / "store.sqlite", plaintext=True)
     found = inspect(store.engine)
     try:
         for name in FOLLOWUP:

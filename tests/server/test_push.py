@@ -192,17 +192,58 @@ def test_push_copies_the_follow_up_and_the_baseline_once_the_server_holds_it(
     with hq.sessions() as session:
         assert session.get(InspectionFollowup, team.inspection_id).baseline_id is None
 
-    # The server comes to hold the baseline (here written straight in: a second inspection
-    # from the same laptop cannot be pushed, its audit trail being sent in part), and the
-    # next push sends the link.
-    with team.lead.sessions() as session:
-        held = session.get(Inspection, baseline_id)
-        values = {c.key: getattr(held, c.key) for c in Inspection.__table__.columns}
-    with hq.sessions.begin() as session:
-        session.add(Inspection(**{**values, "created_by": LEAD}))
+    # The server comes to hold the baseline (pushed from the same laptop), and the next push
+    # sends the link.
+    assert push_inspection(team.lead, baseline_id, hq).added >= 1
     again = push_inspection(team.lead, team.inspection_id, hq)
     assert again.baseline_missing is None and again.changed == 1
     with hq.sessions() as session:
         assert session.get(InspectionFollowup, team.inspection_id).baseline_id == baseline_id
     assert snapshot(hq)["plan_return"] == mine["plan_return"]  # the return's bytes as sent
     hq.close()
+
+
+def test_a_laptop_pushes_several_inspections_in_any_order_and_the_server_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two inspections on one laptop, their events interleaved: each push sends the
+    laptop's chain so far, so the second (and any later one) follows on from the first."""
+    from store_helpers import write_file
+
+    from workbench.services.case_import import import_cases
+    from workbench.services.inspections import create_inspection
+
+    team, _ = _laptop(tmp_path, monkeypatch)
+    second = create_inspection(
+        team.lead, force="Otherton Police", title="Second inspection", start=date(2026, 3, 2),
+        end=date(2026, 3, 27),
+    )  # fmt: skip
+    import_cases(team.lead, second.id, write_file(
+        tmp_path, "second.csv", "reference,category,unit\nOT-1,section_47,East\n"
+    ))  # fmt: skip
+    with team.lead.sessions() as session:
+        other_case = session.scalars(select(Case.id).where(Case.inspection_id == second.id)).one()
+    grading.edit(team.lead, other_case, "Lee Lead", "overall_grade", "inadequate")
+    server = new_server()
+    hq = server.open(LEAD)
+    first = push_inspection(team.lead, second.id, hq)
+    assert first.added >= 2 and first.audit_added > 0
+    grading.edit(team.lead, team.cases[REFERENCES[3]], "Lee Lead", "rationale", "Later.")
+    pushed = push_inspection(team.lead, team.inspection_id, hq)  # its events came first
+    assert pushed.added >= len(REFERENCES) and pushed.audit_added > 0
+    assert "the audit trail verifies at both ends" in pushed.describe()
+    before = snapshot(hq)
+    for inspection_id in (second.id, team.inspection_id):  # again: nothing changes
+        assert (
+            push_inspection(team.lead, inspection_id, hq)
+            .describe()
+            .endswith("the server already holds all of it; nothing changed.")
+        )
+    assert snapshot(hq) == before
+    with hq.sessions() as session:
+        titles = set(session.scalars(select(Inspection.title)))
+        assert titles == {"Child protection inspection", "Second inspection"}
+        assert audit.verify(session).intact
+    hq.close()
+    assert main(["--db", server.url(LEAD), "audit", "verify"]) == 0
+    assert capsys.readouterr().out.startswith("Audit trail intact: ")

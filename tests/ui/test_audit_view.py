@@ -39,7 +39,7 @@ def test_the_audit_check_dialog_says_intact_or_lists_each_problem(
 ) -> None:
     dialog = audit_view.AuditCheckDialog(verify_store(store))
     qtbot.addWidget(dialog)
-    assert dialog.summary.text().startswith("The audit trail is intact: 6 events from 1 store(s).")
+    assert dialog.summary.text().startswith("The audit trail is intact: 7 events from 1 store(s).")
     with store.engine.begin() as conn:  # a direct edit, past the services and the trail
         conn.execute(text("UPDATE assessment SET overall_grade = 'good'"))
     dialog = audit_view.AuditCheckDialog(verify_store(store))

@@ -125,7 +125,7 @@ EDITS = [
      "'inadequate'", f"its stage {STAGE} grade is 'good'"),
     ("UPDATE stage_judgement SET notes = 'Not seen.' WHERE notes = 'Seen alone.'",
      f"its stage {STAGE} notes is 'Not seen.'"),
-    ("UPDATE assessment SET answers = '{}' WHERE answers != '{}'", "its prompt answers"),
+    ("UPDATE assessment SET answers = '{}' WHERE answers != '{}'", "its answer to prompt "),
     ("UPDATE referral SET urgency = 'routine'", "its urgency is 'routine'"),
     ("UPDATE stage_moderation SET grade = 'good'", f"the moderation of stage {STAGE}"),
     ("UPDATE stage_moderation SET reason = 'Forged.'", "its reason is 'Forged.'"),
@@ -139,10 +139,26 @@ EDITS = [
     ("UPDATE referral SET status = 'closed'", "its status is 'closed'"),
     ("UPDATE referral_event SET note = 'Nothing.'", "its note is 'Nothing.'"),
     ("UPDATE moderation SET grade = 'good'", "the moderation of case"),
-    ("INSERT INTO case_file SELECT 'a0a0a0a0-0000-4000-8000-000000000000', inspection_id, "
-     "'EXTRA-1', category, unit, opened_on, closed_on, child_ref, force_grade, assigned_to, "
-     "methodology_version, created_at, second_inspector, attributes FROM case_file LIMIT 1",
-     "has 5 cases in the store, but its audit trail records 4"),
+    ("UPDATE assessment SET answers = json_set(answers, '$.x', 'yes') WHERE answers != '{}'",
+     "its answer to prompt x is 'yes' in the store, but its audit trail says None"),
+    ("UPDATE assessment SET inspector = 'Cy Carr' WHERE inspector = 'Bob Baker' AND "
+     "overall_grade = 'inadequate'", "its inspector is 'Cy Carr' in the store"),
+]  # fmt: skip
+# Every audited field of a case, edited directly in the lead's store: the replay names the
+# case and the field.
+CASE_EDITS = [
+    ("reference", "'FORGED-1'", "the case FORGED-1 (inspection 'Child protection inspection'): "
+     f"its reference is 'FORGED-1' in the store, but its audit trail says '{REFERENCES[2]}'"),
+    ("category", "'child_sexual_exploitation'", "its category is 'child_sexual_exploitation'"),
+    ("unit", "'Elsewhere'", "its unit is 'Elsewhere'"),
+    ("opened_on", "'2020-01-01'", "its opened on is '2020-01-01'"),
+    ("closed_on", "'2020-02-01'", "its closed on is '2020-02-01'"),
+    ("child_ref", "'C-FORGED'", "its child ref is 'C-FORGED'"),
+    ("force_grade", "'outstanding'", "its force grade is 'outstanding'"),
+    ("assigned_to", "'Cy Carr'", "its assigned to is 'Cy Carr'"),
+    ("second_inspector", "'Cy Carr'", "its second inspector is 'Cy Carr'"),
+    ("methodology_version", "'0.9'", "its methodology version is '0.9'"),
+    ("attributes", """'{"team":"B"}'""", "its attributes is {'team': 'B'}"),
 ]  # fmt: skip
 
 
@@ -153,6 +169,40 @@ def test_a_direct_edit_of_an_audited_field_is_found(stores, tmp_path, capsys, st
     code, out, err = verify(path, capsys)
     assert (code, out) == (1, "")
     assert named in err and "but its audit trail" in err
+
+
+@pytest.mark.parametrize(("column", "value", "named"), CASE_EDITS)
+@pytest.mark.parametrize("which", ["lead", "ann"])
+def test_a_direct_edit_of_any_field_of_a_case_names_the_case_and_the_field(
+    stores, tmp_path, capsys, which, column, value, named
+) -> None:
+    path = copy_of(stores, which, tmp_path)
+    sql(
+        path,
+        f"UPDATE case_file SET {column} = {value} WHERE reference = ? AND inspection_id = "  # noqa: S608
+        "(SELECT id FROM inspection WHERE title = 'Child protection inspection')",
+        REFERENCES[2],
+    )
+    code, out, err = verify(path, capsys)
+    assert (code, out) == (1, "")
+    problems = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert len(problems) == 1, err  # that case and that field, nothing else
+    assert named in problems[0] and "but its audit trail says" in problems[0]
+
+
+def test_a_case_added_or_removed_behind_the_trail_is_named(stores, tmp_path, capsys) -> None:
+    path = copy_of(stores, "lead", tmp_path)
+    sql(path, "INSERT INTO case_file SELECT 'a0a0a0a0-0000-4000-8000-000000000000', "
+        "inspection_id, 'EXTRA-1', category, unit, opened_on, closed_on, child_ref, force_grade, "
+        "assigned_to, methodology_version, created_at, second_inspector, attributes FROM "
+        "case_file WHERE reference = ? LIMIT 1", REFERENCES[3])  # fmt: skip
+    sql(path, "DELETE FROM case_file WHERE reference = ?", REFERENCES[3])
+    code, _, err = verify(path, capsys)
+    assert code == 1
+    assert (
+        "inspection 'Child protection inspection' has 1 cases with no audit trail: EXTRA-1" in err
+    )
+    assert f"the case {REFERENCES[3]} (id " in err and "is in the audit trail but not in the" in err
 
 
 @pytest.mark.parametrize("removed", [1, 2, 3, 4, 5])

@@ -79,7 +79,17 @@ def test_good_csv_lands_with_audit_event_and_import_log(
             "file": "sample.csv",
             "count": 3,
             "sha256": fingerprint(path),
+            "in_trail": True,
         }
+        added = session.scalars(select(AuditEvent).where(AuditEvent.action == "add_cases")).one()
+        batch = json.loads(added.new_value)  # every case's values, for audit verify's replay
+        assert (batch["how"], len(batch["cases"])) == ("import", 3)
+        row = dict(zip(["id", *batch["fields"]], batch["cases"][0], strict=True))
+        assert (row["reference"], row["child_ref"], row["opened_on"]) == (
+            "MPS-001",
+            "C-17",
+            "2025-03-01",
+        )
         log = session.get(ImportLog, result.log_id)
         assert (log.kind, log.source, log.added, log.actor) == (
             "cases",

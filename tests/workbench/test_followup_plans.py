@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from backends import cli_target
 from followup_helpers import inspection_with_recommendations
 from sqlalchemy import select
 from store_helpers import refused
@@ -171,11 +172,11 @@ def test_overdue_is_derived_from_the_due_date_and_status(
 
 
 def test_the_cli_exports_a_template_and_imports_a_return(
-    store: Store, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     inspection_id = inspection_with_recommendations(store, tmp_path)
     path = tmp_path / "plan.xlsx"
-    db = ["--db", str(store_path)]
+    db = ["--db", cli_target(store)]
 
     export = ["plan", "export-template", "--inspection", inspection_id, "--out", str(path)]
     assert main([*db, *export]) == 0

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from backends import as_user, cli_target
 from followup_helpers import inspection_with_recommendations
 from sqlalchemy import select
 from store_helpers import refused, write_file
@@ -17,7 +18,6 @@ from db.models import AuditEvent
 from workbench.cli import main
 from workbench.followup.quarters import add_evidence, all_assessments, assess, chosen_assessments
 from workbench.followup.scale import load_scale
-from workbench.identity import set_user_name
 
 
 def test_the_scale_is_read_from_its_data_file() -> None:
@@ -83,8 +83,10 @@ def test_bad_values_are_refused_and_change_nothing(store: Store, tmp_path: Path)
 def test_the_lead_s_own_assessment_is_the_one_chosen(store: Store, tmp_path: Path) -> None:
     inspection_id = inspection_with_recommendations(store, tmp_path)
     assess(store, inspection_id, 1, 1, judgement="too_early")
-    set_user_name(store, "Sam Inspector")
-    assess(store, inspection_id, 1, 1, judgement="some_progress")
+    sam = as_user(store, "Sam Inspector")
+    assess(sam, inspection_id, 1, 1, judgement="some_progress")
+    if sam is not store:
+        sam.close()
 
     assert chosen_assessments(store, inspection_id, "Alex Inspector")[(1, 1)].judgement == (
         "too_early"
@@ -95,11 +97,11 @@ def test_the_lead_s_own_assessment_is_the_one_chosen(store: Store, tmp_path: Pat
 
 
 def test_the_cli_assesses_and_adds_evidence(
-    store: Store, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     inspection_id = inspection_with_recommendations(store, tmp_path)
     where = ["--inspection", inspection_id, "--quarter", "2", "--recommendation", "5"]
-    db = ["--db", str(store_path)]
+    db = ["--db", cli_target(store)]
 
     assert main([*db, "quarter", "assess", *where, "--judgement", "insufficient progress",
                  "--finding", "No change in practice."]) == 0  # fmt: skip

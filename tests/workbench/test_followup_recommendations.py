@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from backends import cli_target
 from followup_helpers import RECOMMENDATIONS, inspection_with_recommendations
 from reports_helpers import make_inspection
 from sqlalchemy import select
@@ -143,11 +144,11 @@ def test_a_bad_file_names_each_entry_and_field_and_changes_nothing(
 
 
 def test_the_cli_imports_and_lists_one_numbered_line_each(
-    store: Store, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     inspection_id = make_inspection(store)
     path = write_file(tmp_path, "recs.toml", RECOMMENDATIONS)
-    db = str(store_path)
+    db = cli_target(store)
     imports = ["--db", db, "recommendations", "import", "--inspection", inspection_id]
 
     assert main([*imports, str(path)]) == 0
@@ -167,10 +168,10 @@ def test_the_cli_imports_and_lists_one_numbered_line_each(
 
 
 def test_the_cli_edits_and_discharges(
-    store: Store, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     inspection_id = inspection_with_recommendations(store, tmp_path)
-    db = ["--db", str(store_path), "recommendations"]
+    db = ["--db", cli_target(store), "recommendations"]
     where = ["--inspection", inspection_id, "--number", "5"]
 
     assert main([*db, "edit", *where, "--timeframe", "within 6 months", "--title", "Planning"]) == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from backends import cli_target
 from reports_helpers import add_case, grade_case, make_inspection
 
 from db.engine import Store
@@ -68,13 +69,13 @@ def test_shares_by_category_and_stage_equal_those_worked_out_by_hand(
 
 
 def test_the_cli_prints_the_comparison(
-    store: Store, store_path: Path, pair: tuple[str, str], capsys: pytest.CaptureFixture
+    store: Store, pair: tuple[str, str], capsys: pytest.CaptureFixture
 ) -> None:
-    assert main(["--db", str(store_path), "followup", "compare", "--inspection", pair[1]]) == 0
+    assert main(["--db", cli_target(store), "followup", "compare", "--inspection", pair[1]]) == 0
     out = capsys.readouterr().out
 
     assert "Child sexual exploitation" in out and "0/1" in out and "worsened" in out
-    assert main(["--db", str(store_path), "followup", "compare", "--inspection", pair[0]]) == 1
+    assert main(["--db", cli_target(store), "followup", "compare", "--inspection", pair[0]]) == 1
     assert "names no baseline inspection" in capsys.readouterr().err
 
 

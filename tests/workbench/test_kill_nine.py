@@ -1,7 +1,7 @@
 """Killed at random points (SIGKILL) during a 100,000-case import, a 30-pack import and a PDF
 export, 52 times: the store passes SQLite's integrity check and the audit trail verifies
 every time, each import is all or nothing, and no partial file is left under its final name
-(the temporary file a killed export leaves is removed by the next export)."""
+(the temporary file a killed export leaves is removed when its store is next opened)."""
 
 from __future__ import annotations
 
@@ -200,9 +200,11 @@ def test_killed_imports_and_exports_leave_a_sound_store_and_no_partial_file(
             data = pdf.read_bytes()
             assert data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]
             pdf.unlink()
-        stray = [n for n in leftovers(work, {"demo.sqlite"}) if not n.endswith(".part")]
+        # the killed export's temporary file, and the note of it beside the store
+        stray = [n for n in leftovers(work, {"demo.sqlite", ".demo.sqlite.parts"})
+                 if not n.endswith(".part")]  # fmt: skip
         assert stray == []
     kills += killed[0]
-    full_run(command)  # the next export removes what the killed ones left
+    full_run(command)  # opening the store removes what the killed exports left
     assert leftovers(work, {"demo.sqlite", "findings.pdf"}) == []
     assert kills >= 50

@@ -79,7 +79,7 @@ def test_a_new_store_its_wal_and_its_backup_hold_no_case_data_in_clear(tmp_path:
 
 def test_the_check_sees_case_strings_in_a_plaintext_store(tmp_path: Path) -> None:
     """The same check on the same data without encryption finds every string."""
-    store = open_store(tmp_path / "plain.sqlite")  # no passphrase: plaintext
+    store = open_store(tmp_path / "plain.sqlite", plaintext=True)  # an old plaintext store
     set_user_name(store, "Alex Inspector")
     fill(store)
     store.close()
@@ -88,7 +88,7 @@ def test_the_check_sees_case_strings_in_a_plaintext_store(tmp_path: Path) -> Non
 
 def test_a_plaintext_store_is_encrypted_in_place_on_first_open(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
-    plain = open_store(path)
+    plain = open_store(path, plaintext=True)
     set_user_name(plain, "Alex Inspector")
     fill(plain)
     before = snapshot(plain)

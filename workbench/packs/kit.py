@@ -22,6 +22,7 @@ from db.engine import Store
 from db.models import Case, Inspection, InspectionKey
 from db.types import utcnow
 from workbench import audit, crypto
+from workbench.audit_cases import record_cases
 from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.identity import identity, require_user_name
@@ -324,11 +325,16 @@ def _case_values(record: dict[str, Any], inspection_id: str) -> dict[str, Any]:
     return values
 
 
-def _upsert_cases(session: Session, inspection_id: str, cases: list[dict]) -> tuple[int, int]:
+def _upsert_cases(
+    session: Session, inspection_id: str, cases: list[dict]
+) -> tuple[int, int, list[Any]]:
+    """Add the kit's cases and bring those held in line; the counts, and every case added
+    or changed (for the trail)."""
     query = select(Case).where(Case.inspection_id == inspection_id)
     existing = {c.id: c for c in session.scalars(query)}
     by_reference = {c.reference: c.id for c in existing.values()}
     added = updated = 0
+    touched: list[Any] = []
     for record in cases:
         values = _case_values(record, inspection_id)
         row = existing.get(record["id"])
@@ -340,13 +346,16 @@ def _upsert_cases(session: Session, inspection_id: str, cases: list[dict]) -> tu
                     "conflict",
                 )
             session.add(Case(**values))
+            touched.append(values)
             added += 1
             continue
         changes = {k: v for k, v in values.items() if k != "created_at" and getattr(row, k) != v}
         for field, value in changes.items():
             setattr(row, field, value)
+        if changes:
+            touched.append(row)
         updated += bool(changes)
-    return added, updated
+    return added, updated, touched
 
 
 def import_kit(
@@ -376,12 +385,14 @@ def import_kit(
     with store.sessions.begin() as session:
         inspector, named = _claim_store(session, head["inspector"])
         _upsert_inspection(session, inspection, public)
-        added, updated = _upsert_cases(session, inspection["id"], cases)
+        added, updated, touched = _upsert_cases(session, inspection["id"], cases)
         install_followup(session, inspection["id"], document.get("followup"))
         audit.record(
             session, inspector, "open_kit", "inspection", inspection["id"], "", None,
-            {"issued_by": head["issued_by"], "cases_added": added, "cases_updated": updated},
+            {"issued_by": head["issued_by"], "cases_added": added, "cases_updated": updated,
+             "in_trail": True},
         )  # fmt: skip
+        record_cases(session, inspector, inspection["id"], "kit", touched)
     publish(store, Topic.INSPECTIONS, Topic.CASES, Topic.FOLLOWUP, inspection_id=inspection["id"])
     progress(2, 2, "Done")
     return KitImport(

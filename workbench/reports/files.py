@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.files import owner_only, part_prefix, sweep_stale_parts
+from db.files import finished_part, owner_only, part_prefix, started_part, sweep_stale_parts
 from workbench.errors import WorkbenchError
 
 
@@ -45,6 +45,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         raise WorkbenchError(f"Cannot write in {final.parent}: {exc.strerror or exc}.") from exc
     os.close(handle)
     temporary = Path(name)
+    started_part(temporary)
     try:
         yield temporary
         with open(temporary, "rb+") as written:
@@ -59,3 +60,4 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+        finished_part(temporary)

@@ -9,20 +9,30 @@ from sqlalchemy.orm import Session
 
 
 def login(session: Session) -> str:
-    """The login of this session's connection (``current_user``), read once per session."""
+    """The login of this session's connection (``current_user``), read once per database
+    connection (kept with the pooled connection: its login never changes)."""
     found = session.info.get("server_login")
     if found is None:
-        found = session.info["server_login"] = session.scalar(text("SELECT current_user"))
+        held = session.connection().info
+        if "server_login" not in held:
+            held["server_login"] = session.scalar(text("SELECT current_user"))
+        found = session.info["server_login"] = held["server_login"]
     return str(found)
 
 
 def writer_origin(session: Session) -> str:
     """The origin of this login's own audit chain on the server: a UUID named by the
-    server store's identity and the login, the same in every session of that login."""
+    server store's identity and the login, the same in every session of that login (worked
+    out once per database connection: every edit writes to it)."""
     from workbench.identity import identity
 
-    server_id = identity(session).id
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"workbench:{server_id}:{login(session)}"))
+    held = session.connection().info
+    origin = held.get("writer_origin")
+    if origin is None:
+        server_id = identity(session).id
+        origin = str(uuid.uuid5(uuid.NAMESPACE_URL, f"workbench:{server_id}:{login(session)}"))
+        held["writer_origin"] = origin
+    return str(origin)
 
 
 def lock_audit_chain(session: Session) -> str | None:

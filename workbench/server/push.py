@@ -5,8 +5,8 @@ Copied: the inspection and its key, cases, assessments with their stage judgemen
 referrals with their responses, moderation, registered inspectors' keys, the import log and
 the follow-up (publication date and baseline, recommendations, action plans and their
 actions, the force's returns, quarterly assessments with their evidence);
-the source store's own audit events about the inspection (as a received segment of its
-chain, as a pack carries them) and the audit trails it received from inspectors for it.
+the source store's own audit chain, whole (as a received segment of its chain: see
+``_trails``), and the audit trails it received from inspectors for the inspection.
 The source's audit chain is verified before anything is sent; on the server, each chain
 pushed must end on the sender's last hash. A row the server holds is replaced by the
 source's when they differ (the lead's store is the inspection's authoritative copy). On the
@@ -56,7 +56,7 @@ from workbench import audit
 from workbench.errors import WorkbenchError
 from workbench.identity import identity, require_user_name
 from workbench.packs import records
-from workbench.packs.pack import STORE_LEVEL, _relevant_ids
+from workbench.packs.container import PackRefused
 from workbench.packs.trail import AuditTrail, merge_trail
 from workbench.progress import Progress, no_progress
 from workbench.services.inspections import get_inspection
@@ -156,15 +156,16 @@ def _baseline_held(conn: Connection, rows: list[dict[str, Any]], result: PushRes
 
 
 def _trails(session: Session, origin: str, inspection_id: str) -> dict[str, list[str]]:
-    """The source's own lines about the inspection, and the lines it received from each
-    inspector who sent it a pack for the inspection (by origin)."""
+    """The source's own chain whole, and the lines it received from each inspector who sent
+    it a pack for the inspection (by origin).
+
+    The whole chain, not only its events about the inspection: the server keeps what it
+    received of a store's chain as a prefix of it (``packs.trail.merge_trail``), so a
+    laptop's second inspection, whose events are interleaved with the first's, can follow
+    only if every push sends the chain so far. The server then holds the laptop's chain
+    without gaps, and verifies it whole (docs/server.md)."""
     conn = session.connection()
-    relevant = _relevant_ids(session, inspection_id)
-    trails = {
-        origin: records.audit_lines(
-            conn, origin, lambda entity, entity_id: entity_id in relevant or entity in STORE_LEVEL
-        )
-    }
+    trails = {origin: records.audit_lines(conn, origin, lambda _entity, _entity_id: True)}
     senders = set()
     for details in conn.scalars(
         select(ImportLog.details).where(
@@ -217,7 +218,7 @@ def push_inspection(
             _upsert(conn, table, rows, result, login)
         for sender, lines in trails.items():
             if lines:
-                result.audit_added += merge_trail(conn, sender, AuditTrail.of_lines(lines))
+                result.audit_added += _merged(conn, sender, lines, origin)
                 _check_held(conn, sender, lines)
                 result.origins += 1
         if result.added or result.changed or result.audit_added:
@@ -268,6 +269,19 @@ def _kept(table: Table, column: str) -> bool:
 
 def _differs(table: Table, row: dict[str, Any], held: dict[str, Any]) -> bool:
     return any(row[c] != held[c] for c in row if not _kept(table, c))
+
+
+def _merged(conn: Connection, sender: str, lines: list[str], origin: str) -> int:
+    try:
+        return merge_trail(conn, sender, AuditTrail.of_lines(lines))
+    except PackRefused:
+        whose = "this store's audit trail" if sender == origin else f"the trail of {sender}"
+        raise WorkbenchError(
+            f"The server holds a copy of {whose} that this store's does not continue; "
+            "nothing was pushed. A server that received only part of this "
+            "store's chain from an earlier version, or a store restored from an older backup, "
+            "gives this: ask the server's administrator."
+        ) from None
 
 
 def _check_held(conn: Connection, origin: str, lines: list[str]) -> None:

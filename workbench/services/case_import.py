@@ -22,6 +22,7 @@ from db.engine import Store
 from db.models import Case, new_id
 from db.types import utcnow
 from workbench import audit
+from workbench.audit_cases import record_cases
 from workbench.changes import Topic, publish
 from workbench.errors import ImportRefused, RowError, WorkbenchError
 from workbench.identity import require_user_name
@@ -223,8 +224,9 @@ def import_cases(
             inspection.id,
             "cases",
             None,
-            {"file": path.name, "count": count, "sha256": digest},
+            {"file": path.name, "count": count, "sha256": digest, "in_trail": True},
         )
+        record_cases(session, actor, inspection.id, "import", rows)
         log_id = log_import(
             session, "cases", path.name, inspection_id=inspection.id, actor=actor,
             added=count, changed=0, details={"path": str(path.resolve()), "rows": count},

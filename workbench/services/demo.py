@@ -22,6 +22,7 @@ from db.engine import Store
 from db.models import Assessment, Case, Inspection
 from db.types import utcnow
 from workbench import audit, fields
+from workbench.audit_cases import record_cases
 from workbench.changes import Topic, publish
 from workbench.identity import require_user_name
 from workbench.methodology import Methodology, load_methodology
@@ -161,8 +162,9 @@ def _cases(
         inspection.id,
         "cases",
         None,
-        {"source": "fictional demonstration", "count": len(plans)},
+        {"source": "fictional demonstration", "count": len(plans), "in_trail": True},
     )
+    record_cases(session, inspectors[0], inspection.id, "import", [p.case for p in plans])
     return plans
 
 

@@ -36,6 +36,7 @@ from db.engine import Store
 from db.models import Case, Inspection, SampleDraw, new_id
 from db.types import canonical_json, utcnow
 from workbench import audit
+from workbench.audit_cases import record_cases
 from workbench.changes import Topic, publish
 from workbench.errors import WorkbenchError
 from workbench.identity import require_user_name
@@ -234,6 +235,7 @@ def draw_sample(
             {"file": path.name, "sha256": digest, "seed": seed, "method": record.method,
              "plan": record.plan, "listed": preview.listed, "drawn": preview.drawn},
         )  # fmt: skip
+        record_cases(session, actor, inspection.id, "sample", drawn)
         log_import(
             session, "sample", path.name, inspection_id=inspection.id, actor=actor,
             added=len(drawn), changed=0, details={"draw": record.id, "listed": preview.listed},
