@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from dialog_helpers import Answer
 from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 
@@ -138,8 +139,10 @@ def test_new_inspection_cannot_end_without_keys_and_cancel_creates_nothing(qtbot
     assert dialog.errors[dialog.passphrase_again].text() == "⚠ The two passphrases differ."
     assert list_inspections(store) == []
 
+    answer = Answer("Discard")  # what was typed is thrown away only when the user says so
     with qtbot.waitSignal(dialog.rejected, timeout=WAIT_MS):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert answer.asked
     assert list_inspections(store) == []
 
 

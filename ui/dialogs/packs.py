@@ -33,6 +33,7 @@ from ui.dialogs import (
     selectable,
     show_problems,
 )
+from ui.dialogs.form import FormDialog
 from ui.dialogs.work import WorkDialog
 from ui.messages import show_error
 from ui.worker import Task, run_task
@@ -243,7 +244,7 @@ def _pack_text(result: packs.PackExport) -> str:
     )
 
 
-class NewPassphraseDialog(QDialog):
+class NewPassphraseDialog(FormDialog):
     """Choose the passphrase that protects a new inspection's key (typed twice)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -269,6 +270,7 @@ class NewPassphraseDialog(QDialog):
         )
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.set_main_action(buttons.button(QDialogButtonBox.StandardButton.Ok))
 
     def accept(self) -> None:
         self.error.clear_problem()

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -39,6 +38,7 @@ from ui.dialogs import (
     text_box,
     to_qdate,
 )
+from ui.dialogs.form import FormDialog
 from ui.messages import show_error
 from ui.referral_model import ReferralsModel, ResponsesModel, state_text
 from workbench.changes import Topic
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 MAX_COLUMN_WIDTH = 190
 
 
-class RaiseReferralDialog(QDialog):
+class RaiseReferralDialog(FormDialog):
     """Refer a case back to the force; ``referral_id`` once raised."""
 
     def __init__(self, store: Store, case_id: str, parent: QWidget | None = None) -> None:
@@ -109,7 +109,6 @@ class RaiseReferralDialog(QDialog):
         self.raise_button = buttons.addButton(
             "Raise referral", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.raise_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -117,6 +116,9 @@ class RaiseReferralDialog(QDialog):
         layout.addWidget(explanation)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.set_main_action(self.raise_button)
+
+    discard_text = "Close without raising the referral? What you typed will be lost."
 
     def accept(self) -> None:
         problems: dict[QWidget, str] = {}
@@ -142,7 +144,7 @@ class RaiseReferralDialog(QDialog):
         super().accept()
 
 
-class ReferralDetailDialog(QDialog):
+class ReferralDetailDialog(FormDialog):
     """One referral, the force's responses so far, and a form to add the next one."""
 
     changed = Signal(str)  # the referral id, after a response was added
