@@ -273,8 +273,16 @@ def test_raise_referral_then_respond_until_closed(qtbot, store, inspection_id, c
 
     detail.response.setCurrentIndex(detail.response.findData("closed"))
     assert detail.add_button.text() == "&Add response and close the referral"
+    answer = Answer("No")  # a closing response asks first; No leaves the referral open
+    click(qtbot, detail.add_button)
+    assert answer.asked and answer.title == "Close the referral?"
+    assert "only the lead inspector can reopen it" in answer.text
+    assert list_referrals(store, inspection_id)[0].status == "open"
+    assert detail.add_box.isVisible()
+    answer = Answer("Yes")
     with qtbot.waitSignal(register.changed, timeout=WAIT_MS):
         click(qtbot, detail.add_button)
+    assert answer.asked
     assert not detail.add_box.isVisible()
     assert detail.closed_note.isVisible()
 

@@ -39,7 +39,7 @@ from ui.dialogs import (
     to_qdate,
 )
 from ui.dialogs.form import FormDialog
-from ui.messages import show_error
+from ui.messages import confirm, show_error
 from ui.referral_model import ReferralsModel, ResponsesModel, state_text
 from workbench.changes import Topic
 from workbench.errors import WorkbenchError
@@ -256,6 +256,15 @@ class ReferralDetailDialog(FormDialog):
         if self.response.currentIndex() < 0:
             self.response_error.show_problem("Choose the force's response.")
             return
+        closes = any(r.closes for r in self.method.responses if r.id == self.response.currentData())
+        if closes and not confirm(
+            self,
+            "Close the referral?",
+            f"'{self.response.currentText()}' closes the referral for case "
+            f"{self.referral.case_reference}: no further responses can be added, and only the "
+            "lead inspector can reopen it. Close it?",
+        ):
+            return
         day = from_qdate(self.response_on.date())
         try:
             add_response(
@@ -271,6 +280,7 @@ class ReferralDetailDialog(FormDialog):
         self.referral = get_referral(self.store, self.referral_id)
         self.response.setCurrentIndex(-1)
         self.note.clear()
+        self.keep_typed_text()
         self._show_referral()
         self.changed.emit(self.referral_id)
 
