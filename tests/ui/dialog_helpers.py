@@ -11,8 +11,8 @@ class Answer:
     """Press the button of the next question box whose text starts with ``button``; what the
     box said is kept in ``text`` and its title in ``title``."""
 
-    def __init__(self, button: str) -> None:
-        self.button = button
+    def __init__(self, button: str, shot: str | None = None) -> None:
+        self.button, self.shot = button, shot  # shot: a PNG of the box, to look at
         self.text: str | None = None
         self.title: str | None = None
         QTimer.singleShot(0, self._try)
@@ -23,6 +23,8 @@ class Answer:
             QTimer.singleShot(10, self._try)  # the box is not up yet: look again shortly
             return
         self.text, self.title = box.text(), box.windowTitle()
+        if self.shot:
+            box.grab().save(self.shot)
         for choice in box.buttons():
             if choice.text().replace("&", "").startswith(self.button):
                 choice.click()

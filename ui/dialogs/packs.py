@@ -196,6 +196,17 @@ class OpenKitDialog(WorkDialog):
                 lambda progress: packs.import_kit(self.store, Path(path), code, progress),
             )
 
+    def _failed(self, exc: BaseException) -> None:
+        from ui.dialogs.names import offer_kit_name
+
+        if isinstance(exc, packs.KitNameDiffers) and offer_kit_name(self, self.store, exc):
+            if self.task is None:
+                self.start()  # opened again under the kit's name
+            else:
+                self.task.finished.connect(self.start)
+            return
+        super()._failed(exc)
+
     def describe(self, result: packs.KitImport) -> str:
         self.opened.emit(result)
         added = "1 case" if result.cases_added == 1 else f"{result.cases_added} cases"
@@ -211,6 +222,10 @@ def export_pack(
     parent: QWidget | None, store: Store, inspection_id: str, path: str | Path | None = None
 ) -> Task | None:
     """File ▸ Export pack…: choose where, export on the worker, say what was written."""
+    from ui.dialogs.names import include_other_names
+
+    if not include_other_names(parent, store, inspection_id):
+        return None
     if path is None:
         chosen, _ = QFileDialog.getSaveFileName(
             parent, "Export pack", "findings.wbpack", PACK_FILTER
@@ -334,7 +349,14 @@ def issue_kit_command(window: MainWindow) -> None:
 
 def open_kit_command(window: MainWindow) -> None:
     dialog = open_kit(window, window.active_store())
-    dialog.opened.connect(lambda result: window.open_inspection(result.inspection_id))
+    dialog.opened.connect(lambda result: _kit_opened(window, result))
+
+
+def _kit_opened(window: MainWindow, result: packs.KitImport) -> None:
+    """Show the kit's inspection, as its inspector (the name may just have become theirs)."""
+    if result.inspector != window.user_name:
+        window.attach(window.active_store(), result.inspector)
+    window.open_inspection(result.inspection_id)
 
 
 def export_pack_command(window: MainWindow) -> None:
