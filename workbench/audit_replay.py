@@ -41,6 +41,7 @@ class Replay:
 
     def __init__(self) -> None:
         self.last: dict[tuple[str, str], Any] = {}
+        self.own_status: dict[str, Any] = {}  # referrals this store reopened: its own last word
         self.cases: dict[str, int] = {}  # inspection id -> cases its imports and kits added
         self.records = 0
 
@@ -48,6 +49,12 @@ class Replay:
         """One of this store's events (received ones are added to ``last`` in bulk)."""
         if entity in ENTITIES:
             self.last[(entity_id, field)] = new_value
+            if (
+                entity == "referral"
+                and field == "status"
+                and (action == "reopen" or entity_id in self.own_status)
+            ):
+                self.own_status[entity_id] = new_value
         elif entity == "inspection" and (action, field) in (("import", "cases"), ("open_kit", "")):
             key = "count" if action == "import" else "cases_added"
             try:
@@ -170,11 +177,12 @@ class Replay:
                 continue
             for field, value in (("urgency", urgency), ("referred_to", referred_to),
                                  ("risk_summary", risk)):  # fmt: skip
-                if created.get(field) != value:
-                    yield self._differs(what, field.replace("_", " "), value, created.get(field))
+                expected = self.last.get((ident, field), created.get(field))  # corrected
+                if expected != value:
+                    yield self._differs(what, field.replace("_", " "), value, expected)
             if not _same_time(created.get("referred_at"), referred_at):
                 yield self._differs(what, "referral date", referred_at, created.get("referred_at"))
-            closed = self.last.get((ident, "status")) == "closed"
+            closed = self.own_status.get(ident, self.last.get((ident, "status"))) == "closed"
             if (status == "closed") != closed:
                 yield self._differs(what, "status", status, "closed" if closed else "open")
 

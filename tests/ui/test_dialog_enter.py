@@ -3,6 +3,7 @@ asks first (Esc, Cancel and the window's close button alike)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -84,6 +85,8 @@ def test_enter_raises_the_referral(qtbot, store, inspection_id):
     qtbot.keyClicks(dialog.risk, "The child still lives with the suspect.")
     dialog.urgency.setCurrentIndex(dialog.urgency.findData("urgent"))
     qtbot.keyClicks(dialog.referred_to, "DI Patel")
+    if os.environ.get("WORKBENCH_SHOTS"):  # a folder for screenshots to look at
+        dialog.grab().save(os.path.join(os.environ["WORKBENCH_SHOTS"], "refer-case.png"))
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         enter(qtbot, dialog.referred_to)
     [row] = list_referrals(store, inspection_id)

@@ -43,15 +43,18 @@ from ui.messages import confirm, show_error
 from ui.referral_model import ReferralsModel, ResponsesModel, state_text
 from workbench.changes import Topic
 from workbench.errors import WorkbenchError
-from workbench.methodology import load_methodology
+from workbench.methodology import Methodology, load_methodology
 from workbench.services.caselist import case_detail
 from workbench.services.inspections import inspection_methodology
 from workbench.services.referrals import (
     CLOSED,
+    ReferralRow,
     add_response,
+    correct_referral,
     get_referral,
     list_referrals,
     raise_referral,
+    reopen_referral,
 )
 
 if TYPE_CHECKING:
@@ -180,6 +183,9 @@ class ReferralDetailDialog(FormDialog):
         history_box = QGroupBox("Responses from the force")
         QVBoxLayout(history_box).addWidget(self.history)
         self.add_box = self._response_form()
+        self.correct_button = QPushButton("&Correct the referral…")
+        self.correct_button.clicked.connect(self.correct)
+        self.reopen_box = self._reopen_form()
         self.closed_note = selectable()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -188,8 +194,48 @@ class ReferralDetailDialog(FormDialog):
         layout.addWidget(history_box, 1)
         layout.addWidget(self.add_box)
         layout.addWidget(self.closed_note)
-        layout.addWidget(buttons)
+        layout.addWidget(self.reopen_box)
+        row = QHBoxLayout()
+        row.addWidget(self.correct_button)
+        row.addStretch(1)
+        row.addWidget(buttons)
+        layout.addLayout(row)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
         self._show_referral()
+
+    def _reopen_form(self) -> QGroupBox:
+        box = QGroupBox("Reopen the referral (the lead inspector)")
+        self.reopen_reason = text_box("Reason for reopening", "Why the referral is reopened", 2)
+        self.reopen_button = QPushButton("&Reopen the referral")
+        self.reopen_button.clicked.connect(self.reopen)
+        form = QFormLayout(box)
+        self.reopen_error = add_with_error(form, "Re&ason:", self.reopen_reason)
+        form.addRow("", self.reopen_button)
+        return box
+
+    def reopen(self) -> None:
+        self.reopen_error.clear_problem()
+        if not self.reopen_reason.toPlainText().strip():
+            self.reopen_error.show_problem("Say why the referral is reopened.")
+            return
+        try:
+            reopen_referral(self.store, self.referral_id, self.reopen_reason.toPlainText())
+        except WorkbenchError as exc:
+            self.reopen_error.show_problem(str(exc))
+            return
+        self.reopen_reason.clear()
+        self._refresh()
+
+    def correct(self) -> None:
+        dialog = CorrectReferralDialog(self.store, self.referral, self.method, self)
+        if dialog.exec() == FormDialog.DialogCode.Accepted:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        self.referral = get_referral(self.store, self.referral_id)
+        self.keep_typed_text()
+        self._show_referral()
+        self.changed.emit(self.referral_id)
 
     def _response_form(self) -> QGroupBox:
         box = QGroupBox("Record the force's response")
@@ -245,6 +291,9 @@ class ReferralDetailDialog(FormDialog):
         closed = row.status == CLOSED
         self.add_box.setVisible(not closed)
         self.closed_note.setVisible(closed)
+        self.reopen_box.setVisible(closed and holds_key(self.store, self.inspection_id))
+        self.correct_button.setVisible(not closed and row.raised_by == store_user(self.store))
+        self.set_main_action(self.close_button if closed else self.add_button)
         self.closed_note.setText(
             f"This referral was closed on {shown_date(row.closed_at)}. Its history can be read "
             "but no further responses can be added."
@@ -277,12 +326,70 @@ class ReferralDetailDialog(FormDialog):
         except WorkbenchError as exc:
             show_error(self, exc)
             return
-        self.referral = get_referral(self.store, self.referral_id)
         self.response.setCurrentIndex(-1)
         self.note.clear()
-        self.keep_typed_text()
-        self._show_referral()
-        self.changed.emit(self.referral_id)
+        self._refresh()
+
+
+def holds_key(store: Store, inspection_id: str) -> bool:
+    """Whether this is the lead's store (it holds the inspection's private key)."""
+    from workbench.packs import key_report
+
+    return key_report(store, inspection_id).holds_private_key
+
+
+def store_user(store: Store) -> str | None:
+    from workbench.identity import user_name
+
+    with store.sessions() as session:
+        return user_name(session)
+
+
+class CorrectReferralDialog(FormDialog):
+    """Correct an open referral's risk summary, urgency or recipient (its author only)."""
+
+    discard_text = "Close without saving the correction?"
+
+    def __init__(self, store: Store, row: ReferralRow, method: Methodology, parent: QWidget):
+        super().__init__(parent)
+        self.store, self.row = store, row
+        self.setWindowTitle(f"Correct the referral for case {row.case_reference}")
+        self.setMinimumWidth(520)
+        self.risk = text_box("Risk summary", "What is the continued risk to the child?", 5)
+        self.risk.setPlainText(row.risk_summary)
+        self.urgency = QComboBox()
+        self.urgency.setAccessibleName("Urgency")
+        for urgency in method.urgencies:
+            self.urgency.addItem(urgency.name, urgency.id)
+        self.urgency.setCurrentIndex(max(self.urgency.findData(row.urgency), 0))
+        self.referred_to = QLineEdit(row.referred_to)
+        self.referred_to.setAccessibleName("Referred to")
+        form, self.errors = form_with_errors(
+            (("&Risk to the child:", self.risk), ("&Urgency:", self.urgency),
+             ("Referred &to:", self.referred_to))
+        )  # fmt: skip
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.addButton(
+            "Save the correction", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(selectable("Each change is recorded in the audit trail."))
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.set_main_action(self.save_button)
+
+    def accept(self) -> None:
+        try:
+            correct_referral(
+                self.store, self.row.id, risk_summary=self.risk.toPlainText(),
+                urgency=self.urgency.currentData(), referred_to=self.referred_to.text(),
+            )  # fmt: skip
+        except WorkbenchError as exc:
+            self.errors[self.risk].show_problem(str(exc))
+            return
+        super().accept()
 
 
 class ReferralsRegister(QWidget):
