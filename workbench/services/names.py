@@ -103,11 +103,14 @@ def reattribute(store: Store, inspection_id: str, old_name: str) -> int:
             audit.record(session, user, "update", "assessment", row.id, "inspector", old_name, user)
             row.inspector, row.revision, row.updated_at = user, row.revision + 1, now
             moved += 1
-        for row in session.scalars(
+        for referral in session.scalars(
             select(Referral).where(Referral.raised_by == old_name, Referral.case_id.in_(cases))
         ):
-            audit.record(session, user, "update", "referral", row.id, "raised_by", old_name, user)
-            row.raised_by, row.revision, row.updated_at = user, row.revision + 1, now
+            audit.record(
+                session, user, "update", "referral", referral.id, "raised_by", old_name, user
+            )
+            referral.raised_by, referral.revision = user, referral.revision + 1
+            referral.updated_at = now
             moved += 1
         referrals = select(Referral.id).where(Referral.case_id.in_(cases))
         for event_id in session.scalars(
