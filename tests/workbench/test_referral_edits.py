@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from db.models import AuditEvent
 from workbench.audit_check import verify_store
+from workbench.audit_history import history_of_case
 from workbench.errors import WorkbenchError
 from workbench.packs import export_pack, import_packs
 from workbench.services.referrals import (
@@ -103,6 +104,14 @@ def test_the_lead_reopens_with_a_reason_and_a_later_pack_does_not_close_it_again
     ]
     with pytest.raises(WorkbenchError, match="open already"):
         reopen_referral(team.lead, referral, "Again.")
+
+    _, history = history_of_case(team.lead, case_id)  # the case's audit trail shows it
+    assert [
+        (e.actor, e.action, e.new_value) for e in history if e.action in ("reopen", "reason")
+    ] == [
+        ("Lee Lead", "reopen", "open"),
+        ("Lee Lead", "reason", "The child was seen with the suspect again."),
+    ]
 
     _send(team, ann, "again")  # Ann's copy is still closed: the lead's reopening stands
     assert get_referral(team.lead, referral).status == "open"
