@@ -225,6 +225,10 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         Place(FILE, 1, 3), enabled=has_inspection,
     ),
     Action(
+        "file.my_name", "My &name…", lazy("ui.dialogs.names:my_name_command"),
+        Place(FILE, 8, 1), enabled=has_store,
+    ),
+    Action(
         "file.backup", "&Back up store…", lazy("ui.store_backup:back_up_store_command"),
         Place(FILE, 8), enabled=has_store,
     ),

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from db.engine import Store
 from ui.dialogs import date_edit, form_with_errors, from_qdate, show_problems, text_box
+from ui.dialogs.form import FormDialog
 from workbench.errors import WorkbenchError
 from workbench.followup.quarters import KINDS, add_evidence
 
@@ -43,7 +43,7 @@ def parse_figures(text: str) -> dict[str, object]:
     return figures
 
 
-class EvidenceDialog(QDialog):
+class EvidenceDialog(FormDialog):
     def __init__(self, store: Store, inspection_id: str, quarter: int, number: int,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
@@ -81,6 +81,7 @@ class EvidenceDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.set_main_action(buttons.button(QDialogButtonBox.StandardButton.Save))
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "The document the force provided")

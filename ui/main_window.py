@@ -62,7 +62,11 @@ PROGRESS_STYLE = (
     "QProgressBar { border: 1px solid #A8ADB3; border-radius: 4px; background: #E3E6EA; }"
     "QProgressBar::chunk { background: #2F6FB3; border-radius: 3px; }"
 )
-NO_INSPECTIONS = "No inspections yet. Use File ▸ New inspection… to set one up."
+NO_INSPECTIONS = (
+    "No inspections yet. If the lead inspector sent you a kit, open it with File ▸ Open kit…: "
+    "it brings your inspection and your cases. (The lead sets up an inspection with File ▸ "
+    "New inspection….)"
+)
 OPENING = "Opening the store…"
 # What the case list shows: a change to any of these reads the cases again.
 CASE_TOPICS = (Topic.CASES, Topic.ASSESSMENTS, Topic.REFERRALS, Topic.MODERATION)

@@ -42,6 +42,7 @@ class Replay:
 
     def __init__(self) -> None:
         self.last: dict[tuple[str, str], Any] = {}
+        self.own_status: dict[str, Any] = {}  # referrals this store reopened: its own last word
         self.cases = CaseReplay()
         self.records = 0
 
@@ -50,7 +51,14 @@ class Replay:
         their case events to ``cases``)."""
         entity = values["entity"]
         if entity in ENTITIES:
-            self.last[(values["entity_id"], values["field"])] = values["new_value"]
+            entity_id, field = values["entity_id"], values["field"]
+            self.last[(entity_id, field)] = values["new_value"]
+            if (
+                entity == "referral"
+                and field == "status"
+                and (values["action"] == "reopen" or entity_id in self.own_status)
+            ):
+                self.own_status[entity_id] = values["new_value"]
         elif entity in ("case", "inspection"):
             self.cases.add(
                 values["at"], True, values["origin"], values["action"], entity,
@@ -175,7 +183,7 @@ class Replay:
                     yield self._differs(what, field.replace("_", " "), value, expected)
             if not _same_time(created.get("referred_at"), referred_at):
                 yield self._differs(what, "referral date", referred_at, created.get("referred_at"))
-            closed = self.last.get((ident, "status")) == "closed"
+            closed = self.own_status.get(ident, self.last.get((ident, "status"))) == "closed"
             if (status == "closed") != closed:
                 yield self._differs(what, "status", status, "closed" if closed else "open")
 

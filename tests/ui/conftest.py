@@ -32,6 +32,19 @@ def no_running_tasks(qapp: QApplication):
     assert not worker.running_tasks()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """After each test, the dialogs it left open close without asking about what the test
+    typed into them (pytest-qt closes the test's widgets before its fixtures end)."""
+    yield
+    from ui.dialogs.form import FormDialog
+
+    if QApplication.instance() is not None:
+        for widget in QApplication.allWidgets():
+            if isinstance(widget, FormDialog):
+                widget.keep_typed_text()
+
+
 @pytest.fixture
 def bare_window(qtbot) -> QMainWindow:
     """An empty main window, shown: the parent for dialogs and worker tasks under test."""

@@ -69,7 +69,8 @@ def test_the_menus_keep_their_entries_in_order(demo_window: MainWindow) -> None:
         "Issue kit…", "Open kit…", "Export pack…", "Import packs…", "---",
         "Export findings report…", "Export referral schedule…",
         "Export findings data (XLSX)…", "Export accessible findings (HTML)…",
-        "Export findings data as CSV files…", "---", "Back up store…", "---", "Quit",
+        "Export findings data as CSV files…", "---", "Back up store…", "My name…", "---",
+        "Quit",
     ]  # fmt: skip
     assert _texts(menus["&Case"]) == [
         "Next case", "Previous case", "Find a case", "---",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QModelIndex, Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+from dialog_helpers import Answer
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 
 from db.engine import Store
+from db.models import Referral
 from ui.dialogs.identity import IdentityDialog, current_user_name
 from ui.dialogs.referral import RaiseReferralDialog, ReferralDetailDialog, ReferralsRegister
 from ui.dialogs.setup import ImportCasesDialog, ImportGradesDialog, NewInspectionDialog
@@ -35,6 +38,7 @@ GOOD_CASES = (
     "MPS-003,rso_management,,,,,,Sam Patel\n"
 )
 WAIT_MS = 10_000
+SHOTS = os.environ.get("WORKBENCH_SHOTS")  # a folder for screenshots to look at
 
 
 @pytest.fixture
@@ -138,8 +142,10 @@ def test_new_inspection_cannot_end_without_keys_and_cancel_creates_nothing(qtbot
     assert dialog.errors[dialog.passphrase_again].text() == "⚠ The two passphrases differ."
     assert list_inspections(store) == []
 
+    answer = Answer("Discard")  # what was typed is thrown away only when the user says so
     with qtbot.waitSignal(dialog.rejected, timeout=WAIT_MS):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert answer.asked
     assert list_inspections(store) == []
 
 
@@ -270,8 +276,16 @@ def test_raise_referral_then_respond_until_closed(qtbot, store, inspection_id, c
 
     detail.response.setCurrentIndex(detail.response.findData("closed"))
     assert detail.add_button.text() == "&Add response and close the referral"
+    answer = Answer("No")  # a closing response asks first; No leaves the referral open
+    click(qtbot, detail.add_button)
+    assert answer.asked and answer.title == "Close the referral?"
+    assert "only the lead inspector can reopen it" in answer.text
+    assert list_referrals(store, inspection_id)[0].status == "open"
+    assert detail.add_box.isVisible()
+    answer = Answer("Yes")
     with qtbot.waitSignal(register.changed, timeout=WAIT_MS):
         click(qtbot, detail.add_button)
+    assert answer.asked
     assert not detail.add_box.isVisible()
     assert detail.closed_note.isVisible()
 
@@ -397,3 +411,54 @@ def test_models_pass_the_model_tester(qtmodeltester, store, inspection_id, case_
     qtmodeltester.check(errors)
     qtmodeltester.check(ShortcutsModel(SHORTCUTS))
     assert errors.rowCount(errors.index(0, 0)) == 0 and errors.rowCount(QModelIndex()) == 2
+
+
+# --- Correcting and reopening a referral --------------------------------------------------
+
+
+def test_the_author_corrects_an_open_referral_and_the_lead_reopens_a_closed_one(
+    qtbot, store, case_ids, tmp_path
+):
+    from workbench.packs import create_inspection_keys
+
+    referral = raise_referral(store, case_ids["MPS-001"], risk_summary="Risk.", urgency="urgent")
+    detail = ReferralDetailDialog(store, referral)
+    qtbot.addWidget(detail)
+    detail.show()
+    assert detail.correct_button.isVisible() and not detail.reopen_box.isVisible()
+
+    def correct() -> None:
+        dialog = QApplication.activeModalWidget()
+        dialog.risk.setPlainText("Risk from the mother's partner.")
+        dialog.referred_to.setText("DI Patel")
+        dialog.save_button.click()
+
+    QTimer.singleShot(0, correct)
+    click(qtbot, detail.correct_button)
+    assert detail.risk.text() == "Risk from the mother's partner."
+    assert detail.facts["to"].text() == "DI Patel"
+
+    add_response(store, referral, response="closed")
+    detail = ReferralDetailDialog(store, referral)
+    qtbot.addWidget(detail)
+    detail.show()
+    assert not detail.correct_button.isVisible()
+    assert not detail.reopen_box.isVisible()  # no inspection key here: not the lead's store
+    with store.sessions() as session:
+        inspection_id = session.get(Referral, referral).case.inspection_id
+    create_inspection_keys(store, inspection_id, "correct horse battery staple")
+    detail = ReferralDetailDialog(store, referral)
+    qtbot.addWidget(detail)
+    detail.show()
+    assert detail.reopen_box.isVisible()
+    if SHOTS:
+        detail.grab().save(str(Path(SHOTS) / "referral-closed-reopen.png"))
+    click(qtbot, detail.reopen_button)
+    assert detail.reopen_error.text() == "⚠ Say why the referral is reopened."
+    qtbot.keyClicks(detail.reopen_reason, "The child was seen with the suspect again.")
+    with qtbot.waitSignal(detail.changed, timeout=WAIT_MS):
+        click(qtbot, detail.reopen_button)
+    assert list_referrals(store, inspection_id)[0].status == "open"
+    assert detail.add_box.isVisible() and not detail.reopen_box.isVisible()
+    if SHOTS:
+        detail.grab().save(str(Path(SHOTS) / "referral-reopened.png"))

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QVBoxLayout, QWidget
 
 from db.engine import Store
 from ui.dialogs import form_with_errors, selectable, show_problems
+from ui.dialogs.form import FormDialog
 from workbench.errors import WorkbenchError
 from workbench.services.assignment import AssignResult, assign_cases, inspectors_of
 
@@ -28,7 +29,7 @@ def _names_box(names: Sequence[str], first: str, accessible: str) -> QComboBox:
     return box
 
 
-class AssignDialog(QDialog):
+class AssignDialog(FormDialog):
     """Assign ``references`` to an inspector and/or a second inspector; ``result`` after."""
 
     def __init__(
@@ -69,6 +70,7 @@ class AssignDialog(QDialog):
         )
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        self.set_main_action(self.assign_button)
 
     def _choice(self, box: QComboBox) -> str | None:
         text = box.currentText().strip()

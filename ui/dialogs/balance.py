@@ -7,10 +7,11 @@ import secrets
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
 
 from db.engine import Store
 from ui.dialogs import form_with_errors, selectable, show_problems
+from ui.dialogs.form import FormDialog
 from workbench.errors import WorkbenchError
 from workbench.services.assignment import AssignResult, balance_cases, choose_dual, inspectors_of
 from workbench.services.sampling_plan import parse_amount
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 
-class ShareOutDialog(QDialog):
+class ShareOutDialog(FormDialog):
     """``changed`` is emitted after cases were assigned."""
 
     changed = Signal(object)
@@ -70,6 +71,7 @@ class ShareOutDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.outcome)
         layout.addWidget(self.buttons)
+        self.set_main_action(self.balance_button)
 
     def _names(self) -> list[str]:
         return [n.strip() for n in self.team.text().split(",") if n.strip()]
@@ -79,6 +81,7 @@ class ShareOutDialog(QDialog):
         if result.kits_out_of_date:
             text += f" Kits now out of date: {', '.join(result.kits_out_of_date)}."
         self.outcome.setText(text)
+        self.keep_typed_text()
         self.changed.emit(result)
 
     def balance(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs import set_buddy, with_error
+from ui.dialogs.form import FormDialog
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def current_user_name(store: Store) -> str | None:
         return user_name(session)
 
 
-class IdentityDialog(QDialog):
+class IdentityDialog(FormDialog):
     """Asks for the user's name and records it in the store (``name`` once accepted)."""
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
@@ -66,6 +67,7 @@ class IdentityDialog(QDialog):
         layout.addWidget(explanation)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.set_main_action(self.ok_button)
         self._update()
 
     def _update(self) -> None:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QGroupBox,
     QLineEdit,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from db.engine import Store
 from ui.dialogs import form_with_errors, read_only_table, selectable, show_problems, text_box
+from ui.dialogs.form import FormDialog
 from ui.table_model import ReadOnlyTableModel
 from workbench import crypto
 from workbench.dates import short_date
@@ -35,7 +35,7 @@ class _KeysModel(ReadOnlyTableModel):
         return self.rows[row][column]
 
 
-class KeysDialog(QDialog):
+class KeysDialog(FormDialog):
     """Fingerprints of this store, the inspection and each inspector; re-register one."""
 
     def __init__(self, store: Store, inspection_id: str, parent: QWidget | None = None) -> None:
@@ -77,6 +77,7 @@ class KeysDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(box)
         layout.addWidget(self.buttons)
+        self.set_main_action(self.reregister_button)
         self.refresh()
 
     def refresh(self) -> None:

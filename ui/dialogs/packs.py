@@ -34,6 +34,7 @@ from ui.dialogs import (
     selectable,
     show_problems,
 )
+from ui.dialogs.form import FormDialog
 from ui.dialogs.work import WorkDialog
 from ui.messages import show_error
 from ui.worker import Task, run_task
@@ -198,6 +199,17 @@ class OpenKitDialog(WorkDialog):
                 lambda progress: packs.import_kit(self.store, Path(path), code, progress),
             )
 
+    def _failed(self, exc: BaseException) -> None:
+        from ui.dialogs.names import offer_kit_name
+
+        if isinstance(exc, packs.KitNameDiffers) and offer_kit_name(self, self.store, exc):
+            if self.task is None:
+                self.start()  # opened again under the kit's name
+            else:
+                self.task.finished.connect(self.start)
+            return
+        super()._failed(exc)
+
     def describe(self, result: packs.KitImport) -> str:
         self.opened.emit(result)
         added = "1 case" if result.cases_added == 1 else f"{result.cases_added} cases"
@@ -213,6 +225,10 @@ def export_pack(
     parent: QWidget | None, store: Store, inspection_id: str, path: str | Path | None = None
 ) -> Task | None:
     """File ▸ Export pack…: choose where, export on the worker, say what was written."""
+    from ui.dialogs.names import include_other_names
+
+    if not include_other_names(parent, store, inspection_id):
+        return None
     if path is None:
         start = file_places.pack_start(store, inspection_id)
         chosen, _ = QFileDialog.getSaveFileName(parent, "Export pack", start, PACK_FILTER)
@@ -247,7 +263,7 @@ def _pack_text(result: packs.PackExport) -> str:
     )
 
 
-class NewPassphraseDialog(QDialog):
+class NewPassphraseDialog(FormDialog):
     """Choose the passphrase that protects a new inspection's key (typed twice)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -273,6 +289,7 @@ class NewPassphraseDialog(QDialog):
         )
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.set_main_action(buttons.button(QDialogButtonBox.StandardButton.Ok))
 
     def accept(self) -> None:
         self.error.clear_problem()
@@ -336,7 +353,14 @@ def issue_kit_command(window: MainWindow) -> None:
 
 def open_kit_command(window: MainWindow) -> None:
     dialog = open_kit(window, window.active_store())
-    dialog.opened.connect(lambda result: window.open_inspection(result.inspection_id))
+    dialog.opened.connect(lambda result: _kit_opened(window, result))
+
+
+def _kit_opened(window: MainWindow, result: packs.KitImport) -> None:
+    """Show the kit's inspection, as its inspector (the name may just have become theirs)."""
+    if result.inspector != window.user_name:
+        window.attach(window.active_store(), result.inspector)
+    window.open_inspection(result.inspection_id)
 
 
 def export_pack_command(window: MainWindow) -> None:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -39,7 +38,9 @@ from ui.dialogs import (
     text_box,
     to_qdate,
 )
-from ui.messages import show_error
+from ui.dialogs.form import FormDialog
+from ui.dialogs.referral_edit import CorrectReferralDialog, holds_key, store_user
+from ui.messages import confirm, show_error
 from ui.referral_model import ReferralsModel, ResponsesModel, state_text
 from workbench.changes import Topic
 from workbench.errors import WorkbenchError
@@ -52,6 +53,7 @@ from workbench.services.referrals import (
     get_referral,
     list_referrals,
     raise_referral,
+    reopen_referral,
 )
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ if TYPE_CHECKING:
 MAX_COLUMN_WIDTH = 190
 
 
-class RaiseReferralDialog(QDialog):
+class RaiseReferralDialog(FormDialog):
     """Refer a case back to the force; ``referral_id`` once raised."""
 
     def __init__(self, store: Store, case_id: str, parent: QWidget | None = None) -> None:
@@ -109,7 +111,6 @@ class RaiseReferralDialog(QDialog):
         self.raise_button = buttons.addButton(
             "Raise referral", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.raise_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -117,6 +118,9 @@ class RaiseReferralDialog(QDialog):
         layout.addWidget(explanation)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.set_main_action(self.raise_button)
+
+    discard_text = "Close without raising the referral? What you typed will be lost."
 
     def accept(self) -> None:
         problems: dict[QWidget, str] = {}
@@ -142,7 +146,7 @@ class RaiseReferralDialog(QDialog):
         super().accept()
 
 
-class ReferralDetailDialog(QDialog):
+class ReferralDetailDialog(FormDialog):
     """One referral, the force's responses so far, and a form to add the next one."""
 
     changed = Signal(str)  # the referral id, after a response was added
@@ -178,6 +182,9 @@ class ReferralDetailDialog(QDialog):
         history_box = QGroupBox("Responses from the force")
         QVBoxLayout(history_box).addWidget(self.history)
         self.add_box = self._response_form()
+        self.correct_button = QPushButton("&Correct the referral…")
+        self.correct_button.clicked.connect(self.correct)
+        self.reopen_box = self._reopen_form()
         self.closed_note = selectable()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -186,8 +193,48 @@ class ReferralDetailDialog(QDialog):
         layout.addWidget(history_box, 1)
         layout.addWidget(self.add_box)
         layout.addWidget(self.closed_note)
-        layout.addWidget(buttons)
+        layout.addWidget(self.reopen_box)
+        row = QHBoxLayout()
+        row.addWidget(self.correct_button)
+        row.addStretch(1)
+        row.addWidget(buttons)
+        layout.addLayout(row)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
         self._show_referral()
+
+    def _reopen_form(self) -> QGroupBox:
+        box = QGroupBox("Reopen the referral (the lead inspector)")
+        self.reopen_reason = text_box("Reason for reopening", "Why the referral is reopened", 2)
+        self.reopen_button = QPushButton("&Reopen the referral")
+        self.reopen_button.clicked.connect(self.reopen)
+        form = QFormLayout(box)
+        self.reopen_error = add_with_error(form, "Re&ason:", self.reopen_reason)
+        form.addRow("", self.reopen_button)
+        return box
+
+    def reopen(self) -> None:
+        self.reopen_error.clear_problem()
+        if not self.reopen_reason.toPlainText().strip():
+            self.reopen_error.show_problem("Say why the referral is reopened.")
+            return
+        try:
+            reopen_referral(self.store, self.referral_id, self.reopen_reason.toPlainText())
+        except WorkbenchError as exc:
+            self.reopen_error.show_problem(str(exc))
+            return
+        self.reopen_reason.clear()
+        self._refresh()
+
+    def correct(self) -> None:
+        dialog = CorrectReferralDialog(self.store, self.referral, self.method, self)
+        if dialog.exec() == FormDialog.DialogCode.Accepted:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        self.referral = get_referral(self.store, self.referral_id)
+        self.keep_typed_text()
+        self._show_referral()
+        self.changed.emit(self.referral_id)
 
     def _response_form(self) -> QGroupBox:
         box = QGroupBox("Record the force's response")
@@ -243,6 +290,9 @@ class ReferralDetailDialog(QDialog):
         closed = row.status == CLOSED
         self.add_box.setVisible(not closed)
         self.closed_note.setVisible(closed)
+        self.reopen_box.setVisible(closed and holds_key(self.store, self.inspection_id))
+        self.correct_button.setVisible(not closed and row.raised_by == store_user(self.store))
+        self.set_main_action(self.close_button if closed else self.add_button)
         self.closed_note.setText(
             f"This referral was closed on {shown_date(row.closed_at)}. Its history can be read "
             "but no further responses can be added."
@@ -253,6 +303,15 @@ class ReferralDetailDialog(QDialog):
         self.response_error.clear_problem()
         if self.response.currentIndex() < 0:
             self.response_error.show_problem("Choose the force's response.")
+            return
+        closes = any(r.closes for r in self.method.responses if r.id == self.response.currentData())
+        if closes and not confirm(
+            self,
+            "Close the referral?",
+            f"'{self.response.currentText()}' closes the referral for case "
+            f"{self.referral.case_reference}: no further responses can be added, and only the "
+            "lead inspector can reopen it. Close it?",
+        ):
             return
         day = from_qdate(self.response_on.date())
         try:
@@ -266,11 +325,9 @@ class ReferralDetailDialog(QDialog):
         except WorkbenchError as exc:
             show_error(self, exc)
             return
-        self.referral = get_referral(self.store, self.referral_id)
         self.response.setCurrentIndex(-1)
         self.note.clear()
-        self._show_referral()
-        self.changed.emit(self.referral_id)
+        self._refresh()
 
 
 class ReferralsRegister(QWidget):

@@ -11,7 +11,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from db.engine import Store
 from ui.dialogs import form_with_errors, read_only_table, selectable, show_problems
+from ui.dialogs.form import FormDialog
 from ui.table_model import ReadOnlyTableModel
 from ui.worker import Task, run_task
 from workbench.errors import WorkbenchError
@@ -52,7 +52,7 @@ class StrataModel(ReadOnlyTableModel):
         return f"{value:,}" if isinstance(value, int) else value
 
 
-class DrawSampleDialog(QDialog):
+class DrawSampleDialog(FormDialog):
     """Preview the counts per stratum, then draw; ``drawn`` is emitted with the record."""
 
     drawn = Signal(object)
@@ -137,6 +137,7 @@ class DrawSampleDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.outcome)
         layout.addWidget(self.buttons)
+        self.set_main_action(self.preview_button)  # Enter previews; Draw once it is right
 
     def _choose(self, field: QLineEdit) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose the force's list", "", FILTER)
@@ -146,6 +147,7 @@ class DrawSampleDialog(QDialog):
     def _stale(self, *_args: object) -> None:
         self.preview = None
         self.draw_button.setEnabled(False)
+        self.set_main_action(self.preview_button)
 
     def plan(self) -> SamplePlan:
         """The plan the form describes; a WorkbenchError names what is wrong."""
@@ -207,6 +209,8 @@ class DrawSampleDialog(QDialog):
         )
         self.preview = preview
         self.draw_button.setEnabled(preview.drawn > 0)
+        if preview.drawn > 0:
+            self.set_main_action(self.draw_button)
 
     def draw(self) -> None:
         inputs = self._inputs()
@@ -227,6 +231,8 @@ class DrawSampleDialog(QDialog):
 
     def _done(self, record: DrawRecord) -> None:
         self.task = None
+        self.keep_typed_text()
+        self.set_main_action(self.buttons.button(QDialogButtonBox.StandardButton.Close))
         self.outcome.setText(
             f"Drew {record.drawn:,} of the {record.listed:,} cases listed (seed {record.seed}); "
             "they are in the case list now."

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from ui.dialogs import (
     selectable,
     show_problems,
 )
+from ui.dialogs.form import FormDialog
 from ui.dialogs.identity import current_user_name
 from ui.dialogs.work import WorkDialog
 from ui.messages import show_error
@@ -51,7 +51,7 @@ FIELDWORK_DAYS = 28
 SPREADSHEET_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV UTF-8 (*.csv);;Excel workbook (*.xlsx)"
 
 
-class NewInspectionDialog(QDialog):
+class NewInspectionDialog(FormDialog):
     """Force, title, fieldwork dates, methodology and marking; ``inspection_id`` once created."""
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
@@ -94,7 +94,6 @@ class NewInspectionDialog(QDialog):
         self.create_button = self.buttons.addButton(
             "Create inspection", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.create_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -109,6 +108,7 @@ class NewInspectionDialog(QDialog):
         )
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        self.set_main_action(self.create_button)
         self._load_methodologies()
 
     def _load_methodologies(self) -> None:
@@ -230,7 +230,7 @@ class SpreadsheetImportDialog(WorkDialog):
 
     def _succeeded(self, result: Any) -> None:
         super()._succeeded(result)
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
+        self.set_main_action(self.buttons.button(QDialogButtonBox.StandardButton.Close))
         self.imported.emit(result)
 
 

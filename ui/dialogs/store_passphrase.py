@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs import set_buddy, with_error
+from ui.dialogs.form import FormDialog
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 ATTEMPTS = 3
 
 
-class StorePassphraseDialog(QDialog):
+class StorePassphraseDialog(FormDialog):
     """Asks for the passphrase of the store ``described``; ``passphrase`` once accepted."""
 
     def __init__(self, described: str, new: bool, parent: QWidget | None = None) -> None:
@@ -69,6 +70,7 @@ class StorePassphraseDialog(QDialog):
         layout.addWidget(explanation)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.set_main_action(self.ok_button)
 
     @staticmethod
     def _field(name: str) -> QLineEdit:

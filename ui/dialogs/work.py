@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -35,6 +34,7 @@ from ui.dialogs import (
     selectable,
     set_buddy,
 )
+from ui.dialogs.form import FormDialog
 from ui.messages import show_error
 from ui.row_errors_model import RowErrorsModel
 from ui.worker import Cancelled, Task, run_task
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 WRAP_ROWS = 300  # up to this many refused rows, whole reasons wrapped; past that, one line each
 
 
-class WorkDialog(QDialog):
+class WorkDialog(FormDialog):
     """A form, an action that runs long work on the worker, its outcome and result table."""
 
     action_text = ""
@@ -85,7 +85,6 @@ class WorkDialog(QDialog):
         self.action = self.buttons.addButton(
             self.action_text, QDialogButtonBox.ButtonRole.ActionRole
         )
-        self.action.setDefault(True)
         self.action.clicked.connect(lambda _checked=False: self.start())
         self.buttons.rejected.connect(self.reject)
         self.body = layout = QVBoxLayout(self)
@@ -96,6 +95,7 @@ class WorkDialog(QDialog):
         layout.addLayout(copy_row)
         layout.addStretch(0)  # takes the slack while there is no table to show
         layout.addWidget(self.buttons)
+        self.set_main_action(self.action)  # Enter runs the work, never Close
 
     # --- The form ---------------------------------------------------------------------------
 
@@ -169,6 +169,7 @@ class WorkDialog(QDialog):
         self.action.setEnabled(self.task is None)
 
     def _succeeded(self, result: Any) -> None:
+        self.keep_typed_text()  # the work used it: closing now loses nothing
         self.show_outcome(self.describe(result))
 
     def _failed(self, exc: BaseException) -> None:

@@ -16,7 +16,14 @@ from workbench.packs.keys import (
     key_report,
     reregister,
 )
-from workbench.packs.kit import KitExport, KitImport, assigned_inspectors, export_kit, import_kit
+from workbench.packs.kit import (
+    KitExport,
+    KitImport,
+    KitNameDiffers,
+    assigned_inspectors,
+    export_kit,
+    import_kit,
+)
 from workbench.packs.merge import MergeCounts
 from workbench.packs.pack import PackExport, export_pack
 
@@ -25,6 +32,7 @@ __all__ = [
     "KeyReport",
     "KitExport",
     "KitImport",
+    "KitNameDiffers",
     "MergeCounts",
     "PackExport",
     "PackImport",

@@ -266,6 +266,19 @@ def _check_methodology(document: dict[str, Any], inspection: dict[str, Any]) -> 
     return method
 
 
+class KitNameDiffers(WorkbenchError):
+    """The kit is issued to another name than this store's user: the window offers to use
+    the kit's name (``workbench.identity.set_user_name``) and open it again."""
+
+    def __init__(self, kit_name: str, store_name: str) -> None:
+        super().__init__(
+            f"This kit was issued to {kit_name}, but this store belongs to {store_name}. "
+            f"If you are {kit_name}, use that name here (File ▸ My name…, or `workbench "
+            "identity set`) and open the kit again; otherwise open it in their store."
+        )
+        self.kit_name, self.store_name = kit_name, store_name
+
+
 def _claim_store(session: Session, inspector: str) -> tuple[str, bool]:
     """This store's user, who must be the kit's inspector (set now if there is none)."""
     row = identity(session)
@@ -274,10 +287,7 @@ def _claim_store(session: Session, inspector: str) -> tuple[str, bool]:
         audit.record(session, inspector, "update", "identity", row.id, "user_name", None, inspector)
         return inspector, True
     if row.user_name != inspector:
-        raise WorkbenchError(
-            f"This kit was issued to {inspector}, but this store belongs to {row.user_name}. "
-            "Open it in their store, or ask the lead for a kit in your name."
-        )
+        raise KitNameDiffers(inspector, row.user_name)
     return inspector, False
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
-from db.models import Referral, ReferralEvent
+from db.models import AuditEvent, Referral, ReferralEvent
 from workbench.methodology import Methodology
 from workbench.packs import records
 from workbench.packs.container import PackRefused
@@ -128,25 +128,48 @@ def _merge_responses(
 
 
 def _derive_status(conn: Connection, touched: set[str], closing: list[str]) -> None:
-    """A referral is closed, at its earliest closing response, once any such is known."""
+    """A referral is closed, at its earliest closing response, once any such is known; a
+    referral the lead reopened here is closed again only by a closing response recorded
+    after the reopening (``workbench.services.referrals.reopen_referral``)."""
     for chunk in chunks(sorted(touched)):
-        first_close = dict(
+        reopened = dict(
             conn.execute(
-                select(ReferralEvent.referral_id, func.min(ReferralEvent.occurred_at))
-                .where(ReferralEvent.referral_id.in_(chunk), ReferralEvent.response.in_(closing))
-                .group_by(ReferralEvent.referral_id)
+                select(AuditEvent.entity_id, func.max(AuditEvent.at))
+                .where(
+                    AuditEvent.entity == "referral",
+                    AuditEvent.action == "reopen",
+                    AuditEvent.entity_id.in_(chunk),
+                )
+                .group_by(AuditEvent.entity_id)
             ).all()
         )
+        first_close: dict[str, Any] = {}
+        for referral_id, when, recorded in conn.execute(
+            select(
+                ReferralEvent.referral_id, ReferralEvent.occurred_at, ReferralEvent.created_at
+            ).where(ReferralEvent.referral_id.in_(chunk), ReferralEvent.response.in_(closing))
+        ):
+            since = reopened.get(referral_id)
+            if since is not None and _moment(recorded) <= _moment(since):
+                continue
+            when = _moment(when)
+            if referral_id not in first_close or when < first_close[referral_id]:
+                first_close[referral_id] = when
+        wanted = set(first_close) | set(reopened)
         for referral_id, status, closed_at in conn.execute(
             select(Referral.id, Referral.status, Referral.closed_at).where(
-                Referral.id.in_(list(first_close))
+                Referral.id.in_(sorted(wanted))
             )
         ):
-            when = first_close[referral_id]
-            when = parse_timestamp(when) if isinstance(when, str) else when
-            if status != "closed" or closed_at != when:
+            when = first_close.get(referral_id)
+            target = ("closed", when) if when is not None else ("open", None)
+            if (status, closed_at if closed_at is None else _moment(closed_at)) != target:
                 conn.execute(
                     update(Referral)
                     .where(Referral.id == referral_id)
-                    .values(status="closed", closed_at=when)
+                    .values(status=target[0], closed_at=target[1])
                 )
+
+
+def _moment(value: Any) -> Any:
+    return parse_timestamp(value) if isinstance(value, str) else value

@@ -161,16 +161,44 @@ def check_senders(trail: AuditTrail, inspector: str, latest: str) -> None:
     """Every event of the trail is recorded by ``inspector`` (the sending store's user) and
     none is dated after ``latest`` (canonical timestamp text, which sorts as time does).
 
+    The one exception: events recorded before the sender re-attributed a name's work to
+    themselves (a ``reattribute`` event of theirs in the trail, ``workbench.services.names``)
+    may be under that earlier name, such as the short name typed at first run.
+
     Read by slicing, as ``check_trail`` does: after the sequence number come the timestamp
     (32 characters of canonical text) and the actor."""
     actor = b'",' + json.dumps(inspector, ensure_ascii=False).encode("utf-8") + b","
     width, limit = len(actor), latest.encode("ascii")
+    earlier = _earlier_names(trail, inspector)
     for line, seq in zip(trail.lines, trail.seqs, strict=True):
         at = line.index(b",", 79) + 2
-        if line[at + 32 : at + 32 + width] != actor:
+        if line[at + 32 : at + 32 + width] != actor and not _earlier(line, at, seq, earlier):
             raise unauthorised(
                 f"event {seq} of its audit trail is recorded by someone other than "
                 f"{inspector}, and a pack may carry only its sender's own events"
             )
         if line[at : at + 32] > limit:
             raise malformed(WHAT, f"event {seq} of its audit trail is dated in the future")
+
+
+def _earlier_names(trail: AuditTrail, inspector: str) -> dict[bytes, int]:
+    """Each name the sender re-attributed to themselves (as its actor field is written in
+    a line), with the sequence number of the re-attribution: only events before it count."""
+    found: dict[bytes, int] = {}
+    for line, seq in zip(trail.lines, trail.seqs, strict=True):
+        if b'"reattribute","inspection"' not in line:
+            continue
+        try:
+            values = json.loads(line)
+        except ValueError:
+            continue
+        if values[4:6] == [inspector, "reattribute"] and values[8] == "inspector":
+            old = values[9]
+            if isinstance(old, str) and old != inspector:
+                name = b'",' + json.dumps(old, ensure_ascii=False).encode("utf-8") + b","
+                found[name] = max(found.get(name, 0), seq)
+    return found
+
+
+def _earlier(line: bytes, at: int, seq: int, earlier: dict[bytes, int]) -> bool:
+    return any(line[at + 32 : at + 32 + len(n)] == n and seq < s for n, s in earlier.items())

@@ -249,3 +249,92 @@ def _row(r: Referral) -> ReferralRow:
         r.closed_at,
         tuple((e.response, e.note, e.occurred_at, e.recorded_by) for e in r.events),
     )
+
+
+# --- Corrections and reopening (docs/pack-format.md, "What a pack may change") -------------
+
+CORRECTABLE = ("risk_summary", "urgency", "referred_to")
+
+
+def correct_referral(store: Store, referral_id: str, **changes: str) -> list[str]:
+    """Correct an open referral's risk summary, urgency or recipient; the fields changed.
+
+    Only its author may (a pack carries only its sender's referrals, so a correction made
+    anywhere else would never reach, or would be overwritten by, the author's copy); each
+    field changed is one audited edit and one revision."""
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise WorkbenchError(f"A referral's {', '.join(sorted(unknown))} cannot be corrected.")
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        referral = _referral(session, referral_id)
+        if referral.raised_by != actor:
+            raise WorkbenchError(
+                f"Only {referral.raised_by}, who raised this referral, can correct it: their "
+                "packs carry it. Ask them to, or record the force's response here."
+            )
+        if referral.status == CLOSED:
+            raise WorkbenchError("This referral is closed; reopen it before correcting it.")
+        values = {name: value.strip() for name, value in changes.items()}
+        if "risk_summary" in values and not values["risk_summary"]:
+            raise WorkbenchError("Say what the continued risk to the child is (risk summary).")
+        if "urgency" in values:
+            method = methodology_for(session, referral.case)
+            try:
+                method.urgency(values["urgency"])
+            except KeyError:
+                names = ", ".join(u.id for u in method.urgencies)
+                raise WorkbenchError(
+                    f"'{values['urgency']}' is not an urgency; use one of {names}."
+                ) from None
+        changed = [n for n in CORRECTABLE if n in values and values[n] != getattr(referral, n)]
+        for name in changed:
+            old = getattr(referral, name)
+            setattr(referral, name, values[name])
+            referral.revision += 1
+            audit.record(session, actor, "update", "referral", referral.id, name, old, values[name])
+        if changed:
+            referral.updated_at = utcnow()
+        case_id = referral.case_id
+    if changed:
+        publish(store, Topic.REFERRALS, case_id=case_id)
+    return changed
+
+
+def reopen_referral(store: Store, referral_id: str, reason: str) -> None:
+    """The lead reopens a closed referral, with a reason (audited).
+
+    Only in the lead's store (the one holding the inspection's private key): the reopening
+    stays there, and a pack merged later closes the referral again only with a closing
+    response recorded after it (``workbench.packs.merge_referrals``)."""
+    from workbench.packs.keys import inspection_key
+
+    reason = reason.strip()
+    if not reason:
+        raise WorkbenchError("Say why the referral is reopened (kept in the audit trail).")
+    with store.sessions.begin() as session:
+        actor = require_user_name(session)
+        referral = _referral(session, referral_id)
+        if referral.status != CLOSED:
+            raise WorkbenchError("This referral is open already.")
+        try:
+            lead = inspection_key(session, referral.case.inspection_id).private_blob is not None
+        except WorkbenchError:
+            lead = False
+        if not lead:
+            raise WorkbenchError(
+                "Only the lead inspector can reopen a referral, in the store that holds the "
+                "inspection's key. Ask the lead to reopen it."
+            )
+        referral.status, referral.closed_at, referral.updated_at = OPEN, None, utcnow()
+        audit.record(session, actor, "reopen", "referral", referral.id, "status", CLOSED, OPEN)
+        audit.record(session, actor, "reason", "referral", referral.id, "reopen", None, reason)
+        case_id = referral.case_id
+    publish(store, Topic.REFERRALS, case_id=case_id)
+
+
+def _referral(session: Session, referral_id: str) -> Referral:
+    referral = session.get(Referral, referral_id)
+    if referral is None:
+        raise NotFoundError(f"No referral with id '{referral_id}' in this store.")
+    return referral
