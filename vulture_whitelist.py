@@ -154,3 +154,6 @@ _.scripts  # unused attribute (tests/test_build_spec.py:22)
 _.copy_metadata  # unused attribute (tests/test_build_spec.py:28)
 _.collect_submodules  # unused attribute (tests/test_build_spec.py:29)
 _.get_imports  # unused attribute (tests/test_build_spec.py:31)
+
+# platypus calls this hook of a document template before laying out each flowable
+_.filterFlowables  # unused method (workbench/reports/layout.py:301)

@@ -228,3 +228,38 @@ def test_the_report_font_ships_with_its_licence() -> None:
     for file in _FILES.values():
         assert (folder / file).read_bytes()[:4] == b"\x00\x01\x00\x00"  # a TrueType file
     assert "Bitstream Vera Fonts Copyright" in (folder / LICENCE_FILE).read_text("utf-8")
+
+
+def test_pages_already_written_let_go_of_their_flowables(tmp_path: Path) -> None:
+    """A long report is laid out without holding every page's flowables until the end (the
+    findings PDF of 5,000 cases would need gigabytes): while page 40 is laid out, few of the
+    report's paragraphs are alive; and "Page N of M" and the contents still come out right."""
+    import gc
+
+    from pypdf import PdfReader
+    from reportlab.platypus import Paragraph
+
+    from workbench.methodology import load_methodology
+    from workbench.reports.content import Document, Section, TextBlock
+
+    alive_at_page_40: list[int] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        if done == 40:
+            gc.collect()
+            alive_at_page_40.append(sum(isinstance(o, Paragraph) for o in gc.get_objects()))
+
+    blocks = [TextBlock(f"Paragraph {n} of the findings. " * 8) for n in range(2_000)]
+    document = Document(
+        title="Long", subject="Long", author="Bench", marking=MARKING,
+        running_title="Long document", cover=None,
+        sections=[Section("Findings", "findings", blocks)],
+    )  # fmt: skip
+    pages = pdf.render(document, load_methodology(), tmp_path / "long.pdf", progress)
+    assert pages > 40 and alive_at_page_40 and alive_at_page_40[0] < 200
+    reader = PdfReader(str(tmp_path / "long.pdf"))
+    assert len(reader.pages) == pages
+    assert f"Page 1 of {pages}" in reader.pages[0].extract_text()
+    assert f"Page {pages} of {pages}" in reader.pages[-1].extract_text()
+    contents = reader.pages[0].extract_text()
+    assert contents.split("Findings")[1].split()[0] == "1"

@@ -3,13 +3,14 @@
 
 Page numbers and the contents need the final page count and the pages the headings land on,
 which are only known once every page is laid out. Rather than laying the document out twice
-(``multiBuild``), the canvas keeps each finished page open and, when the document is saved,
-draws the page numbers and the contents on to the pages before writing them.
+(``multiBuild``) or keeping every page open until the end, each page draws its "Page N of M"
+and the contents page its page numbers as PDF forms (XObjects) that are defined when the
+document is saved; the pages themselves are finished as they are laid out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,30 +81,47 @@ class Heading(Paragraph):
 
 
 class ContentsPlaceholder(Flowable):
-    """Keeps room for the contents, which are drawn in once the page numbers are known."""
+    """Keeps room for the contents and links each entry to its heading; the titles, leaders
+    and page numbers are a form the canvas defines once the pages are known."""
 
-    def __init__(self, height: float) -> None:
+    def __init__(self, entries: Sequence[tuple[str, str]]) -> None:
         super().__init__()
-        self.height = height
+        self.entries = list(entries)  # (title, bookmark key) of each level-0 heading, in order
+        self.height = contents_height(len(self.entries))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
         return avail_width, min(self.height, avail_height)
 
     def draw(self) -> None:
-        sink = getattr(self.canv, "contents", None)
-        if sink is not None:
-            sink.page = self.canv.getPageNumber()
-            sink.x, sink.top = self.canv.absolutePosition(0, self.height)
-            sink.width = self.width
+        canvas = self.canv
+        sink = getattr(canvas, "contents", None)
+        if sink is None:
+            return
+        sink.page, sink.top, sink.width = canvas.getPageNumber(), self.height, self.width
+        canvas.doForm(CONTENTS_FORM)
+        y = self.height - 0.6 * cm
+        for _title, key in self.entries:
+            # F=4: the Print flag, so the link is printed and kept by a PDF/A conversion.
+            canvas.linkRect("", key, (0, y - 4, self.width, y + 12), relative=1, F=4)
+            y -= CONTENTS_LINE
+
+
+CONTENTS_FORM = "WorkbenchContents"
+CONTENTS_LINE = 0.85 * cm
+
+
+def _page_form(page: int) -> str:
+    return f"WorkbenchPage{page}"
 
 
 class _DeferredCanvas(Canvas):
-    """A canvas that writes its pages only on ``save``, after page numbers are drawn on them.
+    """A canvas that writes each page as it is finished, with "Page N of M" and the
+    contents' page numbers left to forms (PDF XObjects) that ``save`` defines once the
+    number of pages and the pages the headings landed on are known.
 
-    reportlab names each page by the document's page counter when it is written; because
-    writing is deferred, the counter is advanced here as each page is finished so that
-    bookmarks made while laying out point at the right pages.
+    Nothing of a finished page is kept but what reportlab keeps itself, so memory does not
+    grow with a copy of every page's drawing state.
     """
 
     info: DocumentInfo
@@ -111,26 +129,25 @@ class _DeferredCanvas(Canvas):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._finished: list[dict[str, Any]] = []
+        self._shown = 0
         self.contents = _Contents()
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._finished.append(dict(self.__dict__))
-        self.on_page_done(len(self._finished))
-        self._doc.pageCounter += 1
-        self._doc.inObject = None
-        self._startPage()
+        self._shown += 1
+        self.doForm(_page_form(self._shown))
+        super().showPage()
+        self.on_page_done(self._shown)
 
     def save(self) -> None:
-        total = len(self._finished)
-        self._doc.pageCounter = 1
-        for state in self._finished:
-            self.__dict__.update(state)
-            _draw_page_number(self, self.info, self._pageNumber, total)
-            if self._pageNumber == self.contents.page:
-                _draw_contents(self, self.contents)
-            super().showPage()
-        self._finished.clear()
+        total = self._shown
+        for page in range(1, total + 1):
+            self.beginForm(_page_form(page))
+            _draw_page_number(self, self.info, page, total)
+            self.endForm()
+        if self.contents.page:
+            self.beginForm(CONTENTS_FORM)
+            _draw_contents(self, self.contents)
+            self.endForm()
         super().save()
 
 
@@ -144,8 +161,8 @@ def _draw_page_number(canvas: Canvas, info: DocumentInfo, page: int, total: int)
 
 
 def _draw_contents(canvas: Canvas, contents: _Contents) -> None:
-    """The level-0 headings, each with its page number and a link to it."""
-    line = 0.85 * cm
+    """The level-0 headings, each with its page number (the links are on the page)."""
+    line = CONTENTS_LINE
     y = contents.top - 0.6 * cm
     right = contents.x + contents.width
     canvas.saveState()
@@ -160,14 +177,12 @@ def _draw_contents(canvas: Canvas, contents: _Contents) -> None:
         canvas.setDash(1, 3)
         if end > start:
             canvas.line(start, y + 1, end, y + 1)
-        # F=4: the Print flag, so the link is printed and kept by a PDF/A conversion.
-        canvas.linkRect("", entry.key, (contents.x, y - 4, right, y + 12), relative=0, F=4)
         y -= line
     canvas.restoreState()
 
 
 def contents_height(entries: int) -> float:
-    return (entries + 1) * 0.85 * cm
+    return (entries + 1) * CONTENTS_LINE
 
 
 def _decorate(canvas: Canvas, doc: BaseDocTemplate) -> None:
@@ -227,6 +242,8 @@ def frame_width(info: DocumentInfo) -> float:
 
 
 class _Document(BaseDocTemplate):
+    _flowables: list[Flowable] | None = None
+
     def __init__(self, path: str, info: DocumentInfo, progress: Progress, expected: int):
         size = page_size(info)
         super().__init__(
@@ -266,10 +283,35 @@ class _Document(BaseDocTemplate):
         total = max(self._expected, page + 1)
         self._progress(page, total, f"Laying out page {page}")
 
+    def build_from(self, story: Iterable[Flowable], canvasmaker: Any) -> None:
+        """Lay out ``story`` taking its flowables a few at a time, so that the flowables of
+        a long document are never all held at once (platypus drops each once laid out)."""
+        self._story = iter(story)
+        self._flowables = self._take([])
+        self.build(self._flowables, canvasmaker=canvasmaker)
+
+    def _take(self, flowables: list[Flowable]) -> list[Flowable]:
+        while len(flowables) < _AHEAD:
+            following = next(self._story, None)
+            if following is None:
+                break
+            flowables.append(following)
+        return flowables
+
+    def filterFlowables(self, flowables: list[Flowable]) -> None:  # noqa: N802 - platypus's
+        """Called before each flowable is laid out: keep the next ``_AHEAD`` in the list
+        (enough for headings kept with what follows them). Not the list of what is pending
+        at a page's start, which platypus lays out through the same call."""
+        if flowables is self._flowables:
+            self._take(flowables)
+
+
+_AHEAD = 64
+
 
 def build(
     path: Path,
-    story: Sequence[Flowable],
+    story: Iterable[Flowable],
     info: DocumentInfo,
     progress: Progress = no_progress,
     expected_pages: int = 0,
@@ -291,7 +333,7 @@ def build(
     # makes the file larger and slower to write. (A process-wide setting, so put back after.)
     armour, rl_config.useA85 = rl_config.useA85, 0
     try:
-        doc.build(list(story), canvasmaker=canvas_maker)
+        doc.build_from(story, canvas_maker)
     finally:
         rl_config.useA85 = armour
     return len(counted)

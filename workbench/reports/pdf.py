@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from reportlab.lib.units import cm
@@ -152,37 +153,36 @@ def _cover(cover: Cover, width: float) -> list[Flowable]:
     return story
 
 
-def _story(document: Document, method: Methodology, width: float) -> list[Flowable]:
+def _story(document: Document, method: Methodology, width: float) -> Iterator[Flowable]:
+    """The document's flowables, section by section: made as the layout reaches them, so
+    those of the pages already written can be let go (``layout.build`` consumes them)."""
     sheet = styles()
     renderer = _Renderer(method, width)
-    story: list[Flowable] = []
     if document.cover is not None:
-        story += [*_cover(document.cover, width), PageBreak()]
+        yield from _cover(document.cover, width)
+        yield PageBreak()
     if document.contents:
-        entries = sum(1 for s in document.sections if s.level == 0 and s.in_contents)
-        story += [
-            layout.Heading("Contents", sheet.h1, "contents", contents=False),
-            layout.ContentsPlaceholder(layout.contents_height(entries)),
-            Paragraph(
-                "Grades are written in words throughout; the coloured square beside a grade "
-                "repeats it for those reading in colour.",
-                sheet.small,
-            ),
-        ]
+        entries = [(s.title, s.key) for s in document.sections if s.level == 0 and s.in_contents]
+        yield layout.Heading("Contents", sheet.h1, "contents", contents=False)
+        yield layout.ContentsPlaceholder(entries)
+        yield Paragraph(
+            "Grades are written in words throughout; the coloured square beside a grade "
+            "repeats it for those reading in colour.",
+            sheet.small,
+        )
     at_page_start = not document.contents
     first = True
     for section in document.sections:
         if section.new_page and not at_page_start:
-            story.append(PageBreak())
+            yield PageBreak()
         elif not section.new_page and not first:
-            story.append(CondPageBreak(6 * cm))
+            yield CondPageBreak(6 * cm)
         key, level = section.key, section.level
         style = sheet.h1 if level == 0 else sheet.h1_case
-        story.append(layout.Heading(section.title, style, key, level, section.in_contents))
+        yield layout.Heading(section.title, style, key, level, section.in_contents)
         for index, block in enumerate(section.blocks):
-            story += renderer.block(block, section, index)
+            yield from renderer.block(block, section, index)
         at_page_start = first = False
-    return story
 
 
 def render(
