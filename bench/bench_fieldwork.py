@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from datetime import timedelta
 
 import pandas as pd
-from _common import connect_file, new_store, timed, write_case_csv
+from _common import connect_file, median, new_store, timed, write_case_csv
 from harness import Figure, Options, Sample, clock, parse_options, report
 from sqlalchemy import bindparam, func, insert, select
 
