@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from datetime import timedelta
 
 import pandas as pd
-from _common import connect_file, median, new_store, timed, write_case_csv
+from _common import connect_file, new_store, timed, write_case_csv
 from harness import Figure, Options, Sample, clock, parse_options, report
 from sqlalchemy import bindparam, func, insert, select
 
@@ -139,54 +139,6 @@ def _fieldwork_store(folder: Path, cases: int):
     return store, inspection_id
 
 
-def dashboard_view_after_a_change(store, inspection_id: str, changes: int = 5) -> dict:
-    """In the window (offscreen): seconds from a change until the Dashboard view shows it,
-    read on the worker thread; and the longest the window's thread was kept from its events
-    meanwhile (a 5 ms timer's largest gap: the edit itself and painting the new figures).
-    A plain function returning its figures."""
-    import os
-    import time
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from ui.dashboard_view import DashboardView
-
-    app = QApplication.instance() or QApplication([])
-    view = DashboardView(store, inspection_id)
-    view.resize(1000, 900)
-    view.show()
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start(5)
-    with store.sessions() as session:
-        pairs = session.execute(
-            select(Assessment.case_id, Assessment.inspector).limit(changes)
-        ).all()
-    shown, blocked = [], []
-    for n, (case_id, inspector) in enumerate(pairs):
-        before = view.board
-        ticks.clear()
-        start = time.perf_counter()
-        grading.edit(store, case_id, inspector, "rationale", f"Shown {n}.")
-        view.refresh_soon()  # as the change signal calls it
-        while view.board is before:
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
-        app.processEvents()  # painted
-        shown.append(time.perf_counter() - start)
-        marks = [start, *ticks, time.perf_counter()]
-        blocked.append(max(b - a for a, b in zip(marks, marks[1:], strict=False)))
-    timer.stop()
-    view.close()
-    QCoreApplication.processEvents()
-    return {
-        "seconds_change_to_shown_in_view": round(median(shown), 3),
-        "longest_window_block_seconds": round(max(blocked), 3),
-    }
-
-
 def dashboard_bench_figures(folder: Path, scale: str) -> Iterator[Figure]:
     cases = DASHBOARD_CASES[scale]
     store, inspection_id = _fieldwork_store(folder, cases)
@@ -216,23 +168,15 @@ def dashboard_bench_figures(folder: Path, scale: str) -> Iterator[Figure]:
     yield Figure("fieldwork.dashboard_unchanged", "the dashboard refreshed with nothing "
                  "changed since the last refresh", lambda: dashboard(store, inspection_id),
                  goal=goal, scale=scale, repetitions=5, info=info)  # fmt: skip
+
     def after_another_change() -> Sample:
         # Any change but grading (a pack merged, a moderation, a case assigned) reads all.
         dashboard_figures._LAST_READ.clear()
         return clock(lambda: dashboard(store, inspection_id))
 
-    def shown_in_view() -> Sample:
-        figures = dashboard_view_after_a_change(store, inspection_id, changes=1)
-        return Sample(figures["seconds_change_to_shown_in_view"], figures)
-
     yield Figure("fieldwork.dashboard_after_other_changes", "the dashboard read again whole, "
                  "as after a change that is not a grading edit", after_another_change,
                  goal=goal, scale=scale, repetitions=5, info=info)  # fmt: skip
-    yield Figure("fieldwork.dashboard_shown_in_view", "from a grading edit until the Dashboard "
-                 "view (offscreen, read on its worker thread) shows it; info: the longest the "
-                 "window's thread was held", shown_in_view,
-                 goal=goal, scale=scale, repetitions=5, info=info)  # fmt: skip
-
 
     store.close()
 

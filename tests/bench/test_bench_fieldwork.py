@@ -14,6 +14,7 @@ def test_fieldwork_figures_miss_impossible_goals() -> None:
             "fieldwork.sampling",
             "fieldwork.dashboard_after_a_change",
             "fieldwork.dashboard_unchanged",
+            "fieldwork.dashboard_after_other_changes",
         },
     )
     sampling = next(f for f in figures if f["bench"] == "fieldwork.sampling")
