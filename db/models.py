@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    null,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -116,6 +117,9 @@ class Assessment(Base):
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Prompt id -> yes / partly / no / not_applicable (or None once cleared).
     answers: Mapped[dict[str, str | None]] = mapped_column(AnswerMap, default=dict)
+    # The content digest as a pack's merge wrote the row (workbench.packs.merge); any update
+    # made here clears it, so a tie with a later pack reads the row back instead.
+    pack_digest: Mapped[str | None] = mapped_column(String(64), onupdate=null())
 
     case: Mapped[Case] = relationship(back_populates="assessments")
     stages: Mapped[list[StageJudgement]] = relationship(
