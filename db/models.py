@@ -100,8 +100,13 @@ class Assessment(Base):
     """One inspector's grading of one case. Two inspectors may grade the same case."""
 
     __tablename__ = "assessment"
-    # The unique index also serves lookups by case (its leading column).
-    __table_args__ = (UniqueConstraint("case_id", "inspector"),)
+    # The unique index also serves lookups by case (its leading column). The case list reads
+    # every case's status and grade from ix_assessment_listed alone (a covering index), not
+    # from the table's pages, which hold the answers and rationale.
+    __table_args__ = (
+        UniqueConstraint("case_id", "inspector"),
+        Index("ix_assessment_listed", "case_id", "inspector", "status", "overall_grade"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import func, select
 
 from db.engine import Store
 from db.models import (
@@ -27,6 +26,7 @@ from db.models import (
 )
 from workbench.methodology import Methodology, load_methodology
 from workbench.services.inspections import get_inspection
+from workbench.services.plain_rows import rows
 from workbench.services.status import GRADED, STATUS_ORDER
 
 _STATUS_BY_RANK = {rank: status for status, rank in STATUS_ORDER.items()}
@@ -95,20 +95,6 @@ class SummaryData:
     def graded_assessments(self) -> list[tuple[str, str, str, str | None, Any]]:
         """Graded assessments with an overall grade, in order."""
         return [a for a in self.assessments if a[2] == GRADED and a[3] is not None]
-
-
-def rows(conn: Connection, query: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The rows of ``query`` as tuples, straight from the DB-API cursor."""
-    compiled = query.compile(dialect=conn.dialect)
-    params: Any = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup or ())
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(str(compiled), params)
-        return [tuple(row) for row in cursor.fetchall()]
-    finally:
-        cursor.close()
 
 
 def load(store: Store, inspection_id: str) -> SummaryData:
