@@ -1,32 +1,39 @@
-"""Findings pack benchmarks: export one 500-case pack, merge 20 of them, import them again.
+"""Findings pack benchmarks: export one 500-case pack, merge 20 of them (100 at 10x),
+verify the merged trail, import them again.
 
-Prints JSON lines. Twenty inspectors' stores are set up from kits and filled with 500 graded
+Twenty inspectors' stores (100 at 10x) are set up from kits and filled with 500 graded
 cases each (every applicable stage graded with notes, every prompt answered, one audit event
 per recorded field, a referral every 25 cases), then each exports its pack through the real
-code. The merge is compared with a raw ``sqlite3.executemany`` of the same rows into a copy of
-the same lead store, in the same run.
+code. The merge (every check on: authority, values, trail actors) is compared, alternately in
+the same run, with the same work done with the least code that could (``same_work_merge``):
+plain ``zipfile``, ``cryptography``, ``zlib``, ``json`` and ``sqlite3`` read each pack, verify
+its signature, decrypt it, inflate and parse it, check its trail's hash chain and write the
+same rows (assessments with their answers, stage judgements, referrals and responses, one
+audit segment per pack holding its ~24,000 events as carried) into a copy of the same lead
+store.
 
-Goals: export < 1 s; merge of 20 packs < 5 s with every check on (authority, values, trail
-actors); ``audit verify`` of the merged lead store (every chain, head and audited value)
-< 5 s; importing all 20 again < 2 s, changing nothing.
-The rows the merge writes are assessments (answers inside), stage judgements, referrals and
-one audit segment per pack holding its ~24,000 events as the pack carried them; the raw
-baseline inserts exactly those rows.
-Importing again is measured twice: the very same files (recognised, not merged again) and
-the same contents exported afresh (new files, merged in full, changing nothing).
+Goals: export < 1 s; merge within 3x of the same-work baseline, < 5 s for 20 packs and
+< 15 s for 100; ``audit verify`` of the merged lead store < 5 s (25 s for 100 packs);
+importing the same files again < 0.5 s for 20, and re-exported unchanged packs < 1 s for
+20 (scaled for 100), changing nothing.
 ``--audit-per-case`` audits only each record's creation, for packs without the per-field
 audit trail (a store's trail is usually most of its pack).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
 import random
 import shutil
 import sys
 import tempfile
 import time
+import zipfile
 import zlib
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,7 +41,8 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import case_row, connect_file, emit, new_store, timed
+from _common import case_row, connect_file, new_store
+from harness import Figure, Options, Sample, clock, emit, parse_options, report
 
 from db.models import Assessment as AssessmentRow
 from db.models import AuditEvent, Case, Referral, StageJudgement, new_id
@@ -49,16 +57,16 @@ from workbench.packs import (
     import_kit,
     import_packs,
 )
-from workbench.packs.pack import collect
-from workbench.services.inspections import get_inspection
 from workbench.store import open_workbench_store
 
-PACKS, CASES_PER_PACK = 20, 500
+PACKS, CASES_PER_PACK = 20, 500  # the 1x sizes (bench_server's too)
+PACK_COUNTS = {"tiny": 3, "1x": PACKS, "10x": 100}
+PER_PACK = {"tiny": 20, "1x": CASES_PER_PACK, "10x": CASES_PER_PACK}
 PASSPHRASE = "benchmark passphrase, long enough"
 NOTE = "Strategy discussion held within a day; the child was seen and spoken to alone. " * 2
 
 
-def lead_store(folder: Path):
+def lead_store(folder: Path, packs: int = PACKS, per_pack: int = CASES_PER_PACK):
     today = date.today()  # fieldwork under way: the packs' timestamps must fall within it
     store, inspection_id = new_store(
         folder / "lead.sqlite", "Lee Lead", title="Bench",
@@ -73,9 +81,9 @@ def lead_store(folder: Path):
             reference=f"B/{i:06d}",
             category=rng.choice(method.category_ids),
             unit="North",
-            assigned_to=f"Inspector {i // CASES_PER_PACK:02d}",
+            assigned_to=f"Inspector {i // per_pack:02d}",
         )
-        for i in range(PACKS * CASES_PER_PACK)
+        for i in range(packs * per_pack)
     ]
     with store.sessions.begin() as session:
         session.execute(insert(Case), cases)
@@ -163,38 +171,94 @@ def fill_inspector(store, inspection_id: str, name: str, seed: int, every_field:
         audit.forget_chain(session)  # the events went in by other means (see audit.chain)
 
 
-def raw_baseline(lead_path: Path, folder: Path, documents: list) -> tuple[float, int]:
-    """``sqlite3.executemany`` of the same rows into a copy of the lead store.
+def _open_pack(data: bytes, private_x25519) -> tuple[dict, list[bytes], bytes]:
+    """Read, verify, decrypt and inflate one pack with plain zipfile, cryptography, zlib and
+    json: its document, its trail's lines and the trail's block as carried."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    The same rows the merge writes: assessments (answers as their canonical JSON), stage
-    judgements, referrals and their responses, and each pack's audit trail as one segment
-    row holding the block the pack carries."""
-    target = folder / "raw.sqlite"
-    shutil.copy(lead_path, target)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    header_bytes = archive.read("workbench.json")
+    header = json.loads(header_bytes)
+    signature = base64.b64decode(data[-88:])  # "WBSIG1 " and base64 of 64 bytes, last
+    signer = Ed25519PublicKey.from_public_bytes(base64.b64decode(header["signer"]["key"]))
+    signer.verify(signature, data[: -(7 + 88)])
+    sealed = archive.read("payload.bin")
+    ephemeral = base64.b64decode(header["encryption"]["ephemeral"])
+    raw = serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    recipient = private_x25519.public_key().public_bytes(*raw)
+    shared = private_x25519.exchange(X25519PublicKey.from_public_bytes(ephemeral))
+    key = HKDF(hashes.SHA256(), 32, ephemeral + recipient, b"inspectors-workbench pack key v1")
+    body = AESGCM(key.derive(shared)).decrypt(sealed[:12], sealed[12:], header_bytes)
+    inflater = zlib.decompressobj()
+    document = json.loads(inflater.decompress(body))
+    block = inflater.unused_data
+    lines = zlib.decompress(block).split(b"\n")
+    previous = b"0" * 64
+    for line in lines:  # the hash chain: each line ends with the hash of the line before
+        if line[-66:-2] != previous:
+            raise ValueError("broken chain")
+        previous = hashlib.sha256(line).hexdigest().encode()
+    return document, lines, block
+
+
+def _private_key(conn, inspection_id: str, passphrase: str):
+    """The inspection's X25519 key from the store, unlocked with the passphrase (Argon2id,
+    AES-GCM), as the merge does once per import."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+    blob, kdf, fingerprint = conn.execute(
+        "SELECT private_blob, kdf, fingerprint FROM inspection_key WHERE inspection_id = ?",
+        (inspection_id,),
+    ).fetchone()
+    params = json.loads(kdf)
+    secret = Argon2id(
+        salt=base64.b64decode(params["salt"]), length=32, iterations=int(params["iterations"]),
+        lanes=int(params["lanes"]), memory_cost=int(params["memory_kib"]),
+    ).derive(passphrase.encode())  # fmt: skip
+    sealed = base64.b64decode(blob)
+    aad = f"inspection-key:{inspection_id}:{fingerprint}".encode()
+    raw = AESGCM(secret).decrypt(sealed[:12], sealed[12:], aad)
+    return X25519PrivateKey.from_private_bytes(raw[32:])
+
+
+def same_work_merge(target: Path, inspection_id: str, paths: list[Path]) -> int:
+    """The merge's work with the least code: every pack read, verified, decrypted, parsed
+    and its chain checked; the same rows written with ``sqlite3.executemany`` into
+    ``target`` (a copy of the lead store) in one transaction. Returns the rows written."""
     conn = connect_file(target)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA cache_size=-65536")  # as the merge uses
-    tables = {"assessment": [], "stage_judgement": [], "referral": []}
-    tables.update(referral_event=[], audit_segment=[])
-    for doc in documents:
-        for a in doc.assessments:
+    private = _private_key(conn, inspection_id, PASSPHRASE)
+    tables: dict[str, list[dict]] = {
+        "assessment": [], "stage_judgement": [], "referral": [], "referral_event": [],
+        "audit_segment": [],
+    }  # fmt: skip
+    for path in paths:
+        doc, lines, block = _open_pack(path.read_bytes(), private)
+        for a in doc["assessments"]:
             row = {k: v for k, v in a.items() if k not in ("stages", "answers")}
             tables["assessment"].append({**row, "answers": canonical_json(a["answers"])})
             tables["stage_judgement"] += [{**s, "assessment_id": a["id"]} for s in a["stages"]]
-        tables["referral"] += doc.referrals
-        tables["referral_event"] += doc.referral_events
-        trail = doc.audit
+        tables["referral"] += doc["referrals"]
+        tables["referral_event"] += doc["referral_events"]
+        first, last = lines[0], lines[-1]
         tables["audit_segment"].append(
             dict(
-                id=new_id(), origin=doc.origin, first_seq=trail.seqs[0], last_seq=trail.seqs[-1],
-                events=len(trail), last_hash=trail.digests(len(trail) - 1)[0].hex(),
-                lines=zlib.compress(b"\n".join(trail.lines), 6), received_at=doc.exported_at,
+                id=new_id(), origin=doc["origin"], first_seq=int(first[79:first.index(b",", 79)]),
+                last_seq=int(last[79:last.index(b",", 79)]), events=len(lines),
+                last_hash=hashlib.sha256(last).hexdigest(), lines=block,
+                received_at=doc["exported_at"],
             )
         )  # fmt: skip
-    rows = sum(len(v) for v in tables.values())
-    start = time.perf_counter()
+    rows = 0
     with conn:
         for table, records in tables.items():
             if records:
@@ -205,92 +269,177 @@ def raw_baseline(lead_path: Path, folder: Path, documents: list) -> tuple[float,
                 )
                 ordered = sorted(records, key=lambda r: r["id"])  # as the merge does
                 conn.executemany(sql, [tuple(r[c] for c in columns) for r in ordered])
-    elapsed = time.perf_counter() - start
+                rows += len(records)
     conn.close()
-    return elapsed, rows
+    return rows
 
 
-def import_again(lead, paths: list[Path], name: str, shape: str) -> None:
-    """Import packs the lead already holds: timed, and how many records it added or changed."""
-    seconds, outcomes = timed(lambda: import_packs(lead, paths, PASSPHRASE))
-    emit(
-        name,
-        seconds=round(seconds, 3),
-        goal_seconds=2.0,
-        shape=shape,
-        added_or_changed=sum(o.result.counts.added + o.result.counts.changed for o in outcomes),
-    )
+class _Fieldwork:
+    """The lead store (kept closed, as a pristine file to copy) and the inspectors' stores
+    with their exported packs."""
 
-
-def main() -> None:
-    """``--audit-per-case``: audit only each record's creation (smaller packs), to compare."""
-    every_field = "--audit-per-case" not in sys.argv[1:]
-    shape = "audit_every_field" if every_field else "audit_per_case"
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        lead, inspection_id = lead_store(folder)
-        paths, exports, documents, stores = [], [], [], []
-        for n in range(PACKS):
+    def __init__(self, folder: Path, scale: str, every_field: bool) -> None:
+        self.folder, self.scale = folder, scale
+        packs, per_pack = PACK_COUNTS[scale], PER_PACK[scale]
+        started = time.perf_counter()
+        lead, self.inspection_id = lead_store(folder, packs, per_pack)
+        self.paths: list[Path] = []
+        self.stores = []
+        self.export_seconds: list[float] = []
+        for n in range(packs):
             inspector = f"Inspector {n:02d}"
-            kit = export_kit(lead, inspection_id, inspector, folder / f"{n}.wbkit", PASSPHRASE)
+            kit = export_kit(lead, self.inspection_id, inspector, folder / f"{n}.wbkit", PASSPHRASE)
             store = open_workbench_store(folder / f"inspector{n}.sqlite")
             import_kit(store, kit.path, kit.code)
-            fill_inspector(store, inspection_id, inspector, seed=n, every_field=every_field)
-            seconds, result = timed(
-                lambda s=store, n=n: export_pack(s, inspection_id, folder / f"{n}.wbpack")
-            )
-            exports.append((seconds, result))
-            with store.sessions() as session:
-                documents.append(
-                    collect(session, get_inspection(session, inspection_id), inspector)
-                )
-            paths.append(result.path)
-            stores.append(store)
-        seconds, result = exports[0]
-        emit(
-            "packs.export_500_cases",
-            seconds=round(seconds, 3),
-            slowest_of_20=round(max(s for s, _ in exports), 3),
-            goal_seconds=1.0,
-            assessments=result.assessments,
-            audit_events=result.audit_events,
-            pack_bytes=result.size,
-            shape=shape,
-        )
-        raw_seconds, rows = raw_baseline(lead.path, folder, documents)
-        seconds, outcomes = timed(lambda: import_packs(lead, paths, PASSPHRASE))
-        assert all(o.error is None for o in outcomes), [str(o.error) for o in outcomes]
-        emit(
-            "packs.merge_20_packs_of_500",
-            seconds=round(seconds, 3),
-            goal_seconds=5.0,
-            rows_written=rows,
-            records_added=sum(o.result.counts.added for o in outcomes),
-            audit_events_kept=sum(o.result.counts.audit_events_added for o in outcomes),
-            raw_executemany_seconds=round(raw_seconds, 3),
-            ratio_to_raw=round(seconds / raw_seconds, 1),
-            shape=shape,
-        )
-        with lead.sessions() as session:
-            seconds, report = timed(lambda: check_audit(session))
-        assert report.intact, report.shown()
-        emit(
-            "packs.audit_verify_merged_lead_store",
-            seconds=round(seconds, 3),
-            goal_seconds=5.0,
-            events=report.events,
-            records=report.records,
-            shape=shape,
-        )
-        import_again(lead, paths, "packs.import_20_again_same_files", shape)
-        again = [
-            export_pack(store, inspection_id, folder / f"again{n}.wbpack").path
-            for n, store in enumerate(stores)
-        ]
-        import_again(lead, again, "packs.import_20_reexported_unchanged", shape)
-        for store in (*stores, lead):
+            fill_inspector(store, self.inspection_id, inspector, seed=n, every_field=every_field)
+            start = time.perf_counter()
+            result = export_pack(store, self.inspection_id, folder / f"{n}.wbpack")
+            self.export_seconds.append(time.perf_counter() - start)
+            self.paths.append(result.path)
+            self.stores.append(store)
+        lead.close()
+        self.pristine = folder / "lead.sqlite"
+        self.copies = iter(range(10_000))
+        self.merged: Path | None = None
+        emit(f"packs.setup[{scale}]", packs=packs, cases_per_pack=per_pack,
+             seconds=round(time.perf_counter() - started, 1))  # fmt: skip
+
+    def copy(self) -> Path:
+        target = self.folder / f"lead-copy-{next(self.copies)}.sqlite"
+        shutil.copy(self.pristine, target)
+        return target
+
+    def close(self) -> None:
+        for store in self.stores:
             store.close()
 
 
+def merge_figures(work: _Fieldwork, shape: str, options: Options) -> Iterator[Figure]:
+    scale, packs = work.scale, PACK_COUNTS[work.scale]
+    counts: dict[str, int] = {}
+    if options.wanted("packs.export"):
+        store = work.stores[0]
+        exports = iter(range(10_000))
+        yield Figure(
+            "packs.export_500_cases", f"exporting one inspector's pack of {PER_PACK[scale]} "
+            "graded cases with their audit trail",
+            lambda: export_pack(store, work.inspection_id, work.folder / f"x{next(exports)}.pk"),
+            goal=1.0, scale=scale, info={"shape": shape,
+            "slowest_of_all_packs": round(max(work.export_seconds), 3)},
+        )  # fmt: skip
+
+    def merge() -> Sample:
+        target = work.copy()
+        lead = open_workbench_store(target)
+        try:
+            timing = clock(lambda: counts.update(_merged(lead, work.paths)))
+        finally:
+            lead.close()
+        work.merged = target
+        timing.info.update(counts)
+        return timing
+
+    def baseline() -> Sample:
+        target = work.copy()
+        rows: list[int] = []
+        timing = clock(lambda: rows.append(same_work_merge(target, work.inspection_id, work.paths)))
+        timing.info["rows_written"] = rows[0]
+        return timing
+
+    if options.wanted("packs.merge", "packs.audit_verify", "packs.import"):
+        yield Figure(
+            "packs.merge", f"merging {packs} packs of {PER_PACK[scale]} cases into the lead's "
+            "store, every check on", merge, baseline,
+            "zipfile, cryptography, zlib, json and sqlite3: read, verify, decrypt, parse, "
+            "check the chain and write the same rows", ratio_goal=3.0,
+            goal=5.0 if packs <= PACKS else 15.0 * packs / 100, scale=scale,
+            info={"packs": packs, "shape": shape},
+        )  # fmt: skip
+    if work.merged is None:
+        return
+    lead = open_workbench_store(work.merged)
+    try:
+        yield from _after_merge(work, lead, shape, options)
+    finally:
+        lead.close()
+
+
+def _merged(lead, paths: list[Path]) -> dict[str, int]:
+    outcomes = import_packs(lead, paths, PASSPHRASE)
+    assert all(o.error is None for o in outcomes), [str(o.error) for o in outcomes]
+    return {
+        "records_added": sum(o.result.counts.added for o in outcomes),
+        "audit_events_kept": sum(o.result.counts.audit_events_added for o in outcomes),
+    }
+
+
+def _after_merge(work: _Fieldwork, lead, shape: str, options: Options) -> Iterator[Figure]:
+    scale, packs = work.scale, PACK_COUNTS[work.scale]
+    per_20 = packs / PACKS
+    if options.wanted("packs.audit_verify"):
+
+        def verify() -> None:
+            with lead.sessions() as session:
+                report = check_audit(session)
+            assert report.intact, report.shown()
+
+        yield Figure(
+            "packs.audit_verify_merged_lead_store", "audit verify of the merged lead store "
+            "(every chain, head and audited value)", verify, goal=5.0 * per_20, scale=scale,
+            info={"shape": shape},
+        )  # fmt: skip
+    if options.wanted("packs.import_again"):
+        changed: list[int] = []
+
+        def again(paths: list[Path]) -> None:
+            outcomes = import_packs(lead, paths, PASSPHRASE)
+            changed.append(sum(o.result.counts.added + o.result.counts.changed for o in outcomes))
+            assert changed[-1] == 0, "importing again changed the store"
+
+        yield Figure(
+            "packs.import_again_same_files", f"importing the same {packs} files again "
+            "(recognised, changing nothing)", lambda: again(work.paths), goal=0.5 * per_20,
+            scale=scale, info={"shape": shape},
+        )  # fmt: skip
+        rounds = iter(range(10_000))
+
+        def reexported() -> Sample:
+            n = next(rounds)
+            paths = [
+                export_pack(store, work.inspection_id, work.folder / f"again{n}-{i}.wbpack").path
+                for i, store in enumerate(work.stores)
+            ]
+            return clock(lambda: again(paths))
+
+        yield Figure(
+            "packs.import_again_reexported_unchanged", f"importing {packs} packs exported "
+            "afresh with nothing changed (new files, changing nothing)", reexported,
+            goal=1.0 * per_20, scale=scale, info={"shape": shape},
+        )  # fmt: skip
+
+
+def figures(folder: Path, options: Options, every_field: bool) -> Iterator[Figure]:
+    shape = "audit_every_field" if every_field else "audit_per_case"
+    for scale in options.scales:
+        if not options.wanted("packs.export", "packs.merge", "packs.audit_verify",
+                              "packs.import"):  # fmt: skip
+            return
+        sub = folder / scale
+        sub.mkdir()
+        work = _Fieldwork(sub, scale, every_field)
+        try:
+            yield from merge_figures(work, shape, options)
+        finally:
+            work.close()
+
+
+def main() -> int:
+    """``--audit-per-case``: audit only each record's creation (smaller packs), to compare."""
+    options = parse_options()
+    every_field = "--audit-per-case" not in sys.argv[1:]
+    with tempfile.TemporaryDirectory() as name:
+        return report(figures(Path(name), options, every_field), options)
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

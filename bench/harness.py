@@ -142,7 +142,9 @@ def measure(figure: Figure, options: Options) -> dict[str, Any]:
         works.append(value)
         info.update(seen)
         if figure.baseline is not None:
-            bases.append(_measure(figure.baseline)[0])
+            value, seen = _measure(figure.baseline)
+            bases.append(value)
+            info.update(seen)
     ratio_goal, goal = figure.ratio_goal, figure.goal
     if options.impossible:
         ratio_goal = IMPOSSIBLE_RATIO if figure.baseline is not None else None
