@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    null,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -99,8 +100,13 @@ class Assessment(Base):
     """One inspector's grading of one case. Two inspectors may grade the same case."""
 
     __tablename__ = "assessment"
-    # The unique index also serves lookups by case (its leading column).
-    __table_args__ = (UniqueConstraint("case_id", "inspector"),)
+    # The unique index also serves lookups by case (its leading column). The case list reads
+    # every case's status and grade from ix_assessment_listed alone (a covering index), not
+    # from the table's pages, which hold the answers and rationale.
+    __table_args__ = (
+        UniqueConstraint("case_id", "inspector"),
+        Index("ix_assessment_listed", "case_id", "inspector", "status", "overall_grade"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
@@ -116,6 +122,9 @@ class Assessment(Base):
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Prompt id -> yes / partly / no / not_applicable (or None once cleared).
     answers: Mapped[dict[str, str | None]] = mapped_column(AnswerMap, default=dict)
+    # The content digest as a pack's merge wrote the row (workbench.packs.merge); any update
+    # made here clears it, so a tie with a later pack reads the row back instead.
+    pack_digest: Mapped[str | None] = mapped_column(String(64), onupdate=null())
 
     case: Mapped[Case] = relationship(back_populates="assessments")
     stages: Mapped[list[StageJudgement]] = relationship(

@@ -38,6 +38,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 MIN_CASES = 10
 Z_95 = 1.959964
@@ -108,7 +109,7 @@ def gwet_ac1(table: np.ndarray) -> Estimate | None:
     return _estimate(ac1, variance / (n * (1 - pe) ** 2))
 
 
-def agreement(table: np.ndarray) -> dict[str, object]:
+def agreement(table: npt.ArrayLike) -> dict[str, object]:
     """The figures a report shows: cases, percent agreement, kappa and AC1 with their 95%
     intervals, or ``too_few`` with the coefficients left out under ``MIN_CASES`` cases."""
     counts = np.asarray(table, dtype=float)

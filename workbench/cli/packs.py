@@ -350,6 +350,11 @@ def run_pack_import(args: argparse.Namespace) -> int:
 
 def _outcome_line(result: PackImport) -> str:
     counts = result.counts
+    if result.same_file_as is not None:
+        return (
+            f"{result.path.name}: from {result.inspector} (key {result.fingerprint}): already "
+            "imported (the very same file), so it was not opened again; nothing added or changed."
+        )
     line = (
         f"{result.path.name}: from {result.inspector} (key {result.fingerprint}): "
         f"{counts.added} added, {counts.changed} changed"
@@ -373,6 +378,7 @@ def _outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
             added=result.counts.added,
             changed=result.counts.changed,
             counts=asdict(result.counts),
+            already_imported=result.same_file_as is not None,
         )
     else:
         entry.update(refused=str(error), reason=getattr(error, "code", "refused"))

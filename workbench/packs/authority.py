@@ -26,7 +26,6 @@ any record it objects to refuses the whole pack, naming the record and its autho
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -42,15 +41,13 @@ from workbench.packs.followup_authority import check_followup
 from workbench.packs.kit_grants import KitGrant, kit_grant
 from workbench.packs.payload import malformed, timestamp, unauthorised
 from workbench.packs.records import chunks
-from workbench.packs.trail import check_senders
+from workbench.packs.trail import check_senders, named_ids
 
 WHAT = "findings pack"
 BEFORE_FIELDWORK = timedelta(days=30)
 AFTER_FIELDWORK = timedelta(days=90)
 CLOCK_SKEW = timedelta(minutes=10)
 MAX_REVISION = 1_000_000
-# An event's entity id, between its entity and its field: ``..."assessment","<id>","field"...``
-_ENTITY_ID = re.compile(rb'","([0-9a-f-]{36})","')
 _TIMES = {
     "assessment": ("created_at", "updated_at", "graded_at"),
     "referral": ("referred_at", "created_at", "updated_at", "closed_at"),
@@ -85,7 +82,7 @@ def check_authority(
     check_followup(session, pack, inspection.id, earliest, now)
     check_senders(pack.audit, sender, timestamp(utcnow() + CLOCK_SKEW) or "")
     _check_responses(pack, method)
-    _check_revisions_and_trail(pack)
+    _check_revisions_and_trail(session, pack)
 
 
 def _cases(session: Session, inspection_id: str, pack: PackDocument) -> dict[str, tuple[str, str]]:
@@ -255,10 +252,11 @@ def _check_times(pack: PackDocument, inspection: Inspection) -> None:
                     )
 
 
-def _check_revisions_and_trail(pack: PackDocument) -> None:
+def _check_revisions_and_trail(session: Session, pack: PackDocument) -> None:
     """Every record is in its sender's trail, and every revision is one audited edit there,
     so no record can be at a revision beyond the number of events the trail holds."""
-    named = set(_ENTITY_ID.findall(b"\n".join(pack.audit.lines))) if pack.audit.lines else set()
+    ids = [r["id"] for r in (*pack.assessments, *pack.referrals, *pack.referral_events)]
+    named = named_ids(session.connection(), pack.audit, ids, (Assessment, Referral, ReferralEvent))
     for label, items in (
         ("assessment", pack.assessments),
         ("referral", pack.referrals),

@@ -14,7 +14,6 @@ applied to the quarterly assessments it carries (``workbench.followup.pack_recor
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import select
@@ -24,9 +23,9 @@ from db.models import QuarterAssessment, QuarterEvidence, Recommendation
 from workbench.packs.document import PackDocument
 from workbench.packs.payload import malformed, unauthorised
 from workbench.packs.records import chunks
+from workbench.packs.trail import named_ids
 
 WHAT = "findings pack"
-_ENTITY_ID = re.compile(rb'","([0-9a-f-]{36})","')
 
 
 def check_followup(
@@ -56,7 +55,8 @@ def check_followup(
                     f"the quarterly assessment {record['id']}: its field '{field}' ({value}) "
                     f"is {when}",
                 )
-    named = set(_ENTITY_ID.findall(b"\n".join(pack.audit.lines))) if pack.audit.lines else set()
+    ids = [i for r in incoming for i in (r["id"], *(e["id"] for e in r["evidence"]))]
+    named = named_ids(session.connection(), pack.audit, ids, (QuarterAssessment, QuarterEvidence))
     limit = len(pack.audit)
     for record in incoming:
         for ident, label in [(record["id"], "quarterly assessment")] + [

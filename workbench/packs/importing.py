@@ -6,9 +6,10 @@ by record and merged in its own transaction with its log entry (see ``docs/pack-
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,12 +24,13 @@ from workbench.errors import WorkbenchError
 from workbench.identity import identity, require_user_name
 from workbench.imports_log import log_import
 from workbench.methodology import load_methodology
-from workbench.packs import container, opening, payload
+from workbench.packs import container, opening, payload, records
 from workbench.packs.authority import check_authority
 from workbench.packs.container import PackRefused
 from workbench.packs.document import PackDocument, parse_pack
 from workbench.packs.keys import active_key, admit_sender, unlock
 from workbench.packs.merge import MergeCounts, merge
+from workbench.packs.trail import Held
 from workbench.progress import Progress, no_progress
 from workbench.server.login import lock_imports
 from workbench.services.inspections import get_inspection
@@ -44,6 +46,7 @@ class PackImport:
     registered: bool
     counts: MergeCounts
     log_id: str
+    same_file_as: str | None = None  # the log entry of the earlier import of this very file
 
 
 @dataclass
@@ -81,14 +84,20 @@ def _decrypt(
     inspection: Inspection,
     private: crypto.InspectionPrivate,
     body: opening.Inflated | None,
+    session: Session | None = None,
 ) -> PackDocument:
     """The pack's checked document; refused if it is not for this inspection's key.
 
-    ``body`` is the body already opened ahead with this inspection's key, if it was."""
+    ``body`` is the body already opened ahead with this inspection's key, if it was. The
+    trail is checked beyond what the store of ``session`` holds of its sender's (``trail.Held``)."""
     body = body or opening.open_body(opened, private)
     method = load_methodology(inspection.methodology_id, inspection.methodology_version)
     raw = payload.parse_json(body.document, opening.WHAT)
-    document = parse_pack(raw, body.checked_trail(), method)
+    origin = raw.get("origin") if isinstance(raw, dict) else None
+    held = None
+    if session is not None and isinstance(origin, str) and payload.is_id(origin):
+        held = Held(*records.received_mark(session.connection(), origin))
+    document = parse_pack(raw, body.checked_trail(held), method)
     if document.inspection_id != inspection.id:
         raise payload.malformed(opening.WHAT, "its records are for another inspection")
     return document
@@ -147,9 +156,10 @@ def _import_one(
             details = {"sha256": opened.sha256, "same_file_as": earlier.id}
             counts = MergeCounts()
             _audit_import(session, actor, inspection.id, path, inspector, opened, counts)
-            return _log(session, path, inspection, actor, inspector, opened, counts, details, False)
+            done = _log(session, path, inspection, actor, inspector, opened, counts, details, False)
+            return replace(done, same_file_as=earlier.id)
         private = private_keys[inspection.id]
-        document = _decrypt(opened, inspection, private, fetched.body(inspection.id))
+        document = _decrypt(opened, inspection, private, fetched.body(inspection.id), session)
         seen["inspector"] = document.inspector
         if document.origin == identity(session).id:
             raise PackRefused(
@@ -209,7 +219,7 @@ def _received_head(
     trail = document.audit
     if not len(trail):
         return None
-    last_seq, last_hash = trail.seqs[-1], trail.digests(len(trail) - 1)[0].hex()
+    last_seq, last_hash = trail.last_seq, trail.digests(len(trail) - 1)[0].hex()
     session.add(
         ChainHead(
             kind="received", origin=document.origin, inspection_id=inspection_id,
@@ -293,6 +303,25 @@ def _details(
     }
 
 
+def _imported_digests(store: Store, inspection_id: str | None) -> set[str]:
+    """The SHA-256 of every pack file in the imports log (of the inspection, when given).
+
+    Only a hint to the read-ahead, which then leaves such a file unopened: whether a file
+    counts as imported before is decided by ``_same_file_again`` in the import's own
+    transaction (the same digest under the sender's registered key)."""
+    query = select(ImportLog.details).where(ImportLog.kind == "pack")
+    if inspection_id is not None:
+        query = query.where(ImportLog.inspection_id == inspection_id)
+    found: set[str] = set()
+    with store.sessions() as session:
+        for details in session.scalars(query):
+            with suppress(ValueError, TypeError, AttributeError):
+                digest = json.loads(details).get("sha256")
+                if isinstance(digest, str):
+                    found.add(digest)
+    return found
+
+
 def import_packs(
     store: Store,
     paths: Sequence[str | Path],
@@ -312,7 +341,8 @@ def import_packs(
     outcomes: list[ImportOutcome] = []
     private_keys: dict[str, crypto.InspectionPrivate] = {}
     files = [Path(name) for name in paths]
-    with opening.prefetch(files, private_keys) as fetched_files:
+    imported = _imported_digests(store, inspection_id)
+    with opening.prefetch(files, private_keys, imported) as fetched_files:
         for done, fetched in enumerate(fetched_files):
             name = fetched.path.name
             progress(done, len(files), f"Importing {name} ({done + 1} of {len(files)})…")
@@ -331,6 +361,8 @@ def import_packs(
                 with suppress(WorkbenchError):  # a store with no user name records nothing
                     log_refusal(store, fetched.path, exc, seen)
             outcomes.append(outcome)
+            if outcome.result is not None and fetched.opened is not None:
+                imported.add(fetched.opened.sha256)  # the same file later in the list
     progress(len(files), len(files), "Done")
     if any(outcome.result is not None for outcome in outcomes):
         publish(store, *MERGED, inspection_id=inspection_id)

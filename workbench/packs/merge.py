@@ -112,12 +112,13 @@ def _merge_assessments(conn: Connection, pack: PackDocument, counts: MergeCounts
     if not incoming:
         return
     inspectors = {a["inspector"] for a in incoming}
-    found: dict[tuple[str, str], tuple[str, int, str]] = {}
+    found: dict[tuple[str, str], tuple[str, int, str, str | None]] = {}
     table = records.plain(Assessment)
     for chunk in chunks(sorted({a["case_id"] for a in incoming})):
         query = select(
-            table.c.case_id, table.c.inspector, table.c.id, table.c.revision, table.c.updated_at
-        ).where(table.c.case_id.in_(chunk))
+            table.c.case_id, table.c.inspector, table.c.id, table.c.revision, table.c.updated_at,
+            table.c.pack_digest,
+        ).where(table.c.case_id.in_(chunk))  # fmt: skip
         for case_id, inspector, *rest in conn.execute(query):
             if inspector in inspectors:
                 found[(case_id, inspector)] = tuple(rest)  # type: ignore[assignment]
@@ -129,21 +130,48 @@ def _merge_assessments(conn: Connection, pack: PackDocument, counts: MergeCounts
             inserts.append(pack.complete(record))
             continue
         key_new = (record["revision"], record["updated_at"])
-        if key_new > old[1:]:
+        if key_new > old[1:3]:
             replaces.append((old[0], pack.complete(record)))
-        elif key_new == old[1:]:
-            ties.append((old[0], record))
-    if ties:
-        stored = {r["id"]: r for r in records.assessments(conn, [old_id for old_id, _ in ties])}
-        for old_id, record in ties:
-            if not _same(stored[old_id], record):
-                record = pack.complete(record)
-                if digest(record) > digest(stored[old_id]):
-                    replaces.append((old_id, record))
+        elif key_new == old[1:3]:
+            ties.append((old[0], old[3], record))
+    _settle_ties(conn, pack, ties, replaces)
     _delete_assessments(conn, [old_id for old_id, _ in replaces])
     _insert_assessments(conn, inserts + [record for _, record in replaces])
     counts.assessments_added += len(inserts)
     counts.assessments_changed += len(replaces)
+
+
+def _settle_ties(
+    conn: Connection,
+    pack: PackDocument,
+    ties: list[tuple[str, str | None, dict[str, Any]]],
+    replaces: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """The incoming versions that win a tie on (revision, updated_at): the greater content
+    digest. A stored row's digest is the one its merge kept (``pack_digest``); a row without
+    one (written here, or before digests were kept) is read back and its digest computed."""
+    unknown = [old_id for old_id, kept, _ in ties if kept is None]
+    stored = {r["id"]: r for r in records.assessments(conn, unknown)} if unknown else {}
+    for old_id, kept, record in ties:
+        if kept is None:
+            if _same(stored[old_id], record):
+                continue
+            kept = digest(stored[old_id])
+        elif _plain_digest(record) == kept:
+            continue  # the very content merged before (and checked then): nothing to do
+        complete = pack.complete(record)
+        if digest(complete) > kept:
+            replaces.append((old_id, complete))
+
+
+def _plain_digest(record: dict[str, Any]) -> str | None:
+    """The digest of an incoming assessment whose children are not yet checked, in the form
+    ``complete`` gives (stages in order): equal to a stored digest only for the same content."""
+    try:
+        stages = sorted(record["stages"], key=lambda s: s["stage_id"])
+        return digest({**record, "stages": stages})
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def _same(stored: dict[str, Any], record: dict[str, Any]) -> bool:
@@ -173,7 +201,10 @@ def _delete_assessments(conn: Connection, ids: list[str]) -> None:
 def _insert_assessments(conn: Connection, incoming: list[dict]) -> None:
     if not incoming:
         return
-    rows = [row_of(a, records.ASSESSMENT, answers=canonical_json(a["answers"])) for a in incoming]
+    rows = [
+        row_of(a, records.ASSESSMENT, answers=canonical_json(a["answers"]), pack_digest=digest(a))
+        for a in incoming
+    ]
     insert_sorted(conn, Assessment, rows)
     stages = [{**s, "assessment_id": a["id"]} for a in incoming for s in a["stages"]]
     insert_sorted(conn, StageJudgement, stages)

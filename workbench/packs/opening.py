@@ -11,7 +11,7 @@ lock, and sharing it would slow the merge more than it saves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from workbench.errors import WorkbenchError
 from workbench.packs import container, payload
 from workbench.packs.container import PackRefused
 from workbench.packs.pack import MAX_PACK_BYTES, SCHEME
-from workbench.packs.trail import AuditTrail, check_trail
+from workbench.packs.trail import AuditTrail, Held, check_trail
 
 WHAT = "findings pack"
 
@@ -38,8 +38,8 @@ class Inflated:
     trail: bytes
     trail_block: bytes
 
-    def checked_trail(self) -> AuditTrail:
-        return check_trail(self.trail, self.trail_block)
+    def checked_trail(self, held: Held | None = None) -> AuditTrail:
+        return check_trail(self.trail, self.trail_block, held)
 
 
 def unseal(opened: container.Opened, private: crypto.InspectionPrivate) -> bytes:
@@ -110,10 +110,11 @@ def _read(path: Path) -> tuple[container.Opened | None, WorkbenchError | None]:
 def _open_ahead(
     read: Future[tuple[container.Opened | None, WorkbenchError | None]],
     keys: dict[str, crypto.InspectionPrivate],
+    imported: Container[str],
 ) -> tuple[str, Inflated] | None:
     opened, _ = read.result()
-    if opened is None:
-        return None
+    if opened is None or opened.sha256 in imported:
+        return None  # a file imported before is recognised by its digest, not opened
     inspection_id = str(opened.header.get("inspection_id", ""))
     private = keys.get(inspection_id)
     if private is None:
@@ -126,10 +127,14 @@ def _open_ahead(
 
 @contextmanager
 def prefetch(
-    paths: Sequence[Path], keys: dict[str, crypto.InspectionPrivate]
+    paths: Sequence[Path],
+    keys: dict[str, crypto.InspectionPrivate],
+    imported: Container[str] = (),
 ) -> Iterator[Iterator[Fetched]]:
     """The packs at ``paths`` in order, each read ahead, and opened ahead once its
-    inspection's key is in ``keys``, while the one before it is imported.
+    inspection's key is in ``keys``, while the one before it is imported; a file whose
+    SHA-256 is among those ``imported`` before is read (and its signature checked) but not
+    decrypted: the importer finds it in the imports log.
 
     Reading and opening run on separate threads, so the next file is never kept waiting
     behind the opening of one that turns out to need none (a file imported before)."""
@@ -140,7 +145,7 @@ def prefetch(
 
         def submit(path: Path) -> tuple[Path, Future, Future]:
             read = readers.submit(_read, path)
-            return path, read, openers.submit(_open_ahead, read, keys)
+            return path, read, openers.submit(_open_ahead, read, keys, imported)
 
         def fetched() -> Iterator[Fetched]:
             ahead = submit(paths[0]) if paths else None

@@ -6,17 +6,29 @@ and origin put the origin and the sequence number at known places, and the previ
 closes every line, so hundreds of thousands of lines are checked by slicing rather than
 parsing. ``merge_trail`` checks the links of the lines it adds and keeps them as one
 ``AuditSegment``; ``audit verify`` reads every line in full.
+
+A pack carries its store's whole trail, so most of a later pack's trail is already held here.
+``check_trail`` given what is held (``Held``) looks at the line where the held part ends: when
+that line hashes to the hash held for the sender's last event here, the lines up to it are
+the ones already checked and kept on an earlier import (the chain commits each line to the one
+before it), and only the lines beyond it are checked again. Those held lines of the pack are
+never kept (the store keeps its own copy) and none of the checks of what a pack may carry
+reads them: ``named_ids`` reads the store's own copy when a record is named only there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
 from bisect import bisect_right
+from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from db.bulk import bulk_insert
@@ -29,16 +41,43 @@ from workbench.packs.records import plain, received_mark
 WHAT = "findings pack"
 MAX_EVENTS = 2_000_000
 MAX_LINE = 2 * MAX_TEXT + 2_000
+# An event's entity id, between its entity and its field: ``..."assessment","<id>","field"...``
+ENTITY_ID = re.compile(rb'","([0-9a-f-]{36})","')
+
+
+@dataclass(frozen=True)
+class Held:
+    """What this store holds of a sender's trail: how many events, the last one's sequence
+    number and hash (``records.received_mark``)."""
+
+    events: int
+    last_seq: int
+    last_hash: str | None
 
 
 @dataclass
 class AuditTrail:
-    """The sender's audit events: the compressed block as carried, and its checked lines."""
+    """The sender's audit events: the compressed block as carried, and its checked lines.
+
+    ``held`` leading lines were found to be those this store already holds (the last of them
+    at sequence ``held_seq``) and were not checked again; ``seqs`` are the sequence numbers of
+    the lines from ``held`` on (of every line when ``held`` is 0)."""
 
     block: bytes = b""
     lines: list[bytes] = field(default_factory=list)
     seqs: list[int] = field(default_factory=list)
     origin: str | None = None
+    held: int = 0
+    held_seq: int = 0
+
+    @property
+    def last_seq(self) -> int:
+        return self.seqs[-1] if self.seqs else self.held_seq
+
+    @property
+    def new_lines(self) -> list[bytes]:
+        """The lines beyond those this store held when the trail was checked."""
+        return self.lines[self.held :] if self.held else self.lines
 
     @classmethod
     def of_lines(cls, lines: list[str]) -> AuditTrail:
@@ -64,12 +103,13 @@ def _seq(line: bytes) -> int:
     return int(line[79 : line.index(b",", 79)])
 
 
-def check_trail(text: bytes, block: bytes) -> AuditTrail:
+def check_trail(text: bytes, block: bytes, held: Held | None = None) -> AuditTrail:
     """The lines of ``text`` (``block`` inflated): every one an event of one store, in order.
 
-    Checked on every line: its place in the canonical JSON array (the same origin as the
-    first line, a sequence number, a closing previous hash), its length, and that sequence
-    numbers only increase. The caller checks the origin is the sender's.
+    Checked on every line (from the end of what is ``held`` here, when the line there hashes
+    to the hash held): its place in the canonical JSON array (the same origin as the first
+    line, a sequence number, a closing previous hash), its length, and that sequence numbers
+    only increase. The caller checks the origin is the sender's.
     """
     if not text:
         return AuditTrail(block)
@@ -84,21 +124,38 @@ def check_trail(text: bytes, block: bytes) -> AuditTrail:
     if not is_id(origin):
         raise malformed(WHAT, "its audit trail does not begin with an audit event")
     head = f'","{origin}",'.encode("ascii")
+    start = _held_lines(lines, head, held)
     try:  # one pass: a line not shaped as an event of that store gets -1
         seqs = [
             int(line[79 : line.index(b",", 79)])
             if line[38:79] == head and line[:2] == b'["' and line[-68:-66] == b',"'
             and line[-2:] == b'"]' and len(line) <= MAX_LINE
             else -1
-            for line in lines
+            for line in (lines[start:] if start else lines)
         ]  # fmt: skip
     except ValueError:
         raise malformed(WHAT, "an audit event has no sequence number") from None
     if -1 in seqs:
         raise malformed(WHAT, "its audit trail holds an event from another store or not an event")
-    if seqs[0] < 1 or any(b <= a for a, b in zip(seqs, seqs[1:], strict=False)):
+    before = held.last_seq if start and held is not None else 0
+    if (seqs and seqs[0] <= before) or (seqs and seqs[0] < 1):
         raise malformed(WHAT, "its audit trail is not in order")
-    return AuditTrail(block, lines, seqs, origin)
+    if any(b <= a for a, b in zip(seqs, seqs[1:], strict=False)):
+        raise malformed(WHAT, "its audit trail is not in order")
+    return AuditTrail(block, lines, seqs, origin, start, before)
+
+
+def _held_lines(lines: list[bytes], head: bytes, held: Held | None) -> int:
+    """How many leading lines are those held here: the line where the held part ends is an
+    event of this origin at the last sequence held, hashing to the hash held; else 0."""
+    if held is None or not held.events or held.last_hash is None or held.events > len(lines):
+        return 0
+    boundary = lines[held.events - 1]
+    if boundary[38:79] != head or not boundary[79:].startswith(f"{held.last_seq},".encode()):
+        return 0
+    if hashlib.sha256(boundary).hexdigest() != held.last_hash:
+        return 0
+    return held.events
 
 
 def merge_trail(conn: Connection, origin: str, trail: AuditTrail) -> int:
@@ -113,18 +170,26 @@ def merge_trail(conn: Connection, origin: str, trail: AuditTrail) -> int:
     if not len(trail):
         return 0
     held, last_seq, last_hash = received_mark(conn, origin)
-    start = bisect_right(trail.seqs, last_seq)
+    if trail.held:
+        # Checked against what is held here (``check_trail``), in this same transaction.
+        if (trail.held, trail.held_seq) != (held, last_seq):
+            raise conflict("the sender's audit trail differs from the one already here")
+        start = held
+    else:
+        start = bisect_right(trail.seqs, last_seq)
+        if start == len(trail):
+            return 0  # nothing beyond what is here
+        if start != held or (start and trail.seqs[start - 1] != last_seq):
+            raise conflict("the sender's audit trail differs from the one already here")
+        if start and trail.digests(start - 1, start)[0].hex() != last_hash:
+            raise conflict(f"event {last_seq} of the sender's audit trail differs from ours")
     if start == len(trail):
         return 0  # nothing beyond what is here
-    if start != held or (start and trail.seqs[start - 1] != last_seq):
-        raise conflict("the sender's audit trail differs from the one already here")
-    if start and trail.digests(start - 1, start)[0].hex() != last_hash:
-        raise conflict(f"event {last_seq} of the sender's audit trail differs from ours")
     digests = trail.digests(start)
     broken = _first_unlinked(trail, start, digests, last_seq, bytes.fromhex(last_hash or GENESIS))
     if broken is not None:
         raise conflict(f"event {broken} of the sender's audit trail does not follow on")
-    seqs, lines = trail.seqs[start:], trail.lines[start:]
+    seqs, lines = trail.seqs[start - trail.held :], trail.lines[start:]
     block = trail.block if start == 0 and trail.block else zlib.compress(b"\n".join(lines), 6)
     segment = {
         "id": new_id(), "origin": origin, "first_seq": seqs[0], "last_seq": seqs[-1],
@@ -143,7 +208,7 @@ def _first_unlinked(
 
     Where the sequence runs on without a gap (the usual case) all the links are compared
     at once, as two byte strings; otherwise line by line."""
-    seqs = trail.seqs[start:]
+    seqs = trail.seqs[start - trail.held :]
     if seqs[-1] - prev_seq == len(seqs):
         with suppress(ValueError):  # not hex somewhere: found below
             if trail.carried(start) == prev_digest + b"".join(digests[:-1]):
@@ -158,8 +223,9 @@ def _first_unlinked(
 
 
 def check_senders(trail: AuditTrail, inspector: str, latest: str) -> None:
-    """Every event of the trail is recorded by ``inspector`` (the sending store's user) and
-    none is dated after ``latest`` (canonical timestamp text, which sorts as time does).
+    """Every event of the trail (beyond what is held here: those were checked when they came)
+    is recorded by ``inspector`` (the sending store's user) and none is dated after ``latest``
+    (canonical timestamp text, which sorts as time does).
 
     The one exception: events recorded before the sender re-attributed a name's work to
     themselves (a ``reattribute`` event of theirs in the trail, ``workbench.services.names``)
@@ -170,7 +236,7 @@ def check_senders(trail: AuditTrail, inspector: str, latest: str) -> None:
     actor = b'",' + json.dumps(inspector, ensure_ascii=False).encode("utf-8") + b","
     width, limit = len(actor), latest.encode("ascii")
     earlier = _earlier_names(trail, inspector)
-    for line, seq in zip(trail.lines, trail.seqs, strict=True):
+    for line, seq in zip(trail.new_lines, trail.seqs, strict=True):
         at = line.index(b",", 79) + 2
         if line[at + 32 : at + 32 + width] != actor and not _earlier(line, at, seq, earlier):
             raise unauthorised(
@@ -183,9 +249,10 @@ def check_senders(trail: AuditTrail, inspector: str, latest: str) -> None:
 
 def _earlier_names(trail: AuditTrail, inspector: str) -> dict[bytes, int]:
     """Each name the sender re-attributed to themselves (as its actor field is written in
-    a line), with the sequence number of the re-attribution: only events before it count."""
+    a line), with the sequence number of the re-attribution: only events before it count.
+    Only the lines beyond those held here: the held ones were checked when they came."""
     found: dict[bytes, int] = {}
-    for line, seq in zip(trail.lines, trail.seqs, strict=True):
+    for line, seq in zip(trail.new_lines, trail.seqs, strict=True):
         if b'"reattribute","inspection"' not in line:
             continue
         try:
@@ -202,3 +269,31 @@ def _earlier_names(trail: AuditTrail, inspector: str) -> dict[bytes, int]:
 
 def _earlier(line: bytes, at: int, seq: int, earlier: dict[bytes, int]) -> bool:
     return any(line[at + 32 : at + 32 + len(n)] == n and seq < s for n, s in earlier.items())
+
+
+def named_ids(
+    conn: Connection, trail: AuditTrail, ids: Iterable[str], models: Iterable[Any]
+) -> set[bytes]:
+    """The entity ids named by the events of the sender's trail, enough to look up ``ids``.
+
+    Those of the lines beyond what is held here; where ``trail.held`` lines were not read
+    again, also the ids of ``ids`` already stored here as records of ``models`` (each was found
+    in the sender's trail when it first came, and that part of the trail is the part held),
+    and, for any still missing, those of this store's own copy of the held lines."""
+    new = trail.new_lines
+    found = set(ENTITY_ID.findall(b"\n".join(new))) if new else set()
+    if not trail.held:
+        return found
+    missing = [i for i in ids if i.encode("ascii") not in found]
+    for model in models:
+        missing = [i for i in missing if i.encode("ascii") not in found]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            found.update(
+                i.encode("ascii") for i in conn.scalars(select(model.id).where(model.id.in_(chunk)))
+            )
+    if any(i.encode("ascii") not in found for i in missing):
+        query = select(AuditSegment.lines).where(AuditSegment.origin == trail.origin)
+        for block in conn.scalars(query):
+            found.update(ENTITY_ID.findall(zlib.decompress(block)))
+    return found

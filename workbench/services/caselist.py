@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy import case as sql_case
-from sqlalchemy.engine import Result
 from sqlalchemy.orm import Session
 
 from db.engine import Store
@@ -28,6 +28,7 @@ from db.models import Assessment, Case, Inspection, Moderation, Referral
 from workbench.errors import NotFoundError
 from workbench.methodology import Methodology, load_methodology
 from workbench.services.inspections import case_by_id, methodology_of
+from workbench.services.plain_rows import rows as plain_rows
 from workbench.services.status import GRADED, NOT_STARTED, STATUS_ORDER
 
 
@@ -89,9 +90,9 @@ def _methodology(session: Session, inspection_id: str) -> Methodology:
     return methodology_of(inspection)
 
 
-def _columns(session: Session, query: Select) -> Result:
-    """Plain rows of ``query``'s columns, through the connection (no ORM row processing)."""
-    return session.connection().execute(query)
+def _columns(session: Session, query: Select) -> list[tuple[Any, ...]]:
+    """Plain rows of ``query``'s columns, from the DB-API cursor (no result processing)."""
+    return plain_rows(session.connection(), query)
 
 
 def _referral_counts(session: Session, where) -> dict[str, tuple[int, int]]:
@@ -130,7 +131,7 @@ def _moderations(session: Session, where) -> dict[str, str]:
         .join(Case, Case.id == Moderation.case_id)
         .where(where)
     )
-    return dict(_columns(session, query).all())
+    return dict(_columns(session, query))
 
 
 def _summarise(assessments: Sequence[tuple], moderated: str | None) -> tuple[str, str | None, bool]:

@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import pandas as pd
-
 from workbench.methodology import Methodology, Prompt
+
+# The columns of graded assessments: a DataFrame or a dict of lists (case_id, overall_grade,
+# answers), first graded first.
+Columns = Mapping[str, Sequence[Any]] | Any
+GradedCase = tuple[str, str, str]  # case id, category, outcome
 
 DIFFERED = "differed"
 UNANSWERED = "unanswered"
 
 
-def _parsed(assessments: pd.DataFrame) -> list[dict[str, str]]:
+def _parsed(assessments: Columns) -> list[dict[str, str]]:
     """Each assessment's answers as a dict; JSON text is parsed in one call rather than one
     per assessment (10,000 calls cost noticeably more)."""
     values = list(assessments["answers"])
@@ -38,9 +42,7 @@ def _parsed(assessments: pd.DataFrame) -> list[dict[str, str]]:
     return [json.loads(v) if isinstance(v, str) else dict(v or {}) for v in values]
 
 
-def counted_answers(
-    assessments: pd.DataFrame, moderated: dict[str, str]
-) -> dict[str, dict[str, str]]:
+def counted_answers(assessments: Columns, moderated: dict[str, str]) -> dict[str, dict[str, str]]:
     """Case id -> item id -> the answer it counts with (or ``DIFFERED``).
 
     ``assessments``: graded assessments (case_id, overall_grade, answers as JSON text or a
@@ -72,20 +74,17 @@ def counted_answers(
 
 
 def _tallies(
-    frame: pd.DataFrame, answers: dict[str, dict[str, str]]
+    graded: Sequence[GradedCase], answers: dict[str, dict[str, str]]
 ) -> tuple[Counter[tuple[str, str, str, str]], Counter[tuple[str, str]]]:
     """(category, outcome, item, answer) -> cases answering so, and (category, outcome) ->
     graded cases. Counted in plain Python over each case's answers: building a row per case
     and item for pandas to group costs several times more at 10,000 cases."""
-    graded = frame[frame["graded"]]
-    groups = Counter(zip(graded["category"], graded["_outcome"], strict=True))
-    keys = [
+    groups = Counter((category, outcome) for _case, category, outcome in graded)
+    keys = (
         (category, outcome, item, answer)
-        for case_id, category, outcome in zip(
-            graded["case_id"], graded["category"], graded["_outcome"], strict=True
-        )
+        for case_id, category, outcome in graded
         for item, answer in answers.get(case_id, {}).items()
-    ]
+    )
     return Counter(keys), groups
 
 
@@ -111,10 +110,11 @@ def _percent(part: int, whole: int) -> int | None:
 
 
 def by_prompt(
-    method: Methodology, frame: pd.DataFrame, answers: dict[str, dict[str, str]]
+    method: Methodology, graded: Iterable[GradedCase], answers: dict[str, dict[str, str]]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``by_prompt`` and ``by_prompt_grade`` (``frame`` has ``_outcome`` per case)."""
-    given, groups = _tallies(frame, answers)
+    """``by_prompt`` and ``by_prompt_grade`` (``graded``: each graded case's id, category and
+    outcome, its effective grade or ``unresolved``)."""
+    given, groups = _tallies(list(graded), answers)
     by_item: dict[str, list[tuple[str, str, str, int]]] = {}
     for (category, outcome, item_id, answer), n in given.items():
         by_item.setdefault(item_id, []).append((category, outcome, answer, n))

@@ -9,49 +9,51 @@ and three as 'inadequate'".
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from workbench.agreement import agreement
 from workbench.methodology import Methodology
 
+if TYPE_CHECKING:
+    from workbench.services.summary_data import CaseRecord
 
-def _block(method: Methodology, frame: pd.DataFrame) -> dict[str, Any]:
+
+def _block(method: Methodology, records: Sequence[CaseRecord]) -> dict[str, Any]:
     grades = list(method.grade_ids)
     rank = {g: i for i, g in enumerate(grades)}
-    forced = frame[frame["force_grade"].isin(grades)]
-    both = forced[forced["effective_grade"].isin(grades)]
-    table = np.zeros((len(grades), len(grades)), dtype=int)
-    force_rank = both["force_grade"].map(rank).to_numpy(dtype=int)
-    our_rank = both["effective_grade"].map(rank).to_numpy(dtype=int)
-    np.add.at(table, (force_rank, our_rank), 1)
-    force_counts = forced["force_grade"].value_counts()
+    forced = [r for r in records if r.force_grade in rank]
+    both = [(rank[r.force_grade], rank[r.effective_grade]) for r in forced  # type: ignore[index]
+            if r.effective_grade in rank]  # fmt: skip
+    table = [[0] * len(grades) for _ in grades]
+    for force, ours in both:
+        table[force][ours] += 1
+    force_counts = Counter(r.force_grade for r in forced)
     return {
-        "cases": len(frame),
+        "cases": len(records),
         "force_graded": len(forced),
-        "force_grades": {g: int(force_counts.get(g, 0)) for g in grades},
+        "force_grades": {g: force_counts.get(g, 0) for g in grades},
         "compared": len(both),
-        "crosstab": {f: {o: int(table[i, j]) for j, o in enumerate(grades)} for i, f in
+        "crosstab": {f: {o: table[i][j] for j, o in enumerate(grades)} for i, f in
                      enumerate(grades)},
-        "same": int((force_rank == our_rank).sum()),
-        "force_more_favourable": int((force_rank < our_rank).sum()),
-        "inspector_more_favourable": int((force_rank > our_rank).sum()),
+        "same": sum(force == ours for force, ours in both),
+        "force_more_favourable": sum(force < ours for force, ours in both),
+        "inspector_more_favourable": sum(force > ours for force, ours in both),
         "agreement": agreement(table),
     }  # fmt: skip
 
 
-def self_assessment(method: Methodology, frame: pd.DataFrame) -> dict[str, Any]:
-    """The ``force_self_assessment`` key of the summary (``frame``: the case frame)."""
-    referred = _block(method, frame[frame["referred"]])
+def self_assessment(method: Methodology, records: Sequence[CaseRecord]) -> dict[str, Any]:
+    """The ``force_self_assessment`` key of the summary (``records``: one per case)."""
+    referred = _block(method, [r for r in records if r.referred])
     referred["sentence"] = referred_sentence(method, referred)
     by_category = {}
     for category in method.category_ids:
-        rows = frame[frame["category"] == category]
-        if len(rows):
+        rows = [r for r in records if r.category == category]
+        if rows:
             by_category[category] = {"name": method.category_name(category), **_block(method, rows)}
-    return {"all": _block(method, frame), "referred": referred, "by_category": by_category}
+    return {"all": _block(method, records), "referred": referred, "by_category": by_category}
 
 
 def referred_sentence(method: Methodology, referred: dict[str, Any]) -> str:
