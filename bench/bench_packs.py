@@ -146,6 +146,8 @@ def fill_inspector(store, inspection_id: str, name: str, seed: int, every_field:
                 chain.add("update", "assessment", assessment_id, f"stage:{stage_id}:grade", grade)
                 chain.add("update", "assessment", assessment_id, f"stage:{stage_id}:notes", NOTE)
                 for prompt in method.stage(stage_id).prompts:
+                    if not prompt.applies_to(case.category):
+                        continue  # as the panel shows them: a pack may answer no other
                     answer = answers[prompt.id] = rng.choice(("yes", "partly", "no"))
                     chain.add("update", "assessment", assessment_id, f"prompt:{prompt.id}", answer)
             for field, value in (("overall_grade", overall), ("rationale", NOTE)):

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QWidget
 
 from ui.app import application, set_window_icon, start
 from workbench.services.status import IN_PROGRESS
@@ -79,7 +79,9 @@ class Scene:
         subprocess.run(["import", "-window", "root", str(self.out)], check=True)
         print(f"{self.name}: {self.out}")
         modal = QApplication.activeModalWidget()
-        if modal is not None:
+        if isinstance(modal, QDialog):
+            modal.done(0)  # not close(): a dialog holding typed text would ask first
+        elif modal is not None:
             modal.close()
         window = self.window()
         if window is not None:
@@ -132,12 +134,34 @@ def moderation(scene: Scene) -> None:
     scene.then(lambda: "moderation" in scene.window().docks, record_nothing)
 
 
+def referral(scene: Scene) -> None:
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from ui.dialogs.referral import RaiseReferralDialog
+
+    def open_dialog() -> None:  # later: the dialog's own event loop would hold the poll up
+        window = scene.window()
+        window.views.show_cases()
+        window.select_case(window.model.row_at(0).id)
+        QTimer.singleShot(0, scene.window().actions["case.referral"].trigger)
+
+    def type_risk() -> None:
+        dialog = modal(RaiseReferralDialog)
+        dialog.findChild(QPlainTextEdit).setPlainText(
+            "The child still lives with the suspect, who was released on bail yesterday."
+        )
+        dialog.findChildren(QLineEdit)[0].setText("DI Patel, Child abuse investigation")
+
+    scene.then(ready_window(scene), open_dialog)
+    scene.then(lambda: modal(RaiseReferralDialog) is not None, type_risk)
+
+
 def dashboard(scene: Scene) -> None:
     scene.then(ready_window(scene), lambda: scene.window().actions["view.dashboard"].trigger())
 
 
 SCENES = {"first-run": first_run, "grading": grading, "moderation": moderation,
-          "dashboard": dashboard}  # fmt: skip
+          "dashboard": dashboard, "referral": referral}  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

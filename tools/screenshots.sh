@@ -6,13 +6,13 @@
 #
 #   tools/screenshots.sh [OUT_DIR] [SCENE...]   (default docs/screenshots, every scene)
 #
-# Scenes (tools/screenshot_scene.py): first-run grading moderation dashboard.
+# Scenes (tools/screenshot_scene.py): first-run grading moderation dashboard referral.
 # Needs: xvfb, openbox, imagemagick (Debian package names), and `make venv` done.
 set -eu
 cd "$(dirname "$0")/.."
 OUT=${1:-docs/screenshots}
 [ $# -gt 0 ] && shift
-SCENES=${*:-first-run grading moderation dashboard}
+SCENES=${*:-first-run grading moderation dashboard referral}
 PY=${PYTHON:-.venv/bin/python}
 for tool in Xvfb openbox import convert; do
     command -v "$tool" >/dev/null || { echo "$tool is needed (apt install xvfb openbox imagemagick)" >&2; exit 1; }

@@ -148,12 +148,18 @@ def arguments(store: Store, inspection_id: str) -> dict[str, object]:
     from workbench.about import about_facts
     from workbench.audit_check import verify_store
 
+    from workbench.methodology import load_methodology
+
     rows = case_rows(store, inspection_id)
+    referrals = list_referrals(store, inspection_id)
+    open_referral = next(r for r in referrals if r.status != "closed")
     return {
         "store": store,
         "inspection_id": inspection_id,
         "case_id": rows[0].id,
-        "referral_id": list_referrals(store, inspection_id)[0].id,
+        "referral_id": referrals[0].id,
+        "row": open_referral,
+        "method": load_methodology(),
         "references": [r.reference for r in rows[:3]],
         "reference": rows[0].reference,
         "entries": [],
