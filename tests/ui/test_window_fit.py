@@ -147,7 +147,6 @@ def arguments(store: Store, inspection_id: str) -> dict[str, object]:
     from ui.shortcuts import SHORTCUTS
     from workbench.about import about_facts
     from workbench.audit_check import verify_store
-
     from workbench.methodology import load_methodology
 
     rows = case_rows(store, inspection_id)
