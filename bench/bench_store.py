@@ -55,7 +55,7 @@ def plaintext_stores():
     real = workbench.store.open_store
 
     def plain(target, *, passphrase=None, **options):  # type: ignore[no-untyped-def]
-        return real(target, **options)
+        return real(target, plaintext=True, **options)
 
     workbench.store.open_store = plain
     try:

@@ -78,11 +78,16 @@ class Scene:
         QApplication.processEvents()
         subprocess.run(["import", "-window", "root", str(self.out)], check=True)
         print(f"{self.name}: {self.out}")
+        self._finish()
+
+    def _finish(self) -> None:
+        """Close the modal dialogs one at a time, each after the one above it has returned
+        from its own event loop, then the window."""
         modal = QApplication.activeModalWidget()
         if isinstance(modal, QDialog):
             modal.done(0)  # not close(): a dialog holding typed text would ask first
-        elif modal is not None:
-            modal.close()
+            QTimer.singleShot(POLL_MS, self._finish)
+            return
         window = self.window()
         if window is not None:
             window.close()
@@ -156,12 +161,34 @@ def referral(scene: Scene) -> None:
     scene.then(lambda: modal(RaiseReferralDialog) is not None, type_risk)
 
 
+def kit_name(scene: Scene) -> None:
+    """Sam's store opens a kit the lead issued to Samantha Jones (tools/screenshots.sh wrote
+    the kit and its code beside the store): the offer to use the kit's name."""
+    from ui.dialogs.packs import OpenKitDialog
+
+    folder = scene.out.parent
+
+    def open_dialog() -> None:
+        QTimer.singleShot(0, scene.window().actions["file.open_kit"].trigger)
+
+    def fill_and_open() -> None:
+        dialog = modal(OpenKitDialog)
+        dialog.path.setText(str(folder / "kit-name.wbkit"))
+        dialog.code.setText((folder / "kit-name.code").read_text().strip())
+        QTimer.singleShot(0, dialog.start)
+
+    scene.then(lambda: scene.window() is not None, open_dialog)
+    scene.then(lambda: modal(OpenKitDialog) is not None, fill_and_open)
+    scene.then(lambda: modal(QMessageBox) is not None, lambda: None)
+
+
 def dashboard(scene: Scene) -> None:
     scene.then(ready_window(scene), lambda: scene.window().actions["view.dashboard"].trigger())
 
 
 SCENES = {"first-run": first_run, "grading": grading, "moderation": moderation,
-          "dashboard": dashboard, "referral": referral}  # fmt: skip
+          "dashboard": dashboard, "referral": referral,
+          "kit-name": kit_name}  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

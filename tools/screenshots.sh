@@ -6,13 +6,14 @@
 #
 #   tools/screenshots.sh [OUT_DIR] [SCENE...]   (default docs/screenshots, every scene)
 #
-# Scenes (tools/screenshot_scene.py): first-run grading moderation dashboard referral.
+# Scenes (tools/screenshot_scene.py): first-run grading moderation dashboard (the default),
+# and referral kit-name.
 # Needs: xvfb, openbox, imagemagick (Debian package names), and `make venv` done.
 set -eu
 cd "$(dirname "$0")/.."
 OUT=${1:-docs/screenshots}
 [ $# -gt 0 ] && shift
-SCENES=${*:-first-run grading moderation dashboard referral}
+SCENES=${*:-first-run grading moderation dashboard}
 PY=${PYTHON:-.venv/bin/python}
 for tool in Xvfb openbox import convert; do
     command -v "$tool" >/dev/null || { echo "$tool is needed (apt install xvfb openbox imagemagick)" >&2; exit 1; }
@@ -43,12 +44,23 @@ for scene in $SCENES; do
     home="$WORK/home-$scene"
     mkdir -p "$home/Documents"
     store="$home/workbench.sqlite"
-    if [ "$scene" != first-run ]; then
+    if [ "$scene" = kit-name ]; then
+        # The lead's demonstration store issues a kit to Samantha Jones; this store is Sam's.
+        lead="$home/lead.sqlite"
+        HOME="$home" "$PY" -m workbench --db "$lead" identity set --name "Alex Inspector" >/dev/null
+        HOME="$home" "$PY" -m workbench --db "$lead" demo >/dev/null
+        inspection=$(HOME="$home" "$PY" -m workbench --db "$lead" inspection list | awk 'NR==3{print $1}')
+        HOME="$home" WORKBENCH_PASSPHRASE="demonstration only" "$PY" -m workbench --db "$lead" \
+            kit export --inspection "$inspection" --inspector "Samantha Jones" --all-cases \
+            --out "$OUT/kit-name.wbkit" | grep -Eo '[A-Z0-9]{4}(-[A-Z0-9]{4}){4}' >"$OUT/kit-name.code"
+        HOME="$home" "$PY" -m workbench --db "$store" identity set --name "Sam" >/dev/null
+    elif [ "$scene" != first-run ]; then
         HOME="$home" "$PY" -m workbench --db "$store" identity set --name "Alex Inspector" >/dev/null
         HOME="$home" "$PY" -m workbench --db "$store" demo >/dev/null
     fi
     HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share" \
         "$PY" tools/screenshot_scene.py "$scene" "$store" "$OUT/$scene.png"
+    rm -f "$OUT/kit-name.wbkit" "$OUT/kit-name.code"
     # 256 colours, no dithering: a third of the size, and text stays crisp.
     convert "$OUT/$scene.png" -dither None -colors 256 "PNG8:$OUT/$scene.png"
 done
