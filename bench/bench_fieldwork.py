@@ -170,7 +170,10 @@ def dashboard_bench_figures(folder: Path, scale: str) -> Iterator[Figure]:
                  goal=goal, scale=scale, repetitions=5, info=info)  # fmt: skip
 
     def after_another_change() -> Sample:
-        # Any change but grading (a pack merged, a moderation, a case assigned) reads all.
+        # Any change but grading (a pack merged, a moderation, a case assigned) reads all:
+        # a change made, then what the dashboard knew of grading edits forgotten.
+        n = next(edits)
+        grading.edit(store, case_ids[n % len(case_ids)], "Inspector 01", "rationale", f"O{n}.")
         dashboard_figures._LAST_READ.clear()
         return clock(lambda: dashboard(store, inspection_id))
 
