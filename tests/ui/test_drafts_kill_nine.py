@@ -8,14 +8,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 import backends
 import pytest
-from xvfb import wait_for, x_display, xdotool
+from xvfb import wait_for, window_shown, x_display, xdotool
 
 from db import cipher
 from db.models import Case
@@ -91,27 +90,29 @@ def test_text_typed_100_ms_before_a_kill_is_there_after_restart(tmp_path: Path) 
         env.pop("WORKBENCH_DB", None)
         first = window(path, env)
         try:
-            wait_for(
-                lambda: xdotool(env, "search", "--name", "Inspector's Workbench").strip(),
-                60,
-                "the window appeared",
-            )
+            window_shown(env, "Inspector's Workbench")
 
             def typed_a_probe() -> bool:
                 """Once the case is open, Ctrl+G then Ctrl+J land in the rationale (the
                 probe is replaced by the text below)."""
                 xdotool(env, "key", "ctrl+g", "ctrl+j")
                 xdotool(env, "type", "--delay", "20", ".")
-                time.sleep(0.5)
-                if any(text.endswith(".") for text in journaled(path)):
-                    return True
+                try:  # journaled within 50 ms of the key once the rationale has it
+                    return wait_for(
+                        lambda: any(t.endswith(".") for t in journaled(path)), 0.5,
+                        "the probe was journaled", first,
+                    )  # fmt: skip
+                except AssertionError:
+                    if first.poll() is not None:
+                        raise
                 xdotool(env, "key", "BackSpace")  # typed too early (in the search box?)
                 return False
 
-            wait_for(typed_a_probe, 90, "the rationale took typing", every=0.5)
+            wait_for(typed_a_probe, 90, "the rationale took typing", first)
             xdotool(env, "key", "ctrl+a")
             xdotool(env, "type", "--delay", "30", TYPED)
-            time.sleep(0.1)
+            with pytest.raises(subprocess.TimeoutExpired):  # 100 ms on, still running
+                first.wait(timeout=0.1)
             os.kill(first.pid, signal.SIGKILL)
             first.wait(timeout=30)
         finally:
@@ -128,7 +129,7 @@ def test_text_typed_100_ms_before_a_kill_is_there_after_restart(tmp_path: Path) 
                 lambda: rationale(path) == TYPED,
                 90,
                 "the restarted window saved the restored text",
-                every=0.5,
+                second,
             )
         finally:
             second.terminate()

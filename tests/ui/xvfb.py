@@ -13,7 +13,6 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
@@ -29,42 +28,50 @@ def need_tools() -> None:
         pytest.skip(why)
 
 
-def _free_display() -> int:
-    for number in range(91, 200):
-        if (
-            not Path(f"/tmp/.X{number}-lock").exists()
-            and not Path(f"/tmp/.X11-unix/X{number}").exists()
-        ):
-            return number
-    raise AssertionError("no free X display number between :91 and :199")
-
-
-def wait_for(check, timeout: float, what: str, every: float = 0.05):  # type: ignore[no-untyped-def]
-    """Poll ``check`` until it returns something true (a subprocess cannot be waited on
-    through Qt's signals); fail saying ``what`` did not happen."""
+def wait_for(check, timeout: float, what: str, process: subprocess.Popen, every: float = 0.05):  # type: ignore[no-untyped-def]
+    """Until ``check`` returns something true, wait on the window ``process``: each wait
+    returns at once if it ends (a crash fails here, saying so, rather than at the deadline);
+    fail saying ``what`` did not happen. A store file written by another process sends no
+    signal to wait on, so ``check`` is asked again after each bounded wait."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         found = check()
         if found:
             return found
-        time.sleep(every)
+        try:
+            code = process.wait(timeout=every)
+        except subprocess.TimeoutExpired:
+            continue
+        raise AssertionError(f"the window process ended (exit {code}) before {what}")
     raise AssertionError(f"{what} within {timeout} s")
+
+
+def window_shown(env: dict[str, str], title: str, timeout: float = 60) -> None:
+    """Block until a window titled ``title`` is mapped (``xdotool search --sync``)."""
+    subprocess.run(
+        ["xdotool", "search", "--sync", "--onlyvisible", "--name", title],
+        env=env, check=True, timeout=timeout, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 @contextmanager
 def x_display(width: int = 1366, height: int = 768) -> Iterator[dict[str, str]]:
     """Xvfb and openbox on a free display; yields the environment for a window process."""
     need_tools()
-    number = _free_display()
-    server = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    env = {**os.environ, "DISPLAY": f":{number}", "QT_QPA_PLATFORM": "xcb"}
+    reader, writer = os.pipe()
+    server = subprocess.Popen(  # Xvfb picks a free display and writes it once it is ready
+        ["Xvfb", "-displayfd", str(writer), "-screen", "0", f"{width}x{height}x24",
+         "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(writer,),
+    )  # fmt: skip
+    os.close(writer)
     manager = None
     try:
-        wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 20, "Xvfb started")
+        with os.fdopen(reader) as ready:
+            number = ready.readline().strip()
+        if not number:
+            raise AssertionError("Xvfb did not start")
+        env = {**os.environ, "DISPLAY": f":{number}", "QT_QPA_PLATFORM": "xcb"}
         manager = subprocess.Popen(
             ["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
