@@ -24,9 +24,10 @@ from db.models import Case, ImportLog, Referral
 from workbench.methodology import Methodology, load_methodology
 from workbench.services.active_time import active_minutes
 from workbench.services.assignment import KitState, kit_states
-from workbench.services.dashboard_figures import Rows, inspection_facts, read_rows, shown_figures
+from workbench.services.dashboard_figures import Rows, read_rows, shown_figures
 from workbench.services.inspections import get_inspection
 from workbench.services.status import GRADED, IN_PROGRESS
+from workbench.services.summary_data import inspection_facts
 
 
 @dataclass(frozen=True)

@@ -25,25 +25,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ClauseElement
 
-from db.models import Assessment, AuditEvent, Case, Inspection, Moderation, Referral
+from db.models import Assessment, AuditEvent, Case, Moderation, Referral
 from workbench.methodology import Methodology
 from workbench.services.status import GRADED, IN_PROGRESS
 from workbench.services.summary import UNRESOLVED, _percent
-
-
-def inspection_facts(row: Inspection) -> dict[str, Any]:
-    """The summary's ``inspection`` entry."""
-    return {
-        "id": row.id,
-        "force": row.force,
-        "title": row.title,
-        "start_date": row.start_date.isoformat(),
-        "end_date": row.end_date.isoformat(),
-        "marking": row.marking,
-        "methodology_id": row.methodology_id,
-        "methodology_version": row.methodology_version,
-        "fictional": bool(row.fictional),
-    }
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,21 @@ CASE_COLUMNS = [
 ]
 
 
+def inspection_facts(row: Inspection) -> dict[str, Any]:
+    """The summary's ``inspection`` entry."""
+    return {
+        "id": row.id,
+        "force": row.force,
+        "title": row.title,
+        "start_date": row.start_date.isoformat(),
+        "end_date": row.end_date.isoformat(),
+        "marking": row.marking,
+        "methodology_id": row.methodology_id,
+        "methodology_version": row.methodology_version,
+        "fictional": bool(row.fictional),
+    }
+
+
 @dataclass(slots=True)
 class CaseRecord:
     """One case of the summary: its status, effective grade and flags."""
@@ -161,17 +176,7 @@ def load(store: Store, inspection_id: str) -> SummaryData:
             .join(Case, Case.id == StageModeration.case_id)
             .where(in_inspection),
         )
-        inspection = {
-            "id": row.id,
-            "force": row.force,
-            "title": row.title,
-            "start_date": row.start_date.isoformat(),
-            "end_date": row.end_date.isoformat(),
-            "marking": row.marking,
-            "methodology_id": row.methodology_id,
-            "methodology_version": row.methodology_version,
-            "fictional": bool(row.fictional),
-        }
+        inspection = inspection_facts(row)
     method = load_methodology(inspection["methodology_id"], inspection["methodology_version"])
     return SummaryData(
         inspection,
