@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import cipher
 from db.files import owner_only
+from db.revisions import head_revision, known_revisions
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -197,21 +198,6 @@ def alembic_config(engine: Engine | None = None) -> Config:
     if engine is not None:
         cfg.attributes["engine"] = engine
     return cfg
-
-
-def known_revisions() -> list[str]:
-    """The schema revisions this version knows, oldest first.
-
-    Read from the migration files' names (``<revision>.py``, checked by a test against
-    Alembic's own graph) so that opening a store at head never has to import Alembic.
-    """
-    folder = resources.files("db") / "migrations" / "versions"
-    names = (entry.name for entry in folder.iterdir())
-    return sorted(n[:-3] for n in names if n.endswith(".py") and n[:4].isdigit())
-
-
-def head_revision() -> str:
-    return known_revisions()[-1]
 
 
 def current_revision(engine: Engine) -> str | None:
