@@ -144,7 +144,8 @@ def test_revision_file_names_match_alembics_graph():
     """Opening a store reads revisions from file names; they must be Alembic's revisions."""
     from alembic.script import ScriptDirectory
 
-    from db.engine import alembic_config, head_revision, known_revisions  # re-exported from db.revisions
+    from db.engine import alembic_config
+    from db.revisions import head_revision, known_revisions
 
     script = ScriptDirectory.from_config(alembic_config())
     graph = [rev.revision for rev in reversed(list(script.walk_revisions()))]
