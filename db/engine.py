@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import cipher
 from db.files import owner_only
-from db.revisions import head_revision, known_revisions
+from db.revisions import head_revision as head_revision  # re-exported
+from db.revisions import known_revisions as known_revisions
 
 if TYPE_CHECKING:
     from alembic.config import Config

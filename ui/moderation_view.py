@@ -85,6 +85,8 @@ class _TableModel(ReadOnlyTableModel):
     def role_data(self, row: int, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.BackgroundRole and self.shaded[row]:
             return QBrush(DIFFERS_SHADE)
+        if role == Qt.ItemDataRole.ToolTipRole:  # a stage name elided in a narrow view
+            return self.rows[row][column] or None
         return None
 
 
@@ -204,6 +206,8 @@ class ModerationView(QWidget):
         self.comparison = ComparisonModel(self)
         self.comparison_view = read_only_table("Grades side by side, every stage and overall")
         self.comparison_view.setModel(self.comparison)
+        self.comparison_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.comparison_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.comparison_view.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.evidence = EvidenceModel(self)
         self.evidence_view = read_only_table("Each inspector's answers and notes side by side")
@@ -236,7 +240,6 @@ class ModerationView(QWidget):
         column.addWidget(self.unsettled_only)
         right = QWidget()
         details = QVBoxLayout(right)
-        details.addWidget(self.comparison_view)
         box = QGroupBox("Moderation")
         form = QFormLayout(box)
         form.addRow(self.moderating)
@@ -246,13 +249,14 @@ class ModerationView(QWidget):
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.record_button)
         form.addRow(buttons)
-        below = QSplitter()  # the evidence beside the moderation, both as tall as they can be
-        below.addWidget(self.evidence_view)
-        below.addWidget(box)
-        below.setStretchFactor(0, 5)
-        below.setStretchFactor(1, 2)
-        box.setMaximumWidth(440)
-        details.addWidget(below, 1)
+        box.setMaximumWidth(400)
+        # The moderation beside the grades it settles, the evidence below both: at half of
+        # a 768-pixel screen the form and its Record button are in sight without scrolling.
+        top = QHBoxLayout()
+        top.addWidget(self.comparison_view, 1)
+        top.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+        details.addLayout(top)
+        details.addWidget(self.evidence_view, 1)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -312,7 +316,7 @@ class ModerationView(QWidget):
             self._choose(None, None)
             return
         self.comparison.set_case(case, self.method)
-        self.comparison_view.resizeColumnsToContents()
+        self._size_comparison_columns()
         self._fit_comparison()
         self.rationales.setText(
             "\n".join(f"{g.inspector}: {g.rationale or '(no rationale)'}" for g in case.graders)
@@ -325,6 +329,15 @@ class ModerationView(QWidget):
         self.comparison_view.selectRow(row)
         self.comparison_view.setCurrentIndex(self.comparison.index(row, 0))
         self._choose(case, key)
+
+    def _size_comparison_columns(self) -> None:
+        """The grades as wide as their words; the stage names take the rest (elided when the
+        view is narrow), so the table never scrolls sideways beside the moderation form."""
+        header = self.comparison_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, self.comparison.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def _fit_comparison(self) -> None:
         """Every stage and the overall row visible at once, without scrolling."""

@@ -339,13 +339,40 @@ def test_a_refused_field_in_a_docked_view_is_scrolled_into_sight(qtbot, window) 
     window.resizeDocks([dock], [160], Qt.Orientation.Vertical)  # far smaller than the view
     view = dock.widget()
     QApplication.processEvents()
-    scroller = dock.scroller
-    scroller.verticalScrollBar().setValue(0)
+    scroller, viewport = dock.scroller, dock.scroller.viewport()
+    bar = scroller.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the evidence in sight, the form's fields above it
 
+    def in_sight(field) -> bool:
+        return viewport.rect().intersects(
+            QRect(field.mapTo(viewport, field.rect().topLeft()), field.size())
+        )
+
+    assert bar.maximum() > 0 and not in_sight(view.grade)
     view.record()  # the agreed grade and the reason refused, the keyboard sent to one
 
     field = QApplication.focusWidget()
     assert field in (view.grade, view.reason)
-    viewport = scroller.viewport()
-    shown = QRect(field.mapTo(viewport, field.rect().topLeft()), field.size())
-    assert viewport.rect().intersects(shown) and scroller.verticalScrollBar().value() > 0
+    assert in_sight(field) and bar.value() < bar.maximum()
+
+
+def test_moderations_record_button_is_in_sight_at_1366x768(window) -> None:
+    """The lead sees the grades, the form and its Record button without scrolling, even with
+    both refusals showing; the grades never scroll sideways."""
+    window.resize(LAPTOP)
+    window.actions["view.moderation"].trigger()
+    dock = window.docks["moderation"]
+    view = dock.widget()
+    QApplication.processEvents()
+    assert view.current_case() is not None  # the demo's case graded differently
+    view.record()  # nothing chosen: both fields refused, their messages shown
+    QApplication.processEvents()
+    dock.scroller.verticalScrollBar().setValue(0)
+
+    viewport = dock.scroller.viewport()
+    button = view.record_button
+    shown = QRect(button.mapTo(viewport, button.rect().topLeft()), button.size())
+    assert viewport.rect().contains(shown), (shown, viewport.rect())
+    table = view.comparison_view
+    assert table.horizontalHeader().length() <= table.viewport().width()
+    assert table.verticalHeader().length() <= table.viewport().height()
