@@ -180,7 +180,7 @@ ACTIONS: tuple[Action | _Grades, ...] = (
         Place(VIEW, 1, 1), ("Ctrl+G",), "Move to the grading panel",
     ),
     Action(
-        "view.referrals", "&Referrals register", lazy("ui.dialogs.referral:show_register"),
+        "view.referrals", "&Referrals register", lazy("ui.referrals_register:show_register"),
         Place(VIEW, 0, 0), ("Ctrl+Shift+R",), "Show the referrals register", has_inspection,
     ),
     Action(

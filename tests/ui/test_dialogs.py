@@ -14,11 +14,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageB
 from db.engine import Store
 from db.models import Referral
 from ui.dialogs.identity import IdentityDialog, current_user_name
-from ui.dialogs.referral import RaiseReferralDialog, ReferralDetailDialog, ReferralsRegister
+from ui.dialogs.referral import RaiseReferralDialog, ReferralDetailDialog
 from ui.dialogs.setup import ImportCasesDialog, ImportGradesDialog, NewInspectionDialog
 from ui.dialogs.shortcuts import ShortcutsDialog, ShortcutsModel
 from ui.messages import show_error
 from ui.referral_model import ReferralsModel, ResponsesModel
+from ui.referrals_register import ReferralsRegister
 from ui.row_errors_model import RowErrorsModel
 from ui.shortcuts import SHORTCUTS
 from workbench.errors import ImportRefused, RowError
