@@ -16,7 +16,6 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from db.engine import Store
 from workbench.agreement import agreement
 from workbench.methodology import Methodology, load_methodology
 from workbench.services.prompt_counts import by_prompt, counted_answers
@@ -25,15 +24,17 @@ from workbench.services.status import GRADED, IN_PROGRESS
 from workbench.services.summary_data import (
     CASE_COLUMNS,
     CaseRecord,
+    Fetch,
     SummaryData,
     load,
     per_case,
+    read,
 )
 
 if TYPE_CHECKING:
     import pandas as pd
-    from sqlalchemy import Select
-    from sqlalchemy.engine import Connection
+
+    from db.engine import Store
 
 MIN_FOR_PERCENT = 10  # fewer cases than this: counts only, no percentage and no chart
 UNRESOLVED = "unresolved"
@@ -41,17 +42,6 @@ NOT_RECORDED = "not_recorded"
 __all__ = [
     "CASE_COLUMNS", "GRADED", "case_frame", "headline", "summarise", "summary_and_case_frame"
 ]  # fmt: skip
-
-
-def _frame(conn: Connection, query: Select[*tuple[Any, ...]]) -> pd.DataFrame:
-    """The rows of ``query`` as a DataFrame of Python objects (for the dashboard)."""
-    import pandas as pd
-
-    from workbench.services.summary_data import rows
-
-    columns = [column.name for column in query.selected_columns]
-    found = rows(conn, query)
-    return pd.DataFrame.from_records(found, columns=columns, coerce_float=False).astype(object)
 
 
 def _records_frame(records: list[CaseRecord]) -> pd.DataFrame:
@@ -216,6 +206,13 @@ def _pair_table(data: SummaryData) -> list[list[int]]:
 def summarise(store: Store, inspection_id: str) -> dict[str, Any]:
     """The findings summary of an inspection as a JSON-serialisable dict."""
     data = load(store, inspection_id)
+    return _summary(data, per_case(data))
+
+
+def summarise_rows(fetch: Fetch, inspection_key: str) -> dict[str, Any]:
+    """``summarise`` through ``fetch(sql, params)`` (``summary_data.read``): the quick reader
+    of a store file that ``workbench summary`` uses."""
+    data = read(fetch, inspection_key)
     return _summary(data, per_case(data))
 
 

@@ -9,25 +9,22 @@ stage judgements costs more than the rest of the summary put together). ``case_f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import func, select
-
-from db.engine import Store
-from db.models import (
-    Assessment,
-    Case,
-    Inspection,
-    Moderation,
-    Referral,
-    StageJudgement,
-    StageModeration,
-)
+from workbench.errors import NotFoundError, WorkbenchError
 from workbench.methodology import Methodology, load_methodology
-from workbench.services.inspections import get_inspection
-from workbench.services.plain_rows import rows
+from workbench.services.inspection_words import no_inspection, several_inspections
 from workbench.services.status import GRADED, STATUS_ORDER
+
+if TYPE_CHECKING:
+    from db.engine import Store
+    from db.models import Inspection
+
+# fetch(sql, params) -> the rows as tuples
+Fetch = Callable[[str, dict[str, Any]], list[tuple[Any, ...]]]
 
 _STATUS_BY_RANK = {rank: status for status, rank in STATUS_ORDER.items()}
 CASE_COLUMNS = [
@@ -47,14 +44,32 @@ CASE_COLUMNS = [
 ]
 
 
-def inspection_facts(row: Inspection) -> dict[str, Any]:
+class _InspectionRow(NamedTuple):
+    """An inspection's row as the summary reads it with plain SQL."""
+
+    id: str
+    force: str
+    title: str
+    start_date: date | str  # SQLite keeps dates as ISO 8601 text
+    end_date: date | str
+    marking: str
+    methodology_id: str
+    methodology_version: str
+    fictional: bool | int
+
+
+def _iso(value: date | str) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def inspection_facts(row: Inspection | _InspectionRow) -> dict[str, Any]:
     """The summary's ``inspection`` entry."""
     return {
         "id": row.id,
         "force": row.force,
         "title": row.title,
-        "start_date": row.start_date.isoformat(),
-        "end_date": row.end_date.isoformat(),
+        "start_date": _iso(row.start_date),
+        "end_date": _iso(row.end_date),
         "marking": row.marking,
         "methodology_id": row.methodology_id,
         "methodology_version": row.methodology_version,
@@ -112,71 +127,66 @@ class SummaryData:
         return [a for a in self.assessments if a[2] == GRADED and a[3] is not None]
 
 
+# The summary's queries, in SQL that SQLite and PostgreSQL both read. ``:inspection`` is the
+# inspection's id.
+_CASES = (
+    "SELECT id, reference, category, unit, assigned_to, force_grade FROM case_file "
+    "WHERE inspection_id = :inspection ORDER BY reference"
+)
+_ASSESSMENTS = (
+    "SELECT a.id, a.case_id, a.inspector, a.status, a.overall_grade, a.answers "
+    "FROM assessment a JOIN case_file c ON c.id = a.case_id WHERE c.inspection_id = :inspection "
+    "ORDER BY a.case_id, a.graded_at, a.created_at, a.inspector"
+)
+_STAGES_ALL = "SELECT assessment_id, stage_id, grade FROM stage_judgement"
+# Several inspections: only this one's (one pass over the whole table is several times
+# quicker than the join where the store holds one inspection).
+_STAGES_OF_ONE = (
+    "SELECT s.assessment_id, s.stage_id, s.grade FROM stage_judgement s "
+    "JOIN assessment a ON a.id = s.assessment_id JOIN case_file c ON c.id = a.case_id "
+    "WHERE c.inspection_id = :inspection"
+)
+_OF_CASES = "JOIN case_file c ON c.id = t.case_id WHERE c.inspection_id = :inspection"
+_MODERATIONS = f"SELECT t.case_id, t.grade FROM moderation t {_OF_CASES}"
+_REFERRALS = f"SELECT t.case_id, t.status, t.urgency FROM referral t {_OF_CASES}"
+_STAGE_MODERATIONS = f"SELECT t.case_id, t.stage_id, t.grade FROM stage_moderation t {_OF_CASES}"
+_INSPECTION = (
+    "SELECT id, force, title, start_date, end_date, marking, methodology_id, "
+    "methodology_version, fictional FROM inspection WHERE id = :inspection"
+)
+
+
 def load(store: Store, inspection_id: str) -> SummaryData:
-    with store.sessions() as session:
-        row = get_inspection(session, inspection_id)
-        conn = session.connection()
-        in_inspection = Case.inspection_id == row.id
-        cases = rows(
-            conn,
-            select(Case.id, Case.reference, Case.category, Case.unit, Case.assigned_to,
-                   Case.force_grade)
-            .where(in_inspection)
-            .order_by(Case.reference),
-        )  # fmt: skip
-        assessments = rows(
-            conn,
-            select(
-                Assessment.id,
-                Assessment.case_id,
-                Assessment.inspector,
-                Assessment.status,
-                Assessment.overall_grade,
-                Assessment.answers,
-            )
-            .join(Case, Case.id == Assessment.case_id)
-            .where(in_inspection)
-            .order_by(
-                Assessment.case_id,
-                Assessment.graded_at,
-                Assessment.created_at,
-                Assessment.inspector,
-            ),
-        )
-        graded_case = {a[0]: a[1] for a in assessments if a[3] == GRADED}
-        stage_query = select(
-            StageJudgement.assessment_id, StageJudgement.stage_id, StageJudgement.grade
-        )
-        if (session.scalar(select(func.count()).select_from(Inspection)) or 0) > 1:
-            # Several inspections: only this one's (one pass over the whole table is several
-            # times quicker than the join where the store holds one inspection).
-            stage_query = stage_query.join(
-                Assessment, Assessment.id == StageJudgement.assessment_id
-            ).join(Case, Case.id == Assessment.case_id).where(in_inspection)  # fmt: skip
-        stages = [
-            (graded_case[assessment_id], stage_id, grade)
-            for assessment_id, stage_id, grade in rows(conn, stage_query)
-            if assessment_id in graded_case
-        ]
-        moderations = rows(
-            conn,
-            select(Moderation.case_id, Moderation.grade)
-            .join(Case, Case.id == Moderation.case_id)
-            .where(in_inspection),
-        )
-        referrals = rows(
-            conn,
-            select(Referral.case_id, Referral.status, Referral.urgency)
-            .join(Case, Case.id == Referral.case_id)
-            .where(in_inspection),
-        )
-        stage_moderations = rows(
-            conn,
-            select(StageModeration.case_id, StageModeration.stage_id, StageModeration.grade)
-            .join(Case, Case.id == StageModeration.case_id)
-            .where(in_inspection),
-        )
-        inspection = inspection_facts(row)
+    """The summary's rows of an inspection (by its full id) from an open store."""
+    from sqlalchemy import text
+
+    from workbench.services.plain_rows import rows
+
+    with store.engine.connect() as conn:
+
+        def fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+            return rows(conn, text(sql).bindparams(**params))  # type: ignore[arg-type]
+
+        return read(fetch, inspection_id)
+
+
+def read(fetch: Fetch, inspection_id: str) -> SummaryData:
+    """The summary's rows of an inspection (by its full id), through ``fetch(sql, params)``:
+    a SQLAlchemy connection's (``load``), or a plain DB-API connection's for a quick reader of
+    a store file (``workbench.quick_store``)."""
+    given = {"inspection": find_inspection(fetch, inspection_id)}
+    found = fetch(_INSPECTION, given)
+    inspection = inspection_facts(_InspectionRow(*found[0]))
+    cases = fetch(_CASES, given)
+    assessments = fetch(_ASSESSMENTS, given)
+    graded_case = {a[0]: a[1] for a in assessments if a[3] == GRADED}
+    several = fetch("SELECT count(*) FROM inspection", {})[0][0] > 1
+    stage_rows = fetch(_STAGES_OF_ONE, given) if several else fetch(_STAGES_ALL, {})
+    stages = [
+        (graded_case[assessment_id], stage_id, grade)
+        for assessment_id, stage_id, grade in stage_rows
+        if assessment_id in graded_case
+    ]
     method = load_methodology(inspection["methodology_id"], inspection["methodology_version"])
     return SummaryData(
         inspection,
@@ -184,10 +194,26 @@ def load(store: Store, inspection_id: str) -> SummaryData:
         [(c[0], c[1], c[2], c[3] if c[3] is not None else "", c[4], c[5]) for c in cases],
         [a[1:] for a in assessments],
         stages,
-        dict(moderations),
-        referrals,
-        stage_moderations,
+        dict(fetch(_MODERATIONS, given)),
+        fetch(_REFERRALS, given),
+        fetch(_STAGE_MODERATIONS, given),
     )
+
+
+def find_inspection(fetch: Fetch, key: str) -> str:
+    """The full id of the inspection ``key`` (its id or an unambiguous prefix of at least 4
+    characters), as ``workbench.services.inspections.get_inspection`` finds it."""
+    key = key.strip()
+    if fetch("SELECT id FROM inspection WHERE id = :key", {"key": key}):
+        return key
+    if len(key) >= 4:
+        # LIKE, as SQLAlchemy's startswith() that get_inspection uses
+        found = fetch("SELECT id FROM inspection WHERE id LIKE :key || '%'", {"key": key})
+        if len(found) == 1:
+            return str(found[0][0])
+        if len(found) > 1:
+            raise WorkbenchError(several_inspections(key, len(found)))
+    raise NotFoundError(no_inspection(key))
 
 
 def grade_id(method: Methodology, value: object) -> str | None:
