@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.agreement import agreement
 from workbench.methodology import Methodology, load_methodology
-from workbench.services.prompt_counts import by_prompt, counted_answers
+from workbench.services.prompt_counts import by_prompt, tallies
 from workbench.services.self_assessment import self_assessment
 from workbench.services.status import GRADED, IN_PROGRESS
 from workbench.services.summary_data import (
@@ -115,19 +115,31 @@ def _by_stage(data: SummaryData, records: list[CaseRecord]) -> dict[str, dict[st
     """Each graded case once per stage that applies to its category."""
     method = data.method
     applies = {c.id: [s.id for s in method.stages_for(c.id)] for c in method.categories}
-    agreed: dict[tuple[str, str], str] = {}  # the grade given, or UNRESOLVED where two differ
-    for case_id, stage_id, grade in data.stages:
-        if grade is not None:
+    given = [row for row in data.stages if row[2] is not None]
+    # the grade given, or UNRESOLVED where two differ
+    agreed: dict[tuple[str, str], str] = {(c, s): g for c, s, g in given}
+    if len(agreed) < len(given):  # some case has a stage graded twice
+        agreed = {}
+        for case_id, stage_id, grade in given:
             key = (case_id, stage_id)
             if agreed.setdefault(key, grade) != grade:
                 agreed[key] = UNRESOLVED
     agreed.update({(c, s): g for c, s, g in data.stage_moderations if g is not None})
+    graded = {r.case_id: r.category for r in records if r.graded}
+    applying = {(c, s) for c, stages in applies.items() for s in stages}
     counts: Counter[tuple[str, str]] = Counter(
-        (stage_id, agreed.get((record.case_id, stage_id), NOT_RECORDED))
-        for record in records
-        if record.graded
-        for stage_id in applies.get(record.category, ())
+        (stage_id, grade)
+        for (case_id, stage_id), grade in agreed.items()
+        if (graded.get(case_id), stage_id) in applying
     )
+    recorded = Counter[str]()
+    for (stage_id, _grade), n in counts.items():
+        recorded[stage_id] += n
+    for category, n in Counter(graded.values()).items():
+        for stage_id in applies.get(category, ()):
+            counts[stage_id, NOT_RECORDED] += n
+    for stage_id, n in recorded.items():
+        counts[stage_id, NOT_RECORDED] -= n
     keys = [*method.grade_ids, method.not_assessed.id, UNRESOLVED, NOT_RECORDED]
     result = {}
     for stage in method.stages:
@@ -234,9 +246,9 @@ def _summary(data: SummaryData, records: list[CaseRecord]) -> dict[str, Any]:
         "overall_grade": [a[3] for a in graded_rows],
         "answers": [a[4] for a in graded_rows],
     }
-    answers = counted_answers(columns, data.moderations)
+    graded_cases = [(r.case_id, r.category, r.outcome) for r in records if r.graded]
     prompts, prompt_grades = by_prompt(
-        data.method, [(r.case_id, r.category, r.outcome) for r in records if r.graded], answers
+        data.method, tallies(graded_cases, columns, data.moderations)
     )
     unresolved = sum(r.unresolved for r in records)
     interim = graded < len(records) or unresolved > 0
