@@ -20,7 +20,6 @@ import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from itertools import chain
 from typing import Any
 
 from workbench.methodology import Methodology, Prompt
@@ -113,7 +112,8 @@ def tallies(
         several["answers"].append(answers)
     given: Tally = Counter()
     for (category, outcome), group in texts.items():
-        pairs = Counter(chain.from_iterable(text[1:-1].split(",") for text in group))
+        # "{a}{b}" -> "a,b": a "}{" within a text gives pairs that are not plain (below)
+        pairs = Counter("".join(group)[1:-1].replace("}{", ",").split(","))
         matched = {pair: _PAIR.fullmatch(pair) for pair in pairs}
         if all(matched.values()):
             for pair, n in pairs.items():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from workbench.agreement import agreement
@@ -65,22 +66,22 @@ def case_frame(store: Store, inspection_id: str) -> pd.DataFrame:
 
 def _tally(records: list[CaseRecord], key: str, outcomes: list[str]) -> dict[str, dict[str, int]]:
     """Per value of ``key`` (sorted): cases, graded and the count of each outcome."""
-    groups: dict[str, list[CaseRecord]] = {}
-    for record in records:
-        groups.setdefault(getattr(record, key), []).append(record)
+    counts = Counter(map(attrgetter(key, "outcome", "graded"), records))
     result: dict[str, dict[str, int]] = {}
-    for value in sorted(groups):
-        group = groups[value]
-        counts = Counter(r.outcome for r in group)
-        entry = {"cases": len(group), "graded": sum(r.graded for r in group)}
-        entry.update({name: counts.get(name, 0) for name in outcomes})
+    for value in sorted({value for value, _outcome, _graded in counts}):
+        mine = {(o, g): n for (v, o, g), n in counts.items() if v == value}
+        entry = {"cases": sum(mine.values()),
+                 "graded": sum(n for (_o, g), n in mine.items() if g)}  # fmt: skip
+        entry.update(
+            {name: sum(n for (o, _g), n in mine.items() if o == name) for name in outcomes}
+        )
         result[str(value)] = entry
     return result
 
 
 def _overall(records: list[CaseRecord], method: Methodology) -> dict[str, int]:
     grades = method.grade_ids
-    counts = Counter(r.outcome for r in records)
+    counts = Counter(map(attrgetter("outcome"), records))
     overall = {name: counts.get(name, 0) for name in [*grades, UNRESOLVED]}
     graded = sum(r.graded for r in records)
     bad = sum(overall[g.id] for g in method.below_best)
@@ -115,23 +116,32 @@ def _by_stage(data: SummaryData, records: list[CaseRecord]) -> dict[str, dict[st
     """Each graded case once per stage that applies to its category."""
     method = data.method
     applies = {c.id: [s.id for s in method.stages_for(c.id)] for c in method.categories}
-    given = [row for row in data.stages if row[2] is not None]
-    # the grade given, or UNRESOLVED where two differ
-    agreed: dict[tuple[str, str], str] = {(c, s): g for c, s, g in given}
-    if len(agreed) < len(given):  # some case has a stage graded twice
-        agreed = {}
-        for case_id, stage_id, grade in given:
-            key = (case_id, stage_id)
-            if agreed.setdefault(key, grade) != grade:
-                agreed[key] = UNRESOLVED
-    agreed.update({(c, s): g for c, s, g in data.stage_moderations if g is not None})
     graded = {r.case_id: r.category for r in records if r.graded}
     applying = {(c, s) for c, stages in applies.items() for s in stages}
-    counts: Counter[tuple[str, str]] = Counter(
-        (stage_id, grade)
-        for (case_id, stage_id), grade in agreed.items()
-        if (graded.get(case_id), stage_id) in applying
-    )
+    counts: Counter[tuple[str, str]] = Counter()
+    graded_ids = [a[0] for a in data.assessments if a[2] == GRADED]
+    if not data.stage_moderations and len(set(graded_ids)) == len(graded_ids):
+        # Each case's stages graded once at most: counted as they come, in C.
+        given = Counter(
+            zip(map(graded.get, map(itemgetter(0), data.stages)),
+                map(itemgetter(1), data.stages), map(itemgetter(2), data.stages), strict=True)
+        )  # fmt: skip
+        for (category, stage_id, grade), n in given.items():
+            if grade is not None and (category, stage_id) in applying:
+                counts[stage_id, grade] += n
+    else:
+        agreed: dict[tuple[str, str], str] = {}  # the grade given, or UNRESOLVED where two differ
+        for case_id, stage_id, grade in data.stages:
+            if case_id is not None and grade is not None:
+                key = (case_id, stage_id)
+                if agreed.setdefault(key, grade) != grade:
+                    agreed[key] = UNRESOLVED
+        agreed.update({(c, s): g for c, s, g in data.stage_moderations if g is not None})
+        counts.update(
+            (stage_id, grade)
+            for (case_id, stage_id), grade in agreed.items()
+            if (graded.get(case_id), stage_id) in applying
+        )
     recorded = Counter[str]()
     for (stage_id, _grade), n in counts.items():
         recorded[stage_id] += n
@@ -205,8 +215,10 @@ def _pair_table(data: SummaryData) -> list[list[int]]:
     grades = list(data.method.grade_ids)
     rank = {g: i for i, g in enumerate(grades)}
     by_case: dict[str, list[int]] = {}
-    for case_id, _inspector, _status, overall, _answers in data.graded_assessments():
-        if overall in rank:
+    graded = data.graded_assessments()
+    times = Counter(map(itemgetter(0), graded))
+    for case_id, _inspector, _status, overall, _answers in graded:
+        if overall in rank and times[case_id] > 1:  # only the cases graded twice or more
             by_case.setdefault(case_id, []).append(rank[overall])
     table = [[0] * len(grades) for _ in grades]
     for ranks in by_case.values():

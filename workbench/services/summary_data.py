@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from workbench.errors import NotFoundError, WorkbenchError
@@ -96,13 +97,8 @@ class CaseRecord:
     graded: bool = False
     votes: int = 0  # graded assessments with an overall grade
     kinds: int = 0  # distinct overall grades among them
-
-    @property
-    def outcome(self) -> str | None:
-        """What a graded case counts as: its effective grade or ``unresolved``."""
-        if not self.graded:
-            return None
-        return "unresolved" if self.unresolved else self.effective_grade
+    # What a graded case counts as: its effective grade or ``unresolved`` (None: not graded).
+    outcome: str | None = None
 
     def row(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in CASE_COLUMNS)
@@ -117,14 +113,18 @@ class SummaryData:
     cases: list[tuple[str, str, str, str, str | None, str | None]]  # by reference
     # (case_id, inspector, status, overall_grade, answers JSON text), first graded first
     assessments: list[tuple[str, str, str, str | None, Any]]
-    stages: list[tuple[str, str, str | None]]  # case_id, stage_id, grade (graded only)
+    # case_id (None where the assessment is not graded), stage_id, grade
+    stages: list[tuple[str | None, str, str | None]]
     moderations: dict[str, str]  # case_id -> grade
     referrals: list[tuple[str, str, str]]  # case_id, status, urgency
     stage_moderations: list[tuple[str, str, str]]  # case_id, stage_id, grade
+    _graded: list[tuple[str, str, str, str | None, Any]] | None = field(default=None, repr=False)
 
     def graded_assessments(self) -> list[tuple[str, str, str, str | None, Any]]:
         """Graded assessments with an overall grade, in order."""
-        return [a for a in self.assessments if a[2] == GRADED and a[3] is not None]
+        if self._graded is None:
+            self._graded = [a for a in self.assessments if a[2] == GRADED and a[3] is not None]
+        return self._graded
 
 
 # The summary's queries, in SQL that SQLite and PostgreSQL both read. ``:inspection`` is the
@@ -194,14 +194,20 @@ def read(fetch: Fetch, inspection_id: str) -> SummaryData:
         return fetch(sql + " t", {})
 
     assessments = [a for a in table(_ASSESSMENTS) if a[1] in ids]
-    assessments.sort(key=_first_graded_first)
+    case_ids = list(map(itemgetter(1), assessments))
+    if len(set(case_ids)) < len(case_ids):  # some case graded twice: which was first matters
+        assessments.sort(key=_first_graded_first)
     graded_case = {a[0]: a[1] for a in assessments if a[3] == GRADED}
     stage_rows = fetch(_STAGES_OF_ONE, given) if several else fetch(_STAGES, {})
-    stages = [
-        (graded_case[assessment_id], stage_id, grade)
-        for assessment_id, stage_id, grade in stage_rows
-        if assessment_id in graded_case
-    ]
+    # (case id, or None for an assessment not graded, stage id, grade), built in C
+    stages = list(
+        zip(
+            map(graded_case.get, map(itemgetter(0), stage_rows)),
+            map(itemgetter(1), stage_rows),
+            map(itemgetter(2), stage_rows),
+            strict=True,
+        )
+    )
     method = load_methodology(inspection["methodology_id"], inspection["methodology_version"])
     return SummaryData(
         inspection,
@@ -246,27 +252,39 @@ def per_case(data: SummaryData) -> list[CaseRecord]:
         case_id: CaseRecord(case_id, ref, category, unit, assigned, forces[force])
         for case_id, ref, category, unit, assigned, force in data.cases
     }
+    get, order = records.get, STATUS_ORDER.get
     ranks: dict[str, int] = {}
     votes: dict[str, list[str]] = {}
     for case_id, inspector, status, overall, _answers in data.assessments:
-        record = records.get(case_id)
+        record = get(case_id)
         if record is None:
             continue
         record.inspectors.append(inspector)
-        ranks[case_id] = max(ranks.get(case_id, 0), STATUS_ORDER.get(status, 0))
+        rank = order(status, 0)
+        if rank > ranks.get(case_id, 0):
+            ranks[case_id] = rank
         if status == GRADED and overall is not None:
             votes.setdefault(case_id, []).append(overall)
     referred = {case_id for case_id, _status, _urgency in data.referrals}
+    moderations = data.moderations
     for case_id, record in records.items():
         record.status = _STATUS_BY_RANK[ranks.get(case_id, 0)]
-        grades = votes.get(case_id, [])
-        record.votes, record.kinds = len(grades), len(set(grades))
-        moderated = data.moderations.get(case_id)
-        record.moderated = moderated is not None
-        record.effective_grade = (
-            moderated if moderated is not None else (grades[0] if record.kinds == 1 else None)
-        )
-        record.unresolved = record.kinds > 1 and not record.moderated
+        grades = votes.get(case_id)
+        moderated = moderations.get(case_id)
+        if grades:
+            kinds = 1 if len(grades) == 1 else len(set(grades))
+            record.votes, record.kinds = len(grades), kinds
+            record.graded = True
+        else:
+            kinds = 0
+            record.graded = moderated is not None
+        if moderated is not None:
+            record.moderated = True
+            record.effective_grade = moderated
+        elif kinds == 1:
+            record.effective_grade = grades[0]  # type: ignore[index]
+        record.unresolved = kinds > 1 and moderated is None
         record.referred = case_id in referred
-        record.graded = record.votes > 0 or record.moderated
+        if record.graded:
+            record.outcome = "unresolved" if record.unresolved else record.effective_grade
     return list(records.values())
