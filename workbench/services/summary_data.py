@@ -247,7 +247,7 @@ def grade_id(method: Methodology, value: object) -> str | None:
 def per_case(data: SummaryData) -> list[CaseRecord]:
     """One record per case (by reference) with its status, effective grade and flags."""
     method = data.method
-    forces = {force: grade_id(method, force) for *_rest, force in data.cases}  # a few values
+    forces = {force: grade_id(method, force) for force in {c[5] for c in data.cases}}
     records = {
         case_id: CaseRecord(case_id, ref, category, unit, assigned, forces[force])
         for case_id, ref, category, unit, assigned, force in data.cases
