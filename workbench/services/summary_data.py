@@ -2,9 +2,12 @@
 
 Plain rows and plain Python rather than DataFrames: ``workbench summary`` runs in a fresh
 process, where importing pandas would cost more than the whole computation at 10,000 cases.
-The rows are fetched through the DB-API cursor (building SQLAlchemy Row objects for 100,000
-stage judgements costs more than the rest of the summary put together). ``case_frame`` in
-``workbench.services.summary`` turns the records into a DataFrame for the reports.
+The queries are plain SQL, read through a DB-API cursor (building SQLAlchemy Row objects for
+100,000 stage judgements costs more than the rest of the summary put together): ``load``
+runs them on an open store's connection, and ``workbench summary`` on a read-only SQLCipher
+connection to the store file (``workbench.quick_store``), so that it imports neither
+SQLAlchemy nor the models. ``case_frame`` in ``workbench.services.summary`` turns the
+records into a DataFrame for the reports.
 """
 
 from __future__ import annotations
