@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from platformdirs import user_data_path
-
-from db.engine import Store, StoreOpenError, WrongPassphraseError, is_server, open_store
 from workbench.errors import StoreError
 from workbench.store_passphrase import Ask
+
+if TYPE_CHECKING:
+    from db.engine import Store
 
 APP_NAME = "InspectorsWorkbench"
 DEFAULT_STORE_NAME = "workbench.sqlite"
@@ -26,6 +27,8 @@ class StorePassphraseWrong(StoreError):
 def default_store_path() -> Path | str:
     """The store used when no ``--db`` is given: ``WORKBENCH_DB`` (a path or a SQLAlchemy URL)
     or the user data folder."""
+    from platformdirs import user_data_path
+
     env = os.environ.get("WORKBENCH_DB")
     if env:
         return env if "://" in env else Path(env)
@@ -46,7 +49,7 @@ def open_workbench_store(
     ``WORKBENCH_STORE_PASSPHRASE``, else ``ask(store, new)`` (the terminal by default).
     ``check`` runs SQLite's quick check and refuses a damaged store in words.
     """
-    from db.engine import to_url
+    from db.engine import StoreOpenError, WrongPassphraseError, is_server, open_store, to_url
     from workbench import store_faults
     from workbench.store_passphrase import resolve
 

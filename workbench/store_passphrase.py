@@ -54,8 +54,6 @@ def ask_on_terminal(described: str, new: bool) -> str | None:
 def resolve(path: Path, ask: Ask | None = None) -> str:
     """The passphrase for the store at ``path``: the environment, else ``ask`` (the terminal
     by default). A passphrase for a new store is checked for strength first."""
-    from workbench.crypto import check_new_passphrase
-
     new = is_new_store(path)
     passphrase = os.environ.get(STORE_PASSPHRASE_ENV)
     if passphrase is None:
@@ -63,5 +61,7 @@ def resolve(path: Path, ask: Ask | None = None) -> str:
         if passphrase is None:
             raise WorkbenchError("No store passphrase was given; the store was not opened.")
     if new:
+        from workbench.crypto import check_new_passphrase
+
         check_new_passphrase(passphrase)
     return passphrase

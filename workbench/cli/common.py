@@ -23,11 +23,12 @@ Subparsers = argparse._SubParsersAction  # noqa: SLF001 - argparse names it so
 
 
 @contextmanager
-def opened_store(args: argparse.Namespace) -> Iterator[Store]:
-    """The store named by ``--db`` (or the default one), closed afterwards."""
+def opened_store(args: argparse.Namespace, passphrase: str | None = None) -> Iterator[Store]:
+    """The store named by ``--db`` (or the default one), closed afterwards (``passphrase``:
+    one already given for it, else the environment's or asked for)."""
     from workbench.store import open_workbench_store
 
-    store = open_workbench_store(args.db)
+    store = open_workbench_store(args.db, passphrase=passphrase)
     try:
         yield store
     finally:

@@ -16,6 +16,7 @@ from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.identity import require_user_name
 from workbench.methodology import DEFAULT_METHODOLOGY, Methodology, load_methodology
+from workbench.services.inspection_words import no_inspection, several_inspections
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
@@ -208,10 +209,8 @@ def get_inspection(session: Session, key: str) -> Inspection:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise WorkbenchError(f"'{key}' matches {len(found)} inspections; give more of the id.")
-    raise NotFoundError(
-        f"No inspection with id '{key}' in this store. 'workbench inspection list' shows them."
-    )
+            raise WorkbenchError(several_inspections(key, len(found)))
+    raise NotFoundError(no_inspection(key))
 
 
 def case_by_id(session: Session, case_id: str) -> Case:

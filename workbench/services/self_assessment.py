@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from workbench.agreement import agreement
@@ -23,23 +24,25 @@ if TYPE_CHECKING:
 def _block(method: Methodology, records: Sequence[CaseRecord]) -> dict[str, Any]:
     grades = list(method.grade_ids)
     rank = {g: i for i, g in enumerate(grades)}
-    forced = [r for r in records if r.force_grade in rank]
-    both = [(rank[r.force_grade], rank[r.effective_grade]) for r in forced  # type: ignore[index]
-            if r.effective_grade in rank]  # fmt: skip
+    pairs = Counter(map(attrgetter("force_grade", "effective_grade"), records))
+    forced = {(f, o): n for (f, o), n in pairs.items() if f in rank}
+    both = {(rank[f], rank[o]): n for (f, o), n in forced.items() if o in rank}
     table = [[0] * len(grades) for _ in grades]
-    for force, ours in both:
-        table[force][ours] += 1
-    force_counts = Counter(r.force_grade for r in forced)
+    for (force, ours), n in both.items():
+        table[force][ours] += n
+    force_counts: Counter[str] = Counter()
+    for (force, _ours), n in forced.items():
+        force_counts[force] += n
     return {
         "cases": len(records),
-        "force_graded": len(forced),
+        "force_graded": sum(forced.values()),
         "force_grades": {g: force_counts.get(g, 0) for g in grades},
-        "compared": len(both),
+        "compared": sum(both.values()),
         "crosstab": {f: {o: table[i][j] for j, o in enumerate(grades)} for i, f in
                      enumerate(grades)},
-        "same": sum(force == ours for force, ours in both),
-        "force_more_favourable": sum(force < ours for force, ours in both),
-        "inspector_more_favourable": sum(force > ours for force, ours in both),
+        "same": sum(n for (force, ours), n in both.items() if force == ours),
+        "force_more_favourable": sum(n for (force, ours), n in both.items() if force < ours),
+        "inspector_more_favourable": sum(n for (f, o), n in both.items() if f > o),
         "agreement": agreement(table),
     }  # fmt: skip
 
@@ -48,9 +51,12 @@ def self_assessment(method: Methodology, records: Sequence[CaseRecord]) -> dict[
     """The ``force_self_assessment`` key of the summary (``records``: one per case)."""
     referred = _block(method, [r for r in records if r.referred])
     referred["sentence"] = referred_sentence(method, referred)
+    of_category: dict[str, list[CaseRecord]] = {}
+    for record in records:
+        of_category.setdefault(record.category, []).append(record)
     by_category = {}
     for category in method.category_ids:
-        rows = [r for r in records if r.category == category]
+        rows = of_category.get(category)
         if rows:
             by_category[category] = {"name": method.category_name(category), **_block(method, rows)}
     return {"all": _block(method, records), "referred": referred, "by_category": by_category}

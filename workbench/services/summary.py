@@ -14,26 +14,28 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
-from db.engine import Store
 from workbench.agreement import agreement
 from workbench.methodology import Methodology, load_methodology
-from workbench.services.prompt_counts import by_prompt, counted_answers
+from workbench.services.prompt_counts import by_prompt, tallies
 from workbench.services.self_assessment import self_assessment
 from workbench.services.status import GRADED, IN_PROGRESS
 from workbench.services.summary_data import (
     CASE_COLUMNS,
     CaseRecord,
+    Fetch,
     SummaryData,
     load,
     per_case,
+    read,
 )
 
 if TYPE_CHECKING:
     import pandas as pd
-    from sqlalchemy import Select
-    from sqlalchemy.engine import Connection
+
+    from db.engine import Store
 
 MIN_FOR_PERCENT = 10  # fewer cases than this: counts only, no percentage and no chart
 UNRESOLVED = "unresolved"
@@ -41,17 +43,6 @@ NOT_RECORDED = "not_recorded"
 __all__ = [
     "CASE_COLUMNS", "GRADED", "case_frame", "headline", "summarise", "summary_and_case_frame"
 ]  # fmt: skip
-
-
-def _frame(conn: Connection, query: Select[*tuple[Any, ...]]) -> pd.DataFrame:
-    """The rows of ``query`` as a DataFrame of Python objects (for the dashboard)."""
-    import pandas as pd
-
-    from workbench.services.summary_data import rows
-
-    columns = [column.name for column in query.selected_columns]
-    found = rows(conn, query)
-    return pd.DataFrame.from_records(found, columns=columns, coerce_float=False).astype(object)
 
 
 def _records_frame(records: list[CaseRecord]) -> pd.DataFrame:
@@ -75,22 +66,22 @@ def case_frame(store: Store, inspection_id: str) -> pd.DataFrame:
 
 def _tally(records: list[CaseRecord], key: str, outcomes: list[str]) -> dict[str, dict[str, int]]:
     """Per value of ``key`` (sorted): cases, graded and the count of each outcome."""
-    groups: dict[str, list[CaseRecord]] = {}
-    for record in records:
-        groups.setdefault(getattr(record, key), []).append(record)
+    counts = Counter(map(attrgetter(key, "outcome", "graded"), records))
     result: dict[str, dict[str, int]] = {}
-    for value in sorted(groups):
-        group = groups[value]
-        counts = Counter(r.outcome for r in group)
-        entry = {"cases": len(group), "graded": sum(r.graded for r in group)}
-        entry.update({name: counts.get(name, 0) for name in outcomes})
+    for value in sorted({value for value, _outcome, _graded in counts}):
+        mine = {(o, g): n for (v, o, g), n in counts.items() if v == value}
+        entry = {"cases": sum(mine.values()),
+                 "graded": sum(n for (_o, g), n in mine.items() if g)}  # fmt: skip
+        entry.update(
+            {name: sum(n for (o, _g), n in mine.items() if o == name) for name in outcomes}
+        )
         result[str(value)] = entry
     return result
 
 
 def _overall(records: list[CaseRecord], method: Methodology) -> dict[str, int]:
     grades = method.grade_ids
-    counts = Counter(r.outcome for r in records)
+    counts = Counter(map(attrgetter("outcome"), records))
     overall = {name: counts.get(name, 0) for name in [*grades, UNRESOLVED]}
     graded = sum(r.graded for r in records)
     bad = sum(overall[g.id] for g in method.below_best)
@@ -125,19 +116,40 @@ def _by_stage(data: SummaryData, records: list[CaseRecord]) -> dict[str, dict[st
     """Each graded case once per stage that applies to its category."""
     method = data.method
     applies = {c.id: [s.id for s in method.stages_for(c.id)] for c in method.categories}
-    agreed: dict[tuple[str, str], str] = {}  # the grade given, or UNRESOLVED where two differ
-    for case_id, stage_id, grade in data.stages:
-        if grade is not None:
-            key = (case_id, stage_id)
-            if agreed.setdefault(key, grade) != grade:
-                agreed[key] = UNRESOLVED
-    agreed.update({(c, s): g for c, s, g in data.stage_moderations if g is not None})
-    counts: Counter[tuple[str, str]] = Counter(
-        (stage_id, agreed.get((record.case_id, stage_id), NOT_RECORDED))
-        for record in records
-        if record.graded
-        for stage_id in applies.get(record.category, ())
-    )
+    graded = {r.case_id: r.category for r in records if r.graded}
+    applying = {(c, s) for c, stages in applies.items() for s in stages}
+    counts: Counter[tuple[str, str]] = Counter()
+    graded_ids = [a[0] for a in data.assessments if a[2] == GRADED]
+    if not data.stage_moderations and len(set(graded_ids)) == len(graded_ids):
+        # Each case's stages graded once at most: counted as they come, in C.
+        given = Counter(
+            zip(map(graded.get, map(itemgetter(0), data.stages)),
+                map(itemgetter(1), data.stages), map(itemgetter(2), data.stages), strict=True)
+        )  # fmt: skip
+        for (category, stage_id, grade), n in given.items():
+            if grade is not None and (category, stage_id) in applying:
+                counts[stage_id, grade] += n
+    else:
+        agreed: dict[tuple[str, str], str] = {}  # the grade given, or UNRESOLVED where two differ
+        for case_id, stage_id, grade in data.stages:
+            if case_id is not None and grade is not None:
+                key = (case_id, stage_id)
+                if agreed.setdefault(key, grade) != grade:
+                    agreed[key] = UNRESOLVED
+        agreed.update({(c, s): g for c, s, g in data.stage_moderations if g is not None})
+        counts.update(
+            (stage_id, grade)
+            for (case_id, stage_id), grade in agreed.items()
+            if (graded.get(case_id), stage_id) in applying
+        )
+    recorded = Counter[str]()
+    for (stage_id, _grade), n in counts.items():
+        recorded[stage_id] += n
+    for category, n in Counter(graded.values()).items():
+        for stage_id in applies.get(category, ()):
+            counts[stage_id, NOT_RECORDED] += n
+    for stage_id, n in recorded.items():
+        counts[stage_id, NOT_RECORDED] -= n
     keys = [*method.grade_ids, method.not_assessed.id, UNRESOLVED, NOT_RECORDED]
     result = {}
     for stage in method.stages:
@@ -203,8 +215,10 @@ def _pair_table(data: SummaryData) -> list[list[int]]:
     grades = list(data.method.grade_ids)
     rank = {g: i for i, g in enumerate(grades)}
     by_case: dict[str, list[int]] = {}
-    for case_id, _inspector, _status, overall, _answers in data.graded_assessments():
-        if overall in rank:
+    graded = data.graded_assessments()
+    times = Counter(map(itemgetter(0), graded))
+    for case_id, _inspector, _status, overall, _answers in graded:
+        if overall in rank and times[case_id] > 1:  # only the cases graded twice or more
             by_case.setdefault(case_id, []).append(rank[overall])
     table = [[0] * len(grades) for _ in grades]
     for ranks in by_case.values():
@@ -216,6 +230,13 @@ def _pair_table(data: SummaryData) -> list[list[int]]:
 def summarise(store: Store, inspection_id: str) -> dict[str, Any]:
     """The findings summary of an inspection as a JSON-serialisable dict."""
     data = load(store, inspection_id)
+    return _summary(data, per_case(data))
+
+
+def summarise_rows(fetch: Fetch, inspection_key: str) -> dict[str, Any]:
+    """``summarise`` through ``fetch(sql, params)`` (``summary_data.read``): the quick reader
+    of a store file that ``workbench summary`` uses."""
+    data = read(fetch, inspection_key)
     return _summary(data, per_case(data))
 
 
@@ -237,9 +258,9 @@ def _summary(data: SummaryData, records: list[CaseRecord]) -> dict[str, Any]:
         "overall_grade": [a[3] for a in graded_rows],
         "answers": [a[4] for a in graded_rows],
     }
-    answers = counted_answers(columns, data.moderations)
+    graded_cases = [(r.case_id, r.category, r.outcome) for r in records if r.graded]
     prompts, prompt_grades = by_prompt(
-        data.method, [(r.case_id, r.category, r.outcome) for r in records if r.graded], answers
+        data.method, tallies(graded_cases, columns, data.moderations)
     )
     unresolved = sum(r.unresolved for r in records)
     interim = graded < len(records) or unresolved > 0

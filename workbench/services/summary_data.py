@@ -2,32 +2,33 @@
 
 Plain rows and plain Python rather than DataFrames: ``workbench summary`` runs in a fresh
 process, where importing pandas would cost more than the whole computation at 10,000 cases.
-The rows are fetched through the DB-API cursor (building SQLAlchemy Row objects for 100,000
-stage judgements costs more than the rest of the summary put together). ``case_frame`` in
-``workbench.services.summary`` turns the records into a DataFrame for the reports.
+The queries are plain SQL, read through a DB-API cursor (building SQLAlchemy Row objects for
+100,000 stage judgements costs more than the rest of the summary put together): ``load``
+runs them on an open store's connection, and ``workbench summary`` on a read-only SQLCipher
+connection to the store file (``workbench.quick_store``), so that it imports neither
+SQLAlchemy nor the models. ``case_frame`` in ``workbench.services.summary`` turns the
+records into a DataFrame for the reports.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import func, select
-
-from db.engine import Store
-from db.models import (
-    Assessment,
-    Case,
-    Inspection,
-    Moderation,
-    Referral,
-    StageJudgement,
-    StageModeration,
-)
+from workbench.errors import NotFoundError, WorkbenchError
 from workbench.methodology import Methodology, load_methodology
-from workbench.services.inspections import get_inspection
-from workbench.services.plain_rows import rows
+from workbench.services.inspection_words import no_inspection, several_inspections
 from workbench.services.status import GRADED, STATUS_ORDER
+
+if TYPE_CHECKING:
+    from db.engine import Store
+    from db.models import Inspection
+
+# fetch(sql, params) -> the rows as tuples
+Fetch = Callable[[str, dict[str, Any]], list[tuple[Any, ...]]]
 
 _STATUS_BY_RANK = {rank: status for status, rank in STATUS_ORDER.items()}
 CASE_COLUMNS = [
@@ -47,14 +48,32 @@ CASE_COLUMNS = [
 ]
 
 
-def inspection_facts(row: Inspection) -> dict[str, Any]:
+class _InspectionRow(NamedTuple):
+    """An inspection's row as the summary reads it with plain SQL."""
+
+    id: str
+    force: str
+    title: str
+    start_date: date | str  # SQLite keeps dates as ISO 8601 text
+    end_date: date | str
+    marking: str
+    methodology_id: str
+    methodology_version: str
+    fictional: bool | int
+
+
+def _iso(value: date | str) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def inspection_facts(row: Inspection | _InspectionRow) -> dict[str, Any]:
     """The summary's ``inspection`` entry."""
     return {
         "id": row.id,
         "force": row.force,
         "title": row.title,
-        "start_date": row.start_date.isoformat(),
-        "end_date": row.end_date.isoformat(),
+        "start_date": _iso(row.start_date),
+        "end_date": _iso(row.end_date),
         "marking": row.marking,
         "methodology_id": row.methodology_id,
         "methodology_version": row.methodology_version,
@@ -81,13 +100,8 @@ class CaseRecord:
     graded: bool = False
     votes: int = 0  # graded assessments with an overall grade
     kinds: int = 0  # distinct overall grades among them
-
-    @property
-    def outcome(self) -> str | None:
-        """What a graded case counts as: its effective grade or ``unresolved``."""
-        if not self.graded:
-            return None
-        return "unresolved" if self.unresolved else self.effective_grade
+    # What a graded case counts as: its effective grade or ``unresolved`` (None: not graded).
+    outcome: str | None = None
 
     def row(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in CASE_COLUMNS)
@@ -102,92 +116,128 @@ class SummaryData:
     cases: list[tuple[str, str, str, str, str | None, str | None]]  # by reference
     # (case_id, inspector, status, overall_grade, answers JSON text), first graded first
     assessments: list[tuple[str, str, str, str | None, Any]]
-    stages: list[tuple[str, str, str | None]]  # case_id, stage_id, grade (graded only)
+    # case_id (None where the assessment is not graded), stage_id, grade
+    stages: list[tuple[str | None, str, str | None]]
     moderations: dict[str, str]  # case_id -> grade
     referrals: list[tuple[str, str, str]]  # case_id, status, urgency
     stage_moderations: list[tuple[str, str, str]]  # case_id, stage_id, grade
+    _graded: list[tuple[str, str, str, str | None, Any]] | None = field(default=None, repr=False)
 
     def graded_assessments(self) -> list[tuple[str, str, str, str | None, Any]]:
         """Graded assessments with an overall grade, in order."""
-        return [a for a in self.assessments if a[2] == GRADED and a[3] is not None]
+        if self._graded is None:
+            self._graded = [a for a in self.assessments if a[2] == GRADED and a[3] is not None]
+        return self._graded
+
+
+# The summary's queries, in SQL that SQLite and PostgreSQL both read. ``:inspection`` is the
+# inspection's id. Where the store holds only this inspection every row is its own, and the
+# tables are read in one pass each, several times quicker than through the join with its
+# cases (which reads the assessments' pages, answers and all, out of order).
+_CASES = (
+    "SELECT id, reference, category, unit, assigned_to, force_grade FROM case_file "
+    "WHERE inspection_id = :inspection ORDER BY reference"
+)
+_OF_CASES = " t JOIN case_file c ON c.id = t.case_id WHERE c.inspection_id = :inspection"
+_ASSESSMENTS = (
+    "SELECT t.id, t.case_id, t.inspector, t.status, t.overall_grade, t.answers, t.graded_at, "
+    "t.created_at FROM assessment"
+)
+_STAGES = "SELECT t.assessment_id, t.stage_id, t.grade FROM stage_judgement t"
+_STAGES_OF_ONE = (
+    f"{_STAGES} JOIN assessment a ON a.id = t.assessment_id JOIN case_file c "
+    "ON c.id = a.case_id WHERE c.inspection_id = :inspection"
+)
+_MODERATIONS = "SELECT t.case_id, t.grade FROM moderation"
+_REFERRALS = "SELECT t.case_id, t.status, t.urgency FROM referral"
+_STAGE_MODERATIONS = "SELECT t.case_id, t.stage_id, t.grade FROM stage_moderation"
+_INSPECTION = (
+    "SELECT id, force, title, start_date, end_date, marking, methodology_id, "
+    "methodology_version, fictional FROM inspection WHERE id = :inspection"
+)
+
+
+def _first_graded_first(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An assessment's place: by case, then graded, created (no time first, as SQLite orders
+    NULL) and inspector."""
+    _id, case_id, inspector, _status, _grade, _answers, graded_at, created_at = row
+    return (case_id, graded_at is not None, graded_at or "", created_at is not None,
+            created_at or "", inspector)  # fmt: skip
 
 
 def load(store: Store, inspection_id: str) -> SummaryData:
-    with store.sessions() as session:
-        row = get_inspection(session, inspection_id)
-        conn = session.connection()
-        in_inspection = Case.inspection_id == row.id
-        cases = rows(
-            conn,
-            select(Case.id, Case.reference, Case.category, Case.unit, Case.assigned_to,
-                   Case.force_grade)
-            .where(in_inspection)
-            .order_by(Case.reference),
-        )  # fmt: skip
-        assessments = rows(
-            conn,
-            select(
-                Assessment.id,
-                Assessment.case_id,
-                Assessment.inspector,
-                Assessment.status,
-                Assessment.overall_grade,
-                Assessment.answers,
-            )
-            .join(Case, Case.id == Assessment.case_id)
-            .where(in_inspection)
-            .order_by(
-                Assessment.case_id,
-                Assessment.graded_at,
-                Assessment.created_at,
-                Assessment.inspector,
-            ),
+    """The summary's rows of an inspection (by its full id) from an open store."""
+    from sqlalchemy import text
+
+    from workbench.services.plain_rows import rows
+
+    with store.engine.connect() as conn:
+
+        def fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+            return rows(conn, text(sql).bindparams(**params))  # type: ignore[arg-type]
+
+        return read(fetch, inspection_id)
+
+
+def read(fetch: Fetch, inspection_id: str) -> SummaryData:
+    """The summary's rows of an inspection (by its full id), through ``fetch(sql, params)``:
+    a SQLAlchemy connection's (``load``), or a plain DB-API connection's for a quick reader of
+    a store file (``workbench.quick_store``)."""
+    given = {"inspection": find_inspection(fetch, inspection_id)}
+    found = fetch(_INSPECTION, given)
+    inspection = inspection_facts(_InspectionRow(*found[0]))
+    several = fetch("SELECT count(*) FROM inspection", {})[0][0] > 1
+
+    cases = fetch(_CASES, given)
+    ids = {c[0] for c in cases}
+
+    def table(sql: str) -> list[tuple[Any, ...]]:
+        if several:
+            return fetch(sql + _OF_CASES, given)
+        return fetch(sql + " t", {})
+
+    assessments = [a for a in table(_ASSESSMENTS) if a[1] in ids]
+    case_ids = list(map(itemgetter(1), assessments))
+    if len(set(case_ids)) < len(case_ids):  # some case graded twice: which was first matters
+        assessments.sort(key=_first_graded_first)
+    graded_case = {a[0]: a[1] for a in assessments if a[3] == GRADED}
+    stage_rows = fetch(_STAGES_OF_ONE, given) if several else fetch(_STAGES, {})
+    # (case id, or None for an assessment not graded, stage id, grade), built in C
+    stages = list(
+        zip(
+            map(graded_case.get, map(itemgetter(0), stage_rows)),
+            map(itemgetter(1), stage_rows),
+            map(itemgetter(2), stage_rows),
+            strict=True,
         )
-        graded_case = {a[0]: a[1] for a in assessments if a[3] == GRADED}
-        stage_query = select(
-            StageJudgement.assessment_id, StageJudgement.stage_id, StageJudgement.grade
-        )
-        if (session.scalar(select(func.count()).select_from(Inspection)) or 0) > 1:
-            # Several inspections: only this one's (one pass over the whole table is several
-            # times quicker than the join where the store holds one inspection).
-            stage_query = stage_query.join(
-                Assessment, Assessment.id == StageJudgement.assessment_id
-            ).join(Case, Case.id == Assessment.case_id).where(in_inspection)  # fmt: skip
-        stages = [
-            (graded_case[assessment_id], stage_id, grade)
-            for assessment_id, stage_id, grade in rows(conn, stage_query)
-            if assessment_id in graded_case
-        ]
-        moderations = rows(
-            conn,
-            select(Moderation.case_id, Moderation.grade)
-            .join(Case, Case.id == Moderation.case_id)
-            .where(in_inspection),
-        )
-        referrals = rows(
-            conn,
-            select(Referral.case_id, Referral.status, Referral.urgency)
-            .join(Case, Case.id == Referral.case_id)
-            .where(in_inspection),
-        )
-        stage_moderations = rows(
-            conn,
-            select(StageModeration.case_id, StageModeration.stage_id, StageModeration.grade)
-            .join(Case, Case.id == StageModeration.case_id)
-            .where(in_inspection),
-        )
-        inspection = inspection_facts(row)
+    )
     method = load_methodology(inspection["methodology_id"], inspection["methodology_version"])
     return SummaryData(
         inspection,
         method,
         [(c[0], c[1], c[2], c[3] if c[3] is not None else "", c[4], c[5]) for c in cases],
-        [a[1:] for a in assessments],
+        [a[1:6] for a in assessments],
         stages,
-        dict(moderations),
-        referrals,
-        stage_moderations,
+        dict(m for m in table(_MODERATIONS) if m[0] in ids),
+        [r for r in table(_REFERRALS) if r[0] in ids],
+        [m for m in table(_STAGE_MODERATIONS) if m[0] in ids],
     )
+
+
+def find_inspection(fetch: Fetch, key: str) -> str:
+    """The full id of the inspection ``key`` (its id or an unambiguous prefix of at least 4
+    characters), as ``workbench.services.inspections.get_inspection`` finds it."""
+    key = key.strip()
+    if fetch("SELECT id FROM inspection WHERE id = :key", {"key": key}):
+        return key
+    if len(key) >= 4:
+        # LIKE, as SQLAlchemy's startswith() that get_inspection uses
+        found = fetch("SELECT id FROM inspection WHERE id LIKE :key || '%'", {"key": key})
+        if len(found) == 1:
+            return str(found[0][0])
+        if len(found) > 1:
+            raise WorkbenchError(several_inspections(key, len(found)))
+    raise NotFoundError(no_inspection(key))
 
 
 def grade_id(method: Methodology, value: object) -> str | None:
@@ -200,31 +250,44 @@ def grade_id(method: Methodology, value: object) -> str | None:
 def per_case(data: SummaryData) -> list[CaseRecord]:
     """One record per case (by reference) with its status, effective grade and flags."""
     method = data.method
+    forces = {force: grade_id(method, force) for force in {c[5] for c in data.cases}}
     records = {
-        case_id: CaseRecord(case_id, ref, category, unit, assigned, grade_id(method, force))
+        case_id: CaseRecord(case_id, ref, category, unit, assigned, forces[force])
         for case_id, ref, category, unit, assigned, force in data.cases
     }
+    get, order = records.get, STATUS_ORDER.get
     ranks: dict[str, int] = {}
     votes: dict[str, list[str]] = {}
     for case_id, inspector, status, overall, _answers in data.assessments:
-        record = records.get(case_id)
+        record = get(case_id)
         if record is None:
             continue
         record.inspectors.append(inspector)
-        ranks[case_id] = max(ranks.get(case_id, 0), STATUS_ORDER.get(status, 0))
+        rank = order(status, 0)
+        if rank > ranks.get(case_id, 0):
+            ranks[case_id] = rank
         if status == GRADED and overall is not None:
             votes.setdefault(case_id, []).append(overall)
     referred = {case_id for case_id, _status, _urgency in data.referrals}
+    moderations = data.moderations
     for case_id, record in records.items():
         record.status = _STATUS_BY_RANK[ranks.get(case_id, 0)]
-        grades = votes.get(case_id, [])
-        record.votes, record.kinds = len(grades), len(set(grades))
-        moderated = data.moderations.get(case_id)
-        record.moderated = moderated is not None
-        record.effective_grade = (
-            moderated if moderated is not None else (grades[0] if record.kinds == 1 else None)
-        )
-        record.unresolved = record.kinds > 1 and not record.moderated
+        grades = votes.get(case_id)
+        moderated = moderations.get(case_id)
+        if grades:
+            kinds = 1 if len(grades) == 1 else len(set(grades))
+            record.votes, record.kinds = len(grades), kinds
+            record.graded = True
+        else:
+            kinds = 0
+            record.graded = moderated is not None
+        if moderated is not None:
+            record.moderated = True
+            record.effective_grade = moderated
+        elif kinds == 1:
+            record.effective_grade = grades[0]  # type: ignore[index]
+        record.unresolved = kinds > 1 and moderated is None
         record.referred = case_id in referred
-        record.graded = record.votes > 0 or record.moderated
+        if record.graded:
+            record.outcome = "unresolved" if record.unresolved else record.effective_grade
     return list(records.values())

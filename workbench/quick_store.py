@@ -1,0 +1,99 @@
+"""Reading a store file without SQLAlchemy, for a command that only reads (``workbench summary``).
+
+Importing SQLAlchemy, the models and the engine costs a command run in a fresh process more
+than reading 10,000 cases. A quick reader opens the store file read only with SQLCipher alone
+(``db.cipher``), after the same passphrase as ``open_workbench_store`` would take
+(``WORKBENCH_STORE_PASSPHRASE`` or asked on the terminal, once), and only where opening it the
+usual way would change nothing: an existing encrypted SQLite file already at this version's
+schema. Anything else (a server URL, a new or plaintext store, one to update, a wrong
+passphrase, a file that does not open, a busy one) gives no reader, and the caller opens the
+store the usual way with the passphrase already given, which does what is needed and says
+what is wrong in its own words.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from db import cipher
+from db.revisions import head_revision
+
+if TYPE_CHECKING:
+    from workbench.services.summary_data import Fetch
+
+# What a quick read may meet that opening the store the usual way explains in words.
+READ_ERRORS = (cipher.DatabaseError,)
+
+
+@dataclass
+class QuickReader:
+    """``fetch`` when the store can be read quickly (else None), and the passphrase given."""
+
+    fetch: Fetch | None = None
+    passphrase: str | None = None
+
+
+@contextmanager
+def quick_reader(target: str | Path | None) -> Iterator[QuickReader]:
+    """A quick reader of the store at ``target`` (``--db``: a path or URL, or the default
+    store), its reads one snapshot; the connection is closed afterwards."""
+    from workbench.store import default_store_path
+    from workbench.store_passphrase import resolve
+
+    target = target if target is not None else default_store_path()
+    path = _encrypted_file(target)
+    if path is None:
+        yield QuickReader()
+        return
+    passphrase = resolve(path)
+    conn = _connect(path, passphrase)
+    if conn is None:
+        yield QuickReader(passphrase=passphrase)
+        return
+    with closing(conn):
+
+        def fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+            return conn.execute(sql, params).fetchall()  # type: ignore[no-any-return]
+
+        yield QuickReader(fetch, passphrase)
+
+
+def _encrypted_file(target: str | Path) -> Path | None:
+    """The store file at ``target`` when it is an existing encrypted SQLite file."""
+    text = str(target)
+    if "://" in text:
+        return None
+    path = Path(text).expanduser().resolve()
+    try:
+        if not path.is_file() or path.stat().st_size < cipher.SALT_BYTES:
+            return None
+    except OSError:
+        return None
+    return None if cipher.is_plaintext(path) else path
+
+
+def _connect(path: Path, passphrase: str) -> Any | None:
+    """A read-only connection in a read transaction, or None where the usual opening is
+    needed. A reader of a WAL store does not wait for another process's write; where SQLite
+    says the store is busy all the same, the usual opening waits (its busy timeout) and
+    explains."""
+    try:
+        if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+            cipher.finish_interrupted(path)  # as the usual opening does on a writable store
+        conn = cipher.connect(path, cipher.store_key(passphrase), read_only=True)
+    except (OSError, cipher.WrongPassphrase, *READ_ERRORS):
+        return None
+    try:
+        conn.execute("BEGIN")
+        found = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        if found == [(head_revision(),)]:
+            return conn
+    except READ_ERRORS:
+        pass
+    conn.close()
+    return None
