@@ -1,10 +1,11 @@
 """Starting the window: the application object, the store, the user's name, the demo offer.
 
 ``run(argv)`` is what ``workbench`` does without a subcommand. The main window is shown
-first, empty, saying which store it is opening; only once it has been painted is the store
-opened (importing SQLAlchemy and migrating the store take longer than showing the window),
-the user's name asked on first run, the cases listed and, for an empty store, the demo
-offered (``Startup``).
+first, empty, saying which store it is opening. Once it has been painted, the case list is
+read straight from the store file and shown (``ui.quick_start``: no SQLAlchemy); once that
+has been painted, the store is opened the normal way (importing SQLAlchemy and migrating the
+store take longer than listing the cases), the user's name asked on first run, the rest of
+the window attached and, for an empty store, the demo offered (``Startup``).
 
 ``--self-test`` (``ui.self_test``) checks that an installed or frozen build works end to
 end without touching the user's own store.
@@ -27,6 +28,7 @@ from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
 
 if TYPE_CHECKING:
     from db.engine import Store
+    from ui.dialogs.store_passphrase import PassphraseAsker
     from ui.main_window import MainWindow
 
 DEMO_QUESTION = (
@@ -132,6 +134,9 @@ def start(target: str | None, finish: Callable[[int], None]) -> Startup:
     ``finish(code)`` ends the application (``QApplication.exit`` when run for real): 1
     when the store cannot be opened, 0 when the user gives no name.
     """
+    from ui.quick_start import derive_key_ahead
+
+    derive_key_ahead(target)
     window = build_main_window(None, "")
     window.show_opening(shown_place(target))
     startup = Startup(window, target, finish)
@@ -182,23 +187,37 @@ class Startup:
         self.window, self.target, self._finish = window, target, finish
         self.store: Store | None = None
         self.exit_code: int | None = None  # set when start-up ended the application
+        self._asker: PassphraseAsker | None = None
 
     def open_store(self) -> None:
-        """Name the store in the status bar, then open it on the event loop's next turn."""
+        """Name the store in the status bar, then list its cases on the event loop's next turn."""
         self._step(self._locate)
 
     def _locate(self) -> None:
-        from workbench.store import default_store_path  # the first import of SQLAlchemy
+        from workbench.store_location import default_store_path
 
-        set_version()
-        self.window.show_opening(shown_place(self.target or str(default_store_path())))
-        QTimer.singleShot(0, self.window, lambda: self._step(self._open))
+        place = self.target or str(default_store_path())
+        self.window.show_opening(shown_place(place))
+        QTimer.singleShot(0, self.window, lambda: self._step(lambda: self._list_early(place)))
+
+    def _list_early(self, place: str) -> None:
+        """The case list read the quick way (``ui.quick_start``); once it is painted, the
+        store is opened. Without it (a new store, a server, a migration due...), at once."""
+        from ui.dialogs.store_passphrase import PassphraseAsker
+        from ui.quick_start import list_early
+
+        self._asker = PassphraseAsker(self.window)
+        if list_early(self.window, place, self._asker):
+            _AfterFirstPaint(self.window.table.viewport(), lambda: self._step(self._open))
+        else:
+            QTimer.singleShot(0, self.window, lambda: self._step(self._open))
 
     def _open(self) -> None:
         from ui.dialogs.identity import ask_user_name, current_user_name
         from ui.dialogs.store_passphrase import open_store_asking
 
-        self.store = open_store_asking(self.window, self.target)
+        set_version()
+        self.store = open_store_asking(self.window, self.target, self._asker)
         name = current_user_name(self.store) or ask_user_name(self.window, self.store)
         if not name:
             self._end(0)  # the user chose not to give a name: nothing could be recorded

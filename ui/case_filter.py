@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from workbench.services.caselist import CaseRow
+    from workbench.services.caselist_rows import CaseRow
 
 UNGRADED = "__ungraded__"  # the grade filter's choice for cases with no overall grade yet
 

@@ -33,7 +33,7 @@ from workbench.services.status import STATUS_NAMES
 
 if TYPE_CHECKING:
     from workbench.methodology import Methodology
-    from workbench.services.caselist import CaseRow
+    from workbench.services.caselist_rows import CaseRow
 
 COLUMN_WIDTHS = (92, 170, 108, 104, 86, 162, 84)  # until the first rows are measured
 # Fitting the columns to their content: the category stretches into what the others
@@ -259,6 +259,11 @@ class CaseListPane(QWidget):
             return False
         self.select_row(position)
         return True
+
+    def current_case_id(self) -> str | None:
+        """The case of the current row (the one the user moved to), if any."""
+        current = self.table.currentIndex()
+        return self.model.row_at(current.row()).id if current.isValid() else None
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)

@@ -55,8 +55,8 @@ if TYPE_CHECKING:
     from ui.case_model import CaseModel
     from workbench.changes import Changes
     from workbench.methodology import Methodology
-    from workbench.services.caselist import CaseRow
-    from workbench.services.inspections import InspectionInfo
+    from workbench.services.caselist_rows import CaseRow
+    from workbench.services.inspection_info import InspectionInfo
 
 PROGRESS_STYLE = (
     "QProgressBar { border: 1px solid #A8ADB3; border-radius: 4px; background: #E3E6EA; }"
@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store: Store | None = None
         self.user_name = user_name
+        self._listed_early: str | None = None  # the inspection whose rows show_early put up
         self.method: Methodology | None = None
         self.inspection: InspectionInfo | None = None
         self.undo_stack = QUndoStack(self)
@@ -141,6 +142,33 @@ class MainWindow(QMainWindow):
         """Say in the status bar which store is being opened (``None``: not known yet)."""
         self.store_label.setText(f"Opening the store at {place}…" if place else OPENING)
         self.store_label.setToolTip(place or "")
+
+    def inspection_to_open(self, inspections: list[InspectionInfo]) -> str | None:
+        """Which of these inspections the window opens: the last one used, else the first."""
+        offered = _open_inspections(inspections)
+        wanted = str(settings().value("main/inspection", "", str))
+        return wanted if wanted in offered else next(iter(offered), None)
+
+    def show_early(
+        self, user_name: str, inspections: list[InspectionInfo], inspection_id: str, rows: list
+    ) -> None:
+        """Before the store is open: the inspection's case list, read the quick way, to look
+        through. The grading panel and every command that needs the store wait for
+        ``attach``, which keeps these rows and the case chosen meanwhile."""
+        from workbench.methodology import load_methodology
+
+        self.user_name = user_name
+        self.cases.set_user_name(user_name)
+        self._inspections = _open_inspections(inspections)
+        self._fill_combo(inspection_id)
+        self.inspection_combo.setEnabled(False)  # another inspection: once the store is open
+        self._listed_early = inspection_id
+        self.cases.set_methodology(
+            load_methodology(self._inspections[inspection_id].methodology_id)
+        )
+        self.cases.set_rows(rows)
+        self.cases.setEnabled(True)
+        self._update_progress()
 
     def attach(self, store: Store, user_name: str) -> None:
         """Work in this store as this user: list its inspections and open the last one used."""
@@ -252,9 +280,12 @@ class MainWindow(QMainWindow):
 
     def _inspection_chosen(self) -> None:
         inspection_id = self.inspection_combo.currentData()
+        # Its rows are listed already (show_early): kept as they are, with the case chosen.
+        early = inspection_id is not None and inspection_id == self._listed_early
+        self._listed_early = None
         self.panel.flush()
         same = self.inspection is not None and self.inspection.id == inspection_id
-        keep = self.panel.case_id if same else None
+        keep = self.panel.case_id if same else (self.cases.current_case_id() if early else None)
         if not same:
             self.undo_stack.clear()  # undo never reaches into another inspection
         self.inspection = self._inspections.get(inspection_id) if inspection_id else None
@@ -271,9 +302,13 @@ class MainWindow(QMainWindow):
         self.method = load_methodology(self.inspection.methodology_id)
         self.panel.placeholder.setText("Choose a case from the list to grade it.")
         self.panel.set_methodology(self.method)
-        self.cases.set_methodology(self.method)
         self.menus.set_grades(self.method.grades)
-        self._load_rows(self._case_rows())
+        if early:
+            self._update_progress()
+            self._update_actions()
+        else:
+            self.cases.set_methodology(self.method)
+            self._load_rows(self._case_rows())
         self.panel.prebuild(sorted({r.category for r in self.cases.index.rows}))
         self.reload_docks()
         self._dashboard_for_lead()
@@ -305,6 +340,8 @@ class MainWindow(QMainWindow):
     # --- The case list ----------------------------------------------------------------------
 
     def _case_chosen(self, case_id: str) -> None:
+        if self.store is None:
+            return  # listed early: the case opens once the store is attached
         if case_id != self.panel.case_id:
             self._open_case(case_id)
 
@@ -320,6 +357,8 @@ class MainWindow(QMainWindow):
         if not self.cases.select(case_id):
             self._open_case(case_id)
             self.panel.set_listed(False)
+        elif case_id != self.panel.case_id:  # its row was current already
+            self._open_case(case_id)
 
     def _say_if_open_case_hidden(self) -> None:
         """The list was filtered or read again: the panel says if its case is not in it."""
@@ -354,8 +393,9 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximum(max(total, 1))
         self.progress_bar.setValue(graded)
         # With no inspection there is nothing to count: no bar, no "0 of 0 graded".
-        self.progress_bar.setVisible(self.inspection is not None)
-        self.progress_text.setText(f"{graded:,} of {total:,} graded" if self.inspection else "")
+        listed = self.inspection is not None or self._listed_early is not None
+        self.progress_bar.setVisible(listed)
+        self.progress_text.setText(f"{graded:,} of {total:,} graded" if listed else "")
 
     def _changed(self, changes: Changes) -> None:
         """What the services changed: the inspections, the case list, the case shown."""
