@@ -257,7 +257,7 @@ def in_window_figures(store_path: Path, scale: str, options: Options) -> Iterato
 
 def figures(folder: Path, options: Options) -> Iterator[Figure]:
     for scale in options.scales:
-        if not options.wanted("ui."):
+        if not options.wanted("ui.startup", "ui.select_case", "ui.search_filter"):
             return
         cases = SCALE_CASES[scale]
         store_path = folder / f"ui-bench-{scale}.sqlite"

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui.messages import confirm, show_error
 from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
 
 if TYPE_CHECKING:
@@ -40,6 +39,20 @@ DEMO_QUESTION = (
 )
 # A window that is never painted (started minimised, say) still opens its store after this.
 UNPAINTED_MS = 500
+
+
+def show_error(parent: QWidget | None, exc: BaseException, *, wait: bool = False) -> None:
+    """``ui.messages.show_error``, imported when first needed (it loads the support log's
+    modules, which the start-up does not need before the case list is shown)."""
+    from ui.messages import show_error as show
+
+    show(parent, exc, wait=wait)
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    from ui.messages import confirm as ask
+
+    return ask(parent, title, text)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -94,6 +107,10 @@ def run(argv: Sequence[str]) -> int:
         from ui.self_test import self_test
 
         return self_test()
+    from ui.quick_start import read_ahead
+    from ui.window_settings import last_inspection
+
+    read_ahead(args.db, last_inspection())  # on a thread, beside the window's building
     app = application()
     set_window_icon(app)
     sys.excepthook = _unexpected  # a fault in a slot: logged and said, the window stays up
@@ -134,9 +151,6 @@ def start(target: str | None, finish: Callable[[int], None]) -> Startup:
     ``finish(code)`` ends the application (``QApplication.exit`` when run for real): 1
     when the store cannot be opened, 0 when the user gives no name.
     """
-    from ui.quick_start import derive_key_ahead
-
-    derive_key_ahead(target)
     window = build_main_window(None, "")
     window.show_opening(shown_place(target))
     startup = Startup(window, target, finish)

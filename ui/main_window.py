@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
@@ -40,12 +40,14 @@ from ui.case_list import CaseListPane, labelled_combo
 from ui.changes import ChangeSignal
 from ui.grading_panel import GradingPanel
 from ui.messages import show_error
-from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
+from ui.names import DISPLAY_NAME
 from ui.status_line import StatusLine
 from ui.style import set_role
 from ui.view_tabs import ViewDock, ViewTabs
 from ui.window_fit import KEPT, clamp_to_screen, fit_first
 from ui.window_menus import WindowActions
+from ui.window_settings import LAST_INSPECTION, last_inspection
+from ui.window_settings import settings as settings
 from workbench.changes import Topic
 from workbench.dates import short_date
 from workbench.errors import WorkbenchError
@@ -72,13 +74,6 @@ OPENING = "Opening the store…"
 CASE_TOPICS = (Topic.CASES, Topic.ASSESSMENTS, Topic.REFERRALS, Topic.MODERATION)
 # The first window: all of a laptop's screen, and no more than this on a larger one.
 FIRST_SIZE = QSize(1440, 900)
-
-
-def settings() -> QSettings:
-    """Where the window layout is kept (an INI file, so tests can point it at a folder)."""
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION
-    )
 
 
 class MainWindow(QMainWindow):
@@ -142,12 +137,6 @@ class MainWindow(QMainWindow):
         """Say in the status bar which store is being opened (``None``: not known yet)."""
         self.store_label.setText(f"Opening the store at {place}…" if place else OPENING)
         self.store_label.setToolTip(place or "")
-
-    def inspection_to_open(self, inspections: list[InspectionInfo]) -> str | None:
-        """Which of these inspections the window opens: the last one used, else the first."""
-        offered = _open_inspections(inspections)
-        wanted = str(settings().value("main/inspection", "", str))
-        return wanted if wanted in offered else next(iter(offered), None)
 
     def show_early(
         self, user_name: str, inspections: list[InspectionInfo], inspection_id: str, rows: list
@@ -254,7 +243,7 @@ class MainWindow(QMainWindow):
         from workbench.services.inspections import list_inspections
 
         current = self.inspection.id if self.inspection else None
-        wanted = select_id or current or str(settings().value("main/inspection", "", str))
+        wanted = select_id or current or last_inspection()
         self._inspections = _open_inspections(list_inspections(self.active_store()))
         self._fill_combo(wanted)
         self._inspection_chosen()
@@ -546,7 +535,7 @@ class MainWindow(QMainWindow):
         stored.setValue("main/splitter", self.splitter.saveState())
         stored.setValue("main/case_columns", self.table.horizontalHeader().saveState())
         if self.inspection is not None:
-            stored.setValue("main/inspection", self.inspection.id)
+            stored.setValue(LAST_INSPECTION, self.inspection.id)
         stored.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -1,14 +1,17 @@
 """The case list shown as the window starts, read the quick way before the store is opened.
 
-``list_early`` reads the store's user, inspections and the rows of the inspection the window
-would open through ``workbench.services.quick_caselist`` (no SQLAlchemy) and shows them in
-the window (``MainWindow.show_early``); the application then opens the store the normal way
-and attaches it, keeping those rows. When the store is not an ordinary encrypted store at
-this version's schema, or anything at all goes wrong, nothing is shown early and the store
-is opened the normal way, which says what is wrong exactly as it always did.
+``list_early`` shows the store's user, inspections and the rows of the inspection the window
+would open, read through ``workbench.services.quick_caselist`` (no SQLAlchemy), in the window
+(``MainWindow.show_early``); the application then opens the store the normal way and
+attaches it, keeping those rows. When the store is not an ordinary encrypted store at this
+version's schema, or anything at all goes wrong, nothing is shown early and the store is
+opened the normal way, which says what is wrong exactly as it always did.
 
-The passphrase comes from ``WORKBENCH_STORE_PASSPHRASE`` or is asked here, once: the
-normal open is given the same answer (``PassphraseAsker``) rather than asking again.
+With the passphrase in ``WORKBENCH_STORE_PASSPHRASE`` the reading starts on a thread as soon
+as the application starts (``read_ahead``), beside the building of the window: the key's
+derivation (PBKDF2, about 0.09 s) and SQLCipher's decryption run without Python's lock. Else
+the passphrase is asked here, once the window is painted, and the normal open is given the
+same answer (``PassphraseAsker``) rather than asking again.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ui.dialogs.store_passphrase import PassphraseAsker
@@ -26,57 +29,70 @@ if TYPE_CHECKING:
     from workbench.services.quick_caselist import QuickCaseList
 
 Listing = tuple[str, list["InspectionInfo"], str, list["CaseRow"]]
-_AHEAD: list[threading.Thread] = []
 
 
-def derive_key_ahead(target: str | None) -> None:
-    """With the passphrase in ``WORKBENCH_STORE_PASSPHRASE``, start deriving the store's key
-    on a thread (``quick_caselist.derive_key``) while the window is built and painted."""
+class _Ahead(threading.Thread):
+    """The quick read of the store on a thread; ``listing()`` waits for it."""
+
+    def __init__(self, target: str | None, passphrase: str, wanted: str) -> None:
+        super().__init__(name="quick-case-list", daemon=True)
+        self.args = (target, passphrase, wanted)
+        self.found: Listing | None = None
+        self.failed: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            from workbench.store_location import default_store_path
+
+            target, passphrase, wanted = self.args
+            self.found = _read(target or default_store_path(), passphrase, wanted)
+        except BaseException as exc:  # noqa: BLE001 - handed to list_early, on the main thread
+            self.failed = exc
+
+    def listing(self) -> Listing:
+        self.join()
+        if self.failed is not None:
+            raise self.failed
+        assert self.found is not None
+        return self.found
+
+
+_AHEAD: list[_Ahead] = []
+
+
+def read_ahead(target: str | None, wanted: str) -> None:
+    """With the passphrase in ``WORKBENCH_STORE_PASSPHRASE``, start reading the case list of
+    the store at ``target`` (the default store if None) on a thread; ``wanted``: the
+    inspection last open."""
     from workbench.store_passphrase import STORE_PASSPHRASE_ENV
 
     passphrase = os.environ.get(STORE_PASSPHRASE_ENV)
     if passphrase is not None:
-        thread = threading.Thread(
-            target=_derive, args=(target, passphrase), name="store-key", daemon=True
-        )
-        thread.start()
-        _AHEAD.append(thread)
-
-
-def _derive(target: str | None, passphrase: str) -> None:
-    try:
-        from workbench.services.quick_caselist import derive_key, store_file
-        from workbench.store_location import default_store_path
-
-        derive_key(store_file(target or default_store_path()), passphrase)
-    except Exception:  # noqa: BLE001 - the store's open says what is wrong, in words
-        pass
-
-
-def _key_derived() -> None:
-    """Wait for the key started ahead, so that it is never derived twice at once."""
-    while _AHEAD:
-        _AHEAD.pop().join()
+        _AHEAD.append(_Ahead(target, passphrase, wanted))
+        _AHEAD[-1].start()
 
 
 def list_early(window: MainWindow, target: str | Path, asker: PassphraseAsker) -> bool:
     """Show the case list of the store at ``target`` before it is opened; False when the
     store is to be opened the normal way first (nothing was shown)."""
+    from ui.window_settings import last_inspection
     from workbench.logs import log
-    from workbench.services import quick_caselist as quick
+    from workbench.services.quick_caselist import NotQuick, store_file, usable
     from workbench.store_passphrase import STORE_PASSPHRASE_ENV
 
-    _key_derived()
     try:
-        path = quick.store_file(target)
-        quick.usable(path)
-        passphrase = os.environ.get(STORE_PASSPHRASE_ENV)
-        if passphrase is None:
-            passphrase = asker.ask_ahead(str(path))
-        if passphrase is None:
-            return False  # declined: the normal open says so
-        listing: Listing = quick.read(path, passphrase, lambda reader: _listing(reader, window))
-    except quick.NotQuick as exc:
+        if _AHEAD:
+            listing = _AHEAD.pop().listing()
+        else:
+            path = store_file(target)
+            usable(path)
+            passphrase = os.environ.get(STORE_PASSPHRASE_ENV)
+            if passphrase is None:
+                passphrase = asker.ask_ahead(str(path))
+            if passphrase is None:
+                return False  # declined: the normal open says so
+            listing = _read(path, passphrase, last_inspection())
+    except NotQuick as exc:
         log.info("window: the store is opened before its cases are listed (%s)", exc)
         return False
     except Exception:  # noqa: BLE001 - the normal open follows, and reports what is wrong
@@ -86,14 +102,29 @@ def list_early(window: MainWindow, target: str | Path, asker: PassphraseAsker) -
     return True
 
 
-def _listing(reader: QuickCaseList, window: MainWindow) -> Listing:
+def _read(target: str | Path, passphrase: str, wanted: str) -> Listing:
+    from workbench.services import quick_caselist as quick
+
+    return quick.read(  # type: ignore[no-any-return]
+        quick.store_file(target), passphrase, lambda reader: _listing(reader, wanted)
+    )
+
+
+def _listing(reader: QuickCaseList, wanted: str) -> Listing:
     from workbench.services.quick_caselist import NotQuick
 
     name = reader.user_name()
     if not name:
         raise NotQuick("no user name yet")  # first run: the name is asked once it is open
     inspections = reader.inspections()
-    chosen = window.inspection_to_open(inspections)
+    chosen = inspection_to_open(inspections, wanted)
     if chosen is None:
         raise NotQuick("no inspection to list")
     return name, inspections, chosen, reader.case_rows(chosen)
+
+
+def inspection_to_open(inspections: list[Any], wanted: str) -> str | None:
+    """Which of these the window opens (as ``MainWindow`` chooses in its combo box): the
+    inspection ``wanted`` (the last one open) if it is offered, else the first offered."""
+    offered = [i.id for i in inspections if not i.archived]
+    return wanted if wanted in offered else next(iter(offered), None)

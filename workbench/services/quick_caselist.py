@@ -161,18 +161,6 @@ def usable(path: Path) -> None:
             raise NotQuick("an encryption was interrupted")
 
 
-def derive_key(path: Path, passphrase: str) -> None:
-    """Derive (and keep, in ``db.cipher``'s cache) the key of the encrypted store at ``path``.
-
-    The derivation (PBKDF2 over 256,000 iterations, about 0.09 s) runs in OpenSSL without
-    Python's lock: done on a thread while the window is built, the key is ready when the
-    case list is read, and the store's normal open uses it too.
-    """
-    salt = cipher.read_salt(path)
-    if salt is not None and not cipher.is_plaintext(path):
-        cipher.store_key(passphrase).raw(salt)
-
-
 def read(path: Path, passphrase: str, then: Callable[[QuickCaseList], Any]) -> Any:
     """``then(reader)`` over a read-only connection to the store at ``path``, closed after.
 
