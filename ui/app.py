@@ -20,9 +20,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ui.after_paint import AfterPaint
 from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
 
 if TYPE_CHECKING:
@@ -37,8 +38,6 @@ DEMO_QUESTION = (
     # The same as workbench.services.demo.DEMO_PASSPHRASE (not imported: it loads SQLAlchemy).
     "Its key's passphrase, for issuing kits and importing packs, is 'demonstration only'."
 )
-# A window that is never painted (started minimised, say) still opens its store after this.
-UNPAINTED_MS = 500
 
 
 def show_error(parent: QWidget | None, exc: BaseException, *, wait: bool = False) -> None:
@@ -154,7 +153,7 @@ def start(target: str | None, finish: Callable[[int], None]) -> Startup:
     window = build_main_window(None, "")
     window.show_opening(shown_place(target))
     startup = Startup(window, target, finish)
-    _AfterFirstPaint(window, startup.open_store)
+    AfterPaint(window, startup.open_store)
     window.show()
     return startup
 
@@ -166,32 +165,6 @@ def shown_place(target: str | None) -> str | None:
     if "://" in target:
         return re.sub(r"(://[^/:@]*):[^@/]*@", r"\1:***@", target)
     return str(Path(target).expanduser().resolve())
-
-
-class _AfterFirstPaint(QObject):
-    """Calls ``then`` once, on the event loop's next turn after ``window`` is first painted.
-
-    A zero-timer started beside ``show()`` could run before the window system asks for the
-    first paint (it usually does, on Windows and X11), and the window would stay blank while
-    the store opened.
-    """
-
-    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(window)
-        self._window, self._then, self._called = window, then, False
-        window.installEventFilter(self)
-        QTimer.singleShot(UNPAINTED_MS, self, self._call)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self._window and event.type() == QEvent.Type.Paint:
-            self._window.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._call)
-        return False
-
-    def _call(self) -> None:
-        if not self._called:
-            self._called = True
-            self._then()
 
 
 class Startup:
@@ -222,7 +195,7 @@ class Startup:
 
         self._asker = PassphraseAsker(self.window)
         if list_early(self.window, place, self._asker):
-            _AfterFirstPaint(self.window.table.viewport(), lambda: self._step(self._open))
+            AfterPaint(self.window.table.viewport(), lambda: self._step(self._open))
         else:
             QTimer.singleShot(0, self.window, lambda: self._step(self._open))
 

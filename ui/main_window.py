@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.after_paint import AfterPaint
 from ui.case_list import CaseListPane, labelled_combo
 from ui.changes import ChangeSignal
 from ui.grading_panel import GradingPanel
@@ -308,12 +309,21 @@ class MainWindow(QMainWindow):
 
     def _dashboard_for_lead(self) -> None:
         """The lead (whose store holds the inspection's private key) sees the dashboard
-        first; once its dock exists it stays as the person left it."""
+        first; once its dock exists it stays as the person left it. It is built once the
+        case list has been painted: finding the key and building the dashboard (pandas)
+        take longer than listing the cases."""
         if self.inspection is None or "dashboard" in self.docks:
             return
-        from ui.dashboard_view import show_dashboard_for_lead
+        shown = self.inspection.id
 
-        show_dashboard_for_lead(self)
+        def build() -> None:
+            if self.inspection is None or self.inspection.id != shown or "dashboard" in self.docks:
+                return
+            from ui.dashboard_view import show_dashboard_for_lead
+
+            show_dashboard_for_lead(self)
+
+        AfterPaint(self.table.viewport(), build)
 
     def _case_rows(self) -> list[CaseRow]:
         from workbench.services.caselist import case_rows

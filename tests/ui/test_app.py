@@ -18,6 +18,7 @@ import workbench.store
 from db.engine import Store
 from db.models import Case
 from ui import app
+from ui.after_paint import AfterPaint
 from ui.dialogs.identity import IdentityDialog
 from ui.main_window import MainWindow
 from workbench.methodology import load_methodology
@@ -181,7 +182,7 @@ def test_a_window_never_painted_still_opens_its_store_once(qtbot):
     hidden = QWidget()  # as a window started minimised: never asked to paint
     qtbot.addWidget(hidden)
     called: list[str] = []
-    app._AfterFirstPaint(hidden, lambda: called.append("opened"))
+    AfterPaint(hidden, lambda: called.append("opened"))
     qtbot.waitUntil(lambda: called == ["opened"])
     hidden.show()
     qtbot.waitExposed(hidden)

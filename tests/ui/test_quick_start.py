@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import text
 
 from db.engine import Store
@@ -200,3 +200,42 @@ def test_at_start_a_declined_passphrase_ends_as_before(qtbot, team, monkeypatch)
     assert shown == ["No store passphrase was given; the store was not opened."]
     assert startup.window.model.rowCount() == 0
     startup.close()
+
+
+class Paints(QObject):
+    """Counts a widget's paint events."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_the_lead_s_dashboard_is_built_once_the_case_list_has_been_painted(
+    qtbot, team, monkeypatch
+):
+    import ui.dashboard_view
+
+    built_after: list[int] = []
+    real = ui.dashboard_view.show_dashboard_for_lead
+
+    def watched(window: MainWindow) -> None:
+        built_after.append(list_paints.count)
+        real(window)
+
+    monkeypatch.setattr(ui.dashboard_view, "show_dashboard_for_lead", watched)
+    window = MainWindow(team.lead, LEAD)
+    qtbot.addWidget(window)
+    list_paints = Paints(window.table.viewport())
+    assert window.model.rowCount() == 4 and "dashboard" not in window.docks
+
+    window.show()
+    qtbot.waitUntil(lambda: "dashboard" in window.docks)
+
+    assert len(built_after) == 1 and built_after[0] > 0
+    assert window.views.currentWidget() is window.docks["dashboard"]  # in front, as before
