@@ -17,7 +17,9 @@
   list is painted. ``kdf_s`` (the derivation alone, in this process) and
   ``listed_after_shown_s`` (the median wait from the first paint to every case listed) are
   reported beside the figure. A person who types the passphrase waits for the dialog
-  instead: the derivation then follows the first paint, about ``kdf_s`` more.
+  instead: the derivation then follows the first paint, about ``kdf_s`` more. The children
+  run from compiled bytecode, as an installed workbench does (``PYTHONDONTWRITEBYTECODE`` is
+  not passed on, so the warm-up run writes it).
 - ui.select_case: p95 of selecting another case in the list and painting its grading
   panel. Goal: under 100 ms (the process's peak memory is reported beside it).
 - ui.search_filter: the slowest of typing searches into the search box, list repainted.
@@ -164,6 +166,9 @@ def make_store(path: Path, cases: int = CASES) -> str:
 def time_to_lines(code: str, *args: str) -> dict[str, float]:
     """Seconds from launching a fresh interpreter to each line it prints ("shown", ...)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    # An installed workbench starts from compiled bytecode (pip and PyInstaller write it):
+    # the warm-up run writes the project's, which this setting would have every run compile.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", code, *args],
