@@ -11,7 +11,8 @@ The window can be built before the store is open (``MainWindow()``): it then sho
 layout, menus and an empty list saying the store is being opened, with everything that
 needs the store disabled, until ``attach(store, user_name)``. That is how the application
 starts, so the window is on screen at once; the services (and SQLAlchemy with them) are
-imported only when first used.
+imported only when first used. Meanwhile ``show_early`` may list the cases read the quick
+way (``ui.quick_start``): the list can be looked through, and ``attach`` keeps its rows.
 """
 
 from __future__ import annotations

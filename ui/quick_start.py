@@ -22,17 +22,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import logging
+
     from ui.dialogs.store_passphrase import PassphraseAsker
     from ui.main_window import MainWindow
-    from workbench.services.caselist_rows import CaseRow
-    from workbench.services.inspection_info import InspectionInfo
-    from workbench.services.quick_caselist import QuickCaseList
+    from workbench.services.quick_caselist import Fetched, QuickCaseList
 
-Listing = tuple[str, list["InspectionInfo"], str, list["CaseRow"]]
+# The user's name, the inspections' rows, the inspection to list and its cases' rows.
+Listing = tuple[str, list[tuple[Any, ...]], str, "Fetched"]
 
 
 class _Ahead(threading.Thread):
-    """The quick read of the store on a thread; ``listing()`` waits for it."""
+    """The quick read of the store on a thread; ``listing()`` waits for it.
+
+    Only what runs without Python's lock is done here (the key's derivation, SQLCipher's
+    reads): building the rows is left to the window's thread, which would otherwise be
+    slowed down while it builds the window.
+    """
 
     def __init__(self, target: str | None, passphrase: str, wanted: str) -> None:
         super().__init__(name="quick-case-list", daemon=True)
@@ -67,6 +73,7 @@ def read_ahead(target: str | None, wanted: str) -> None:
     from workbench.store_passphrase import STORE_PASSPHRASE_ENV
 
     passphrase = os.environ.get(STORE_PASSPHRASE_ENV)
+    _AHEAD.clear()  # one left by a start-up that ended before listing (in tests)
     if passphrase is not None:
         _AHEAD.append(_Ahead(target, passphrase, wanted))
         _AHEAD[-1].start()
@@ -76,13 +83,12 @@ def list_early(window: MainWindow, target: str | Path, asker: PassphraseAsker) -
     """Show the case list of the store at ``target`` before it is opened; False when the
     store is to be opened the normal way first (nothing was shown)."""
     from ui.window_settings import last_inspection
-    from workbench.logs import log
-    from workbench.services.quick_caselist import NotQuick, store_file, usable
+    from workbench.services.quick_caselist import NotQuick, inspection_infos, store_file, usable
     from workbench.store_passphrase import STORE_PASSPHRASE_ENV
 
     try:
         if _AHEAD:
-            listing = _AHEAD.pop().listing()
+            name, inspections, chosen, fetched = _AHEAD.pop().listing()
         else:
             path = store_file(target)
             usable(path)
@@ -91,23 +97,28 @@ def list_early(window: MainWindow, target: str | Path, asker: PassphraseAsker) -
                 passphrase = asker.ask_ahead(str(path))
             if passphrase is None:
                 return False  # declined: the normal open says so
-            listing = _read(path, passphrase, last_inspection())
+            name, inspections, chosen, fetched = _read(path, passphrase, last_inspection())
+        listing = (name, inspection_infos(inspections), chosen, fetched.rows())
     except NotQuick as exc:
-        log.info("window: the store is opened before its cases are listed (%s)", exc)
+        _log().info("window: the store is opened before its cases are listed (%s)", exc)
         return False
     except Exception:  # noqa: BLE001 - the normal open follows, and reports what is wrong
-        log.warning("window: the quick case list failed; opening the store first", exc_info=True)
+        _log().warning("window: the quick case list failed; opening the store first", exc_info=True)
         return False
     window.show_early(*listing)
     return True
 
 
+def _log() -> logging.Logger:
+    from workbench.logs import log  # (its handlers' modules: only when there is something to say)
+
+    return log
+
+
 def _read(target: str | Path, passphrase: str, wanted: str) -> Listing:
     from workbench.services import quick_caselist as quick
 
-    return quick.read(  # type: ignore[no-any-return]
-        quick.store_file(target), passphrase, lambda reader: _listing(reader, wanted)
-    )
+    return quick.read(quick.store_file(target), passphrase, lambda reader: _listing(reader, wanted))
 
 
 def _listing(reader: QuickCaseList, wanted: str) -> Listing:
@@ -116,15 +127,15 @@ def _listing(reader: QuickCaseList, wanted: str) -> Listing:
     name = reader.user_name()
     if not name:
         raise NotQuick("no user name yet")  # first run: the name is asked once it is open
-    inspections = reader.inspections()
-    chosen = inspection_to_open(inspections, wanted)
+    inspections = reader.fetch_inspections()
+    chosen = inspection_to_open([(row[0], row[-1]) for row in inspections], wanted)
     if chosen is None:
         raise NotQuick("no inspection to list")
-    return name, inspections, chosen, reader.case_rows(chosen)
+    return name, inspections, chosen, reader.fetch_cases(chosen)
 
 
-def inspection_to_open(inspections: list[Any], wanted: str) -> str | None:
-    """Which of these the window opens (as ``MainWindow`` chooses in its combo box): the
-    inspection ``wanted`` (the last one open) if it is offered, else the first offered."""
-    offered = [i.id for i in inspections if not i.archived]
+def inspection_to_open(inspections: list[tuple[str, bool]], wanted: str) -> str | None:
+    """Which of these (id, archived) the window opens, as ``MainWindow`` chooses in its combo
+    box: the inspection ``wanted`` (the last one open) if it is offered, else the first."""
+    offered = [id_ for id_, archived in inspections if not archived]
     return wanted if wanted in offered else next(iter(offered), None)

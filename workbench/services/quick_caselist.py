@@ -20,20 +20,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from contextlib import closing
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from db import cipher
 from db.revisions import head_revision
-from workbench.methodology import load_methodology
-from workbench.services.caselist_rows import (
-    CaseRow,
-    build_rows,
-    group_assessments,
-    referral_counts,
-)
-from workbench.services.inspection_info import InspectionInfo
+
+if TYPE_CHECKING:  # imported where the rows are built (on the window's thread)
+    from workbench.services.caselist_rows import CaseRow
+    from workbench.services.inspection_info import InspectionInfo
 
 
 class NotQuick(Exception):
@@ -78,14 +75,38 @@ _MODERATIONS = (
 )
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """An inspection's case list as the store's rows, before they are built into ``CaseRow``
+    objects (``rows()``): fetched on a thread, built on the window's."""
+
+    methodology: tuple[str, str]  # id and version
+    cases: list[tuple[Any, ...]]
+    assessments: list[tuple[Any, ...]]
+    referrals: list[tuple[Any, ...]]
+    moderations: list[tuple[Any, ...]]
+
+    def rows(self) -> list[CaseRow]:
+        from workbench.methodology import load_methodology
+        from workbench.services.caselist_rows import build_rows, group_assessments, referral_counts
+
+        names = {c.id: c.name for c in load_methodology(*self.methodology).categories}
+        assessments, referrals = (
+            group_assessments(self.assessments),
+            referral_counts(self.referrals),
+        )
+        return build_rows(self.cases, names, assessments, referrals, dict(self.moderations))
+
+
 class QuickCaseList:
-    """A read-only look at one store file: its user, inspections and an inspection's rows."""
+    """A read-only look at one store file: its user, inspections and an inspection's rows.
+
+    The ``fetch`` methods only read (the SQL runs without Python's lock); ``inspections``
+    and ``case_rows`` also build the objects the window shows.
+    """
 
     def __init__(self, connection: Any) -> None:
         self._conn = connection
-
-    def close(self) -> None:
-        self._conn.close()
 
     def _all(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
         return list(self._conn.execute(sql, params).fetchall())
@@ -95,49 +116,62 @@ class QuickCaseList:
         found = self._all("SELECT user_name FROM store_identity LIMIT 1")
         return found[0][0] if found else None
 
+    def fetch_inspections(self) -> list[tuple[Any, ...]]:
+        """Every inspection's row: (id, ..., archived), in ``inspection_infos`` order."""
+        return self._all(_INSPECTIONS)
+
     def inspections(self) -> list[InspectionInfo]:
         """Every inspection with its counts, as ``list_inspections`` gives them."""
-        return [
-            InspectionInfo(
-                id=row[0],
-                force=row[1],
-                title=row[2],
-                start_date=date.fromisoformat(row[3]),
-                end_date=date.fromisoformat(row[4]),
-                methodology_id=row[5],
-                methodology_version=row[6],
-                marking=row[7],
-                fictional=bool(row[8]),
-                cases=row[9],
-                graded=row[10],
-                archived=bool(row[11]),
-            )
-            for row in self._all(_INSPECTIONS)
-        ]
+        return inspection_infos(self.fetch_inspections())
 
-    def case_rows(self, inspection_id: str, inspector: str | None = None) -> list[CaseRow]:
-        """Every case of the inspection as ``caselist.case_rows`` gives them."""
+    def fetch_cases(self, inspection_id: str, inspector: str | None = None) -> Fetched:
+        """The rows ``case_rows`` builds its case list from."""
         found = self._all(
             "SELECT methodology_id, methodology_version FROM inspection WHERE id = ?",
             inspection_id,
         )
         if not found:
             raise NotQuick(f"no inspection {inspection_id}")
-        method = load_methodology(*found[0])
-        names = {c.id: c.name for c in method.categories}
         if inspector is None:
             assessments = self._all(_ASSESSMENTS, inspection_id)
         else:
             mine = _ASSESSMENTS + " AND assessment.inspector = ?"
             assessments = self._all(mine, inspection_id, inspector)
-        moderated = {} if inspector is not None else dict(self._all(_MODERATIONS, inspection_id))
-        return build_rows(
-            self._all(_CASES, inspection_id),
-            names,
-            group_assessments(assessments),
-            referral_counts(self._all(_REFERRALS, inspection_id)),
-            moderated,
+        moderated = [] if inspector is not None else self._all(_MODERATIONS, inspection_id)
+        return Fetched(
+            methodology=(found[0][0], found[0][1]),
+            cases=self._all(_CASES, inspection_id),
+            assessments=assessments,
+            referrals=self._all(_REFERRALS, inspection_id),
+            moderations=moderated,
         )
+
+    def case_rows(self, inspection_id: str, inspector: str | None = None) -> list[CaseRow]:
+        """Every case of the inspection as ``caselist.case_rows`` gives them."""
+        return self.fetch_cases(inspection_id, inspector).rows()
+
+
+def inspection_infos(rows: list[tuple[Any, ...]]) -> list[InspectionInfo]:
+    """``fetch_inspections``'s rows as ``InspectionInfo``."""
+    from workbench.services.inspection_info import InspectionInfo
+
+    return [
+        InspectionInfo(
+            id=row[0],
+            force=row[1],
+            title=row[2],
+            start_date=date.fromisoformat(row[3]),
+            end_date=date.fromisoformat(row[4]),
+            methodology_id=row[5],
+            methodology_version=row[6],
+            marking=row[7],
+            fictional=bool(row[8]),
+            cases=row[9],
+            graded=row[10],
+            archived=bool(row[11]),
+        )
+        for row in rows
+    ]
 
 
 def store_file(target: str | Path) -> Path:
