@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -175,6 +175,8 @@ class CaseListPane(QWidget):
         self.index = CaseIndex(rows)
         self._sort_index()
         self.apply_filter()
+        # The search text for every case, once the list is on screen: ready for the first search.
+        QTimer.singleShot(0, self, lambda: self.index.prepare_search())
         if rows and not self.columns_fitted:
             if self.table.isVisible():
                 self.fit_columns()
