@@ -16,7 +16,9 @@ same answer (``PassphraseAsker``) rather than asking again.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +49,7 @@ class _Ahead(threading.Thread):
         self.failed: BaseException | None = None
 
     def run(self) -> None:
+        _yield_to_the_window()
         try:
             from workbench.store_location import default_store_path
 
@@ -64,6 +67,18 @@ class _Ahead(threading.Thread):
 
 
 _AHEAD: list[_Ahead] = []
+BELOW_THE_WINDOW = 10  # the thread's nice value (Linux): the window's building comes first
+
+
+def _yield_to_the_window() -> None:
+    """Lower this thread's priority, so that on a busy machine the window's own building
+    (which the user is watching) is not slowed by it; on an idle core it runs as fast.
+
+    Linux only: there ``setpriority`` on a thread id changes that thread alone (elsewhere
+    it would be the whole process, or another one)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BELOW_THE_WINDOW)
 
 
 def read_ahead(target: str | None, wanted: str) -> None:

@@ -93,7 +93,7 @@ def _build(
     referrals: Mapping[str, tuple[int, int]],
     moderated: Mapping[str, str],
 ) -> list[CaseRow]:
-    rows = []
+    rows: list[CaseRow] = []
     append, assessed, moderation, referred = (
         rows.append,
         assessments.get,
