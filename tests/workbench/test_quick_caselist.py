@@ -40,12 +40,12 @@ def quick(store: Store, then):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Team:
     """A lead's SQLite store: four cases, one graded by both inspectors differently, one
-    moderated after differing, one in progress, referrals open and closed; an archived
-    inspection beside it."""
+    moderated after differing, one in progress, one in progress by both with different
+    grades; referrals open and closed; an archived inspection beside it."""
     monkeypatch.setenv("WORKBENCH_TEST_BACKEND", "sqlite")  # the quick way reads files
     made = make_lead(tmp_path / "team")
     lead, cases = made.lead, made.cases
-    first, second, third, _ = (cases[r] for r in REFERENCES)
+    first, second, third, fourth = (cases[r] for r in REFERENCES)
     grade(lead, first, ANN, "good")
     grade(lead, first, BOB, "inadequate")
     grade(lead, second, ANN, "good")
@@ -53,6 +53,10 @@ def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Team:
     with lead.sessions.begin() as session:
         session.add(Moderation(case_id=second, grade="good", reason="Agreed.", moderated_by=LEAD))
     grading.edit(lead, third, ANN, "overall_grade", "requires_improvement")
+    # Both in progress with different grades: the row shows the first inspector's, so the
+    # order of a case's assessments matters.
+    grading.edit(lead, fourth, BOB, "overall_grade", "good")
+    grading.edit(lead, fourth, ANN, "overall_grade", "inadequate")
     referral = raise_referral(lead, first, risk_summary="Still at risk", urgency="urgent")
     raise_referral(lead, first, risk_summary="Sibling at risk", urgency="routine")
     add_response(lead, referral, response="closed", note="Done")
@@ -84,11 +88,11 @@ def test_the_lead_s_team_view_and_each_inspector_s_view_are_the_normal_rows(team
     assert team_view == case_rows(lead, inspection_id)
     assert ann_view == case_rows(lead, inspection_id, ANN)
     assert bob_view == case_rows(lead, inspection_id, BOB)
-    differing, moderated, in_progress, untouched = team_view
+    differing, moderated, in_progress, both_started = team_view
     assert (differing.grades_differ, differing.referrals, differing.open_referrals) == (True, 2, 1)
     assert (moderated.status, moderated.overall_grade) == ("graded", "good")
     assert (in_progress.status, in_progress.open_referrals) == ("in_progress", 1)
-    assert (untouched.status, untouched.overall_grade) == ("not_started", None)
+    assert (both_started.status, both_started.overall_grade) == ("in_progress", "inadequate")
 
 
 def test_an_inspector_s_own_store_from_a_kit_reads_the_same(team: Team) -> None:

@@ -7,8 +7,8 @@ reads what its case list shows through a plain read-only SQLCipher connection
 way (``workbench.store.open_workbench_store``: SQLAlchemy, migrations, checks) to attach
 the rest.
 
-The rows are those ``workbench.services.caselist.case_rows`` gives: the same statements,
-handed to the same ``caselist_rows.build_rows``; the inspections are those of
+The rows are those ``workbench.services.caselist.case_rows`` gives: the same statements (in
+a fixed join order), handed to the same ``caselist_rows.build_rows``; the inspections are those of
 ``list_inspections``. Anything out of the ordinary (no file yet, a plaintext or server
 store, a file that cannot be written, an interrupted encryption, a wrong passphrase, a
 schema not at this version's head, a store with no user name) raises ``NotQuick``, and the
@@ -54,7 +54,11 @@ LEFT OUTER JOIN (SELECT case_file.inspection_id AS inspection_id,
   ON graded.inspection_id = inspection.id
 ORDER BY inspection.created_at
 """
-# The statements workbench.services.caselist runs, as SQLAlchemy compiles them for SQLite.
+# The statements workbench.services.caselist runs, as SQLAlchemy compiles them for SQLite,
+# but with the join order fixed (CROSS JOIN): SQLite then goes through the assessments,
+# referrals and moderations (a few) rather than through every case looking for them, three
+# times faster at 100,000 cases. The rows are the same, each case's assessments in the same
+# order (by inspector, from ix_assessment_listed).
 _CASES = (
     "SELECT case_file.id, case_file.reference, case_file.category, case_file.unit, "
     "case_file.assigned_to FROM case_file WHERE case_file.inspection_id = ? "
@@ -62,16 +66,18 @@ _CASES = (
 )
 _ASSESSMENTS = (
     "SELECT assessment.case_id, assessment.status, assessment.overall_grade FROM assessment "
-    "JOIN case_file ON case_file.id = assessment.case_id WHERE case_file.inspection_id = ?"
+    "CROSS JOIN case_file ON case_file.id = assessment.case_id "
+    "WHERE case_file.inspection_id = ?"
 )
 _REFERRALS = (
     "SELECT referral.case_id, count(*), sum(CASE WHEN (referral.status = 'open') THEN 1 "
-    "ELSE 0 END) FROM referral JOIN case_file ON case_file.id = referral.case_id "
+    "ELSE 0 END) FROM referral CROSS JOIN case_file ON case_file.id = referral.case_id "
     "WHERE case_file.inspection_id = ? GROUP BY referral.case_id"
 )
 _MODERATIONS = (
     "SELECT moderation.case_id, moderation.grade FROM moderation "
-    "JOIN case_file ON case_file.id = moderation.case_id WHERE case_file.inspection_id = ?"
+    "CROSS JOIN case_file ON case_file.id = moderation.case_id "
+    "WHERE case_file.inspection_id = ?"
 )
 
 
