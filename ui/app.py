@@ -1,10 +1,11 @@
 """Starting the window: the application object, the store, the user's name, the demo offer.
 
 ``run(argv)`` is what ``workbench`` does without a subcommand. The main window is shown
-first, empty, saying which store it is opening; only once it has been painted is the store
-opened (importing SQLAlchemy and migrating the store take longer than showing the window),
-the user's name asked on first run, the cases listed and, for an empty store, the demo
-offered (``Startup``).
+first, empty, saying which store it is opening. Once it has been painted, the case list is
+read straight from the store file and shown (``ui.quick_start``: no SQLAlchemy); once that
+has been painted, the store is opened the normal way (importing SQLAlchemy and migrating the
+store take longer than listing the cases), the user's name asked on first run, the rest of
+the window attached and, for an empty store, the demo offered (``Startup``).
 
 ``--self-test`` (``ui.self_test``) checks that an installed or frozen build works end to
 end without touching the user's own store.
@@ -19,14 +20,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui.messages import confirm, show_error
+from ui.after_paint import AfterPaint
 from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
 
 if TYPE_CHECKING:
     from db.engine import Store
+    from ui.dialogs.store_passphrase import PassphraseAsker
     from ui.main_window import MainWindow
 
 DEMO_QUESTION = (
@@ -36,8 +38,20 @@ DEMO_QUESTION = (
     # The same as workbench.services.demo.DEMO_PASSPHRASE (not imported: it loads SQLAlchemy).
     "Its key's passphrase, for issuing kits and importing packs, is 'demonstration only'."
 )
-# A window that is never painted (started minimised, say) still opens its store after this.
-UNPAINTED_MS = 500
+
+
+def show_error(parent: QWidget | None, exc: BaseException, *, wait: bool = False) -> None:
+    """``ui.messages.show_error``, imported when first needed (it loads the support log's
+    modules, which the start-up does not need before the case list is shown)."""
+    from ui.messages import show_error as show
+
+    show(parent, exc, wait=wait)
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    from ui.messages import confirm as ask
+
+    return ask(parent, title, text)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -92,6 +106,10 @@ def run(argv: Sequence[str]) -> int:
         from ui.self_test import self_test
 
         return self_test()
+    from ui.quick_start import read_ahead
+    from ui.window_settings import last_inspection
+
+    read_ahead(args.db, last_inspection())  # on a thread, beside the window's building
     app = application()
     set_window_icon(app)
     sys.excepthook = _unexpected  # a fault in a slot: logged and said, the window stays up
@@ -135,7 +153,7 @@ def start(target: str | None, finish: Callable[[int], None]) -> Startup:
     window = build_main_window(None, "")
     window.show_opening(shown_place(target))
     startup = Startup(window, target, finish)
-    _AfterFirstPaint(window, startup.open_store)
+    AfterPaint(window, startup.open_store)
     window.show()
     return startup
 
@@ -149,32 +167,6 @@ def shown_place(target: str | None) -> str | None:
     return str(Path(target).expanduser().resolve())
 
 
-class _AfterFirstPaint(QObject):
-    """Calls ``then`` once, on the event loop's next turn after ``window`` is first painted.
-
-    A zero-timer started beside ``show()`` could run before the window system asks for the
-    first paint (it usually does, on Windows and X11), and the window would stay blank while
-    the store opened.
-    """
-
-    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(window)
-        self._window, self._then, self._called = window, then, False
-        window.installEventFilter(self)
-        QTimer.singleShot(UNPAINTED_MS, self, self._call)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self._window and event.type() == QEvent.Type.Paint:
-            self._window.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._call)
-        return False
-
-    def _call(self) -> None:
-        if not self._called:
-            self._called = True
-            self._then()
-
-
 class Startup:
     """What happens once the window is on screen: the store, the name, the cases, the demo."""
 
@@ -182,23 +174,37 @@ class Startup:
         self.window, self.target, self._finish = window, target, finish
         self.store: Store | None = None
         self.exit_code: int | None = None  # set when start-up ended the application
+        self._asker: PassphraseAsker | None = None
 
     def open_store(self) -> None:
-        """Name the store in the status bar, then open it on the event loop's next turn."""
+        """Name the store in the status bar, then list its cases on the event loop's next turn."""
         self._step(self._locate)
 
     def _locate(self) -> None:
-        from workbench.store import default_store_path  # the first import of SQLAlchemy
+        from workbench.store_location import default_store_path
 
-        set_version()
-        self.window.show_opening(shown_place(self.target or str(default_store_path())))
-        QTimer.singleShot(0, self.window, lambda: self._step(self._open))
+        place = self.target or str(default_store_path())
+        self.window.show_opening(shown_place(place))
+        QTimer.singleShot(0, self.window, lambda: self._step(lambda: self._list_early(place)))
+
+    def _list_early(self, place: str) -> None:
+        """The case list read the quick way (``ui.quick_start``); once it is painted, the
+        store is opened. Without it (a new store, a server, a migration due...), at once."""
+        from ui.dialogs.store_passphrase import PassphraseAsker
+        from ui.quick_start import list_early
+
+        self._asker = PassphraseAsker(self.window)
+        if list_early(self.window, place, self._asker):
+            AfterPaint(self.window.table.viewport(), lambda: self._step(self._open))
+        else:
+            QTimer.singleShot(0, self.window, lambda: self._step(self._open))
 
     def _open(self) -> None:
         from ui.dialogs.identity import ask_user_name, current_user_name
         from ui.dialogs.store_passphrase import open_store_asking
 
-        self.store = open_store_asking(self.window, self.target)
+        set_version()
+        self.store = open_store_asking(self.window, self.target, self._asker)
         name = current_user_name(self.store) or ask_user_name(self.window, self.store)
         if not name:
             self._end(0)  # the user chose not to give a name: nothing could be recorded

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from workbench.services.caselist import CaseRow
+    from workbench.services.caselist_rows import CaseRow
 
 UNGRADED = "__ungraded__"  # the grade filter's choice for cases with no overall grade yet
 
@@ -40,12 +40,23 @@ def _search_text(row: CaseRow) -> str:
 
 
 class CaseIndex:
-    """An inspection's rows with their search text prepared once."""
+    """An inspection's rows with their search text prepared once, when first searched (or
+    ``prepare_search``: the window does it once the list is on screen)."""
 
     def __init__(self, rows: list[CaseRow]) -> None:
         self.rows = list(rows)
-        self._text = [_search_text(r) for r in self.rows]
+        self._texts: list[str] | None = None
         self._position = {r.id: i for i, r in enumerate(self.rows)}
+
+    @property
+    def _text(self) -> list[str]:
+        if self._texts is None:
+            self._texts = [_search_text(r) for r in self.rows]
+        return self._texts
+
+    def prepare_search(self) -> None:
+        """Prepare the search text now, so the first search does not wait for it."""
+        self._text  # noqa: B018 - prepared by being read
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -60,13 +71,19 @@ class CaseIndex:
         if position is None:
             return
         self.rows[position] = row
-        self._text[position] = _search_text(row)
+        if self._texts is not None:
+            self._texts[position] = _search_text(row)
 
     def sort(self, key: Callable[[CaseRow], Any], reverse: bool = False) -> None:
-        """Keep the rows in this order, so filtered rows come out already sorted."""
-        order = sorted(range(len(self.rows)), key=lambda i: key(self.rows[i]), reverse=reverse)
+        """Keep the rows in this order, so filtered rows come out already sorted (rows read
+        in that order already, as the store lists them by reference, are left as they are)."""
+        keys = [key(r) for r in self.rows]
+        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+        if all(i == position for position, i in enumerate(order)):
+            return
         self.rows = [self.rows[i] for i in order]
-        self._text = [self._text[i] for i in order]
+        if self._texts is not None:
+            self._texts = [self._texts[i] for i in order]
         self._position = {r.id: i for i, r in enumerate(self.rows)}
 
     def graded(self) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +33,7 @@ from workbench.services.status import STATUS_NAMES
 
 if TYPE_CHECKING:
     from workbench.methodology import Methodology
-    from workbench.services.caselist import CaseRow
+    from workbench.services.caselist_rows import CaseRow
 
 COLUMN_WIDTHS = (92, 170, 108, 104, 86, 162, 84)  # until the first rows are measured
 # Fitting the columns to their content: the category stretches into what the others
@@ -175,6 +175,8 @@ class CaseListPane(QWidget):
         self.index = CaseIndex(rows)
         self._sort_index()
         self.apply_filter()
+        # The search text for every case, once the list is on screen: ready for the first search.
+        QTimer.singleShot(0, self, lambda: self.index.prepare_search())
         if rows and not self.columns_fitted:
             if self.table.isVisible():
                 self.fit_columns()
@@ -259,6 +261,11 @@ class CaseListPane(QWidget):
             return False
         self.select_row(position)
         return True
+
+    def current_case_id(self) -> str | None:
+        """The case of the current row (the one the user moved to), if any."""
+        current = self.table.currentIndex()
+        return self.model.row_at(current.row()).id if current.isValid() else None
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)

@@ -18,7 +18,7 @@ from workbench.services.status import STATUS_NAMES, STATUS_ORDER
 
 if TYPE_CHECKING:
     from workbench.methodology import Methodology
-    from workbench.services.caselist import CaseRow
+    from workbench.services.caselist_rows import CaseRow
 
 ROLE_CASE_ID = Qt.ItemDataRole.UserRole
 

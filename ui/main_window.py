@@ -11,7 +11,8 @@ The window can be built before the store is open (``MainWindow()``): it then sho
 layout, menus and an empty list saying the store is being opened, with everything that
 needs the store disabled, until ``attach(store, user_name)``. That is how the application
 starts, so the window is on screen at once; the services (and SQLAlchemy with them) are
-imported only when first used.
+imported only when first used. Meanwhile ``show_early`` may list the cases read the quick
+way (``ui.quick_start``): the list can be looked through, and ``attach`` keeps its rows.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
@@ -36,16 +37,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.after_paint import AfterPaint
 from ui.case_list import CaseListPane, labelled_combo
 from ui.changes import ChangeSignal
 from ui.grading_panel import GradingPanel
 from ui.messages import show_error
-from ui.names import APPLICATION, DISPLAY_NAME, ORGANISATION
+from ui.names import DISPLAY_NAME
 from ui.status_line import StatusLine
 from ui.style import set_role
 from ui.view_tabs import ViewDock, ViewTabs
 from ui.window_fit import KEPT, clamp_to_screen, fit_first
 from ui.window_menus import WindowActions
+from ui.window_settings import LAST_INSPECTION, last_inspection
+from ui.window_settings import settings as settings
 from workbench.changes import Topic
 from workbench.dates import short_date
 from workbench.errors import WorkbenchError
@@ -55,8 +59,8 @@ if TYPE_CHECKING:
     from ui.case_model import CaseModel
     from workbench.changes import Changes
     from workbench.methodology import Methodology
-    from workbench.services.caselist import CaseRow
-    from workbench.services.inspections import InspectionInfo
+    from workbench.services.caselist_rows import CaseRow
+    from workbench.services.inspection_info import InspectionInfo
 
 PROGRESS_STYLE = (
     "QProgressBar { border: 1px solid #A8ADB3; border-radius: 4px; background: #E3E6EA; }"
@@ -72,13 +76,6 @@ OPENING = "Opening the store…"
 CASE_TOPICS = (Topic.CASES, Topic.ASSESSMENTS, Topic.REFERRALS, Topic.MODERATION)
 # The first window: all of a laptop's screen, and no more than this on a larger one.
 FIRST_SIZE = QSize(1440, 900)
-
-
-def settings() -> QSettings:
-    """Where the window layout is kept (an INI file, so tests can point it at a folder)."""
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION
-    )
 
 
 class MainWindow(QMainWindow):
@@ -99,6 +96,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store: Store | None = None
         self.user_name = user_name
+        self._listed_early: str | None = None  # the inspection whose rows show_early put up
         self.method: Methodology | None = None
         self.inspection: InspectionInfo | None = None
         self.undo_stack = QUndoStack(self)
@@ -141,6 +139,27 @@ class MainWindow(QMainWindow):
         """Say in the status bar which store is being opened (``None``: not known yet)."""
         self.store_label.setText(f"Opening the store at {place}…" if place else OPENING)
         self.store_label.setToolTip(place or "")
+
+    def show_early(
+        self, user_name: str, inspections: list[InspectionInfo], inspection_id: str, rows: list
+    ) -> None:
+        """Before the store is open: the inspection's case list, read the quick way, to look
+        through. The grading panel and every command that needs the store wait for
+        ``attach``, which keeps these rows and the case chosen meanwhile."""
+        from workbench.methodology import load_methodology
+
+        self.user_name = user_name
+        self.cases.set_user_name(user_name)
+        self._inspections = _open_inspections(inspections)
+        self._fill_combo(inspection_id)
+        self.inspection_combo.setEnabled(False)  # another inspection: once the store is open
+        self._listed_early = inspection_id
+        self.cases.set_methodology(
+            load_methodology(self._inspections[inspection_id].methodology_id)
+        )
+        self.cases.set_rows(rows)
+        self.cases.setEnabled(True)
+        self._update_progress()
 
     def attach(self, store: Store, user_name: str) -> None:
         """Work in this store as this user: list its inspections and open the last one used."""
@@ -226,7 +245,7 @@ class MainWindow(QMainWindow):
         from workbench.services.inspections import list_inspections
 
         current = self.inspection.id if self.inspection else None
-        wanted = select_id or current or str(settings().value("main/inspection", "", str))
+        wanted = select_id or current or last_inspection()
         self._inspections = _open_inspections(list_inspections(self.active_store()))
         self._fill_combo(wanted)
         self._inspection_chosen()
@@ -252,9 +271,12 @@ class MainWindow(QMainWindow):
 
     def _inspection_chosen(self) -> None:
         inspection_id = self.inspection_combo.currentData()
+        # Its rows are listed already (show_early): kept as they are, with the case chosen.
+        early = inspection_id is not None and inspection_id == self._listed_early
+        self._listed_early = None
         self.panel.flush()
         same = self.inspection is not None and self.inspection.id == inspection_id
-        keep = self.panel.case_id if same else None
+        keep = self.panel.case_id if same else (self.cases.current_case_id() if early else None)
         if not same:
             self.undo_stack.clear()  # undo never reaches into another inspection
         self.inspection = self._inspections.get(inspection_id) if inspection_id else None
@@ -271,9 +293,13 @@ class MainWindow(QMainWindow):
         self.method = load_methodology(self.inspection.methodology_id)
         self.panel.placeholder.setText("Choose a case from the list to grade it.")
         self.panel.set_methodology(self.method)
-        self.cases.set_methodology(self.method)
         self.menus.set_grades(self.method.grades)
-        self._load_rows(self._case_rows())
+        if early:
+            self._update_progress()
+            self._update_actions()
+        else:
+            self.cases.set_methodology(self.method)
+            self._load_rows(self._case_rows())
         self.panel.prebuild(sorted({r.category for r in self.cases.index.rows}))
         self.reload_docks()
         self._dashboard_for_lead()
@@ -284,12 +310,21 @@ class MainWindow(QMainWindow):
 
     def _dashboard_for_lead(self) -> None:
         """The lead (whose store holds the inspection's private key) sees the dashboard
-        first; once its dock exists it stays as the person left it."""
+        first; once its dock exists it stays as the person left it. It is built once the
+        case list has been painted: finding the key and building the dashboard (pandas)
+        take longer than listing the cases."""
         if self.inspection is None or "dashboard" in self.docks:
             return
-        from ui.dashboard_view import show_dashboard_for_lead
+        shown = self.inspection.id
 
-        show_dashboard_for_lead(self)
+        def build() -> None:
+            if self.inspection is None or self.inspection.id != shown or "dashboard" in self.docks:
+                return
+            from ui.dashboard_view import show_dashboard_for_lead
+
+            show_dashboard_for_lead(self)
+
+        AfterPaint(self.table.viewport(), build)
 
     def _case_rows(self) -> list[CaseRow]:
         from workbench.services.caselist import case_rows
@@ -305,6 +340,8 @@ class MainWindow(QMainWindow):
     # --- The case list ----------------------------------------------------------------------
 
     def _case_chosen(self, case_id: str) -> None:
+        if self.store is None:
+            return  # listed early: the case opens once the store is attached
         if case_id != self.panel.case_id:
             self._open_case(case_id)
 
@@ -320,6 +357,8 @@ class MainWindow(QMainWindow):
         if not self.cases.select(case_id):
             self._open_case(case_id)
             self.panel.set_listed(False)
+        elif case_id != self.panel.case_id:  # its row was current already
+            self._open_case(case_id)
 
     def _say_if_open_case_hidden(self) -> None:
         """The list was filtered or read again: the panel says if its case is not in it."""
@@ -354,8 +393,9 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximum(max(total, 1))
         self.progress_bar.setValue(graded)
         # With no inspection there is nothing to count: no bar, no "0 of 0 graded".
-        self.progress_bar.setVisible(self.inspection is not None)
-        self.progress_text.setText(f"{graded:,} of {total:,} graded" if self.inspection else "")
+        listed = self.inspection is not None or self._listed_early is not None
+        self.progress_bar.setVisible(listed)
+        self.progress_text.setText(f"{graded:,} of {total:,} graded" if listed else "")
 
     def _changed(self, changes: Changes) -> None:
         """What the services changed: the inspections, the case list, the case shown."""
@@ -506,7 +546,7 @@ class MainWindow(QMainWindow):
         stored.setValue("main/splitter", self.splitter.saveState())
         stored.setValue("main/case_columns", self.table.horizontalHeader().saveState())
         if self.inspection is not None:
-            stored.setValue("main/inspection", self.inspection.id)
+            stored.setValue(LAST_INSPECTION, self.inspection.id)
         stored.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

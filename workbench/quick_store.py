@@ -63,37 +63,58 @@ def quick_reader(target: str | Path | None) -> Iterator[QuickReader]:
         yield QuickReader(fetch, passphrase)
 
 
-def _encrypted_file(target: str | Path) -> Path | None:
-    """The store file at ``target`` when it is an existing encrypted SQLite file."""
+class NotQuick(Exception):
+    """The store is not read the quick way; open it the usual way (which says why, if
+    anything is wrong)."""
+
+
+def store_file(target: str | Path) -> Path:
+    """The SQLite file at ``target`` (a path), or ``NotQuick`` for a URL (a server)."""
     text = str(target)
     if "://" in text:
-        return None
-    path = Path(text).expanduser().resolve()
+        raise NotQuick("a URL")
+    return Path(text).expanduser().resolve()
+
+
+def open_read(path: Path, passphrase: str) -> Any:
+    """A read-only connection to the encrypted store at ``path`` in a read transaction (its
+    reads one snapshot), its schema checked at this version's head; ``NotQuick`` when the
+    passphrase does not open it, it is not a database, or its schema is another (the usual
+    opening migrates it, or refuses a newer one, in words). A reader of a WAL store does not
+    wait for another process's write; where SQLite says the store is busy all the same, the
+    usual opening waits (its busy timeout) and explains."""
     try:
+        conn = cipher.connect(path, cipher.store_key(passphrase), read_only=True)
+    except (OSError, cipher.WrongPassphrase, *READ_ERRORS) as exc:
+        raise NotQuick(f"not opened: {exc}") from exc
+    try:
+        conn.execute("BEGIN")
+        found = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+    except READ_ERRORS as exc:
+        conn.close()
+        raise NotQuick(f"no schema revision: {exc}") from exc
+    if found != [(head_revision(),)]:
+        conn.close()
+        raise NotQuick(f"schema {found}, not {head_revision()}")
+    return conn
+
+
+def _encrypted_file(target: str | Path) -> Path | None:
+    """The store file at ``target`` when it is an existing encrypted SQLite file."""
+    try:
+        path = store_file(target)
         if not path.is_file() or path.stat().st_size < cipher.SALT_BYTES:
             return None
-    except OSError:
+    except (NotQuick, OSError):
         return None
     return None if cipher.is_plaintext(path) else path
 
 
 def _connect(path: Path, passphrase: str) -> Any | None:
-    """A read-only connection in a read transaction, or None where the usual opening is
-    needed. A reader of a WAL store does not wait for another process's write; where SQLite
-    says the store is busy all the same, the usual opening waits (its busy timeout) and
-    explains."""
+    """A quick connection (``open_read``), or None where the usual opening is needed."""
     try:
         if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
             cipher.finish_interrupted(path)  # as the usual opening does on a writable store
-        conn = cipher.connect(path, cipher.store_key(passphrase), read_only=True)
-    except (OSError, cipher.WrongPassphrase, *READ_ERRORS):
+        return open_read(path, passphrase)
+    except (OSError, NotQuick):
         return None
-    try:
-        conn.execute("BEGIN")
-        found = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-        if found == [(head_revision(),)]:
-            return conn
-    except READ_ERRORS:
-        pass
-    conn.close()
-    return None

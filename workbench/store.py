@@ -11,29 +11,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import StoreError
+from workbench.store_location import APP_NAME as APP_NAME  # re-exported
+from workbench.store_location import DEFAULT_STORE_NAME as DEFAULT_STORE_NAME
+from workbench.store_location import default_store_path as default_store_path
 from workbench.store_passphrase import Ask
 
 if TYPE_CHECKING:
     from db.engine import Store
 
-APP_NAME = "InspectorsWorkbench"
-DEFAULT_STORE_NAME = "workbench.sqlite"
-
 
 class StorePassphraseWrong(StoreError):
     """The store passphrase given does not open the store (it was not changed)."""
-
-
-def default_store_path() -> Path | str:
-    """The store used when no ``--db`` is given: ``WORKBENCH_DB`` (a path or a SQLAlchemy URL)
-    or the user data folder."""
-    from platformdirs import user_data_path
-
-    env = os.environ.get("WORKBENCH_DB")
-    if env:
-        return env if "://" in env else Path(env)
-    folder = user_data_path(APP_NAME, appauthor=False, ensure_exists=True)
-    return folder / DEFAULT_STORE_NAME
 
 
 def open_workbench_store(

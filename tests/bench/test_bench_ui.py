@@ -15,3 +15,5 @@ def test_ui_figures_miss_impossible_goals() -> None:
     listed = next(f for f in figures if f["bench"] == "ui.startup_cases_listed")
     shown = next(f for f in figures if f["bench"] == "ui.startup_shown")
     assert listed["median"] >= shown["median"]  # the list fills after the first paint
+    # What the store key's derivation costs beside it, reported with the figure.
+    assert listed["kdf_s"] > 0 and listed["listed_after_shown_s"] >= 0

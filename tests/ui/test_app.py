@@ -18,6 +18,7 @@ import workbench.store
 from db.engine import Store
 from db.models import Case
 from ui import app
+from ui.after_paint import AfterPaint
 from ui.dialogs.identity import IdentityDialog
 from ui.main_window import MainWindow
 from workbench.methodology import load_methodology
@@ -67,14 +68,35 @@ class PaintCounter(QObject):
         return False
 
 
-def paints_before_opening(monkeypatch) -> list[int]:
-    """The main window's paint count each time the store is opened (through the real function)."""
-    seen: list[int] = []
+class ListPaints(QObject):
+    """The most cases the window's case list held when it was painted."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window, self.rows_painted = window, 0
+        window.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.rows_painted = max(self.rows_painted, self.window.model.rowCount())
+        return False
+
+
+def paints_before_opening(monkeypatch) -> list[dict[str, int]]:
+    """What the window had done each time the store was opened (through the real function):
+    its paints, the cases listed, and the most cases its list had painted."""
+    seen: list[dict[str, int]] = []
     real_open = workbench.store.open_workbench_store
 
     def watched_open(target, **options):
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-        seen.append(sum(c.paints for w in windows for c in w.findChildren(PaintCounter)))
+        [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        seen.append(
+            {
+                "paints": sum(c.paints for c in window.findChildren(PaintCounter)),
+                "rows": window.model.rowCount(),
+                "rows_painted": window.findChild(ListPaints).rows_painted,
+            }
+        )
         return real_open(target, **options)
 
     monkeypatch.setattr(workbench.store, "open_workbench_store", watched_open)
@@ -85,6 +107,7 @@ def paints_before_opening(monkeypatch) -> list[int]:
 def counted_window(store: Store | None, name: str) -> MainWindow:
     window = MainWindow(store, name)
     PaintCounter(window)
+    ListPaints(window)
     return window
 
 
@@ -140,8 +163,10 @@ def test_the_window_is_shown_before_the_store_is_opened(qtbot, store, store_path
     for name in ("file.new_inspection", "file.open_kit", "file.import_cases", "case.referral"):
         assert not window.actions[name].isEnabled(), name
 
-    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
-    assert len(opened_after) == 1 and opened_after[0] > 0  # painted before the store opened
+    qtbot.waitUntil(lambda: window.inspection is not None)
+    # Painted, then every case listed (read the quick way) and painted, then the store opened.
+    assert opened_after == [{"paints": opened_after[0]["paints"], "rows": 3, "rows_painted": 3}]
+    assert opened_after[0]["paints"] > 0
     assert window.store_label.text() == f"Store: {store_path.resolve()}"
     assert window.inspection is not None and window.inspection.id == inspection_id
     assert window.user_name == "Alex Inspector" and window.cases.isEnabled()
@@ -157,7 +182,7 @@ def test_a_window_never_painted_still_opens_its_store_once(qtbot):
     hidden = QWidget()  # as a window started minimised: never asked to paint
     qtbot.addWidget(hidden)
     called: list[str] = []
-    app._AfterFirstPaint(hidden, lambda: called.append("opened"))
+    AfterPaint(hidden, lambda: called.append("opened"))
     qtbot.waitUntil(lambda: called == ["opened"])
     hidden.show()
     qtbot.waitExposed(hidden)

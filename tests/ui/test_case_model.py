@@ -136,6 +136,26 @@ def test_replaced_row_is_found_by_its_new_values() -> None:
     assert index.graded() == 3
 
 
+def test_a_row_replaced_after_the_search_was_prepared_is_found_by_its_new_values() -> None:
+    index = CaseIndex(ROWS)
+    index.prepare_search()
+    index.replace(row("A/1", "missing_children", unit="Harbour unit"))
+    assert [r.reference for r in index.apply(CaseFilter(text="harbour"))] == ["A/1"]
+    assert index.apply(CaseFilter(text="south")) == []
+
+
+def test_sorting_the_index_keeps_each_row_s_search_text() -> None:
+    index = CaseIndex(ROWS)
+    index.prepare_search()
+    index.sort(lambda r: r.reference)
+    assert [r.reference for r in index.rows] == ["A/1", "A/2", "A/3", "A/4"]
+    assert [r.reference for r in index.apply(CaseFilter(text="south"))] == ["A/1"]
+    index.sort(lambda r: r.reference, reverse=True)
+    assert [r.reference for r in index.rows] == ["A/4", "A/3", "A/2", "A/1"]
+    assert index.get("id-A/2") is index.rows[2]
+    assert [r.reference for r in index.apply(CaseFilter(text="online"))] == ["A/4"]
+
+
 def test_filtering_ten_thousand_rows() -> None:
     """At the scale of a big inspection (speed is measured in bench/bench_ui.py)."""
     categories = METHOD.category_ids

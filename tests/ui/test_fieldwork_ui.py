@@ -171,8 +171,9 @@ def test_the_dashboard_view_shows_the_summarys_figures(qtbot, store):
 def test_the_dashboard_is_the_leads_default_and_follows_new_grades(qtbot, window, store):
     from workbench.services import grading
 
-    dock = window.docks.get("dashboard")
-    assert dock is not None and dock.isVisible()
+    qtbot.waitUntil(lambda: "dashboard" in window.docks)  # once the case list is painted
+    dock = window.docks["dashboard"]
+    assert dock.isVisible()
     before = dock.widget().board
     grading.edit(store, window.model.row_at(0).id, USER, "rationale", "Started.")
     # The service's change reached it, nothing else was called; read on a worker thread.
@@ -185,6 +186,7 @@ def test_a_burst_of_changes_reads_the_dashboard_twice_at_most(qtbot, window, sto
     from workbench.services import dashboard as service
     from workbench.services import grading
 
+    qtbot.waitUntil(lambda: "dashboard" in window.docks)
     view = window.docks["dashboard"].widget()
     reads = []
     original = service._compute
@@ -212,6 +214,7 @@ def test_a_moderation_reaches_the_dashboard_at_once(qtbot, store):
     window = MainWindow(store, USER)
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitUntil(lambda: "dashboard" in window.docks)
     view = window.docks["dashboard"].widget()
     assert isinstance(view, DashboardView) and "1 case awaiting moderation" in view.team.text()
     [waiting] = [c for c in moderation_cases(store, inspection_id) if c.moderation is None]

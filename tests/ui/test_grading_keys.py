@@ -134,6 +134,7 @@ def test_the_five_stage_demonstration_case_graded_in_under_40_keystrokes(qtbot, 
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
+    qtbot.waitUntil(lambda: "dashboard" in window.docks)  # once the case list is painted
     window.views.show_cases()  # the lead's dashboard opened in front of the list
     window.select_case(case_id)
     window.table.setFocus()

@@ -246,10 +246,12 @@ def test_a_dialog_grows_for_a_new_line_but_never_past_the_screen(qtbot) -> None:
 
 
 def test_the_dashboard_opens_beside_the_case_list_and_leaves_the_panel_its_width(
-    window,
+    qtbot, window
 ) -> None:
     window.resize(LAPTOP)
-    dock = window.docks["dashboard"]  # the lead's store: the dashboard opened by itself
+    # The lead's store: the dashboard opens by itself, once the case list has been painted.
+    qtbot.waitUntil(lambda: "dashboard" in window.docks)
+    dock = window.docks["dashboard"]
     QApplication.processEvents()
 
     assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.NoDockWidgetArea

@@ -103,21 +103,46 @@ class StorePassphraseDialog(FormDialog):
         super().accept()
 
 
-def open_store_asking(parent: QWidget | None, target: str | None) -> Store:
+class PassphraseAsker:
+    """Asks for the store passphrase over ``parent`` (``ask`` for ``open_workbench_store``).
+
+    An answer asked ahead (``ask_ahead``: the quick case list reads the store before it is
+    opened) is the answer to the next question, so the passphrase is asked once.
+    """
+
+    def __init__(self, parent: QWidget | None) -> None:
+        self.parent = parent
+        self.problem = ""  # why the last answer was refused, shown in the next dialog
+        self._ahead: list[str | None] = []
+
+    def ask_ahead(self, described: str) -> str | None:
+        """The passphrase of the existing store ``described``, kept for the next question."""
+        answer = self._dialog(described, False)
+        self._ahead = [answer]
+        return answer
+
+    def __call__(self, described: str, new: bool) -> str | None:
+        if self._ahead:
+            return self._ahead.pop()
+        return self._dialog(described, new)
+
+    def _dialog(self, described: str, new: bool) -> str | None:
+        dialog = StorePassphraseDialog(described, new, self.parent)
+        if self.problem:
+            dialog.show_problem(self.problem)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.passphrase if accepted else None
+
+
+def open_store_asking(
+    parent: QWidget | None, target: str | None, asker: PassphraseAsker | None = None
+) -> Store:
     """Open the store as the window does: its passphrase asked over ``parent`` (unless
     ``WORKBENCH_STORE_PASSPHRASE`` is set), a quick check of its pages, today's backup."""
     from workbench.store import StorePassphraseWrong, open_workbench_store
     from workbench.store_backups import fieldwork_backup
 
-    problem = ""
-
-    def ask(described: str, new: bool) -> str | None:
-        dialog = StorePassphraseDialog(described, new, parent)
-        if problem:
-            dialog.show_problem(problem)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        return dialog.passphrase if accepted else None
-
+    ask = asker or PassphraseAsker(parent)
     for attempt in range(ATTEMPTS):
         try:
             store = open_workbench_store(target, ask=ask, check=True)
@@ -125,6 +150,6 @@ def open_store_asking(parent: QWidget | None, target: str | None) -> Store:
         except StorePassphraseWrong as exc:
             if attempt == ATTEMPTS - 1 or "WORKBENCH_STORE_PASSPHRASE" in os.environ:
                 raise
-            problem = str(exc)
+            ask.problem = str(exc)
     fieldwork_backup(store)
     return store

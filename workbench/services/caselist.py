@@ -27,27 +27,17 @@ from db.engine import Store
 from db.models import Assessment, Case, Inspection, Moderation, Referral
 from workbench.errors import NotFoundError
 from workbench.methodology import Methodology, load_methodology
+from workbench.services.caselist_rows import (
+    CaseRow as CaseRow,
+)
+from workbench.services.caselist_rows import (
+    build_rows,
+    group_assessments,
+    referral_counts,
+)
 from workbench.services.inspections import case_by_id, methodology_of
 from workbench.services.plain_rows import rows as plain_rows
-from workbench.services.status import GRADED, NOT_STARTED, STATUS_ORDER
-
-
-@dataclass(slots=True)
-class CaseRow:
-    """One case as the case list shows it."""
-
-    id: str
-    reference: str
-    category: str
-    category_name: str
-    unit: str
-    assigned_to: str
-    status: str
-    overall_grade: str | None
-    referred: bool
-    open_referrals: int = 0
-    referrals: int = 0
-    grades_differ: bool = False
+from workbench.services.status import GRADED
 
 
 @dataclass(frozen=True)
@@ -107,7 +97,7 @@ def _referral_counts(session: Session, where) -> dict[str, tuple[int, int]]:
         .where(where)
         .group_by(Referral.case_id)
     )
-    return {case_id: (total, int(open_ or 0)) for case_id, total, open_ in _columns(session, query)}
+    return referral_counts(_columns(session, query))
 
 
 def _assessments(session: Session, where, inspector: str | None) -> dict[str, list[tuple]]:
@@ -119,10 +109,7 @@ def _assessments(session: Session, where, inspector: str | None) -> dict[str, li
     )
     if inspector is not None:
         query = query.where(Assessment.inspector == inspector)
-    found: dict[str, list[tuple]] = {}
-    for case_id, status, grade in _columns(session, query):
-        found.setdefault(case_id, []).append((status, grade))
-    return found
+    return group_assessments(_columns(session, query))
 
 
 def _moderations(session: Session, where) -> dict[str, str]:
@@ -132,25 +119,6 @@ def _moderations(session: Session, where) -> dict[str, str]:
         .where(where)
     )
     return dict(_columns(session, query))
-
-
-def _summarise(assessments: Sequence[tuple], moderated: str | None) -> tuple[str, str | None, bool]:
-    """(status, overall grade, grades differ) of a case from its assessments."""
-    if not assessments:
-        return (GRADED if moderated else NOT_STARTED, moderated, False)
-    if len(assessments) == 1 and not moderated:  # by far the most common case
-        status, grade = assessments[0]
-        return status, grade or None, False
-    status = max((s for s, _ in assessments), key=lambda s: STATUS_ORDER.get(s, 0))
-    if moderated:
-        return status, moderated, False
-    graded = {g for s, g in assessments if s == GRADED and g}
-    if len(graded) > 1:
-        return status, None, True
-    if graded:
-        return status, graded.pop(), False
-    grades = [g for s, g in assessments if s == status and g]
-    return status, (grades[0] if grades else None), False
 
 
 def _rows(session: Session, inspection_id: str, where, inspector: str | None) -> list[CaseRow]:
@@ -164,28 +132,7 @@ def _rows(session: Session, inspection_id: str, where, inspector: str | None) ->
         .where(where)
         .order_by(Case.reference)
     )
-    rows = []
-    for case_id, reference, category, unit, assigned in _columns(session, query):
-        status, grade, differ = _summarise(assessments.get(case_id, ()), moderated.get(case_id))
-        total, open_ = referrals.get(case_id, (0, 0))
-        # Positional, in CaseRow's field order: 10,000 of these are built at every load.
-        rows.append(
-            CaseRow(
-                case_id,
-                reference,
-                category,
-                names.get(category, category),
-                unit or "",
-                assigned or "",
-                status,
-                grade,
-                total > 0,
-                open_,
-                total,
-                differ,
-            )
-        )
-    return rows
+    return build_rows(_columns(session, query), names, assessments, referrals, moderated)
 
 
 def case_rows(store: Store, inspection_id: str, inspector: str | None = None) -> list[CaseRow]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, func, select
@@ -16,25 +15,10 @@ from workbench.changes import Topic, publish
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.identity import require_user_name
 from workbench.methodology import DEFAULT_METHODOLOGY, Methodology, load_methodology
+from workbench.services.inspection_info import InspectionInfo as InspectionInfo
 from workbench.services.inspection_words import no_inspection, several_inspections
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
-
-
-@dataclass(frozen=True)
-class InspectionInfo:
-    id: str
-    force: str
-    title: str
-    start_date: date
-    end_date: date
-    methodology_id: str
-    methodology_version: str
-    marking: str
-    fictional: bool
-    cases: int
-    graded: int
-    archived: bool = False
 
 
 def parse_date(text: str, what: str = "date") -> date:
