@@ -1,7 +1,7 @@
-"""An audited grading edit on a server: five statements (the case with its inspection, the
-assessment, its update, the chain's head locked, the event inserted with the head moved in
-one statement), and a chain that stays whole whatever its recorded head says and however many
-sessions of one login append to it at once."""
+"""An audited grading edit on a server: three statements (the assessment with its case and
+inspection, locked; its update; the event inserted with the chain's head moved), and a chain
+that stays whole whatever its recorded head says, after a transaction rolled back, and
+however many sessions of one login append to it at once."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
+import pytest
 from server_helpers import LEAD, new_server
 from sqlalchemy import create_engine, event, select, text
 from store_helpers import write_file
@@ -67,7 +68,7 @@ def _intact(store) -> None:  # type: ignore[no-untyped-def]
         assert check_audit(session).problems == []
 
 
-def test_an_edit_of_an_assessment_is_five_statements_and_its_event_is_chained(
+def test_an_edit_of_an_assessment_is_three_statements_and_its_event_is_chained(
     tmp_path: Path,
 ) -> None:
     server = new_server()
@@ -78,7 +79,7 @@ def test_an_edit_of_an_assessment_is_five_statements_and_its_event_is_chained(
     sent: list[str] = []
     event.listen(store.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
     grading.edit(store, case_id, LEAD, "rationale", "Seen and acted on.", revision=seen)
-    assert [s.split()[0] for s in sent] == ["SELECT", "SELECT", "UPDATE", "SELECT", "WITH"]
+    assert [s.split()[0] for s in sent] == ["SELECT", "UPDATE", "WITH"]
     assert grading.view(store, case_id, LEAD).rationale == "Seen and acted on."
     seqs, head = _chain(store)
     assert seqs == list(range(1, len(seqs) + 1)) and head.last_seq == seqs[-1]
@@ -86,7 +87,9 @@ def test_an_edit_of_an_assessment_is_five_statements_and_its_event_is_chained(
     store.close()
 
 
-def test_a_head_moved_back_or_ahead_is_put_right_by_the_next_edit(tmp_path: Path) -> None:
+def test_a_head_moved_back_or_ahead_or_rolled_back_is_put_right_by_the_next_edit(
+    tmp_path: Path,
+) -> None:
     server = new_server()
     store = server.open(LEAD)
     case_id = _cases(store, _inspection(store, tmp_path))[0]
@@ -103,6 +106,14 @@ def test_a_head_moved_back_or_ahead_is_put_right_by_the_next_edit(tmp_path: Path
         assert head.last_seq == seqs[-1]
         _intact(store)
     owner.dispose()
+    before, _ = _chain(store)
+    with pytest.raises(ZeroDivisionError), store.sessions.begin() as session:
+        audit.record(session, LEAD, "update", "assessment", "x", "note", None, "rolled back")
+        raise ZeroDivisionError  # after the event and the head were written: all undone
+    grading.edit(store, case_id, LEAD, "rationale", "After a rollback.")
+    seqs, head = _chain(store)
+    assert seqs == before + [before[-1] + 1] and head.last_seq == seqs[-1]
+    _intact(store)
     store.close()
 
 

@@ -1,8 +1,8 @@
-"""Appending to a login's own audit chain on a server in two round trips (docs/server.md).
+"""Appending to a login's own audit chain on a server in one statement (docs/server.md).
 
-A transaction's first event locks the chain's recorded head (``chain_head`` of kind ``own``,
-``SELECT ... FOR UPDATE``) and reads where the chain ends from it; each event is then one
-statement that inserts the event and moves the head together::
+Each event is one statement that inserts it and moves the chain's recorded head
+(``chain_head`` of kind ``own``) together, if the head is where this cursor says the chain
+ends::
 
     WITH moved AS (UPDATE chain_head SET last_seq = n, last_hash = h
                    WHERE id = :head AND last_seq = n - 1 AND last_hash = :prev
@@ -10,14 +10,17 @@ statement that inserts the event and moves the head together::
                    RETURNING id)
     INSERT INTO audit_event (...) SELECT ... FROM moved
 
-The head's row lock is what two sessions of one login take turns on (every appender takes
-it first), and READ COMMITTED's next statement sees whatever the previous holder committed.
-The head is trusted only as far as the events bear it out: the first event of a transaction
-checks that the event the head names is held with that hash and that none follows it, and
-when it is not (a head moved wrongly, or missing), the chain's end is read from the events
-themselves, as on SQLite, and the head put right. A login's first event on the server has no
-head to lock: it takes the advisory lock on its origin (``lock_audit_chain``) and creates
-the head, and later sessions lock the head row.
+Where the chain ends is kept with the pooled connection after each event, so an edit reads
+nothing first. The UPDATE takes the head's row lock (two sessions of one login take turns
+on it, as every appender moves the head) and, having waited for another holder, checks the
+head as that one left it: when the head has moved (another session of the login, or a
+transaction rolled back), nothing is written, and the head is read again under its lock
+(``SELECT ... FOR UPDATE``). The head is trusted only as far as the events bear it out:
+the first event of a transaction checks that the event the head names is held with that
+hash and that none follows it, and when not (a head moved wrongly), the chain's end is read
+from the events themselves, as on SQLite, and the head put right. A login's first event on
+the server has no head to lock: it takes the advisory lock on its origin
+(``lock_audit_chain``) and creates the head.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, ChainHead, new_id
 from workbench.audit import GENESIS, _Chain, _last_event
+from workbench.errors import WorkbenchError
 from workbench.server.login import lock_audit_chain, writer_origin
 
 _EVENTS = cast(Table, AuditEvent.__table__)
 _HEADS = cast(Table, ChainHead.__table__)
+_KNOWN = "audit_chain_head"  # (origin, head id, last seq, last hash) as this connection left it
 _COLUMNS = (
     "id", "origin", "origin_seq", "at", "actor", "action", "entity", "entity_id", "field",
     "old_value", "new_value", "prev_hash", "hash",
@@ -40,19 +45,32 @@ _COLUMNS = (
 
 
 class ServerChain(_Chain):
-    """This login's chain cursor on a server; its head locked for the rest of the transaction."""
+    """This login's chain cursor on a server; its head locked for the rest of the transaction
+    from the first event on."""
 
     def __init__(self, session: Session) -> None:
         self.origin = writer_origin(session)
         self.seq = 0  # drawn by the server's sequence (roles.AUDIT_SEQ), whatever is sent
         self.head = None
+        self.head_id: str | None = None
+        self.checked = False  # whether the events have borne out the head in this transaction
+        self.locked = False  # whether this transaction holds the head's row lock
+        self.held = session.connection().info  # kept with the pooled connection
+        known = self.held.get(_KNOWN)
+        if known is not None and known[0] == self.origin:
+            _, self.head_id, self.origin_seq, self.prev_hash = known
+        else:
+            self._lock(session)
+
+    def _lock(self, session: Session) -> None:
+        """Lock the head and read the chain's end from it (from the events if it has none)."""
         found = self._locked_head(session)
         if found is None:  # this login's first event here: no head row to lock yet
             lock_audit_chain(session)
             found = self._locked_head(session)  # unless a concurrent first one made it
-        self.head_id: str | None = None
-        self.checked = False  # whether the events have borne out the head in this transaction
+        self.locked, self.checked = True, False
         if found is None:
+            self.head_id = None
             self._from_events(session)
         else:
             self.head_id, self.origin_seq, self.prev_hash = found
@@ -86,17 +104,31 @@ class ServerChain(_Chain):
         new: object,
     ) -> AuditEvent:
         args = (actor, action, entity, entity_id, field, old, new)
+        values = self._write(session, args)
+        if values is None and not self.locked:  # the head moved since this connection's last
+            self._lock(session)
+            values = self._write(session, args)
+        if values is None:  # the head is not where the events end: trust the events
+            self._from_events(session)
+            values = self._write(session, args)
+        if values is None:
+            raise WorkbenchError(
+                "The audit trail's recorded end for this login is missing from the server, "
+                "so nothing was saved. Ask an administrator to run 'workbench audit verify'."
+            )
+        self.checked = self.locked = True
+        self.held[_KNOWN] = (self.origin, self.head_id, self.origin_seq, self.prev_hash)
+        return AuditEvent(seq=None, hash=self.prev_hash, **values)
+
+    def _write(self, session: Session, args: tuple[Any, ...]) -> dict[str, Any] | None:
+        """The next event written and the head moved to it; None (nothing written) when the
+        head is not where this cursor says the chain ends."""
         start = (self.origin_seq, self.prev_hash)
         values = self.values(*args)
         if self.head_id is None:
             self._first(session, values)
-        elif not self._append(session, values, start, check=not self.checked):
-            self._from_events(session)  # the head is not where the events end: trust them
-            values = self.values(*args)
-            if not self._append(session, values, None, check=False):
-                raise RuntimeError("the audit chain's head could not be moved")  # held locked
-        self.checked = True
-        return AuditEvent(seq=None, hash=self.prev_hash, **values)
+            return values
+        return values if self._append(session, values, start, check=not self.checked) else None
 
     def _row(self, values: dict[str, Any]) -> dict[str, Any]:
         return {**values, "hash": self.prev_hash}
@@ -119,16 +151,14 @@ class ServerChain(_Chain):
         )
 
     def _append(
-        self,
-        session: Session,
-        values: dict[str, Any],
-        start: tuple[int, str] | None,
-        check: bool,
+        self, session: Session, values: dict[str, Any], start: tuple[int, str], check: bool
     ) -> bool:
         """Insert the event and move the head in one statement; False (nothing written) when
-        ``check`` and the events do not end where the head said (``start``)."""
+        ``check`` and the head or the events do not end at ``start``. The UPDATE takes the
+        head's row lock, waiting for a concurrent holder, then checks the head as that one
+        left it."""
         moved = update(_HEADS).where(_HEADS.c.id == self.head_id)
-        if check and start is not None:
+        if check:
             seq, prev = start
             held = _EVENTS.c.origin == self.origin
             moved = moved.where(

@@ -25,11 +25,11 @@ from db.models import Assessment, Case, Inspection, StageJudgement
 from db.types import utcnow
 from workbench import audit, fields
 from workbench.changes import Topic, publish
-from workbench.errors import NotFoundError, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.fields import Field
 from workbench.methodology import Methodology
 from workbench.server.retry import retried
-from workbench.server.revisions import last_writer, refuse_stale
+from workbench.services.grading_locks import locked, refuse_if_stale
 from workbench.services.inspections import case_by_id, methodology_of
 from workbench.services.status import GRADED, IN_PROGRESS, NOT_STARTED
 from workbench.services.status import STATUS_NAMES as STATUS_NAMES  # re-exported
@@ -236,45 +236,13 @@ def edit(
 
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        case, inspection = _locked_case(session, case_id)
-        _check_revision(session, case, inspector, revision)
+        case, inspection, assessment = locked(session, case_id, inspector)
+        refuse_if_stale(session, case, inspector, assessment, revision)
         method = methodology_of(inspection)
         edited = apply_edit(session, case, inspector, actor, name, value, method)
     if edited:
         publish(store, Topic.ASSESSMENTS, case_id=case_id)
     return edited
-
-
-def _locked_case(session: Session, case_id: str) -> tuple[Case, Inspection]:
-    """The case and its inspection in one statement, the case locked against removal for
-    the transaction (so that a first edit and a concurrent one cannot both create the
-    assessment or both find it missing)."""
-    found = session.execute(
-        select(Case, Inspection)
-        .join(Inspection, Inspection.id == Case.inspection_id)
-        .where(Case.id == case_id)
-        .with_for_update(key_share=True, of=Case)
-    ).first()
-    if found is None:
-        raise NotFoundError(f"No case with id '{case_id}'.")
-    return found[0], found[1]
-
-
-def _check_revision(session: Session, case: Case, inspector: str, revision: int | None) -> None:
-    """Lock the assessment and refuse an edit made against an older revision than the one
-    held (a missing assessment is revision 0). The assessment read here is the one the edit
-    changes (its stages are read only if the edit needs them)."""
-    row = session.scalars(
-        select(Assessment)
-        .where(Assessment.case_id == case.id, Assessment.inspector == inspector)
-        .with_for_update(of=Assessment)
-    ).first()
-    if row is not None:
-        session.info.setdefault("assessments", {})[(case.id, inspector)] = row
-    if row is not None and revision is not None and revision != row.revision:
-        writer = last_writer(session, "assessment", row.id)
-        what = f"{inspector}'s assessment of case {case.reference}"
-        refuse_stale(what, writer, row.updated_at, revision, row.revision)
 
 
 def check(method: Methodology, case: Case, assessment: Assessment | None) -> GradeCheck:
