@@ -6,6 +6,7 @@ plaintext workbench store met with a passphrase is encrypted in place before any
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -15,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DisconnectionError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import cipher
@@ -103,7 +110,7 @@ def make_engine(
     """The engine for a store URL; SQLite files go through SQLCipher, keyed when ``key``."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return _create(url, pool_pre_ping=True)
+        return _ping_when_idle(_create(url))
     path = _sqlite_path(url)
     if path is not None:
         folder = path.parent
@@ -132,6 +139,35 @@ def make_engine(
 
     engine = _create(url, creator=connect, module=cipher.dbapi)
     event.listen(engine, "connect", pragmas)
+    return engine
+
+
+IDLE_PING_S = 5.0  # a server connection unused for longer is checked before it is used
+
+
+def _ping_when_idle(engine: Engine) -> Engine:
+    """Check a pooled server connection before use only when it has been idle for longer
+    than ``IDLE_PING_S`` (one round trip less per transaction than ``pool_pre_ping``, for
+    work done back to back); a dead one is replaced. One that died in the last seconds
+    fails the transaction it is used for, which the server store reports in words
+    (``workbench.server.errors``), and is replaced for the next."""
+
+    def checked_in(_dbapi: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def checkout(dbapi: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since <= IDLE_PING_S:
+            return  # just connected, or used a moment ago
+        try:
+            ok = engine.dialect.do_ping(dbapi)
+        except Exception as exc:  # noqa: BLE001 - any failure: a dead connection
+            raise DisconnectionError(str(exc)) from exc
+        if not ok:
+            raise DisconnectionError("the server connection did not answer")
+
+    event.listen(engine, "checkin", checked_in)
+    event.listen(engine, "checkout", checkout)
     return engine
 
 

@@ -66,22 +66,10 @@ class _Chain:
     """Where the next event of this store's chain goes; read once per transaction."""
 
     def __init__(self, session: Session) -> None:
-        from workbench.server.login import lock_audit_chain
-
-        writer = lock_audit_chain(session)  # on a server, each login's chain (docs/server.md)
-        self.origin = writer or identity(session).id
-        last = session.execute(
-            select(AuditEvent.origin_seq, AuditEvent.hash)
-            .where(AuditEvent.origin == self.origin)
-            .order_by(AuditEvent.origin_seq.desc())
-            .limit(1)
-        ).first()
-        self.origin_seq, self.prev_hash = (last[0], last[1]) if last else (0, GENESIS)
-        # On a server a trigger draws ``seq`` from the server's sequence (docs/server.md),
-        # replacing whatever is sent: no need to read the largest one first.
-        self.seq = (
-            0 if writer else session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0)))
-        ) or 0
+        self.origin = identity(session).id
+        last = _last_event(session, self.origin)
+        self.origin_seq, self.prev_hash = last
+        self.seq = session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0))) or 0
         self.head: ChainHead | None = None
 
     def note_head(self, session: Session) -> None:
@@ -96,19 +84,10 @@ class _Chain:
             session.add(self.head)
         self.head.last_seq, self.head.last_hash = self.origin_seq, self.prev_hash
 
-    def next(
-        self,
-        session: Session,
-        actor: str,
-        action: str,
-        entity: str,
-        entity_id: str,
-        field: str,
-        old: object,
-        new: object,
-    ) -> AuditEvent:
+    def values(self, actor: str, action: str, entity: str, entity_id: str, field: str,
+               old: object, new: object) -> dict[str, Any]:  # fmt: skip
+        """The next event's hashed fields, with the cursor moved on to it."""
         self.origin_seq += 1
-        self.seq += 1
         values = dict(
             id=new_id(),
             origin=self.origin,
@@ -123,12 +102,37 @@ class _Chain:
             new_value=_text(new),
             prev_hash=self.prev_hash,
         )
-        digest = event_hash(**values)
-        event = AuditEvent(seq=self.seq, hash=digest, **values)
+        self.prev_hash = event_hash(**values)
+        return values
+
+    def next(
+        self,
+        session: Session,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: str,
+        field: str,
+        old: object,
+        new: object,
+    ) -> AuditEvent:
+        values = self.values(actor, action, entity, entity_id, field, old, new)
+        self.seq += 1
+        event = AuditEvent(seq=self.seq, hash=self.prev_hash, **values)
         session.add(event)
-        self.prev_hash = digest
         self.note_head(session)
         return event
+
+
+def _last_event(session: Session, origin: str) -> tuple[int, str]:
+    """The sequence number and hash of the newest event of ``origin``'s chain held here."""
+    last = session.execute(
+        select(AuditEvent.origin_seq, AuditEvent.hash)
+        .where(AuditEvent.origin == origin)
+        .order_by(AuditEvent.origin_seq.desc())
+        .limit(1)
+    ).first()
+    return (last[0], last[1]) if last else (0, GENESIS)
 
 
 def chain(session: Session) -> _Chain:
@@ -139,7 +143,13 @@ def chain(session: Session) -> _Chain:
     """
     cursor = session.info.get("audit_chain")
     if cursor is None:
-        cursor = session.info["audit_chain"] = _Chain(session)
+        if session.get_bind().dialect.name == "postgresql":
+            from workbench.server.chain import ServerChain
+
+            cursor = ServerChain(session)
+        else:
+            cursor = _Chain(session)
+        session.info["audit_chain"] = cursor
     return cursor
 
 

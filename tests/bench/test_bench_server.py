@@ -22,7 +22,7 @@ def test_server_figures_miss_impossible_goals() -> None:
             "server.push",
             "server.merge",
             "server.national_summary",
-            "server.graders_one_flat_out",
+            "server.graders_one",
             "server.graders_many_flat_out",
             "server.graders_many_paced",
         },

@@ -25,6 +25,10 @@ class ConcurrentChange(WorkbenchError):
     Safe to retry as a whole (``workbench.server.retry.retried``)."""
 
 
+class ConnectionLost(WorkbenchError):
+    """The connection to the server went while the work was under way."""
+
+
 def _table_of(message: str) -> str:
     found = re.search(r'(?:for table|relation) "?([a-z_]+)"?', message)
     return found.group(1) if found else ""
@@ -32,6 +36,11 @@ def _table_of(message: str) -> str:
 
 def _explain(context: ExceptionContext) -> Exception | None:
     orig = context.original_exception
+    if context.is_disconnect:  # the pool replaces the connection for the next piece of work
+        return ConnectionLost(
+            "The connection to the server was lost before this change was confirmed. Reload "
+            "to see whether it was saved, and make it again if it was not."
+        )
     code = getattr(orig, "sqlstate", None)
     if code is None:
         return None
@@ -65,6 +74,7 @@ def _concurrent_unique(message: str) -> bool:
 
 
 def explain_server_errors(engine: Engine) -> None:
-    """Raise ``NotAllowed`` / ``ConcurrentChange`` instead of the driver's errors."""
+    """Raise ``NotAllowed`` / ``ConcurrentChange`` / ``ConnectionLost`` instead of the
+    driver's errors."""
     if not event.contains(engine, "handle_error", _explain):
         event.listen(engine, "handle_error", _explain)

@@ -29,7 +29,7 @@ from workbench.errors import WorkbenchError
 from workbench.fields import Field
 from workbench.methodology import Methodology
 from workbench.server.retry import retried
-from workbench.server.revisions import last_writer, refuse_stale
+from workbench.services.grading_locks import locked, refuse_if_stale
 from workbench.services.inspections import case_by_id, methodology_of
 from workbench.services.status import GRADED, IN_PROGRESS, NOT_STARTED
 from workbench.services.status import STATUS_NAMES as STATUS_NAMES  # re-exported
@@ -236,28 +236,13 @@ def edit(
 
     with store.sessions.begin() as session:
         actor = require_user_name(session)
-        case = case_by_id(session, case_id)
-        _check_revision(session, case, inspector, revision)
-        edited = apply_edit(session, case, inspector, actor, name, value)
+        case, inspection, assessment = locked(session, case_id, inspector)
+        refuse_if_stale(session, case, inspector, assessment, revision)
+        method = methodology_of(inspection)
+        edited = apply_edit(session, case, inspector, actor, name, value, method)
     if edited:
         publish(store, Topic.ASSESSMENTS, case_id=case_id)
     return edited
-
-
-def _check_revision(session: Session, case: Case, inspector: str, revision: int | None) -> None:
-    """Lock the case (so that a first edit and a concurrent one cannot both create the
-    assessment or both find it missing) and refuse an edit made against an older revision
-    than the one held (a missing assessment is revision 0)."""
-    session.execute(select(Case.id).where(Case.id == case.id).with_for_update(key_share=True))
-    row = session.execute(
-        select(Assessment.id, Assessment.revision, Assessment.updated_at)
-        .where(Assessment.case_id == case.id, Assessment.inspector == inspector)
-        .with_for_update()
-    ).first()
-    if row is not None and revision is not None and revision != row.revision:
-        writer = last_writer(session, "assessment", row.id)
-        what = f"{inspector}'s assessment of case {case.reference}"
-        refuse_stale(what, writer, row.updated_at, revision, row.revision)
 
 
 def check(method: Methodology, case: Case, assessment: Assessment | None) -> GradeCheck:

@@ -14,13 +14,13 @@ from db.engine import Store
 from workbench.changes import Topic, publish
 from workbench.server.retry import retried
 from workbench.services.grading import (
-    _check_revision,
     apply_edit,
     check,
     find_assessment,
     methodology_for,
     set_graded_in,
 )
+from workbench.services.grading_locks import check_revision
 from workbench.services.inspections import case_by_id
 from workbench.services.status import GRADED, NOT_STARTED
 
@@ -49,7 +49,7 @@ def reapply(
     with store.sessions.begin() as session:
         actor = require_user_name(session)
         case = case_by_id(session, case_id)
-        _check_revision(session, case, inspector, None)
+        check_revision(session, case, inspector, None)
         method = methodology_for(session, case)
         found = find_assessment(session, case_id, inspector)
         before = found.status if found is not None else NOT_STARTED
