@@ -75,6 +75,39 @@ def digest(record: dict[str, Any], leave_out: Iterable[str] = ()) -> str:
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
+def plain_digest(record: Any) -> str | None:
+    """The digest an incoming assessment would have once checked (``document.complete``
+    puts its stages in order), taken before any check: equal to a digest kept on merging
+    (``assessment.pack_digest``) only for the very same content; None when it has no list
+    of stages to put in order."""
+    try:
+        stages = sorted(record["stages"], key=lambda s: s["stage_id"])
+        return digest({**record, "stages": stages})
+    except (TypeError, KeyError, ValueError, AttributeError, RecursionError):
+        return None
+
+
+def held_digests(
+    conn: Connection, inspection_id: str, inspector: str, ids: list[str]
+) -> dict[str, str]:
+    """Of the assessments ``ids``, those held here as ``inspector``'s on cases of the
+    inspection with the digest their merge kept: id -> digest."""
+    table, cases = plain(AssessmentRow), plain(Case)
+    query = (
+        select(table.c.id, table.c.pack_digest)
+        .join(cases, cases.c.id == table.c.case_id)
+        .where(
+            cases.c.inspection_id == inspection_id,
+            table.c.inspector == inspector,
+            table.c.pack_digest.is_not(None),
+        )
+    )
+    found: dict[str, str] = {}
+    for chunk in chunks(ids):
+        found.update((i, d) for i, d in conn.execute(query.where(table.c.id.in_(chunk))))
+    return found
+
+
 def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
