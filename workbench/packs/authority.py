@@ -92,10 +92,16 @@ def _cases(session: Session, inspection_id: str, pack: PackDocument) -> dict[str
     )
     found: dict[str, tuple[str, str]] = {}
     for chunk in chunks(wanted):
-        query = select(Case.id, Case.reference, Case.category).where(
-            Case.inspection_id == inspection_id, Case.id.in_(chunk)
+        # By id alone (the inspection compared here): filtered by inspection as well, SQLite
+        # may walk every case of the inspection for each chunk rather than look ids up.
+        query = select(Case.id, Case.reference, Case.category, Case.inspection_id).where(
+            Case.id.in_(chunk)
         )
-        found.update((row.id, (row.reference, row.category)) for row in session.execute(query))
+        found.update(
+            (row.id, (row.reference, row.category))
+            for row in session.execute(query)
+            if row.inspection_id == inspection_id
+        )
     if len(found) != len(wanted):
         raise PackRefused(
             f"This pack refers to {len(wanted) - len(found)} case(s) that are not in this "

@@ -93,18 +93,14 @@ def held_digests(
     """Of the assessments ``ids``, those held here as ``inspector``'s on cases of the
     inspection with the digest their merge kept: id -> digest."""
     table, cases = plain(AssessmentRow), plain(Case)
-    query = (
-        select(table.c.id, table.c.pack_digest)
-        .join(cases, cases.c.id == table.c.case_id)
-        .where(
-            cases.c.inspection_id == inspection_id,
-            table.c.inspector == inspector,
-            table.c.pack_digest.is_not(None),
-        )
-    )
+    query = select(
+        table.c.id, table.c.pack_digest, table.c.inspector, cases.c.inspection_id
+    ).join(cases, cases.c.id == table.c.case_id)
     found: dict[str, str] = {}
-    for chunk in chunks(ids):
-        found.update((i, d) for i, d in conn.execute(query.where(table.c.id.in_(chunk))))
+    for chunk in chunks(ids):  # by id alone, the rest compared here (``cases_outside``)
+        for ident, kept, author, inspection in conn.execute(query.where(table.c.id.in_(chunk))):
+            if kept is not None and (author, inspection) == (inspector, inspection_id):
+                found[ident] = kept
     return found
 
 
@@ -241,6 +237,7 @@ def cases_outside(conn: Connection, inspection_id: str, wanted: set[str]) -> set
     """The ``wanted`` case ids that are not cases of the inspection in this store."""
     found: set[str] = set()
     for chunk in chunks(sorted(wanted)):
-        query = select(Case.id).where(Case.inspection_id == inspection_id, Case.id.in_(chunk))
-        found.update(conn.scalars(query))
+        # By id alone, the inspection compared here (see ``authority._cases``).
+        query = select(Case.id, Case.inspection_id).where(Case.id.in_(chunk))
+        found.update(i for i, inspection in conn.execute(query) if inspection == inspection_id)
     return wanted - found
