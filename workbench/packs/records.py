@@ -93,9 +93,8 @@ def held_digests(
     """Of the assessments ``ids``, those held here as ``inspector``'s on cases of the
     inspection with the digest their merge kept: id -> digest."""
     table, cases = plain(AssessmentRow), plain(Case)
-    query = select(
-        table.c.id, table.c.pack_digest, table.c.inspector, cases.c.inspection_id
-    ).join(cases, cases.c.id == table.c.case_id)
+    columns = (table.c.id, table.c.pack_digest, table.c.inspector, cases.c.inspection_id)
+    query = select(*columns).join(cases, cases.c.id == table.c.case_id)
     found: dict[str, str] = {}
     for chunk in chunks(ids):  # by id alone, the rest compared here (``cases_outside``)
         for ident, kept, author, inspection in conn.execute(query.where(table.c.id.in_(chunk))):
