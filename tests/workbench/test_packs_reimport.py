@@ -24,8 +24,8 @@ from sqlalchemy import select, text
 from db.models import Assessment, ImportLog
 from workbench import audit
 from workbench.cli import main
+from workbench.packs import PackRefused, export_pack, import_packs, opening, payload, records
 from workbench.packs import document as document_module
-from workbench.packs import export_pack, import_packs, opening, records
 from workbench.services import grading
 
 
@@ -297,3 +297,50 @@ def test_a_new_export_with_one_record_altered_validly_is_merged_as_before(scene,
                               "revision": before[case_id]["revision"] + 1}  # fmt: skip
     other = team.cases[REFERENCES[0]]
     assert after[other] == before[other]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"assessments":[{"a":1},{"b":[1,2]}],"x":2}',
+        b'{"assessments":[],"y":null}',
+        b'{"assessments":[{"a":"]},{"}]}',
+        b'{"assessments":[{"a":1}],"assessments":[]}',  # the key twice: the last one counts
+        b'{"assessments":[{"a":1} ,{"b":2}]}',
+        b'{"assessments":[{"a":1}]}  ',
+    ],
+)
+def test_a_packs_items_are_read_as_json_reads_them(text: bytes) -> None:
+    document, texts = payload.parse_json_items(text, "findings pack", "assessments")
+    assert document == json.loads(text)
+    if texts is not None:
+        assert [json.loads(t) for t in texts] == document["assessments"]
+
+
+@pytest.mark.parametrize("text", [b'{"assessments":[{"a":1}]} x', b'{"assessments":[{"a":1]}'])
+def test_a_pack_whose_items_are_not_json_is_refused(text: bytes) -> None:
+    with pytest.raises(PackRefused, match="its contents are not valid JSON"):
+        payload.parse_json_items(text, "findings pack", "assessments")
+
+
+def test_a_held_record_written_in_another_key_order_is_still_recognised(scene, tmp_path) -> None:
+    """Not the exporter's canonical text, the same content: recognised by its content digest
+    (encoded again), so nothing is checked or changed."""
+    team, ann, _, _ = scene
+
+    def reordered(document, lines):
+        document["assessments"] = [dict(reversed(r.items())) for r in document["assessments"]]
+
+    forged = forge(ann, team.inspection_id, tmp_path / "reordered.wbpack", reordered)
+    checked: list[str] = []
+    complete = document_module.complete
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            document_module,
+            "complete",
+            lambda r, known: checked.append(r["id"]) or complete(r, known),
+        )
+        [outcome] = import_packs(team.lead, [forged], PASSPHRASE)
+    assert outcome.error is None, outcome.error
+    assert (outcome.result.counts.added, outcome.result.counts.changed) == (0, 0)
+    assert checked == []

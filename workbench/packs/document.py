@@ -18,6 +18,7 @@ every other record, and any with one byte different, is checked in full as befor
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,9 +68,11 @@ class PackDocument:
 
     def to_json(self) -> dict[str, Any]:
         """The document part of the pack (the audit trail travels beside it)."""
-        local = ("checker", "audit", "held_assessments")
+        local = ("checker", "audit", "held_assessments", "assessments")
         names = [n for n in self.__dataclass_fields__ if n not in local]
-        return {name: getattr(self, name) for name in names}
+        # Assessments first, each in canonical form (see ``pack.collect``): an importer that
+        # holds one recognises it by the digest of its text (``payload.parse_json_items``).
+        return {"assessments": self.assessments, **{name: getattr(self, name) for name in names}}
 
     def complete(self, assessment: dict[str, Any]) -> dict[str, Any]:
         """The assessment fully checked (see ``document.complete``)."""
@@ -204,13 +207,19 @@ def _referral_event(raw: Any, known: _Known) -> dict[str, Any]:
     return record
 
 
-def _is_held(raw: Any, held: Mapping[str, str]) -> bool:
-    """Whether ``raw`` is exactly an assessment held here (``held``: id -> kept digest)."""
+def _is_held(raw: Any, held: Mapping[str, str], text: str | None) -> bool:
+    """Whether ``raw`` is exactly an assessment held here (``held``: id -> kept digest):
+    the digest of its ``text`` as it came (a pack writes each assessment in canonical form),
+    else of the record encoded again, is the kept one."""
     if type(raw) is not dict:
         return False
     ident = raw.get("id")
     kept = held.get(ident) if type(ident) is str else None
-    return kept is not None and records.plain_digest(raw) == kept
+    if kept is None:
+        return False
+    if text is not None and hashlib.sha256(text.encode("utf-8")).hexdigest() == kept:
+        return True
+    return records.plain_digest(raw) == kept
 
 
 def parse_pack(
@@ -218,12 +227,14 @@ def parse_pack(
     audit: AuditTrail,
     method: Methodology,
     held: Mapping[str, str] | None = None,
+    texts: list[str] | None = None,
 ) -> PackDocument:
     """Check every record of a decrypted pack; refuse the whole pack on the first problem.
 
     ``held``: the digests kept here of the sender's assessments on this inspection's cases
     (``records.held_digests``, id -> digest); an assessment proven to be one of those is
-    left out of the document's ``assessments`` (see the module's docstring)."""
+    left out of the document's ``assessments`` (see the module's docstring). ``texts``: the
+    text each assessment came as (``payload.parse_json_items``), if known."""
     head = check_record(
         {k: document.get(k) for k in HEAD} if isinstance(document, dict) else document,
         HEAD,
@@ -237,7 +248,9 @@ def parse_pack(
     known = _Known.of(method)
     pack = PackDocument(**head, checker=functools.partial(complete, known=known))
     incoming, held_cases = lists["assessments"], []
-    proven = [_is_held(a, held) for a in incoming] if held else []
+    if texts is None or len(texts) != len(incoming):
+        texts = [None] * len(incoming)  # type: ignore[list-item]
+    proven = [_is_held(a, held, t) for a, t in zip(incoming, texts, strict=True)] if held else []
     if any(proven):
         pack.held_assessments = [a["id"] for a, p in zip(incoming, proven, strict=True) if p]
         held_cases = [a["case_id"] for a, p in zip(incoming, proven, strict=True) if p]

@@ -92,7 +92,7 @@ def _decrypt(
     trail is checked beyond what the store of ``session`` holds of its sender's (``trail.Held``)."""
     body = body or opening.open_body(opened, private)
     method = load_methodology(inspection.methodology_id, inspection.methodology_version)
-    raw = payload.parse_json(body.document, opening.WHAT)
+    raw, texts = payload.parse_json_items(body.document, opening.WHAT, "assessments")
     origin = raw.get("origin") if isinstance(raw, dict) else None
     held, kept = None, None
     if session is not None and isinstance(origin, str) and payload.is_id(origin):
@@ -100,7 +100,7 @@ def _decrypt(
     trail = body.checked_trail(held)
     if session is not None and trail.held:  # the pack's trail runs on from the one held here
         kept = _kept_digests(session, raw, inspection.id)
-    document = parse_pack(raw, trail, method, kept)
+    document = parse_pack(raw, trail, method, kept, texts)
     if document.inspection_id != inspection.id:
         raise payload.malformed(opening.WHAT, "its records are for another inspection")
     return document

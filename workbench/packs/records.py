@@ -75,6 +75,13 @@ def digest(record: dict[str, Any], leave_out: Iterable[str] = ()) -> str:
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
+def canonical(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with every map's keys in order, so that JSON written from it without
+    sorting is its canonical text (``db.types.canonical_json``), whose digest is ``digest``."""
+    result: dict[str, Any] = json.loads(canonical_json(record))
+    return result
+
+
 def plain_digest(record: Any) -> str | None:
     """The digest an incoming assessment would have once checked (``document.complete``
     puts its stages in order), taken before any check: equal to a digest kept on merging
