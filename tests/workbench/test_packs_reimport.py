@@ -24,7 +24,15 @@ from sqlalchemy import select, text
 from db.models import Assessment, ImportLog
 from workbench import audit
 from workbench.cli import main
-from workbench.packs import PackRefused, export_pack, import_packs, opening, payload, records
+from workbench.packs import (
+    PackRefused,
+    container,
+    export_pack,
+    import_packs,
+    opening,
+    payload,
+    records,
+)
 from workbench.packs import document as document_module
 from workbench.services import grading
 
@@ -344,3 +352,21 @@ def test_a_held_record_written_in_another_key_order_is_still_recognised(scene, t
     assert outcome.error is None, outcome.error
     assert (outcome.result.counts.added, outcome.result.counts.changed) == (0, 0)
     assert checked == []
+
+
+def test_the_signature_of_a_file_imported_before_is_not_computed_again(scene, tmp_path) -> None:
+    """The very bytes were verified when they were imported; a new export is verified."""
+    team, ann, first, _ = scene
+    later = export_pack(ann, team.inspection_id, tmp_path / "day2.wbpack").path
+    checked: list[bytes] = []
+    valid = container.signature_valid
+
+    def recording(key, signature, data):
+        checked.append(data)
+        return valid(key, signature, data)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(container, "signature_valid", recording)
+        outcomes = import_packs(team.lead, [first, later], PASSPHRASE)
+    assert [o.error for o in outcomes] == [None, None]
+    assert len(checked) == 1 and later.read_bytes().startswith(checked[0])
