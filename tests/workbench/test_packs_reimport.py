@@ -9,13 +9,31 @@ from pathlib import Path
 
 import pytest
 from forging import forge
-from packs_helpers import ANN, LEAD, PASSPHRASE, REFERENCES, grade, make_inspector, make_lead
+from packs_helpers import (
+    ANN,
+    LEAD,
+    PASSPHRASE,
+    REFERENCES,
+    grade,
+    make_inspector,
+    make_lead,
+    refused_import,
+)
 from sqlalchemy import select, text
 
 from db.models import Assessment, ImportLog
 from workbench import audit
 from workbench.cli import main
-from workbench.packs import export_pack, import_packs, opening, records
+from workbench.packs import (
+    PackRefused,
+    container,
+    export_pack,
+    import_packs,
+    opening,
+    payload,
+    records,
+)
+from workbench.packs import document as document_module
 from workbench.services import grading
 
 
@@ -175,3 +193,180 @@ def test_a_tie_between_equal_versions_is_settled_by_the_content_digest(
     contenders = [stored["rationale"], *outcomes]
     best = max(contenders, key=lambda r: records.digest({**stored, "rationale": r}))
     assert final["rationale"] == best
+
+
+def test_a_new_export_changing_nothing_leaves_its_records_as_held(scene, tmp_path) -> None:
+    """Re-exported with nothing changed: every assessment is found to be the one held (by
+    the digest its merge kept) and neither checked nor merged again; the log still counts
+    them as in the pack."""
+    team, ann, _, _ = scene
+    checked: list[str] = []
+    complete = document_module.complete
+
+    def recording(record, known):
+        checked.append(record["id"])
+        return complete(record, known)
+
+    again = export_pack(ann, team.inspection_id, tmp_path / "day2.wbpack").path
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(document_module, "complete", recording)
+        [outcome] = import_packs(team.lead, [again], PASSPHRASE)
+    assert outcome.error is None, outcome.error
+    counts = outcome.result.counts
+    assert (counts.added, counts.changed, counts.audit_events_added) == (0, 0, 1)  # the export
+    assert checked == []
+    with team.lead.sessions() as session:
+        entry = session.get(ImportLog, outcome.result.log_id)
+        assert json.loads(entry.details)["assessments"] == {"in_pack": 2, "added": 0, "changed": 0}
+        assert audit.verify(session).intact
+
+
+def _first(document: dict, case_id: str) -> dict:
+    return next(r for r in document["assessments"] if r["case_id"] == case_id)
+
+
+# One record of a re-export altered (and the pack re-signed), every other record the one held:
+# what a first import would say of it.
+ALTERED = {
+    "revision as text": (lambda r: r.update(revision=str(r["revision"])),
+                         "its field 'revision' is not a whole number"),
+    "unknown grade": (lambda r: r.update(overall_grade="superb"),
+                      "its field 'overall_grade' is not a grade"),
+    "unknown field": (lambda r: r.update(colour="red"), "has unknown fields: colour"),
+    "another's grading": (lambda r: r.update(inspector="Bob Baker"), "is Bob Baker's grading"),
+    "unknown stage": (lambda r: r["stages"][0].update(stage_id="no_such_stage"),
+                      "is graded without a grade for every stage that applies"),
+    "stage grade": (lambda r: r["stages"][0].update(grade="superb"),
+                    "its field 'grade' is not a stage grade"),
+    "unknown prompt": (lambda r: r["answers"].update(no_such_prompt="yes"),
+                       "there is no prompt 'no_such_prompt'"),
+    "in the future": (lambda r: r.update(updated_at="2099-01-01T00:00:00.000000+00:00"),
+                      "its field 'updated_at' (2099-01-01T00:00:00.000000+00:00) is in the future"),
+    "graded without a rationale": (lambda r: r.update(rationale=" "),
+                                   "is graded without a rationale"),
+    "beyond the trail": (lambda r: r.update(revision=999_999),
+                         "is at revision 999999, more than the"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("alteration", list(ALTERED))
+def test_a_new_export_with_one_record_altered_is_refused_as_before(
+    scene, tmp_path, alteration: str
+) -> None:
+    """The altered record is checked in full, beside records proven to be those held: the
+    pack is refused with the reason it would meet with no digest kept here, the store left
+    unchanged (a full dump compared) and the refusal logged."""
+    team, ann, _, _ = scene
+    change, words = ALTERED[alteration]
+    case_id = team.cases[REFERENCES[1]]
+    forged = forge(
+        ann, team.inspection_id, tmp_path / "altered.wbpack",
+        lambda document, lines: change(_first(document, case_id)),
+    )  # fmt: skip
+    reason = str(refused_import(team.lead, forged))
+    assert words in reason
+    with team.lead.engine.begin() as conn:  # the very same file with no digest kept here
+        conn.execute(text("UPDATE assessment SET pack_digest = NULL"))
+    assert str(refused_import(team.lead, forged)) == reason
+
+
+def test_a_held_record_carried_twice_is_refused(scene, tmp_path) -> None:
+    team, ann, _, _ = scene
+    case_id = team.cases[REFERENCES[0]]
+
+    def twice(document, lines):
+        document["assessments"].append(json.loads(json.dumps(_first(document, case_id))))
+
+    forged = forge(ann, team.inspection_id, tmp_path / "twice.wbpack", twice)
+    assert "two assessment records share an id" in str(refused_import(team.lead, forged))
+
+
+def test_a_new_export_with_one_record_altered_validly_is_merged_as_before(scene, tmp_path) -> None:
+    """A later revision of one record, re-signed: merged, the other held record untouched."""
+    team, ann, _, _ = scene
+    case_id = team.cases[REFERENCES[1]]
+
+    def later(document, lines):
+        record = _first(document, case_id)
+        record.update(revision=record["revision"] + 1, rationale="Looked at again.")
+
+    forged = forge(ann, team.inspection_id, tmp_path / "later.wbpack", later)
+    with team.lead.engine.connect() as conn:
+        before = {r["case_id"]: r for r in records.assessments(
+            conn, [i for (i,) in conn.execute(text("SELECT id FROM assessment"))])}  # fmt: skip
+    [outcome] = import_packs(team.lead, [forged], PASSPHRASE)
+    assert outcome.error is None, outcome.error
+    assert (outcome.result.counts.added, outcome.result.counts.changed) == (0, 1)
+    with team.lead.engine.connect() as conn:
+        after = {
+            r["case_id"]: r for r in records.assessments(conn, [r["id"] for r in before.values()])
+        }
+    assert after[case_id] == {**before[case_id], "rationale": "Looked at again.",
+                              "revision": before[case_id]["revision"] + 1}  # fmt: skip
+    other = team.cases[REFERENCES[0]]
+    assert after[other] == before[other]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"assessments":[{"a":1},{"b":[1,2]}],"x":2}',
+        b'{"assessments":[],"y":null}',
+        b'{"assessments":[{"a":"]},{"}]}',
+        b'{"assessments":[{"a":1}],"assessments":[]}',  # the key twice: the last one counts
+        b'{"assessments":[{"a":1} ,{"b":2}]}',
+        b'{"assessments":[{"a":1}]}  ',
+    ],
+)
+def test_a_packs_items_are_read_as_json_reads_them(text: bytes) -> None:
+    document, texts = payload.parse_json_items(text, "findings pack", "assessments")
+    assert document == json.loads(text)
+    if texts is not None:
+        assert [json.loads(t) for t in texts] == document["assessments"]
+
+
+@pytest.mark.parametrize("text", [b'{"assessments":[{"a":1}]} x', b'{"assessments":[{"a":1]}'])
+def test_a_pack_whose_items_are_not_json_is_refused(text: bytes) -> None:
+    with pytest.raises(PackRefused, match="its contents are not valid JSON"):
+        payload.parse_json_items(text, "findings pack", "assessments")
+
+
+def test_a_held_record_written_in_another_key_order_is_still_recognised(scene, tmp_path) -> None:
+    """Not the exporter's canonical text, the same content: recognised by its content digest
+    (encoded again), so nothing is checked or changed."""
+    team, ann, _, _ = scene
+
+    def reordered(document, lines):
+        document["assessments"] = [dict(reversed(r.items())) for r in document["assessments"]]
+
+    forged = forge(ann, team.inspection_id, tmp_path / "reordered.wbpack", reordered)
+    checked: list[str] = []
+    complete = document_module.complete
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            document_module,
+            "complete",
+            lambda r, known: checked.append(r["id"]) or complete(r, known),
+        )
+        [outcome] = import_packs(team.lead, [forged], PASSPHRASE)
+    assert outcome.error is None, outcome.error
+    assert (outcome.result.counts.added, outcome.result.counts.changed) == (0, 0)
+    assert checked == []
+
+
+def test_the_signature_of_a_file_imported_before_is_not_computed_again(scene, tmp_path) -> None:
+    """The very bytes were verified when they were imported; a new export is verified."""
+    team, ann, first, _ = scene
+    later = export_pack(ann, team.inspection_id, tmp_path / "day2.wbpack").path
+    checked: list[bytes] = []
+    valid = container.signature_valid
+
+    def recording(key, signature, data):
+        checked.append(data)
+        return valid(key, signature, data)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(container, "signature_valid", recording)
+        outcomes = import_packs(team.lead, [first, later], PASSPHRASE)
+    assert [o.error for o in outcomes] == [None, None]
+    assert len(checked) == 1 and later.read_bytes().startswith(checked[0])

@@ -22,6 +22,9 @@ any record it objects to refuses the whole pack, naming the record and its autho
   dated before its referral; every record appears in the sender's audit trail;
 - the follow-up's quarterly assessments follow the same rules
   (``workbench.packs.followup_authority``).
+
+The rules shared by every kind of record (another's record, the trail, revisions, times)
+are each written once, in ``workbench.packs.rules``.
 """
 
 from __future__ import annotations
@@ -41,13 +44,19 @@ from workbench.packs.followup_authority import check_followup
 from workbench.packs.kit_grants import KitGrant, kit_grant
 from workbench.packs.payload import malformed, timestamp, unauthorised
 from workbench.packs.records import chunks
+from workbench.packs.rules import (
+    in_trail,
+    refuse_others,
+    revision_limit,
+    within_revisions,
+    within_times,
+)
 from workbench.packs.trail import check_senders, named_ids
 
 WHAT = "findings pack"
 BEFORE_FIELDWORK = timedelta(days=30)
 AFTER_FIELDWORK = timedelta(days=90)
 CLOCK_SKEW = timedelta(minutes=10)
-MAX_REVISION = 1_000_000
 _TIMES = {
     "assessment": ("created_at", "updated_at", "graded_at"),
     "referral": ("referred_at", "created_at", "updated_at", "closed_at"),
@@ -92,10 +101,16 @@ def _cases(session: Session, inspection_id: str, pack: PackDocument) -> dict[str
     )
     found: dict[str, tuple[str, str]] = {}
     for chunk in chunks(wanted):
-        query = select(Case.id, Case.reference, Case.category).where(
-            Case.inspection_id == inspection_id, Case.id.in_(chunk)
+        # By id alone (the inspection compared here): filtered by inspection as well, SQLite
+        # may walk every case of the inspection for each chunk rather than look ids up.
+        query = select(Case.id, Case.reference, Case.category, Case.inspection_id).where(
+            Case.id.in_(chunk)
         )
-        found.update((row.id, (row.reference, row.category)) for row in session.execute(query))
+        found.update(
+            (row.id, (row.reference, row.category))
+            for row in session.execute(query)
+            if row.inspection_id == inspection_id
+        )
     if len(found) != len(wanted):
         raise PackRefused(
             f"This pack refers to {len(wanted) - len(found)} case(s) that are not in this "
@@ -157,14 +172,7 @@ def _check_authors(session: Session, pack: PackDocument) -> None:
         (ReferralEvent, ReferralEvent.recorded_by, pack.referral_events, "response", "recorded by"),
     )
     for model, author, items, label, verb in checks:
-        ids = [r["id"] for r in items]
-        for chunk in chunks(ids):
-            query = select(model.id, author).where(model.id.in_(chunk), author != sender)
-            for ident, other in session.execute(query):
-                raise unauthorised(
-                    f"the {label} {ident} is {verb} {other} in this store, and a pack from "
-                    f"{sender} may not change it"
-                )
+        refuse_others(session, sender, model, author, [r["id"] for r in items], label, verb)
 
 
 def _check_stages(
@@ -238,18 +246,10 @@ def _check_times(pack: PackDocument, inspection: Inspection) -> None:
         ("referral", pack.referrals),
         ("referral response", pack.referral_events),
     )
+    accepted = f" (from {earliest[:10]} to {latest[:10]} is accepted)"
     for label, items in kinds:
-        fields = _TIMES[label]
-        for record in items:
-            for field in fields:
-                value = record[field]
-                if value is not None and not earliest <= value <= latest:
-                    when = "in the future" if value > now else "outside the fieldwork window"
-                    raise malformed(
-                        WHAT,
-                        f"the {label} {record['id']}: its field '{field}' ({value}) is {when} "
-                        f"(from {earliest[:10]} to {latest[:10]} is accepted)",
-                    )
+        window = (earliest, latest, now)
+        within_times(label, items, _TIMES[label], window, "outside the fieldwork window", accepted)
 
 
 def _check_revisions_and_trail(session: Session, pack: PackDocument) -> None:
@@ -263,21 +263,11 @@ def _check_revisions_and_trail(session: Session, pack: PackDocument) -> None:
         ("response", pack.referral_events),
     ):
         for record in items:
-            if record["id"].encode("ascii") not in named:
-                raise malformed(
-                    WHAT,
-                    f"the {label} {record['id']} has no audit trail: no event in the "
-                    "sender's trail records it",
-                )
-    limit = min(MAX_REVISION, len(pack.audit))
+            in_trail(named, label, record["id"])
+    limit = revision_limit(pack.audit)
     for label, items in (("assessment", pack.assessments), ("referral", pack.referrals)):
         for record in items:
-            if record["revision"] > limit:
-                raise malformed(
-                    WHAT,
-                    f"the {label} {record['id']} is at revision {record['revision']}, more "
-                    f"than the {limit} audited edits its sender's trail holds",
-                )
+            within_revisions(label, record, limit)
 
 
 def _check_responses(pack: PackDocument, method: Methodology) -> None:

@@ -22,6 +22,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,10 +101,14 @@ def write(path: Path, header: dict[str, Any], payload: bytes, signing_key: bytes
     return data
 
 
-def read(path: Path, kind: str, max_payload: int) -> Opened:
-    """Read, check and verify a container of ``kind`` ("pack" or "kit")."""
+def read(path: Path, kind: str, max_payload: int, verified: Container[str] = ()) -> Opened:
+    """Read, check and verify a container of ``kind`` ("pack" or "kit").
+
+    A file whose SHA-256 is among those ``verified`` before (the very bytes of a file
+    imported here) is checked as any other, but its signature is not computed again."""
     what = KINDS[kind]
     data = _read_bytes(path, what)
+    digest = hashlib.sha256(data).hexdigest()
     archive = _open_zip(data, path, what)
     infos = _checked_entries(archive, what, max_payload)
     # Both entries are stored, so reading one inflates nothing; the header is read first only
@@ -116,10 +121,10 @@ def read(path: Path, kind: str, max_payload: int) -> Opened:
             "nested_archive",
         )
     header = _parse_header(header_bytes, path, what)
-    signer = _verify_signature(data, header, what)
+    signer = _verify_signature(data, header, what, digest not in verified)
     payload = _read_entry(archive, infos[PAYLOAD_NAME], max_payload, what)
     _check_format(header, kind, what)
-    return Opened(header, header_bytes, payload, signer, hashlib.sha256(data).hexdigest())
+    return Opened(header, header_bytes, payload, signer, digest)
 
 
 def _read_bytes(path: Path, what: str) -> bytes:
@@ -260,8 +265,9 @@ def _parse_header(header_bytes: bytes, path: Path, what: str) -> dict[str, Any]:
     return header
 
 
-def _verify_signature(data: bytes, header: dict[str, Any], what: str) -> bytes:
-    """Check the signature in the archive comment against the key named in the header."""
+def _verify_signature(data: bytes, header: dict[str, Any], what: str, check: bool = True) -> bytes:
+    """Check the signature in the archive comment against the key named in the header (its
+    form only, unless ``check``: these very bytes were verified before)."""
     length = struct.pack("<H", SIGNATURE_LENGTH)
     trailer = data[-(SIGNATURE_LENGTH + 22) :]
     if not (
@@ -276,7 +282,9 @@ def _verify_signature(data: bytes, header: dict[str, Any], what: str) -> bytes:
         signature = unb64(trailer[22 + len(SIGNATURE_PREFIX) :].decode("ascii"))
     except (KeyError, TypeError, ValueError, UnicodeDecodeError):
         signer, signature = b"", b""
-    if len(signer) != 32 or not signature_valid(signer, signature, data[:-SIGNATURE_LENGTH]):
+    if len(signer) != 32 or (
+        check and not signature_valid(signer, signature, data[:-SIGNATURE_LENGTH])
+    ):
         raise PackRefused(
             f"The signature of this {what} does not match its contents: it was changed after "
             "it was signed, or damaged on the way. Ask for it to be sent again.",

@@ -5,12 +5,21 @@ known fields only, types and lengths as the store's columns, ids well formed and
 grades, stages, prompts, answers, urgencies and responses known to the inspection's
 methodology, every assessment the sender's own. The sender's audit trail travels beside the
 document as lines of canonical JSON, checked by ``workbench.packs.trail``.
+
+An assessment proven to be the very one held here is not checked again, nor merged: given
+what the store holds of the sender's assessments on this inspection's cases with the digest
+their merge kept (``records.held_digests``), an incoming record with one of those ids whose
+digest, taken before any check, equals the kept one is exactly the stored record (the same
+content, author and case, checked when it came), so merging it could change nothing. It is
+counted (``held_assessments``) and its id and case still count for the uniqueness checks;
+every other record, and any with one byte different, is checked in full as before.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,11 +63,16 @@ class PackDocument:
     audit: AuditTrail = field(default_factory=AuditTrail)
     followup: dict[str, Any] = field(default_factory=dict)  # workbench.followup.pack_records
     checker: Callable[[dict[str, Any]], dict[str, Any]] | None = field(default=None, repr=False)
+    # ids of the pack's assessments proven to be those held here, left out of ``assessments``
+    held_assessments: list[str] = field(default_factory=list, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The document part of the pack (the audit trail travels beside it)."""
-        names = [n for n in self.__dataclass_fields__ if n not in ("checker", "audit")]
-        return {name: getattr(self, name) for name in names}
+        local = ("checker", "audit", "held_assessments", "assessments")
+        names = [n for n in self.__dataclass_fields__ if n not in local]
+        # Assessments first, each in canonical form (see ``pack.collect``): an importer that
+        # holds one recognises it by the digest of its text (``payload.parse_json_items``).
+        return {"assessments": self.assessments, **{name: getattr(self, name) for name in names}}
 
     def complete(self, assessment: dict[str, Any]) -> dict[str, Any]:
         """The assessment fully checked (see ``document.complete``)."""
@@ -193,8 +207,34 @@ def _referral_event(raw: Any, known: _Known) -> dict[str, Any]:
     return record
 
 
-def parse_pack(document: dict[str, Any], audit: AuditTrail, method: Methodology) -> PackDocument:
-    """Check every record of a decrypted pack; refuse the whole pack on the first problem."""
+def _is_held(raw: Any, held: Mapping[str, str], text: str | None) -> bool:
+    """Whether ``raw`` is exactly an assessment held here (``held``: id -> kept digest):
+    the digest of its ``text`` as it came (a pack writes each assessment in canonical form),
+    else of the record encoded again, is the kept one."""
+    if type(raw) is not dict:
+        return False
+    ident = raw.get("id")
+    kept = held.get(ident) if type(ident) is str else None
+    if kept is None:
+        return False
+    if text is not None and hashlib.sha256(text.encode("utf-8")).hexdigest() == kept:
+        return True
+    return records.plain_digest(raw) == kept
+
+
+def parse_pack(
+    document: dict[str, Any],
+    audit: AuditTrail,
+    method: Methodology,
+    held: Mapping[str, str] | None = None,
+    texts: list[str] | None = None,
+) -> PackDocument:
+    """Check every record of a decrypted pack; refuse the whole pack on the first problem.
+
+    ``held``: the digests kept here of the sender's assessments on this inspection's cases
+    (``records.held_digests``, id -> digest); an assessment proven to be one of those is
+    left out of the document's ``assessments`` (see the module's docstring). ``texts``: the
+    text each assessment came as (``payload.parse_json_items``), if known."""
     head = check_record(
         {k: document.get(k) for k in HEAD} if isinstance(document, dict) else document,
         HEAD,
@@ -207,7 +247,15 @@ def parse_pack(document: dict[str, Any], audit: AuditTrail, method: Methodology)
     lists = {name: check_list(document.get(name), WHAT, name, cap) for name, cap in CAPS.items()}
     known = _Known.of(method)
     pack = PackDocument(**head, checker=functools.partial(complete, known=known))
-    pack.assessments = [_assessment(a, known, pack.inspector) for a in lists["assessments"]]
+    incoming, held_cases = lists["assessments"], []
+    if texts is None or len(texts) != len(incoming):
+        texts = [None] * len(incoming)  # type: ignore[list-item]
+    proven = [_is_held(a, held, t) for a, t in zip(incoming, texts, strict=True)] if held else []
+    if any(proven):
+        pack.held_assessments = [a["id"] for a, p in zip(incoming, proven, strict=True) if p]
+        held_cases = [a["case_id"] for a, p in zip(incoming, proven, strict=True) if p]
+        incoming = [a for a, p in zip(incoming, proven, strict=True) if not p]
+    pack.assessments = [_assessment(a, known, pack.inspector) for a in incoming]
     pack.referrals = [_referral(r, known) for r in lists["referrals"]]
     pack.referral_events = [_referral_event(e, known) for e in lists["referral_events"]]
     if audit.origin not in (None, pack.origin):
@@ -216,8 +264,9 @@ def parse_pack(document: dict[str, Any], audit: AuditTrail, method: Methodology)
     from workbench.followup.pack_records import check_pack_section
 
     pack.followup = check_pack_section(document.get("followup"), pack.inspector)
-    _unique([a["id"] for a in pack.assessments], "assessment")
-    _unique([a["case_id"] for a in pack.assessments], "assessment (case)")
+    _unique([a["id"] for a in pack.assessments] + pack.held_assessments, "assessment")
+    cases = [a["case_id"] for a in pack.assessments]
+    _unique(cases + held_cases, "assessment (case)")
     _unique([r["id"] for r in pack.referrals], "referral")
     _unique([e["id"] for e in pack.referral_events], "referral response")
     return pack

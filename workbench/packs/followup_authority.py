@@ -10,6 +10,9 @@ applied to the quarterly assessments it carries (``workbench.followup.pack_recor
   fieldwork, so there is no latest but now);
 - its revision never exceeds the audited edits the sender's trail holds, and the
   assessment and each evidence item appear in that trail.
+
+The rules shared with every other record of a pack are written once, in
+``workbench.packs.rules``.
 """
 
 from __future__ import annotations
@@ -21,11 +24,18 @@ from sqlalchemy.orm import Session
 
 from db.models import QuarterAssessment, QuarterEvidence, Recommendation
 from workbench.packs.document import PackDocument
-from workbench.packs.payload import malformed, unauthorised
+from workbench.packs.payload import unauthorised
 from workbench.packs.records import chunks
+from workbench.packs.rules import (
+    in_trail,
+    refuse_others,
+    revision_limit,
+    within_revisions,
+    within_times,
+)
 from workbench.packs.trail import named_ids
 
-WHAT = "findings pack"
+LABEL = "quarterly assessment"
 
 
 def check_followup(
@@ -45,48 +55,22 @@ def check_followup(
                 f"{record['recommendation_id']}, which is not in this inspection in this store"
             )
     _check_owners(session, incoming, sender)
-    for record in incoming:
-        for field in ("created_at", "updated_at"):
-            value = record[field]
-            if not earliest <= value <= now:
-                when = "in the future" if value > now else "before the fieldwork"
-                raise malformed(
-                    WHAT,
-                    f"the quarterly assessment {record['id']}: its field '{field}' ({value}) "
-                    f"is {when}",
-                )
+    window = (earliest, now, now)  # no latest but now
+    within_times(LABEL, incoming, ("created_at", "updated_at"), window, "before the fieldwork")
     ids = [i for r in incoming for i in (r["id"], *(e["id"] for e in r["evidence"]))]
     named = named_ids(session.connection(), pack.audit, ids, (QuarterAssessment, QuarterEvidence))
-    limit = len(pack.audit)
+    limit = revision_limit(pack.audit)
     for record in incoming:
-        for ident, label in [(record["id"], "quarterly assessment")] + [
-            (e["id"], "evidence") for e in record["evidence"]
-        ]:
-            if ident.encode("ascii") not in named:
-                raise malformed(
-                    WHAT,
-                    f"the {label} {ident} has no audit trail: no event in the sender's trail "
-                    "records it",
-                )
-        if record["revision"] > limit:
-            raise malformed(
-                WHAT,
-                f"the quarterly assessment {record['id']} is at revision {record['revision']}, "
-                f"more than the {limit} audited edits its sender's trail holds",
-            )
+        in_trail(named, LABEL, record["id"])
+        for evidence in record["evidence"]:
+            in_trail(named, "evidence", evidence["id"])
+        within_revisions(LABEL, record, limit)
 
 
 def _check_owners(session: Session, incoming: list[dict[str, Any]], sender: str) -> None:
     ids = [r["id"] for r in incoming]
-    for chunk in chunks(ids):
-        query = select(QuarterAssessment.id, QuarterAssessment.author).where(
-            QuarterAssessment.id.in_(chunk), QuarterAssessment.author != sender
-        )
-        for ident, other in session.execute(query):
-            raise unauthorised(
-                f"the quarterly assessment {ident} is recorded by {other} in this store, and a "
-                f"pack from {sender} may not change it"
-            )
+    author = QuarterAssessment.author
+    refuse_others(session, sender, QuarterAssessment, author, ids, LABEL, "recorded by")
     owner = {e["id"]: r["id"] for r in incoming for e in r["evidence"]}
     for chunk in chunks(list(owner)):
         query = select(QuarterEvidence.id, QuarterEvidence.assessment_id).where(

@@ -27,7 +27,7 @@ from workbench.methodology import load_methodology
 from workbench.packs import container, opening, payload, records
 from workbench.packs.authority import check_authority
 from workbench.packs.container import PackRefused
-from workbench.packs.document import PackDocument, parse_pack
+from workbench.packs.document import CAPS, PackDocument, parse_pack
 from workbench.packs.keys import active_key, admit_sender, unlock
 from workbench.packs.merge import MergeCounts, merge
 from workbench.packs.trail import Held
@@ -92,15 +92,37 @@ def _decrypt(
     trail is checked beyond what the store of ``session`` holds of its sender's (``trail.Held``)."""
     body = body or opening.open_body(opened, private)
     method = load_methodology(inspection.methodology_id, inspection.methodology_version)
-    raw = payload.parse_json(body.document, opening.WHAT)
+    raw, texts = payload.parse_json_items(body.document, opening.WHAT, "assessments")
     origin = raw.get("origin") if isinstance(raw, dict) else None
-    held = None
+    held, kept = None, None
     if session is not None and isinstance(origin, str) and payload.is_id(origin):
         held = Held(*records.received_mark(session.connection(), origin))
-    document = parse_pack(raw, body.checked_trail(held), method)
+    trail = body.checked_trail(held)
+    if session is not None and trail.held:  # the pack's trail runs on from the one held here
+        kept = _kept_digests(session, raw, inspection.id)
+    document = parse_pack(raw, trail, method, kept, texts)
     if document.inspection_id != inspection.id:
         raise payload.malformed(opening.WHAT, "its records are for another inspection")
     return document
+
+
+def _kept_digests(session: Session, raw: object, inspection_id: str) -> dict[str, str] | None:
+    """The digests kept here of the assessments the (not yet checked) document names as its
+    sender's, on this inspection's cases (``document.parse_pack`` uses them as proof only).
+
+    Asked only of a pack whose trail was found to run on from the part of the sender's trail
+    held here (``trail.Held``): then a held record's events are in that part, so every check
+    on the record would find what it found when it came."""
+    if not isinstance(raw, dict):
+        return None
+    sender, incoming = raw.get("inspector"), raw.get("assessments")
+    if type(sender) is not str or type(incoming) is not list or len(incoming) > CAPS["assessments"]:
+        return None
+    ids = [
+        a["id"] for a in incoming
+        if type(a) is dict and type(a.get("id")) is str and payload.is_id(a["id"])
+    ]  # fmt: skip
+    return records.held_digests(session.connection(), inspection_id, sender, ids)
 
 
 def _same_file_again(
@@ -282,7 +304,7 @@ def _details(
         "origin": document.origin,
         "registered_key": registered,
         "assessments": {
-            "in_pack": len(document.assessments),
+            "in_pack": len(document.assessments) + len(document.held_assessments),
             "added": counts.assessments_added,
             "changed": counts.assessments_changed,
         },

@@ -157,21 +157,11 @@ def _settle_ties(
             if _same(stored[old_id], record):
                 continue
             kept = digest(stored[old_id])
-        elif _plain_digest(record) == kept:
+        elif records.plain_digest(record) == kept:
             continue  # the very content merged before (and checked then): nothing to do
         complete = pack.complete(record)
         if digest(complete) > kept:
             replaces.append((old_id, complete))
-
-
-def _plain_digest(record: dict[str, Any]) -> str | None:
-    """The digest of an incoming assessment whose children are not yet checked, in the form
-    ``complete`` gives (stages in order): equal to a stored digest only for the same content."""
-    try:
-        stages = sorted(record["stages"], key=lambda s: s["stage_id"])
-        return digest({**record, "stages": stages})
-    except (TypeError, KeyError, ValueError):
-        return None
 
 
 def _same(stored: dict[str, Any], record: dict[str, Any]) -> bool:

@@ -100,9 +100,11 @@ class Fetched:
         return found[1] if found is not None and found[0] == inspection_id else None
 
 
-def _read(path: Path) -> tuple[container.Opened | None, WorkbenchError | None]:
+def _read(
+    path: Path, imported: Container[str]
+) -> tuple[container.Opened | None, WorkbenchError | None]:
     try:
-        return container.read(path, "pack", MAX_PACK_BYTES), None
+        return container.read(path, "pack", MAX_PACK_BYTES, imported), None
     except WorkbenchError as exc:
         return None, exc
 
@@ -133,8 +135,8 @@ def prefetch(
 ) -> Iterator[Iterator[Fetched]]:
     """The packs at ``paths`` in order, each read ahead, and opened ahead once its
     inspection's key is in ``keys``, while the one before it is imported; a file whose
-    SHA-256 is among those ``imported`` before is read (and its signature checked) but not
-    decrypted: the importer finds it in the imports log.
+    SHA-256 is among those ``imported`` before is read but neither decrypted nor its
+    signature computed again (``container.read``): the importer finds it in the imports log.
 
     Reading and opening run on separate threads, so the next file is never kept waiting
     behind the opening of one that turns out to need none (a file imported before)."""
@@ -144,7 +146,7 @@ def prefetch(
     ):
 
         def submit(path: Path) -> tuple[Path, Future, Future]:
-            read = readers.submit(_read, path)
+            read = readers.submit(_read, path, imported)
             return path, read, openers.submit(_open_ahead, read, keys, imported)
 
         def fetched() -> Iterator[Fetched]:

@@ -107,7 +107,8 @@ def collect(session: Session, inspection: Inspection, inspector: str) -> PackDoc
         exported_at=payload.timestamp(utcnow()) or "",
         methodology_id=inspection.methodology_id,
         methodology_version=inspection.methodology_version,
-        assessments=records.assessments(conn, assessment_ids),
+        # each in canonical form (keys in order), as its digest is taken: see ``to_json``
+        assessments=[records.canonical(a) for a in records.assessments(conn, assessment_ids)],
         referrals=records.referrals(conn, referral_ids),
         referral_events=[
             event

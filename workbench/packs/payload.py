@@ -13,6 +13,7 @@ import json
 import re
 import zlib
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -71,6 +72,51 @@ def parse_json(text: bytes, what: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise malformed(what, "its contents are not a record set")
     return document
+
+
+_DECODER = json.JSONDecoder()
+
+
+def parse_json_items(text: bytes, what: str, first: str) -> tuple[dict[str, Any], list[str] | None]:
+    """``parse_json``, and the exact text of each item of the list under the key ``first``
+    when the document opens with it (as a pack's does: ``{"assessments":[...],...``), so
+    an item can be recognised by the digest of its text without being encoded again.
+
+    The items are read one by one with the same decoder as ``json.loads``; anything but
+    that exact layout (spaces, the key given twice, bad JSON) is parsed by ``parse_json``
+    and has no item texts."""
+    opening = f'{{"{first}":['
+    if text.startswith(opening.encode("ascii")):
+        with suppress(ValueError, IndexError, RecursionError):
+            return _items_first(text.decode("utf-8"), len(opening), first)
+    return parse_json(text, what), None
+
+
+def _items_first(text: str, start: int, first: str) -> tuple[dict[str, Any], list[str]]:
+    items: list[Any] = []
+    spans: list[str] = []
+    index = start
+    if text[index] == "]":
+        index += 1
+    else:
+        while True:
+            item, end = _DECODER.raw_decode(text, index)
+            items.append(item)
+            spans.append(text[index:end])
+            index = end + 1
+            if text[end] == "]":
+                break
+            if text[end] != ",":
+                raise ValueError("not a list")
+    if text[index] == "}" and not text[index + 1 :].strip():
+        rest: Any = {}
+    elif text[index] == ",":
+        rest = json.loads("{" + text[index + 1 :])
+    else:
+        raise ValueError("not an object")
+    if not isinstance(rest, dict) or first in rest:
+        raise ValueError("the key given twice")
+    return {first: items, **rest}, spans
 
 
 def malformed(what: str, detail: str) -> PackRefused:

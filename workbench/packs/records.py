@@ -75,6 +75,41 @@ def digest(record: dict[str, Any], leave_out: Iterable[str] = ()) -> str:
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
+def canonical(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with every map's keys in order, so that JSON written from it without
+    sorting is its canonical text (``db.types.canonical_json``), whose digest is ``digest``."""
+    result: dict[str, Any] = json.loads(canonical_json(record))
+    return result
+
+
+def plain_digest(record: Any) -> str | None:
+    """The digest an incoming assessment would have once checked (``document.complete``
+    puts its stages in order), taken before any check: equal to a digest kept on merging
+    (``assessment.pack_digest``) only for the very same content; None when it has no list
+    of stages to put in order."""
+    try:
+        stages = sorted(record["stages"], key=lambda s: s["stage_id"])
+        return digest({**record, "stages": stages})
+    except (TypeError, KeyError, ValueError, AttributeError, RecursionError):
+        return None
+
+
+def held_digests(
+    conn: Connection, inspection_id: str, inspector: str, ids: list[str]
+) -> dict[str, str]:
+    """Of the assessments ``ids``, those held here as ``inspector``'s on cases of the
+    inspection with the digest their merge kept: id -> digest."""
+    table, cases = plain(AssessmentRow), plain(Case)
+    columns = (table.c.id, table.c.pack_digest, table.c.inspector, cases.c.inspection_id)
+    query = select(*columns).join(cases, cases.c.id == table.c.case_id)
+    found: dict[str, str] = {}
+    for chunk in chunks(ids):  # by id alone, the rest compared here (``cases_outside``)
+        for ident, kept, author, inspection in conn.execute(query.where(table.c.id.in_(chunk))):
+            if kept is not None and (author, inspection) == (inspector, inspection_id):
+                found[ident] = kept
+    return found
+
+
 def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -208,6 +243,7 @@ def cases_outside(conn: Connection, inspection_id: str, wanted: set[str]) -> set
     """The ``wanted`` case ids that are not cases of the inspection in this store."""
     found: set[str] = set()
     for chunk in chunks(sorted(wanted)):
-        query = select(Case.id).where(Case.inspection_id == inspection_id, Case.id.in_(chunk))
-        found.update(conn.scalars(query))
+        # By id alone, the inspection compared here (see ``authority._cases``).
+        query = select(Case.id, Case.inspection_id).where(Case.id.in_(chunk))
+        found.update(i for i, inspection in conn.execute(query) if inspection == inspection_id)
     return wanted - found

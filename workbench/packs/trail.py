@@ -69,6 +69,7 @@ class AuditTrail:
     origin: str | None = None
     held: int = 0
     held_seq: int = 0
+    text: bytes | None = field(default=None, repr=False)  # the lines joined, as inflated
 
     @property
     def last_seq(self) -> int:
@@ -78,6 +79,13 @@ class AuditTrail:
     def new_lines(self) -> list[bytes]:
         """The lines beyond those this store held when the trail was checked."""
         return self.lines[self.held :] if self.held else self.lines
+
+    @property
+    def new_text(self) -> bytes:
+        """The lines beyond those held here, joined by newlines (as they were inflated)."""
+        if self.text is not None and not self.held:
+            return self.text
+        return b"\n".join(self.new_lines)
 
     @classmethod
     def of_lines(cls, lines: list[str]) -> AuditTrail:
@@ -142,7 +150,7 @@ def check_trail(text: bytes, block: bytes, held: Held | None = None) -> AuditTra
         raise malformed(WHAT, "its audit trail is not in order")
     if any(b <= a for a, b in zip(seqs, seqs[1:], strict=False)):
         raise malformed(WHAT, "its audit trail is not in order")
-    return AuditTrail(block, lines, seqs, origin, start, before)
+    return AuditTrail(block, lines, seqs, origin, start, before, text)
 
 
 def _held_lines(lines: list[bytes], head: bytes, held: Held | None) -> int:
@@ -252,8 +260,11 @@ def _earlier_names(trail: AuditTrail, inspector: str) -> dict[bytes, int]:
     a line), with the sequence number of the re-attribution: only events before it count.
     Only the lines beyond those held here: the held ones were checked when they came."""
     found: dict[bytes, int] = {}
+    mark = b'"reattribute","inspection"'
+    if mark not in trail.new_text:
+        return found
     for line, seq in zip(trail.new_lines, trail.seqs, strict=True):
-        if b'"reattribute","inspection"' not in line:
+        if mark not in line:
             continue
         try:
             values = json.loads(line)
@@ -280,8 +291,7 @@ def named_ids(
     again, also the ids of ``ids`` already stored here as records of ``models`` (each was found
     in the sender's trail when it first came, and that part of the trail is the part held),
     and, for any still missing, those of this store's own copy of the held lines."""
-    new = trail.new_lines
-    found = set(ENTITY_ID.findall(b"\n".join(new))) if new else set()
+    found = set(ENTITY_ID.findall(trail.new_text))
     if not trail.held:
         return found
     missing = [i for i in ids if i.encode("ascii") not in found]
