@@ -133,8 +133,10 @@ def startup_figures(folder: Path, scale: str) -> Iterator[Figure]:
     )  # fmt: skip
 
 
-def rerun(script: str, only: str, plaintext: bool, options: Options) -> dict[str, float]:
-    """The medians a child benchmark reports, by figure name."""
+def rerun(
+    script: str, only: str, plaintext: bool, options: Options
+) -> dict[str, tuple[float, str]]:
+    """The medians a child benchmark reports, with their units, by figure name."""
     command = [sys.executable, *([str(HERE / "plaintext.py")] if plaintext else []), script]
     child = Options(only=only.split(","), scales=options.scales, impossible=False)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -144,24 +146,27 @@ def rerun(script: str, only: str, plaintext: bool, options: Options) -> dict[str
     for line in out.splitlines():
         record = json.loads(line) if line.startswith("{") else {}
         if "median" in record:
-            figures[record["bench"]] = float(record["median"])
+            figures[record["bench"]] = (float(record["median"]), str(record.get("unit", "s")))
     return figures
 
 
 def rerun_figures(scale: str, options: Options) -> Iterator[Figure]:
     samples: dict[str, dict[str, list[float]]] = {}
+    units: dict[str, str] = {}
     for _ in range(RUNS):
         for script, only in RERUNS:
             for mode in ("encrypted", "plaintext"):
-                for name, value in rerun(script, only, mode == "plaintext", options).items():
+                found = rerun(script, only, mode == "plaintext", options)
+                for name, (value, unit) in found.items():
                     samples.setdefault(name, {"encrypted": [], "plaintext": []})[mode].append(value)
+                    units[name] = unit
     for name, modes in samples.items():
         encrypted, plaintext = iter(modes["encrypted"]), iter(modes["plaintext"])
         yield Figure(
             f"store.rerun.{name}", f"{name} (the child benchmark's median) on encrypted stores",
             lambda e=encrypted: Sample(next(e)), lambda p=plaintext: Sample(next(p)),
             "the same benchmark on plaintext stores", ratio_goal=GOAL, scale=scale,
-            repetitions=min(len(modes["encrypted"]), len(modes["plaintext"])),
+            unit=units[name], repetitions=min(len(modes["encrypted"]), len(modes["plaintext"])),
         )  # fmt: skip
 
 

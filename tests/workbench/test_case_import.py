@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import zipfile
 from datetime import date, datetime
@@ -211,6 +212,19 @@ def test_duplicate_reference_names_both_lines(
     message = _refused(store, inspection_id, path, ImportRefused)
     assert message.startswith("1 row of dup.csv cannot be imported; nothing was imported.")
     assert "line 5, column 'reference': the reference 'MPS-002' is also on line 3" in message
+
+
+def test_the_collector_runs_again_after_an_import_good_or_refused(
+    store: Store, inspection_id: str, tmp_path: Path
+) -> None:
+    # The import pauses Python's cyclic garbage collector (db.bulk.gc_paused); a process
+    # left without it would grow without bound.
+    import_cases(store, inspection_id, write_file(tmp_path, "good.csv", HEADER + GOOD_ROWS))
+    assert gc.isenabled()
+    assert len(_cases(store, inspection_id)) == 3
+    path = write_file(tmp_path, "bad.csv", HEADER + "MPS-100,not a category,,,,,,\n")
+    _refused(store, inspection_id, path, ImportRefused)
+    assert gc.isenabled()
 
 
 def test_reference_already_imported_is_refused(

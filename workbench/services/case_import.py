@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
-from db.bulk import bulk_insert
+from db.bulk import bulk_insert, gc_paused
 from db.engine import Store
 from db.models import Case, new_id
 from db.types import utcnow
@@ -185,8 +185,16 @@ class CaseChecker:
 def import_cases(
     store: Store, inspection_id: str, path: str | Path, progress: Progress = no_progress
 ) -> CaseImportResult:
-    """Add the cases listed in a spreadsheet to an inspection, all or nothing."""
-    path = Path(path)
+    """Add the cases listed in a spreadsheet to an inspection, all or nothing.
+
+    The collector is paused meanwhile (``db.bulk.gc_paused``); the rows are dropped when
+    ``_import`` returns, before it resumes.
+    """
+    with gc_paused():
+        return _import(store, inspection_id, Path(path), progress)
+
+
+def _import(store: Store, inspection_id: str, path: Path, progress: Progress) -> CaseImportResult:
     progress(0, 3, f"Reading {path.name}")
     table = read_table(path)
     require_columns(table, REQUIRED, OPTIONAL, path.name)
