@@ -36,7 +36,7 @@ from bench_ui import SCALE_CASES, WORKBENCH_CHILD, make_store, time_to_lines  # 
 from harness import Figure, Options, Sample, forwarded, parse_options, report  # noqa: E402
 from plaintext import PLAINTEXT_PATCH  # noqa: E402
 
-import workbench.store  # noqa: E402
+import db.engine  # noqa: E402
 from db import cipher  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_STORE_RUNS", "3"))
@@ -52,16 +52,16 @@ RERUNS = (
 
 @contextmanager
 def plaintext_stores():
-    real = workbench.store.open_store
+    real = db.engine.open_store
 
     def plain(target, *, passphrase=None, **options):  # type: ignore[no-untyped-def]
         return real(target, plaintext=True, **options)
 
-    workbench.store.open_store = plain
+    db.engine.open_store = plain
     try:
         yield
     finally:
-        workbench.store.open_store = real
+        db.engine.open_store = real
 
 
 def kdf_figure() -> Figure:
