@@ -133,12 +133,12 @@ def startup_figures(folder: Path, scale: str) -> Iterator[Figure]:
     )  # fmt: skip
 
 
-def rerun(
-    script: str, only: str, plaintext: bool, options: Options
-) -> dict[str, tuple[float, str]]:
-    """The medians a child benchmark reports, with their units, by figure name."""
+def rerun(script: str, only: str, plaintext: bool, scale: str) -> dict[str, tuple[float, str]]:
+    """The medians a child benchmark reports at ``scale``, with their units, by figure name."""
     command = [sys.executable, *([str(HERE / "plaintext.py")] if plaintext else []), script]
-    child = Options(only=only.split(","), scales=options.scales, impossible=False)
+    # One scale only: the child's figures are keyed by name, so a second scale would
+    # overwrite the first (and cost its time).
+    child = Options(only=only.split(","), scales=[scale], impossible=False)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([*command, *forwarded(child)], capture_output=True, text=True,
                          env=env, cwd=ROOT, timeout=3600).stdout  # fmt: skip
@@ -150,13 +150,13 @@ def rerun(
     return figures
 
 
-def rerun_figures(scale: str, options: Options) -> Iterator[Figure]:
+def rerun_figures(scale: str) -> Iterator[Figure]:
     samples: dict[str, dict[str, list[float]]] = {}
     units: dict[str, str] = {}
     for _ in range(RUNS):
         for script, only in RERUNS:
             for mode in ("encrypted", "plaintext"):
-                found = rerun(script, only, mode == "plaintext", options)
+                found = rerun(script, only, mode == "plaintext", scale)
                 for name, (value, unit) in found.items():
                     samples.setdefault(name, {"encrypted": [], "plaintext": []})[mode].append(value)
                     units[name] = unit
@@ -179,7 +179,7 @@ def figures(folder: Path, options: Options) -> Iterator[Figure]:
         if options.wanted("store.cli_startup", "store.window"):
             yield from (f for f in startup_figures(sub, scale) if options.wanted(f.name))
         if scale != "10x" and options.wanted("store.rerun"):
-            yield from rerun_figures(scale, options)
+            yield from rerun_figures(scale)
 
 
 def main() -> int:
