@@ -34,7 +34,7 @@ def _parts(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part"))
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="kill -9 is POSIX")
+@pytest.mark.skipif(sys.platform == "win32", reason="kill -9 is POSIX; CI (Linux) runs this")
 def test_a_killed_export_s_temporary_file_is_removed_when_its_store_next_opens(
     tmp_path: Path,
 ) -> None:

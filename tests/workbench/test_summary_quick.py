@@ -32,7 +32,11 @@ from workbench.store import open_workbench_store
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from _common import fill_graded_cases  # the benchmarks' graded cases
 
-pytestmark = pytest.mark.skipif(on_server(), reason="a store file: the quick reader's only kind")
+pytestmark = pytest.mark.skipif(
+    on_server(),
+    reason="the quick reader reads only a store file, not a server; the SQLite run of make "
+    "test and of CI runs these",
+)
 
 
 def cli(path: Path, *args: str, passphrase: str | None = None) -> subprocess.CompletedProcess:
