@@ -5,23 +5,17 @@ costs several times the driver's own ``executemany`` for tens of thousands of ro
 the statement is compiled once, each column's bind processor is looked up once, and the
 converted rows go straight to the driver. Works for any dialect (positional or named).
 
-``gc_paused`` keeps Python's cyclic garbage collector out of a bulk step: building tens of
-thousands of rows, with their audit trail, allocates hundreds of thousands of small
-containers, none of them in a cycle, yet each allocation counts towards a collection. A
-10,000-case import ran about 60 collections, and in one import out of two a full
-(oldest-generation) collection over every object in the process, 60 ms of CPU that found
-nothing to free; where it fell decided an import's time more than the store's encryption.
+``gc_paused`` (``db.gc_pause``, re-exported here) keeps the collector out of a bulk step.
 """
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
+
+from db.gc_pause import gc_paused as gc_paused  # re-exported
 
 
 def _converted(values: list[Any], proc: Any) -> list[Any]:
@@ -35,31 +29,6 @@ def _converted(values: list[Any], proc: Any) -> list[Any]:
         except TypeError:  # unhashable: a list or dict for a JSON column
             out.append(proc(v))
     return out
-
-
-_PAUSE = threading.Lock()
-_paused = {"depth": 0, "resume": False}
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a bulk step, and resume it afterwards (if it
-    was running before the outermost pause). Reference counting still frees everything
-    the step drops; a cycle made meanwhile waits for the next collection. The step's own
-    rows should be dropped before the pause ends, so the collector never has to walk them.
-    """
-    with _PAUSE:
-        if _paused["depth"] == 0:
-            _paused["resume"] = gc.isenabled()
-            gc.disable()
-        _paused["depth"] += 1
-    try:
-        yield
-    finally:
-        with _PAUSE:
-            _paused["depth"] -= 1
-            if _paused["depth"] == 0 and _paused["resume"]:
-                gc.enable()
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:

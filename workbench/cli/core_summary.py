@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import gc
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from db.gc_pause import gc_paused
 from workbench.cli.common import (
     Subparsers,
     add_inspection_option,
@@ -48,13 +48,11 @@ def run_summary(args: argparse.Namespace) -> int:
         if quick.fetch is not None:
             # Rows and counts by the million and no cycle among them: the collector would
             # only walk them, again and again (a fifth of the time at 100,000 cases).
-            gc.disable()
             try:
-                summary = summarise_rows(quick.fetch, args.inspection)
+                with gc_paused():
+                    summary = summarise_rows(quick.fetch, args.inspection)
             except READ_ERRORS:
                 summary = None  # busy or damaged: the usual opening says so in words
-            finally:
-                gc.enable()
     if summary is None:
         from workbench.services.summary import summarise
 

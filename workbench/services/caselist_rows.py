@@ -7,11 +7,11 @@ SQLAlchemy is imported: both readers hand their query results to ``build_rows``.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from db.gc_pause import gc_paused
 from workbench.services.status import GRADED, NOT_STARTED, STATUS_ORDER
 
 
@@ -77,13 +77,8 @@ def build_rows(
     """The rows of ``cases`` ((id, reference, category, unit, assigned to), in list order)."""
     # 100,000 new objects would run the cycle collector over and over (half the time spent
     # here); rows hold only strings and numbers, so it waits until they are built.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _build(cases, names, assessments, referrals, moderated)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _build(
