@@ -1,10 +1,13 @@
-"""Answering a modal question box that a dialog opens with ``exec`` (which blocks the test):
-the answer is scheduled first and given from inside the box's own event loop."""
+"""Answering a modal question box, or the store passphrase dialog, that opens with ``exec``
+(which blocks the test): the answer is scheduled first and given from inside the box's own
+event loop."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ui.dialogs.store_passphrase import StorePassphraseDialog
 
 
 class Answer:
@@ -34,3 +37,20 @@ class Answer:
     @property
     def asked(self) -> bool:
         return self.text is not None
+
+
+def answer_dialogs(answers: list[str], seen: list[str]) -> None:
+    """Fill in and accept each passphrase dialog as it opens, noting the problem it shows."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, StorePassphraseDialog):
+            QTimer.singleShot(10, answer)
+            return
+        seen.append(dialog.error.text() if dialog.error.isVisibleTo(dialog) else "")
+        dialog.first.setText(answers.pop(0))
+        dialog.accept()
+        if answers:
+            QTimer.singleShot(0, answer)
+
+    QTimer.singleShot(0, answer)

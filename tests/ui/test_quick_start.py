@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from dialog_helpers import answer_dialogs
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QWidget
 from sqlalchemy import text
 
 from db.engine import Store
@@ -149,23 +150,6 @@ def test_a_first_run_store_is_opened_first_to_ask_the_name(qtbot, tmp_path):
     window = shown_window(qtbot)
     assert not quick_start.list_early(window, str(path), PassphraseAsker(window))
     assert window.model.rowCount() == 0
-
-
-def answer_dialogs(answers: list[str], seen: list[str]) -> None:
-    """Fill in and accept each passphrase dialog as it opens, noting the problem it shows."""
-
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, StorePassphraseDialog):
-            QTimer.singleShot(10, answer)
-            return
-        seen.append(dialog.error.text() if dialog.error.isVisibleTo(dialog) else "")
-        dialog.first.setText(answers.pop(0))
-        dialog.accept()
-        if answers:
-            QTimer.singleShot(0, answer)
-
-    QTimer.singleShot(0, answer)
 
 
 def test_at_start_a_wrong_passphrase_is_asked_again_then_the_cases_listed(qtbot, team, monkeypatch):

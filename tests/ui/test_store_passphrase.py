@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from dialog_helpers import answer_dialogs
 
 from ui.dialogs.store_passphrase import StorePassphraseDialog, open_store_asking
 from workbench.errors import WorkbenchError
@@ -33,23 +32,6 @@ def test_a_new_store_passphrase_is_asked_twice_and_a_weak_one_refused_with_why(q
     dialog.accept()
     assert dialog.passphrase == GOOD
     assert dialog.result() == StorePassphraseDialog.DialogCode.Accepted
-
-
-def answer_dialogs(answers: list[str], seen: list[str]) -> None:
-    """Fill in and accept each passphrase dialog as it opens, noting the problem it shows."""
-
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, StorePassphraseDialog):
-            QTimer.singleShot(10, answer)
-            return
-        seen.append(dialog.error.text() if dialog.error.isVisibleTo(dialog) else "")
-        dialog.first.setText(answers.pop(0))
-        dialog.accept()
-        if answers:
-            QTimer.singleShot(0, answer)
-
-    QTimer.singleShot(0, answer)
 
 
 def test_the_window_asks_again_after_a_wrong_passphrase(
