@@ -66,15 +66,28 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
-def configure_application(app: QCoreApplication) -> None:
-    """Names that decide where QSettings keeps the window layout."""
+def configure_application(app: QCoreApplication, *, fit_windows: bool = True) -> None:
+    """Names that decide where QSettings keeps the window layout; with ``fit_windows``, every
+    window made no larger than its screen when first shown (``fit_windows_to_screen``)."""
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     if isinstance(app, QApplication):
         app.setApplicationDisplayName(DISPLAY_NAME)
-        from ui.window_fit import keep_on_screen
+        if fit_windows:
+            fit_windows_to_screen(app)
 
-        keep_on_screen(app)  # every window, when first shown, wholly on its screen
+
+def fit_windows_to_screen(app: QApplication) -> None:
+    """Every window, when first shown, no larger than its screen (``ui.window_fit``).
+
+    At start-up this waits until the main window (which fits itself) has been painted: the
+    keeper watches every event of the application from Python, and while the window is
+    being built that is a few thousand events, and PySide6 then loads every Qt class it has
+    (its enums and all) to name the first object of a class of Qt's own it is handed (a
+    scroll area's gesture manager), together a good part of the window's building."""
+    from ui.window_fit import keep_on_screen
+
+    keep_on_screen(app)
 
 
 def set_version() -> None:
@@ -90,12 +103,12 @@ def set_version() -> None:
     log.info("window: %s %s on %s", DISPLAY_NAME, installed_version(), sys.platform)
 
 
-def application(argv: Sequence[str] = ()) -> QApplication:
+def application(argv: Sequence[str] = (), *, fit_windows: bool = True) -> QApplication:
     """The one QApplication, created (and named) if there is none yet."""
     app = QApplication.instance()
     if app is None:
         app = QApplication([sys.argv[0] if sys.argv else "workbench", *argv])
-    configure_application(app)
+    configure_application(app, fit_windows=fit_windows)
     return app  # type: ignore[return-value]
 
 
@@ -110,7 +123,7 @@ def run(argv: Sequence[str]) -> int:
     from ui.window_settings import last_inspection
 
     read_ahead(args.db, last_inspection())  # on a thread, beside the window's building
-    app = application()
+    app = application(fit_windows=False)  # once the window is painted (Startup.open_store)
     set_window_icon(app)
     sys.excepthook = _unexpected  # a fault in a slot: logged and said, the window stays up
     startup = start(args.db, app.exit)
@@ -177,7 +190,11 @@ class Startup:
         self._asker: PassphraseAsker | None = None
 
     def open_store(self) -> None:
-        """Name the store in the status bar, then list its cases on the event loop's next turn."""
+        """Name the store in the status bar, then list its cases on the event loop's next turn.
+        Every window shown from now on (a dialog asking the passphrase...) fits its screen."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            fit_windows_to_screen(app)
         self._step(self._locate)
 
     def _locate(self) -> None:

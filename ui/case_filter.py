@@ -78,9 +78,9 @@ class CaseIndex:
         """Keep the rows in this order, so filtered rows come out already sorted (rows read
         in that order already, as the store lists them by reference, are left as they are)."""
         keys = [key(r) for r in self.rows]
-        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
-        if all(i == position for position, i in enumerate(order)):
+        if keys == sorted(keys, reverse=reverse):  # (a stable sort: equal keys stay put)
             return
+        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
         self.rows = [self.rows[i] for i in order]
         if self._texts is not None:
             self._texts = [self._texts[i] for i in order]

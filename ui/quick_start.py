@@ -51,10 +51,16 @@ class _Ahead(threading.Thread):
     def run(self) -> None:
         _yield_to_the_window()
         try:
-            from workbench.store_location import default_store_path
+            from workbench.services import quick_caselist as quick
 
             target, passphrase, wanted = self.args
-            self.found = _read(target or default_store_path(), passphrase, wanted)
+            if target is None:
+                from workbench.store_location import default_store_path
+
+                target = str(default_store_path())
+            path = quick.store_file(target)
+            quick.derive_key(path, passphrase)  # first: the window's building goes on meanwhile
+            self.found = _read(path, passphrase, wanted)
         except BaseException as exc:  # noqa: BLE001 - handed to list_early, on the main thread
             self.failed = exc
 
@@ -103,6 +109,7 @@ def list_early(window: MainWindow, target: str | Path, asker: PassphraseAsker) -
 
     try:
         if _AHEAD:
+            _prepare_rows()  # while the thread reads
             name, inspections, chosen, fetched = _AHEAD.pop().listing()
         else:
             path = store_file(target)
@@ -122,6 +129,17 @@ def list_early(window: MainWindow, target: str | Path, asker: PassphraseAsker) -
         return False
     window.show_early(*listing)
     return True
+
+
+def _prepare_rows() -> None:
+    """What building the rows needs, loaded on the window's thread while the reading thread
+    waits for SQLCipher: the modules and the shipped methodology (most inspections use it;
+    ``load_methodology`` keeps it)."""
+    from workbench.methodology import DEFAULT_METHODOLOGY, load_methodology
+    from workbench.services import caselist_rows, inspection_info  # noqa: F401 - loaded
+
+    with contextlib.suppress(Exception):  # a methodology that cannot load: said when used
+        load_methodology(DEFAULT_METHODOLOGY)
 
 
 def _log() -> logging.Logger:
