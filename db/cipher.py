@@ -3,30 +3,33 @@
 The store is encrypted with SQLCipher 4's defaults: AES-256 in CBC mode per 4096-byte page,
 an HMAC-SHA512 over each page, and the page key derived from the passphrase with
 PBKDF2-HMAC-SHA512 over 256,000 iterations and a random 16-byte salt kept in the file's
-first 16 bytes. The derivation is done here (with ``hashlib``, exactly as SQLCipher does
-it) once per process and passphrase, and each connection of the pool is given the raw key
-(``PRAGMA key = "x'...'"``), so that opening a second connection costs nothing. A file
-made this way opens with any SQLCipher 4 tool and ``PRAGMA key = 'the passphrase'``.
+first 16 bytes. The derivation is done in ``db.store_key`` (with ``hashlib``, exactly as
+SQLCipher does it, re-exported here) once per process and passphrase, and each connection
+of the pool is given the raw key (``PRAGMA key = "x'...'"``), so that opening a second
+connection costs nothing. A file made this way opens with any SQLCipher 4 tool and
+``PRAGMA key = 'the passphrase'``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 from contextlib import closing
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
 
 from db.files import owner_only, shred
-
-KDF_ITERATIONS = 256_000  # SQLCipher 4's default (kdf_iter)
-KEY_BYTES = 32
-SALT_BYTES = 16
-PLAINTEXT_HEADER = b"SQLite format 3\x00"
+from db.store_key import KDF_ITERATIONS as KDF_ITERATIONS
+from db.store_key import KEY_BYTES as KEY_BYTES
+from db.store_key import PLAINTEXT_HEADER as PLAINTEXT_HEADER
+from db.store_key import SALT_BYTES as SALT_BYTES
+from db.store_key import StoreKey as StoreKey
+from db.store_key import is_plaintext as is_plaintext
+from db.store_key import read_header as read_header
+from db.store_key import read_salt as read_salt
+from db.store_key import store_key as store_key
 
 dbapi = sqlcipher3.dbapi2
 DatabaseError = sqlcipher3.dbapi2.DatabaseError
@@ -34,63 +37,6 @@ DatabaseError = sqlcipher3.dbapi2.DatabaseError
 
 class WrongPassphrase(Exception):
     """The passphrase does not open this store."""
-
-
-@dataclass
-class StoreKey:
-    """The passphrase of one store and the raw keys derived from it (cached per salt)."""
-
-    passphrase: str
-    _derived: dict[bytes, bytes] = field(default_factory=dict, repr=False)
-    _new_salts: dict[str, bytes] = field(default_factory=dict, repr=False)
-
-    def raw(self, salt: bytes) -> bytes:
-        if salt not in self._derived:
-            self._derived[salt] = hashlib.pbkdf2_hmac(
-                "sha512", self.passphrase.encode("utf-8"), salt, KDF_ITERATIONS, KEY_BYTES
-            )
-        return self._derived[salt]
-
-    def pragma_for(self, path: Path) -> str:
-        """The ``PRAGMA key`` statement for the file at ``path`` (a new salt for a new file)."""
-        salt = read_salt(path)
-        if salt is None:
-            # Every connection to a file not yet written must use the same salt.
-            salt = self._new_salts.setdefault(str(path), secrets.token_bytes(SALT_BYTES))
-            # Key and salt together: SQLCipher writes this salt into the new file's header.
-            return f"PRAGMA key = \"x'{(self.raw(salt) + salt).hex()}'\""
-        return f"PRAGMA key = \"x'{self.raw(salt).hex()}'\""
-
-
-_KEYS: dict[str, StoreKey] = {}
-
-
-def store_key(passphrase: str) -> StoreKey:
-    """The (cached) key object for a passphrase, so each process derives a key once."""
-    if passphrase not in _KEYS:
-        _KEYS[passphrase] = StoreKey(passphrase)
-    return _KEYS[passphrase]
-
-
-def read_header(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(SALT_BYTES)
-    except FileNotFoundError:
-        return b""
-
-
-def is_plaintext(path: Path) -> bool:
-    """Whether the file is an ordinary (unencrypted) SQLite database."""
-    return read_header(path) == PLAINTEXT_HEADER
-
-
-def read_salt(path: Path) -> bytes | None:
-    """The KDF salt in an encrypted file's header; None for a missing or empty file."""
-    header = read_header(path)
-    if len(header) < SALT_BYTES:
-        return None
-    return header
 
 
 def apply_key(connection: Any, key: StoreKey | None, path: Path) -> None:

@@ -39,7 +39,9 @@ class _Ahead(threading.Thread):
 
     Only what runs without Python's lock is done here (the key's derivation, SQLCipher's
     reads): building the rows is left to the window's thread, which would otherwise be
-    slowed down while it builds the window.
+    slowed down while it builds the window. The derivation comes first, with nothing but
+    ``hashlib`` loaded for it (``store_key_ahead``); the modules for reading are loaded
+    meanwhile by the window once it is painted (``_prepare_rows``).
     """
 
     def __init__(self, target: str | None, passphrase: str, wanted: str) -> None:
@@ -51,16 +53,15 @@ class _Ahead(threading.Thread):
     def run(self) -> None:
         _yield_to_the_window()
         try:
-            from workbench.services import quick_caselist as quick
+            from workbench.services.store_key_ahead import derive_ahead
 
             target, passphrase, wanted = self.args
             if target is None:
                 from workbench.store_location import default_store_path
 
                 target = str(default_store_path())
-            path = quick.store_file(target)
-            quick.derive_key(path, passphrase)  # first: the window's building goes on meanwhile
-            self.found = _read(path, passphrase, wanted)
+            derive_ahead(target, passphrase)  # first: the window's building goes on meanwhile
+            self.found = _read(target, passphrase, wanted)
         except BaseException as exc:  # noqa: BLE001 - handed to list_early, on the main thread
             self.failed = exc
 
@@ -132,11 +133,11 @@ def list_early(window: MainWindow, target: str | Path, asker: PassphraseAsker) -
 
 
 def _prepare_rows() -> None:
-    """What building the rows needs, loaded on the window's thread while the reading thread
-    waits for SQLCipher: the modules and the shipped methodology (most inspections use it;
-    ``load_methodology`` keeps it)."""
+    """What reading and building the rows needs, loaded on the window's thread while the
+    reading thread derives the key: the modules (SQLCipher's among them) and the shipped
+    methodology (most inspections use it; ``load_methodology`` keeps it)."""
     from workbench.methodology import DEFAULT_METHODOLOGY, load_methodology
-    from workbench.services import caselist_rows, inspection_info  # noqa: F401 - loaded
+    from workbench.services import caselist_rows, inspection_info, quick_caselist  # noqa: F401
 
     with contextlib.suppress(Exception):  # a methodology that cannot load: said when used
         load_methodology(DEFAULT_METHODOLOGY)

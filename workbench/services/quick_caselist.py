@@ -190,16 +190,6 @@ def usable(path: Path) -> None:
             raise NotQuick("an encryption was interrupted")
 
 
-def derive_key(path: Path, passphrase: str) -> None:
-    """Derive the key of the store at ``path`` now (``db.cipher`` keeps it for this process,
-    so ``read`` and the normal opening do not derive it again). PBKDF2 runs without
-    Python's lock: on a thread, the window is built meanwhile. ``NotQuick`` as ``usable``."""
-    usable(path)
-    salt = cipher.read_salt(path)
-    if salt is not None:
-        cipher.store_key(passphrase).raw(salt)
-
-
 def read(path: Path, passphrase: str, then: Callable[[QuickCaseList], Any]) -> Any:
     """``then(reader)`` over a read-only connection to the store at ``path``, closed after.
 
