@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 import workbench.identity
 import workbench.store
@@ -21,6 +21,7 @@ from ui import app
 from ui.after_paint import AfterPaint
 from ui.dialogs.identity import IdentityDialog
 from ui.main_window import MainWindow
+from ui.window_fit import ScreenKeeper, room
 from workbench.methodology import load_methodology
 from workbench.services.inspections import create_inspection, list_inspections
 from workbench.store import open_workbench_store
@@ -176,6 +177,30 @@ def test_the_window_is_shown_before_the_store_is_opened(qtbot, store, store_path
     assert ended == []
     startup.close()
     assert not window.isVisible()
+
+
+def test_a_dialog_shown_once_the_window_has_started_still_fits_the_screen(qtbot, store, store_path):
+    """The screen keeper is installed only once the main window is painted (it slows the
+    window's building): every dialog shown from then on is still made to fit the screen."""
+    make_cases(store, ["T/1"])
+    qapp = QApplication.instance()
+    keeper = qapp.findChild(ScreenKeeper)  # the one the test fixtures installed
+    qapp.removeEventFilter(keeper)
+    keeper.setParent(None)
+    startup = app.start(str(store_path), lambda code: pytest.fail(f"ended with {code}"))
+    qtbot.addWidget(startup.window)
+    assert qapp.findChild(ScreenKeeper) is None  # not while the window is being built
+    qtbot.waitUntil(lambda: startup.window.inspection is not None)
+
+    dialog = QDialog(startup.window)
+    qtbot.addWidget(dialog)
+    dialog.resize(5000, 5000)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    most = room(dialog)
+    assert dialog.width() <= most.width() and dialog.height() <= most.height()
+    dialog.close()
+    startup.close()
 
 
 def test_a_window_never_painted_still_opens_its_store_once(qtbot):
