@@ -42,6 +42,7 @@ def open_workbench_store(
     from workbench.store_passphrase import resolve
 
     target = target if target is not None else default_store_path()
+    path: Path | None = None
     try:
         url = to_url(target)
         path = _sqlite_file(url)
@@ -51,6 +52,10 @@ def open_workbench_store(
     except WrongPassphraseError as exc:
         raise StorePassphraseWrong(str(exc)) from exc
     except StoreOpenError as exc:
+        if path is not None and "malformed" in str(exc):  # too damaged to open: its backups
+            detail = "SQLite: database disk image is malformed"
+            damaged = store_faults.damaged_file_message(str(path), path, None, detail)
+            raise store_faults.StoreDamaged(damaged) from exc
         raise StoreError(str(exc)) from exc
     if is_server(store.url):  # refusals and conflicts from the server, in words
         from workbench.server.errors import explain_server_errors

@@ -29,12 +29,20 @@ def backup_folder() -> Path:
 
 def latest_backup(store: Store) -> Path | None:
     """The newest backup of this store: daily ones, and the copies made before migrations."""
+    return latest_backup_of(store.path, store_id_of(store))
+
+
+def latest_backup_of(path: Path | None, store_id: str | None) -> Path | None:
+    """The newest backup of the store file at ``path`` whose id is ``store_id``.
+
+    Daily backups are known by the store's id: when a damaged store no longer gives it,
+    only the copies beside its file are its own (the folder holds every store's)."""
     found: list[Path] = []
-    if store.path is not None:
-        found += list(store.path.parent.glob(f"{store.path.name}.*.bak"))
+    if path is not None:
+        found += list(path.parent.glob(f"{path.name}.*.bak"))
     folder = backup_folder()
-    if folder.is_dir():
-        found += list(folder.glob(f"{store_id_of(store) or ''}*.wbbackup"))
+    if store_id and folder.is_dir():
+        found += list(folder.glob(f"{store_id}.*.wbbackup"))
     found = [p for p in found if not p.name.endswith(".plaintext.bak")]
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
 

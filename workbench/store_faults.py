@@ -86,16 +86,32 @@ FULL_MESSAGE = (
 
 
 def damaged_message(store: Store, detail: str = "") -> str:
-    from workbench.store_backups import latest_backup
+    from workbench.store_backups import store_id_of
 
-    backup = latest_backup(store)
-    where = (
-        f" The latest backup is {backup}: restore it with 'workbench store restore {backup}'."
-        if backup
-        else " There is no backup of it on this computer."
-    )
+    return damaged_file_message(store.describe(), store.path, store_id_of(store), detail)
+
+
+def damaged_file_message(
+    described: str, path: Path | None, store_id: str | None, detail: str = ""
+) -> str:
+    """The damaged store's words, with its latest backup (``store_id``: None when the
+    store is too damaged to give it, and then no other store's backup is offered)."""
+    from workbench.store_backups import backup_folder, latest_backup_of
+
+    backup = latest_backup_of(path, store_id)
+    folder = backup_folder()
+    if backup:
+        where = f" The latest backup is {backup}: restore it with 'workbench store restore {backup}'."
+    elif store_id is None and folder.is_dir() and any(folder.glob("*.wbbackup")):
+        where = (
+            " It is too damaged to say which of the daily backups in "
+            f"{folder} are its own (each is named by its store's id): restore the one of "
+            "this store with 'workbench store restore FILE'."
+        )
+    else:
+        where = " There is no backup of it on this computer."
     detail = f" ({detail})" if detail else ""
-    return f"The store {store.describe()} is damaged{detail}.{where}"
+    return f"The store {described} is damaged{detail}.{where}"
 
 
 def translate(store: Store, exc: BaseException) -> StoreError | None:

@@ -96,6 +96,27 @@ def test_store_check_passes_a_sound_store_and_reports_an_overwritten_page(capsys
     assert f"The latest backup is {daily}: restore it with 'workbench store restore {daily}'" in err
 
 
+def test_a_store_too_damaged_to_give_its_id_is_not_offered_another_stores_backup(
+    capsys, filled, tmp_path
+):
+    other = tmp_path / "other.sqlite"
+    store = open_workbench_store(other)
+    set_user_name(store, "Sam Other")
+    others = daily_backup(store, store_id_of(store))
+    store.close()
+    assert others is not None and others.parent == tmp_path / "backups"
+    data = bytearray(filled.read_bytes())
+    page = 4096
+    data[page:] = bytes(range(256)) * (len(data[page:]) // 256)  # every page but the first
+    filled.write_bytes(bytes(data))
+
+    code, out, err = run(capsys, "--db", str(filled), "store", "check")
+    assert (code, out) == (1, "")
+    assert f"The store {filled} is damaged" in err and "Traceback" not in err
+    assert str(others) not in err
+    assert f"which of the daily backups in {tmp_path / 'backups'} are its own" in err
+
+
 def test_a_postgresql_store_is_not_restored_from_a_file(capsys, tmp_path):
     code, _, err = run(capsys, "--db", "postgresql+psycopg://h/db", "store", "restore", "x")
     assert (code, err) == (
