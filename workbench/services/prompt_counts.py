@@ -128,7 +128,7 @@ def _count_pairs(pairs: Counter[str], texts: int, given: Tally, group: tuple[str
     """Count into ``given`` the pairs split from ``texts`` plain texts joined by commas, each
     text's first pair led by its "{" and its last followed by its "}"; False (nothing
     counted) where a piece is not a plain pair, as when a comma was inside an answer."""
-    found: list[tuple[str, str | None, int]] = []
+    found: list[tuple[str, str, int]] = []  # the answer None where null
     opened = closed = 0
     for piece, n in pairs.items():
         core = piece
