@@ -9,6 +9,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
 from contextlib import closing
 from datetime import date
@@ -266,6 +268,30 @@ def test_stores_the_quick_reader_leaves_to_the_usual_opening(
     with closing(connect_file(store_path)) as conn:
         conn.execute("UPDATE alembic_version SET version_num = ?", (head_revision(),))
         conn.commit()
+
+
+def test_the_store_key_is_derived_while_the_caller_imports(store: Store, store_path: Path) -> None:
+    demo = create_demo(store)
+    key = cipher.store_key(os.environ["WORKBENCH_STORE_PASSPHRASE"])
+    salt = cipher.read_salt(store_path)
+    assert salt is not None
+    key._derived.pop(salt, None)  # not derived yet, as in a fresh process
+    seen: list[object] = []
+
+    def meanwhile() -> None:  # the command's imports: the key is derived beside them
+        seen.append(threading.current_thread() is threading.main_thread())
+        deadline = time.monotonic() + 20
+        while salt not in key._derived and time.monotonic() < deadline:
+            time.sleep(0.005)
+        seen.append(salt in key._derived)
+
+    with quick_reader(store_path, meanwhile) as quick:
+        assert seen == [True, True]
+        assert quick.fetch is not None
+        assert summarise_rows(quick.fetch, demo) == summarise(store, demo)
+    calls: list[int] = []
+    with quick_reader("postgresql://nobody@localhost/none", lambda: calls.append(1)) as quick:
+        assert quick.fetch is None and calls == [1]  # run all the same: imports are needed
 
 
 def test_a_plaintext_store_is_encrypted_by_the_usual_opening(tmp_path: Path) -> None:
