@@ -34,6 +34,7 @@ from db.gc_pause import gc_paused
 from db.models import AuditEvent, AuditSegment, ChainHead
 from workbench.audit import GENESIS, HASHED, event_line
 from workbench.audit_cases import ADD as ADD_CASES
+from workbench.audit_integrity import IntegrityCheck
 from workbench.audit_replay import Replay
 from workbench.identity import identity
 from workbench.packs.records import plain
@@ -77,9 +78,19 @@ def check_audit(session: Session) -> AuditCheck:
 
 
 def _check(session: Session) -> AuditCheck:
+    integrity = IntegrityCheck(session)  # SQLite's own, in a thread beside the rest
+    try:
+        result = _trail(session)
+    except BaseException:
+        integrity.wait()
+        raise
+    result.problems[:0] = integrity.problems()
+    return result
+
+
+def _trail(session: Session) -> AuditCheck:
     result = AuditCheck()
     replay = Replay()
-    _integrity(session, result)
     own = identity(session).id
     own_hashes, received_wanted = _own_events(session, result, replay)
     for row in session.scalars(select(ChainHead).where(ChainHead.kind == "received")):
@@ -90,14 +101,6 @@ def _check(session: Session) -> AuditCheck:
     result.problems += list(replay.mismatches(session))
     result.records = replay.records
     return result
-
-
-def _integrity(session: Session, result: AuditCheck) -> None:
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    rows = [r[0] for r in session.connection().exec_driver_sql("PRAGMA integrity_check")]
-    if rows != ["ok"]:
-        result.problems += [f"the store file is damaged (SQLite says: {r})" for r in rows[:5]]
 
 
 def _where(origin_seq: int, seq: int | None, event_id: str, values: dict[str, Any]) -> str:
