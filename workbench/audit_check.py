@@ -33,7 +33,6 @@ from db.engine import Store
 from db.gc_pause import gc_paused
 from db.models import AuditEvent, AuditSegment, ChainHead
 from workbench.audit import GENESIS, HASHED, event_line
-from workbench.audit_cases import ADD as ADD_CASES
 from workbench.audit_integrity import IntegrityCheck
 from workbench.audit_replay import Replay
 from workbench.identity import identity
@@ -234,14 +233,21 @@ def _received(session: Session, result: AuditCheck, replay: Replay, wanted: Head
         except (zlib.error, ValueError) as exc:
             result.problems.append(f"the events received from {origin} are unreadable: {exc}")
             continue
-        digests = [sha(line).hexdigest() for line in lines]
-        span = (events[0][2], events[-1][2], len(events), digests[-1])
+        digests = [digest.hexdigest() for digest in map(sha, lines)]
+        try:
+            span = (events[0][2], events[-1][2], len(events), digests[-1])
+        except (TypeError, KeyError, IndexError):  # not events at all: said below
+            span = None
         if span != (segment.first_seq, segment.last_seq, segment.events, segment.last_hash):
             result.problems.append(
                 f"the events received from {origin} (from event {segment.first_seq} to "
                 f"{segment.last_seq}) are not those recorded on receipt: edited since"
             )
-        if len(events) != len(lines) or any(len(e) != 12 for e in events):
+        if (
+            len(events) != len(lines)
+            or set(map(type, events)) != {list}
+            or set(map(len, events)) != {len(HASHED)}
+        ):
             result.problems.append(f"the events received from {origin} are not all events")
             continue
         result.events += len(events)
@@ -264,13 +270,10 @@ def _received(session: Session, result: AuditCheck, replay: Replay, wanted: Head
                         "received (edited or rewritten since)"
                     )
         try:
-            replay.received(events)
+            replay.received(events, origin)
         except TypeError as exc:
             result.problems.append(f"the events received from {origin} are unreadable: {exc}")
             continue
-        for e in events:
-            if e[6] == "case" or e[5] == ADD_CASES:
-                replay.cases.add(e[3], False, origin, e[5], e[6], e[7], e[8], e[10])
         previous_seq, previous = last_seq, digests[-1]
         last_of[origin] = previous_seq
     for (head_origin, seq), (_, source) in sorted(wanted.items()):

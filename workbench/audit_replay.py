@@ -32,6 +32,7 @@ from db.models import (
 )
 from workbench import audit_replay_more as more
 from workbench import fields
+from workbench.audit_cases import ADD as ADD_CASES
 from workbench.audit_cases import CaseReplay
 
 ENTITIES = frozenset(("assessment", "referral", "referral_event", "moderation")) | more.ENTITIES
@@ -72,11 +73,12 @@ class Replay:
                 values["entity_id"], values["field"], values["new_value"],
             )  # fmt: skip
 
-    def received(self, events: list[list[Any]]) -> None:
-        """Events received in a segment, parsed (``HASHED`` order), in sequence: the newest
-        value of each field of the records they are about. ``TypeError`` if an event names
-        its record or field with something that cannot be a key (a list, say)."""
-        newest, entities = self.newest, ENTITIES
+    def received(self, events: list[list[Any]], origin: str) -> None:
+        """Events received from ``origin`` in a segment, parsed (``HASHED`` order), in
+        sequence: the newest value of each field of the records they are about, and their
+        case events. ``TypeError`` if an event names its record or field with something
+        that cannot be a key (a list, say)."""
+        newest, entities, cases = self.newest, ENTITIES, self.cases
         get, shared = newest.get, self._shared.setdefault
         for event in events:
             if event[6] in entities:
@@ -87,6 +89,9 @@ class Replay:
                 if value.__class__ is str and len(value) <= 200:
                     value = shared(value, value)
                 fields[shared(field, field)] = value
+            elif event[6] == "case" or event[5] == ADD_CASES:
+                at, _, action, entity, entity_id, field, _, value = event[3:11]
+                cases.add(at, False, origin, action, entity, entity_id, field, value)
 
     def value(self, entity_id: str, field: str, default: Any = None) -> Any:
         return self.newest.get(entity_id, _NONE).get(field, default)

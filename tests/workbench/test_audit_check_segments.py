@@ -110,3 +110,10 @@ def test_an_event_naming_its_record_with_a_list_is_reported(lead, tmp_path, caps
     assert len(problems) == 1
     assert problems[0].startswith(f"  - the events received from {ORIGIN} are unreadable: ")
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("lines", [[b"5", b"6"], [b'{"a": 1}'], [b"[]"], [b""]])
+def test_a_segment_of_lines_that_are_not_events_is_reported(lead, tmp_path, capsys, lines):
+    code, out, problems = _verify(_with_segment(lead, tmp_path, lines), capsys)
+    assert (code, out) == (1, "")
+    assert problems[-1] == f"  - the events received from {ORIGIN} are not all events"
