@@ -23,6 +23,8 @@ from workbench import fields
 
 ENTITIES = frozenset(("stage_moderation", "quarter_assessment", "quarter_evidence"))
 Differs = Callable[[str, str, Any, Any], str]
+Newest = dict[str, dict[str, Any]]  # audit_replay.Replay.newest
+_NONE: dict[str, Any] = {}
 
 
 def _json(raw: Any) -> dict[str, Any] | None:
@@ -33,9 +35,7 @@ def _json(raw: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def stage_moderations(
-    session: Session, last: dict[tuple[str, str], Any], differs: Differs
-) -> Iterator[str]:
+def stage_moderations(session: Session, newest: Newest, differs: Differs) -> Iterator[str]:
     """Each stage moderation is its newest ``moderate`` event (grade and reason)."""
     query = select(
         StageModeration.id, StageModeration.stage_id, StageModeration.grade,
@@ -43,7 +43,7 @@ def stage_moderations(
     ).join(Case, Case.id == StageModeration.case_id)  # fmt: skip
     for ident, stage_id, grade, reason, reference in session.execute(query):
         what = f"the moderation of stage {stage_id} of case {reference}"
-        expected = _json(last.get((ident, fields.stage_grade(stage_id))))
+        expected = _json(newest.get(ident, _NONE).get(fields.stage_grade(stage_id)))
         if expected is None:
             yield f"{what} has no audit trail"
             continue
@@ -52,9 +52,7 @@ def stage_moderations(
                 yield differs(what, field, value, expected.get(field))
 
 
-def quarter_assessments(
-    session: Session, last: dict[tuple[str, str], Any], differs: Differs
-) -> Iterator[str]:
+def quarter_assessments(session: Session, newest: Newest, differs: Differs) -> Iterator[str]:
     """A quarterly assessment is its creation and newest judgement, finding and concerns."""
     query = select(
         QuarterAssessment.id, QuarterAssessment.quarter, QuarterAssessment.author,
@@ -62,19 +60,18 @@ def quarter_assessments(
     )  # fmt: skip
     for ident, quarter, author, judgement, finding, concerns in session.execute(query):
         what = f"the quarter {quarter} assessment {ident} ({author})"
-        if (ident, "") not in last:
+        last = newest.get(ident, _NONE)
+        if "" not in last:
             yield f"{what} has no audit trail"
             continue
-        if last.get((ident, "judgement")) != judgement:
-            yield differs(what, "judgement", judgement, last.get((ident, "judgement")))
+        if last.get("judgement") != judgement:
+            yield differs(what, "judgement", judgement, last.get("judgement"))
         for field, value in (("finding", finding), ("concerns", concerns)):
-            if (last.get((ident, field)) or "") != (value or ""):
-                yield differs(what, field, value, last.get((ident, field)))
+            if (last.get(field) or "") != (value or ""):
+                yield differs(what, field, value, last.get(field))
 
 
-def quarter_evidence(
-    session: Session, last: dict[tuple[str, str], Any], differs: Differs
-) -> Iterator[str]:
+def quarter_evidence(session: Session, newest: Newest, differs: Differs) -> Iterator[str]:
     """Evidence is added, never edited: each item is its creation event."""
     query = select(
         QuarterEvidence.id, QuarterEvidence.assessment_id, QuarterEvidence.kind,
@@ -83,7 +80,7 @@ def quarter_evidence(
     )  # fmt: skip
     for ident, assessment, kind, title, on_date, sha256, figures in session.execute(query):
         what = f"the evidence {ident} of the quarterly assessment {assessment}"
-        created = _json(last.get((ident, "")))
+        created = _json(newest.get(ident, _NONE).get(""))
         if created is None:
             yield f"{what} has no audit trail"
             continue

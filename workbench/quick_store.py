@@ -14,8 +14,9 @@ what is wrong in its own words.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,18 +40,24 @@ class QuickReader:
 
 
 @contextmanager
-def quick_reader(target: str | Path | None) -> Iterator[QuickReader]:
+def quick_reader(
+    target: str | Path | None, meanwhile: Callable[[], object] | None = None
+) -> Iterator[QuickReader]:
     """A quick reader of the store at ``target`` (``--db``: a path or URL, or the default
-    store), its reads one snapshot; the connection is closed afterwards."""
+    store), its reads one snapshot; the connection is closed afterwards. ``meanwhile`` (the
+    caller's imports, say) runs while the store key is derived on a thread."""
     from workbench.store import default_store_path
     from workbench.store_passphrase import resolve
 
     target = target if target is not None else default_store_path()
     path = _encrypted_file(target)
     if path is None:
+        if meanwhile is not None:
+            meanwhile()
         yield QuickReader()
         return
     passphrase = resolve(path)
+    _derived_meanwhile(path, passphrase, meanwhile)
     conn = _connect(path, passphrase)
     if conn is None:
         yield QuickReader(passphrase=passphrase)
@@ -61,6 +68,29 @@ def quick_reader(target: str | Path | None) -> Iterator[QuickReader]:
             return conn.execute(sql, params).fetchall()  # type: ignore[no-any-return]
 
         yield QuickReader(fetch, passphrase)
+
+
+def _derived_meanwhile(path: Path, passphrase: str, meanwhile: Callable[[], object] | None) -> None:
+    """Derive the key of the store at ``path`` (``cipher.store_key`` keeps it) on a thread
+    while ``meanwhile`` runs here: PBKDF2 in ``hashlib`` releases the GIL, so the two take
+    the time of the longer. Should the thread fail, the connection derives the key itself
+    and says what is wrong."""
+    if meanwhile is None:
+        return
+    salt = cipher.read_salt(path)
+    key = cipher.store_key(passphrase)
+
+    def derive() -> None:
+        if salt is not None:
+            with suppress(Exception):  # the opening derives it again, and explains
+                key.raw(salt)
+
+    thread = threading.Thread(target=derive, name="store-key", daemon=True)
+    thread.start()
+    try:
+        meanwhile()
+    finally:
+        thread.join()  # the key is used on this thread alone from here
 
 
 class NotQuick(Exception):

@@ -9,6 +9,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
 from contextlib import closing
 from datetime import date
@@ -146,6 +148,83 @@ def test_answer_tallies_are_those_of_the_parsed_answers() -> None:
                               ("s47", "good"): 1, ("cse", "unresolved"): 1})  # fmt: skip
 
 
+def _parsed_tallies(graded: list, columns: dict, moderated: dict) -> Counter:
+    """The tallies by definition: every case's counted answers, parsed (``counted_answers``)."""
+    where = {case_id: (category, outcome) for case_id, category, outcome in graded}
+    return Counter(
+        (*where[case_id], item, answer)
+        for case_id, items in counted_answers(columns, moderated).items()
+        if case_id in where
+        for item, answer in items.items()
+    )
+
+
+def test_braces_and_commas_inside_answers_are_counted_as_parsed() -> None:
+    graded = [(f"c{i}", "cse", "good") for i in range(8)]
+    texts = [
+        '{"a.one":"yes"}',  # one pair: the text's "{" and "}" round it
+        '{"a.one":"}{","a.two":"no"}',  # a "}{" inside an answer
+        '{"a.one":"{yes}","a.two":"no}"}',  # braces inside answers
+        '{"{a.one":"yes","a.two}":null}',  # braces inside items
+        '{"a.one":"no","a.two":"yes"}',
+        "{}",
+        '{"a.one":"yes","a.two":"partly"}',
+        '{"a.one":"yes"}',
+    ]
+    columns = {"case_id": [c for c, _g, _o in graded], "overall_grade": ["good"] * 8,
+               "answers": texts}  # fmt: skip
+    given, _groups = tallies(graded, columns, {})
+    assert given == _parsed_tallies(graded, columns, {})
+    assert given["cse", "good", "a.one", "}{"] == 1
+    assert given["cse", "good", "a.one", "{yes}"] == 1
+    assert given["cse", "good", "a.two}", None] == 1
+    for plain in ([0, 4, 6, 7], [0], [4, 6]):  # the plain texts alone: split, not parsed
+        some = {k: [v[i] for i in plain] for k, v in columns.items()}
+        cases = [graded[i] for i in plain]
+        assert tallies(cases, some, {})[0] == _parsed_tallies(cases, some, {})
+
+
+def test_a_real_store_tallies_as_its_parsed_answers(store: Store, store_path: Path) -> None:
+    """The demo (dual grading, moderated grades, unresolved cases, cases not graded) and
+    generated cases graded once, some texts not in the plain form: the answers split from
+    the texts count as the texts parsed, case by case."""
+    from workbench.services.moderation import moderate, moderation_cases
+    from workbench.services.summary_data import load, per_case
+
+    demo = create_demo(store)
+    fill_graded_cases(store, demo, 500)
+    with closing(connect_file(store_path)) as conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM assessment LIMIT 3 OFFSET 100")]
+        for text, assessment in zip(
+            ['{"ah.risk_factors": "yes"}', '{"ah.risk_factors":"yes, mostly"}', "{}"],
+            ids,
+            strict=True,
+        ):
+            conn.execute("UPDATE assessment SET answers = ? WHERE id = ?", (text, assessment))
+        conn.execute(  # a second inspector grading a generated case otherwise: unresolved
+            "INSERT INTO assessment SELECT 'second-' || id, case_id, 'Sam Second', status, "
+            "CASE overall_grade WHEN 'good' THEN 'inadequate' ELSE 'good' END, rationale, "
+            "methodology_id, methodology_version, revision, created_at, updated_at, "
+            'graded_at, \'{"ah.risk_factors":"no"}\', pack_digest FROM assessment '
+            "WHERE id = ?",
+            (ids[0],),
+        )
+        conn.commit()
+    waiting = [c for c in moderation_cases(store, demo) if c.moderation is None]
+    moderate(store, demo, waiting[0].reference, "good", "Agreed at the meeting.")
+    data = load(store, demo)
+    records = per_case(data)
+    assert {r.outcome for r in records} >= {"unresolved", None}  # and cases not graded
+    assert data.moderations
+    graded = [(r.case_id, r.category, r.outcome) for r in records if r.graded]
+    rows = data.graded_assessments()
+    columns = {"case_id": [a[0] for a in rows], "overall_grade": [a[3] for a in rows],
+               "answers": [a[4] for a in rows]}  # fmt: skip
+    given, groups = tallies(graded, columns, data.moderations)
+    assert given == _parsed_tallies(graded, columns, data.moderations)
+    assert sum(groups.values()) == len(graded) > 500
+
+
 def test_a_wrong_passphrase_is_refused_as_before(store: Store, store_path: Path) -> None:
     demo = create_demo(store)
     before = store_path.read_bytes()
@@ -189,6 +268,30 @@ def test_stores_the_quick_reader_leaves_to_the_usual_opening(
     with closing(connect_file(store_path)) as conn:
         conn.execute("UPDATE alembic_version SET version_num = ?", (head_revision(),))
         conn.commit()
+
+
+def test_the_store_key_is_derived_while_the_caller_imports(store: Store, store_path: Path) -> None:
+    demo = create_demo(store)
+    key = cipher.store_key(os.environ["WORKBENCH_STORE_PASSPHRASE"])
+    salt = cipher.read_salt(store_path)
+    assert salt is not None
+    key._derived.pop(salt, None)  # not derived yet, as in a fresh process
+    seen: list[object] = []
+
+    def meanwhile() -> None:  # the command's imports: the key is derived beside them
+        seen.append(threading.current_thread() is threading.main_thread())
+        deadline = time.monotonic() + 20
+        while salt not in key._derived and time.monotonic() < deadline:
+            time.sleep(0.005)
+        seen.append(salt in key._derived)
+
+    with quick_reader(store_path, meanwhile) as quick:
+        assert seen == [True, True]
+        assert quick.fetch is not None
+        assert summarise_rows(quick.fetch, demo) == summarise(store, demo)
+    calls: list[int] = []
+    with quick_reader("postgresql://nobody@localhost/none", lambda: calls.append(1)) as quick:
+        assert quick.fetch is None and calls == [1]  # run all the same: imports are needed
 
 
 def test_a_plaintext_store_is_encrypted_by_the_usual_opening(tmp_path: Path) -> None:

@@ -41,11 +41,13 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
 
 def run_summary(args: argparse.Namespace) -> int:
     from workbench.quick_store import READ_ERRORS, quick_reader
-    from workbench.services.summary import summarise_rows
 
     summary = None
-    with quick_reader(args.db) as quick:  # a store file at this version: no SQLAlchemy
-        if quick.fetch is not None:
+    # The summary's modules are imported while the store key is derived.
+    with quick_reader(args.db, meanwhile=_import_summary) as quick:
+        if quick.fetch is not None:  # a store file at this version: no SQLAlchemy
+            from workbench.services.summary import summarise_rows
+
             # Rows and counts by the million and no cycle among them: the collector would
             # only walk them, again and again (a fifth of the time at 100,000 cases).
             try:
@@ -64,6 +66,10 @@ def run_summary(args: argparse.Namespace) -> int:
     else:
         echo(render(summary))
     return 0
+
+
+def _import_summary() -> None:
+    import workbench.services.summary  # noqa: F401
 
 
 def render(summary: Summary) -> list[str]:

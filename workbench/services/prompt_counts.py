@@ -112,15 +112,9 @@ def tallies(
         several["answers"].append(answers)
     given: Tally = Counter()
     for (category, outcome), group in texts.items():
-        # "{a}{b}" -> "a,b": a "}{" within a text gives pairs that are not plain (below)
-        pairs = Counter("".join(group)[1:-1].replace("}{", ",").split(","))
-        matched = {pair: _PAIR.fullmatch(pair) for pair in pairs}
-        if all(matched.values()):
-            for pair, n in pairs.items():
-                item, answer = matched[pair].groups()  # type: ignore[union-attr]
-                given[category, outcome, item, answer] += n
-        else:  # not the plain form after all: parsed
-            for text in group:
+        pairs = Counter(",".join(group).split(","))  # "{a,b}", "{c}" -> "{a", "b}", "{c}"
+        if not _count_pairs(pairs, len(group), given, (category, outcome)):
+            for text in group:  # not the plain form after all: parsed
                 for item, answer in json.loads(text).items():
                     given[category, outcome, item, answer] += 1
     for case_id, answers in counted_answers(several, moderated).items():
@@ -128,6 +122,30 @@ def tallies(
         for item, answer in answers.items():
             given[category, outcome, item, answer] += 1
     return given, groups
+
+
+def _count_pairs(pairs: Counter[str], texts: int, given: Tally, group: tuple[str, str]) -> bool:
+    """Count into ``given`` the pairs split from ``texts`` plain texts joined by commas, each
+    text's first pair led by its "{" and its last followed by its "}"; False (nothing
+    counted) where a piece is not a plain pair, as when a comma was inside an answer."""
+    found: list[tuple[str, str, int]] = []  # the answer None where null
+    opened = closed = 0
+    for piece, n in pairs.items():
+        core = piece
+        if core[:1] == "{":
+            core, opened = core[1:], opened + n
+        if core[-1:] == "}":
+            core, closed = core[:-1], closed + n
+        matched = _PAIR.fullmatch(core)
+        if matched is None:
+            return False
+        found.append((matched[1], matched[2], n))
+    if opened != texts or closed != texts:
+        return False
+    category, outcome = group
+    for item, answer, n in found:
+        given[category, outcome, item, answer] += n
+    return True
 
 
 def _plain(text: object) -> bool:

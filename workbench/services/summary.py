@@ -121,9 +121,11 @@ def _by_stage(data: SummaryData, records: list[CaseRecord]) -> dict[str, dict[st
     counts: Counter[tuple[str, str]] = Counter()
     graded_ids = [a[0] for a in data.assessments if a[2] == GRADED]
     if not data.stage_moderations and len(set(graded_ids)) == len(graded_ids):
-        # Each case's stages graded once at most: counted as they come, in C.
+        # Each case's stages graded once at most: counted as they come, in C, by the
+        # category of the graded case of their assessment.
+        category = {a: graded.get(c) for a, c in data.graded_case.items()}
         given = Counter(
-            zip(map(graded.get, map(itemgetter(0), data.stages)),
+            zip(map(category.get, map(itemgetter(0), data.stages)),
                 map(itemgetter(1), data.stages), map(itemgetter(2), data.stages), strict=True)
         )  # fmt: skip
         for (category, stage_id, grade), n in given.items():
@@ -131,7 +133,7 @@ def _by_stage(data: SummaryData, records: list[CaseRecord]) -> dict[str, dict[st
                 counts[stage_id, grade] += n
     else:
         agreed: dict[tuple[str, str], str] = {}  # the grade given, or UNRESOLVED where two differ
-        for case_id, stage_id, grade in data.stages:
+        for case_id, stage_id, grade in data.case_stages():
             if case_id is not None and grade is not None:
                 key = (case_id, stage_id)
                 if agreed.setdefault(key, grade) != grade:
@@ -217,7 +219,7 @@ def _pair_table(data: SummaryData) -> list[list[int]]:
     by_case: dict[str, list[int]] = {}
     graded = data.graded_assessments()
     times = Counter(map(itemgetter(0), graded))
-    for case_id, _inspector, _status, overall, _answers in graded:
+    for case_id, overall in map(itemgetter(0, 3), graded):
         if overall in rank and times[case_id] > 1:  # only the cases graded twice or more
             by_case.setdefault(case_id, []).append(rank[overall])
     table = [[0] * len(grades) for _ in grades]

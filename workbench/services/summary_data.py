@@ -114,20 +114,29 @@ class SummaryData:
     inspection: dict[str, Any]
     method: Methodology
     cases: list[tuple[str, str, str, str, str | None, str | None]]  # by reference
-    # (case_id, inspector, status, overall_grade, answers JSON text), first graded first
-    assessments: list[tuple[str, str, str, str | None, Any]]
-    # case_id (None where the assessment is not graded), stage_id, grade
-    stages: list[tuple[str | None, str, str | None]]
+    # (case_id, inspector, status, overall_grade, answers JSON text, id, graded_at,
+    # created_at), first graded first
+    assessments: list[tuple[str, str, str, str | None, Any, str, Any, Any]]
+    stages: list[tuple[str, str, str | None]]  # assessment_id, stage_id, grade
+    graded_case: dict[str, str]  # a graded assessment's id -> its case's id
     moderations: dict[str, str]  # case_id -> grade
     referrals: list[tuple[str, str, str]]  # case_id, status, urgency
     stage_moderations: list[tuple[str, str, str]]  # case_id, stage_id, grade
-    _graded: list[tuple[str, str, str, str | None, Any]] | None = field(default=None, repr=False)
+    _graded: list[tuple[str, str, str, str | None, Any, str, Any, Any]] | None = field(
+        default=None, repr=False
+    )
 
-    def graded_assessments(self) -> list[tuple[str, str, str, str | None, Any]]:
+    def graded_assessments(self) -> list[tuple[str, str, str, str | None, Any, str, Any, Any]]:
         """Graded assessments with an overall grade, in order."""
         if self._graded is None:
             self._graded = [a for a in self.assessments if a[2] == GRADED and a[3] is not None]
         return self._graded
+
+    def case_stages(self) -> list[tuple[str | None, str, str | None]]:
+        """(case_id, None where the assessment is not graded; stage_id; grade) of each stage
+        judgement."""
+        case = self.graded_case.get
+        return [(case(a), stage_id, grade) for a, stage_id, grade in self.stages]
 
 
 # The summary's queries, in SQL that SQLite and PostgreSQL both read. ``:inspection`` is the
@@ -135,12 +144,13 @@ class SummaryData:
 # tables are read in one pass each, several times quicker than through the join with its
 # cases (which reads the assessments' pages, answers and all, out of order).
 _CASES = (
-    "SELECT id, reference, category, unit, assigned_to, force_grade FROM case_file "
+    "SELECT id, reference, category, coalesce(unit, ''), assigned_to, force_grade "
+    "FROM case_file "
     "WHERE inspection_id = :inspection ORDER BY reference"
 )
 _OF_CASES = " t JOIN case_file c ON c.id = t.case_id WHERE c.inspection_id = :inspection"
 _ASSESSMENTS = (
-    "SELECT t.id, t.case_id, t.inspector, t.status, t.overall_grade, t.answers, t.graded_at, "
+    "SELECT t.case_id, t.inspector, t.status, t.overall_grade, t.answers, t.id, t.graded_at, "
     "t.created_at FROM assessment"
 )
 _STAGES = "SELECT t.assessment_id, t.stage_id, t.grade FROM stage_judgement t"
@@ -160,7 +170,7 @@ _INSPECTION = (
 def _first_graded_first(row: tuple[Any, ...]) -> tuple[Any, ...]:
     """An assessment's place: by case, then graded, created (no time first, as SQLite orders
     NULL) and inspector."""
-    _id, case_id, inspector, _status, _grade, _answers, graded_at, created_at = row
+    case_id, inspector, _status, _grade, _answers, _id, graded_at, created_at = row
     return (case_id, graded_at is not None, graded_at or "", created_at is not None,
             created_at or "", inspector)  # fmt: skip
 
@@ -196,28 +206,20 @@ def read(fetch: Fetch, inspection_id: str) -> SummaryData:
             return fetch(sql + _OF_CASES, given)
         return fetch(sql + " t", {})
 
-    assessments = [a for a in table(_ASSESSMENTS) if a[1] in ids]
-    case_ids = list(map(itemgetter(1), assessments))
+    assessments = [a for a in table(_ASSESSMENTS) if a[0] in ids]
+    case_ids = list(map(itemgetter(0), assessments))
     if len(set(case_ids)) < len(case_ids):  # some case graded twice: which was first matters
         assessments.sort(key=_first_graded_first)
-    graded_case = {a[0]: a[1] for a in assessments if a[3] == GRADED}
-    stage_rows = fetch(_STAGES_OF_ONE, given) if several else fetch(_STAGES, {})
-    # (case id, or None for an assessment not graded, stage id, grade), built in C
-    stages = list(
-        zip(
-            map(graded_case.get, map(itemgetter(0), stage_rows)),
-            map(itemgetter(1), stage_rows),
-            map(itemgetter(2), stage_rows),
-            strict=True,
-        )
-    )
+    graded_case = {a[5]: a[0] for a in assessments if a[2] == GRADED}
+    stages = fetch(_STAGES_OF_ONE, given) if several else fetch(_STAGES, {})
     method = load_methodology(inspection["methodology_id"], inspection["methodology_version"])
     return SummaryData(
         inspection,
         method,
-        [(c[0], c[1], c[2], c[3] if c[3] is not None else "", c[4], c[5]) for c in cases],
-        [a[1:6] for a in assessments],
+        cases,
+        assessments,
         stages,
+        graded_case,
         dict(m for m in table(_MODERATIONS) if m[0] in ids),
         [r for r in table(_REFERRALS) if r[0] in ids],
         [m for m in table(_STAGE_MODERATIONS) if m[0] in ids],
@@ -258,7 +260,7 @@ def per_case(data: SummaryData) -> list[CaseRecord]:
     get, order = records.get, STATUS_ORDER.get
     ranks: dict[str, int] = {}
     votes: dict[str, list[str]] = {}
-    for case_id, inspector, status, overall, _answers in data.assessments:
+    for case_id, inspector, status, overall, _answers, _id, _graded, _created in data.assessments:
         record = get(case_id)
         if record is None:
             continue
