@@ -101,7 +101,10 @@ def damaged_file_message(
     backup = latest_backup_of(path, store_id)
     folder = backup_folder()
     if backup:
-        where = f" The latest backup is {backup}: restore it with 'workbench store restore {backup}'."
+        where = (
+            f" The latest backup is {backup}: restore it with "
+            f"'workbench store restore {backup}'."
+        )
     elif store_id is None and folder.is_dir() and any(folder.glob("*.wbbackup")):
         where = (
             " It is too damaged to say which of the daily backups in "
