@@ -102,8 +102,7 @@ def damaged_file_message(
     folder = backup_folder()
     if backup:
         where = (
-            f" The latest backup is {backup}: restore it with "
-            f"'workbench store restore {backup}'."
+            f" The latest backup is {backup}: restore it with 'workbench store restore {backup}'."
         )
     elif store_id is None and folder.is_dir() and any(folder.glob("*.wbbackup")):
         where = (
