@@ -12,7 +12,9 @@ connection under those transactions is kept for the whole import, with:
   pack's commit writes some 15 MB of pages at 10x (the same index pages, again and again),
   and a checkpoint after each copied them into the store and synced it once per pack; one
   every 256 MB copies each page once for many packs. The log stays bounded by that, and
-  what it holds is checkpointed (passively: no reader is waited for) when the import ends.
+  once an import has merged records, what it holds is checkpointed when the import ends
+  (passively: no reader is waited for). An import that merged nothing (the same files
+  again) leaves its few pages to SQLite's own checkpoint, as any small write does.
 
 A crash at any point is no different: the log is the store until it is checkpointed.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -33,11 +36,20 @@ CACHE_KIB = 65_536
 Sessions = Callable[[], AbstractContextManager[Session]]
 
 
+@dataclass
+class ImportSessions:
+    """``begin``: a ``store.sessions.begin`` for the import's transactions; ``merged``: set
+    by the importer once a pack has merged records (then the log is checkpointed at the end)."""
+
+    begin: Sessions
+    merged: bool = False
+
+
 @contextmanager
-def import_sessions(store: Store) -> Iterator[Sessions]:
-    """A ``store.sessions.begin`` for the import's transactions (see the module's docstring)."""
+def import_sessions(store: Store) -> Iterator[ImportSessions]:
+    """The sessions for an import's transactions (see the module's docstring)."""
     if store.engine.dialect.name != "sqlite" or store.read_only:
-        yield store.sessions.begin
+        yield ImportSessions(store.sessions.begin)
         return
     with store.engine.connect() as conn:
         cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
@@ -51,14 +63,16 @@ def import_sessions(store: Store) -> Iterator[Sessions]:
             with store.sessions(bind=conn) as session, session.begin():
                 yield session
 
+        sessions = ImportSessions(begin)
         try:
-            yield begin
+            yield sessions
         finally:
             try:
                 conn.rollback()
                 conn.exec_driver_sql(f"PRAGMA cache_size={cache}")
                 conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={pages}")
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                if sessions.merged:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 conn.commit()
             except SQLAlchemyError:  # a connection that cannot be set back is not pooled again
                 conn.invalidate()

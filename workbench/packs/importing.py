@@ -370,7 +370,7 @@ def import_packs(
     imported = _imported_digests(store, inspection_id)
     with (
         gc_paused(),  # a merge allocates millions of containers, none in a cycle
-        import_sessions(store) as sessions,
+        import_sessions(store) as writing,
         opening.prefetch(files, private_keys, imported) as fetched_files,
     ):
         for done, fetched in enumerate(fetched_files):
@@ -379,7 +379,7 @@ def import_packs(
             outcome, seen = ImportOutcome(fetched.path), {"expected": inspection_id or ""}
             try:
                 outcome.result = _import_one(
-                    sessions, fetched, private_keys, passphrase, inspection_id, seen
+                    writing.begin, fetched, private_keys, passphrase, inspection_id, seen
                 )
             except crypto.WrongPassphrase:
                 raise
@@ -389,8 +389,11 @@ def import_packs(
             except WorkbenchError as exc:
                 outcome.error = exc
                 with suppress(WorkbenchError):  # a store with no user name records nothing
-                    log_refusal(sessions, fetched.path, exc, seen)
+                    log_refusal(writing.begin, fetched.path, exc, seen)
             outcomes.append(outcome)
+            counts = outcome.result.counts if outcome.result is not None else None
+            if counts is not None and (counts.added or counts.changed or counts.audit_events_added):
+                writing.merged = True
             if outcome.result is not None and fetched.opened is not None:
                 imported.add(fetched.opened.sha256)  # the same file later in the list
     progress(len(files), len(files), "Done")
