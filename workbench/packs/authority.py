@@ -178,15 +178,25 @@ def _check_authors(session: Session, pack: PackDocument) -> None:
 def _check_stages(
     pack: PackDocument, cases: dict[str, tuple[str, str]], method: Methodology
 ) -> None:
-    applies: dict[str, frozenset[str]] = {}
+    applies: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
     items = {i.id: i for i in method.items}  # prompts and facts
     for record in pack.assessments:
         category = cases[record["case_id"]][1]
-        stages = applies.get(category)
-        if stages is None:
-            stages = applies[category] = frozenset(s.id for s in method.stages_for(category))
+        known = applies.get(category)
+        if known is None:
+            stages = frozenset(s.id for s in method.stages_for(category))
+            answerable = frozenset(  # the prompts and facts that apply to the category
+                i.id for i in items.values() if i.stage_id in stages and i.applies_to(category)
+            )
+            known = applies[category] = stages, answerable
+        stages, answerable = known
         if record["status"] == "graded":
             _check_graded(record, stages, cases[record["case_id"]][0])
+        if record["answers"].keys() <= answerable and all(
+            type(s) is dict and type(s.get("stage_id")) is str and s["stage_id"] in stages
+            for s in record["stages"]
+        ):
+            continue  # the usual record: every stage and answer applies (checked below if not)
         for stage in record["stages"]:
             stage_id = stage.get("stage_id") if type(stage) is dict else None
             if type(stage_id) is str and stage_id not in stages:

@@ -95,6 +95,7 @@ class _Known:
     answers: dict[str, frozenset]  # prompt or fact id -> its answer ids (cleared: left out)
     urgencies: frozenset
     responses: frozenset
+    pairs: frozenset = frozenset()  # every (prompt or fact id, answer id) there is
 
     @classmethod
     def of(cls, method: Methodology) -> _Known:
@@ -106,6 +107,7 @@ class _Known:
             {p.id: frozenset(a.id for a in p.answers) for p in method.items},
             frozenset(u.id for u in method.urgencies),
             frozenset(r.id for r in method.responses),
+            frozenset((p.id, a.id) for p in method.items for a in p.answers),
         )
 
 
@@ -173,7 +175,11 @@ def _stage(raw: Any, known: _Known) -> dict[str, Any]:
 def complete(record: dict[str, Any], known: _Known) -> dict[str, Any]:
     """The assessment with its stage judgements and prompt answers checked and in order."""
     stages = [_stage(s, known) for s in record["stages"]]
-    for prompt_id, answer in record["answers"].items():
+    try:  # the usual record: every answer one of its prompt's (else each is checked below)
+        answered = known.pairs.issuperset(record["answers"].items())
+    except TypeError:  # an answer that is a list or a map
+        answered = False
+    for prompt_id, answer in () if answered else record["answers"].items():
         if prompt_id not in known.prompts:
             raise malformed(
                 WHAT, f"the assessment {record['id']}: there is no prompt '{prompt_id[:100]}'"

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.engine import Store
+from db.gc_pause import gc_paused
 from db.models import ChainHead, ImportLog, Inspection
 from workbench import audit, crypto
 from workbench.changes import MERGED, publish
@@ -28,6 +29,7 @@ from workbench.packs import container, opening, payload, records
 from workbench.packs.authority import check_authority
 from workbench.packs.container import PackRefused
 from workbench.packs.document import CAPS, PackDocument, parse_pack
+from workbench.packs.import_sessions import Sessions, import_sessions
 from workbench.packs.keys import active_key, admit_sender, unlock
 from workbench.packs.merge import MergeCounts, merge
 from workbench.packs.trail import Held
@@ -153,7 +155,7 @@ def _same_file_again(
 
 
 def _import_one(
-    store: Store,
+    sessions: Sessions,
     fetched: opening.Fetched,
     private_keys: dict[str, crypto.InspectionPrivate],
     passphrase: str,
@@ -166,7 +168,7 @@ def _import_one(
     opened, path = fetched.opened_or_raise(), fetched.path
     seen.update(sha256=opened.sha256, fingerprint=crypto.fingerprint(opened.signer))
     seen["inspection_id"] = str(opened.header.get("inspection_id", ""))[:36]
-    with store.sessions.begin() as session:
+    with sessions() as session:
         actor = require_user_name(session)
         inspection = _inspection_of(session, opened.header, expected)
         lock_imports(session, inspection.id)  # on a server, one import at a time per inspection
@@ -271,10 +273,12 @@ def _audit_import(
     )  # fmt: skip
 
 
-def log_refusal(store: Store, path: Path, error: WorkbenchError, seen: dict[str, str]) -> None:
+def log_refusal(
+    sessions: Sessions, path: Path, error: WorkbenchError, seen: dict[str, str]
+) -> None:
     """A refused pack on the record: an imports log entry with the reason, and its audit
     event (which pack, who signed it, why), in a transaction of its own."""
-    with store.sessions.begin() as session:
+    with sessions() as session:
         actor = require_user_name(session)
         known = [seen.get("inspection_id"), seen.get("expected")]
         inspection_id = next((i for i in known if i and session.get(Inspection, i)), None)
@@ -364,14 +368,18 @@ def import_packs(
     private_keys: dict[str, crypto.InspectionPrivate] = {}
     files = [Path(name) for name in paths]
     imported = _imported_digests(store, inspection_id)
-    with opening.prefetch(files, private_keys, imported) as fetched_files:
+    with (
+        gc_paused(),  # a merge allocates millions of containers, none in a cycle
+        import_sessions(store) as writing,
+        opening.prefetch(files, private_keys, imported) as fetched_files,
+    ):
         for done, fetched in enumerate(fetched_files):
             name = fetched.path.name
             progress(done, len(files), f"Importing {name} ({done + 1} of {len(files)})…")
             outcome, seen = ImportOutcome(fetched.path), {"expected": inspection_id or ""}
             try:
                 outcome.result = _import_one(
-                    store, fetched, private_keys, passphrase, inspection_id, seen
+                    writing.begin, fetched, private_keys, passphrase, inspection_id, seen
                 )
             except crypto.WrongPassphrase:
                 raise
@@ -381,8 +389,11 @@ def import_packs(
             except WorkbenchError as exc:
                 outcome.error = exc
                 with suppress(WorkbenchError):  # a store with no user name records nothing
-                    log_refusal(store, fetched.path, exc, seen)
+                    log_refusal(writing.begin, fetched.path, exc, seen)
             outcomes.append(outcome)
+            counts = outcome.result.counts if outcome.result is not None else None
+            if counts is not None and (counts.added or counts.changed or counts.audit_events_added):
+                writing.merged = True
             if outcome.result is not None and fetched.opened is not None:
                 imported.add(fetched.opened.sha256)  # the same file later in the list
     progress(len(files), len(files), "Done")
