@@ -39,29 +39,27 @@ class _Ahead(threading.Thread):
 
     Only what runs without Python's lock is done here (the key's derivation, SQLCipher's
     reads): building the rows is left to the window's thread, which would otherwise be
-    slowed down while it builds the window. The derivation comes first, with nothing but
-    ``hashlib`` loaded for it (``store_key_ahead``); the modules for reading are loaded
+    slowed down while it builds the window. The derivation comes first, with what it needs
+    read before the thread starts (``store_key_ahead``); the modules for reading are loaded
     meanwhile by the window once it is painted (``_prepare_rows``).
     """
 
-    def __init__(self, target: str | None, passphrase: str, wanted: str) -> None:
+    def __init__(self, target: str, passphrase: str, wanted: str) -> None:
+        from workbench.services.store_key_ahead import key_ahead
+
         super().__init__(name="quick-case-list", daemon=True)
         self.args = (target, passphrase, wanted)
         self.found: Listing | None = None
         self.failed: BaseException | None = None
+        # read here (the salt): the thread goes straight to the derivation
+        self._derive = key_ahead(target, passphrase)
 
     def run(self) -> None:
         _yield_to_the_window()
         try:
-            from workbench.services.store_key_ahead import derive_ahead
-
-            target, passphrase, wanted = self.args
-            if target is None:
-                from workbench.store_location import default_store_path
-
-                target = str(default_store_path())
-            derive_ahead(target, passphrase)  # first: the window's building goes on meanwhile
-            self.found = _read(target, passphrase, wanted)
+            if self._derive is not None:
+                self._derive()  # first: the window's building goes on meanwhile
+            self.found = _read(*self.args)
         except BaseException as exc:  # noqa: BLE001 - handed to list_early, on the main thread
             self.failed = exc
 
@@ -96,9 +94,18 @@ def read_ahead(target: str | None, wanted: str) -> None:
 
     passphrase = os.environ.get(STORE_PASSPHRASE_ENV)
     _AHEAD.clear()  # one left by a start-up that ended before listing (in tests)
-    if passphrase is not None:
-        _AHEAD.append(_Ahead(target, passphrase, wanted))
-        _AHEAD[-1].start()
+    if passphrase is None:
+        return
+    try:
+        if target is None:
+            from workbench.store_location import default_store_path
+
+            target = str(default_store_path())
+        ahead = _Ahead(target, passphrase, wanted)
+    except Exception:  # noqa: BLE001 - nothing read ahead: the normal open says what is wrong
+        return
+    _AHEAD.append(ahead)
+    ahead.start()
 
 
 def list_early(window: MainWindow, target: str | Path, asker: PassphraseAsker) -> bool:
@@ -161,11 +168,10 @@ def _listing(reader: QuickCaseList, wanted: str) -> Listing:
     name = reader.user_name()
     if not name:
         raise NotQuick("no user name yet")  # first run: the name is asked once it is open
-    inspections = reader.fetch_inspections()
-    chosen = inspection_to_open([(row[0], row[-1]) for row in inspections], wanted)
-    if chosen is None:
+    found = reader.fetch_listing(lambda offered: inspection_to_open(offered, wanted))
+    if found is None:
         raise NotQuick("no inspection to list")
-    return name, inspections, chosen, reader.fetch_cases(chosen)
+    return name, *found
 
 
 def inspection_to_open(inspections: list[tuple[str, bool]], wanted: str) -> str | None:

@@ -95,6 +95,20 @@ def test_the_lead_s_team_view_and_each_inspector_s_view_are_the_normal_rows(team
     assert (both_started.status, both_started.overall_grade) == ("in_progress", "inadequate")
 
 
+def test_the_listing_counts_the_inspection_listed_from_its_rows_and_the_others_in_sql(
+    team: Team,
+) -> None:
+    lead = team.lead
+    ids = [i.id for i in list_inspections(lead)]
+    for chosen in ids:  # the one listed: counted from its rows; the other: in SQL
+        rows, picked, fetched = quick(lead, lambda r, c=chosen: r.fetch_listing(lambda _: c))
+        assert picked == chosen
+        assert rows == quick(lead, QuickCaseList.fetch_inspections)
+        assert [row[9:11] for row in rows] == [(4, 2), (0, 0)]
+        assert len(fetched.cases) == (4 if chosen == team.inspection_id else 0)
+    assert quick(lead, lambda r: r.fetch_listing(lambda offered: None)) is None
+
+
 def test_an_inspector_s_own_store_from_a_kit_reads_the_same(team: Team) -> None:
     mine = make_inspector(team, ANN)
     set_user_name(mine, ANN)
