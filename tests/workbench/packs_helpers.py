@@ -87,6 +87,14 @@ def make_lead(folder: Path, title: str = "Child protection inspection") -> Team:
     return Team(lead, inspection.id, cases, folder)
 
 
+def closed_lead_file(folder: Path) -> Path:
+    """The file of a lead store (``make_lead``) made in ``folder`` and closed."""
+    team = make_lead(folder)
+    team.lead.close()
+    assert team.lead.path is not None
+    return team.lead.path
+
+
 def make_inspector(team: Team, name: str, *, all_cases: bool = True) -> Store:
     """An inspector's own store, set up from a kit the lead issued to them."""
     slug = name.split()[0].lower()

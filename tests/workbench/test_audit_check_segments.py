@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from packs_helpers import make_lead
+from packs_helpers import closed_lead_file
 from store_helpers import connect_file
 
 from db.models import new_id
@@ -29,9 +29,7 @@ ORIGIN = "0b0b0b0b-0000-4000-8000-000000000000"
 
 @pytest.fixture(scope="module")
 def lead(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    team = make_lead(tmp_path_factory.mktemp("segments"))
-    team.lead.close()
-    return team.lead.path
+    return closed_lead_file(tmp_path_factory.mktemp("segments"))
 
 
 def _lines(edit: dict[int, dict[str, Any]] | None = None) -> list[bytes]:

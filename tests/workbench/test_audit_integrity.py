@@ -10,7 +10,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from packs_helpers import make_lead
+from packs_helpers import closed_lead_file
 from sqlalchemy.orm import Session
 from store_helpers import connect_file
 
@@ -23,9 +23,7 @@ DAMAGED = "the store file is damaged (SQLite says: row 1 missing from index ix_c
 
 @pytest.fixture(scope="module")
 def lead(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    team = make_lead(tmp_path_factory.mktemp("integrity"))
-    team.lead.close()
-    return team.lead.path
+    return closed_lead_file(tmp_path_factory.mktemp("integrity"))
 
 
 def _damaged(lead: Path, tmp_path: Path) -> Path:
