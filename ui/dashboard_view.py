@@ -373,23 +373,26 @@ class DashboardView(QWidget):
         )
 
 
-def show_dashboard(window: MainWindow) -> None:
-    """View ▸ Dashboard, in a dock beside the case list that follows the inspection shown."""
+def show_dashboard(window: MainWindow, *, front: bool = True) -> None:
+    """View ▸ Dashboard, in a dock beside the case list that follows the inspection shown
+    (its tab brought to the front unless ``front`` is False)."""
 
     def make(inspection_id: str) -> DashboardView:
         view = DashboardView(window.active_store(), inspection_id)
         window.changes.follow(view, view.refresh_soon, *DASHBOARD_TOPICS)
         return view
 
-    window.show_dock("dashboard", "Dashboard", make, Qt.DockWidgetArea.RightDockWidgetArea)
+    window.show_dock(
+        "dashboard", "Dashboard", make, Qt.DockWidgetArea.RightDockWidgetArea, front=front
+    )
 
 
-def show_dashboard_for_lead(window: MainWindow) -> None:
+def show_dashboard_for_lead(window: MainWindow, *, front: bool = True) -> None:
     """The lead's default: the dashboard opens by itself when the store holds the private key
-    of the inspection shown."""
+    of the inspection shown (in front unless ``front`` is False)."""
     from workbench.packs import key_report
 
     if window.inspection is None:
         return
     if key_report(window.active_store(), window.inspection.id).holds_private_key:
-        show_dashboard(window)
+        show_dashboard(window, front=front)

@@ -302,27 +302,31 @@ class MainWindow(QMainWindow):
             self._load_rows(self._case_rows())
         self.panel.prebuild(sorted({r.category for r in self.cases.index.rows}))
         self.reload_docks()
-        self._dashboard_for_lead()
         if keep is not None and self.cases.index.get(keep) is not None:
             self.select_case(keep)
         elif self.model.rowCount():
             self.cases.select_row(0)
+        self._dashboard_for_lead()  # (after the case opened by itself: see there)
 
     def _dashboard_for_lead(self) -> None:
         """The lead (whose store holds the inspection's private key) sees the dashboard
         first; once its dock exists it stays as the person left it. It is built once the
         case list has been painted: finding the key and building the dashboard (pandas)
-        take longer than listing the cases."""
+        take longer than listing the cases. A person who has already opened another case
+        or view meanwhile keeps it in front: the dashboard's tab is added behind it."""
         if self.inspection is None or "dashboard" in self.docks:
             return
-        shown = self.inspection.id
+        shown, opened = self.inspection.id, self.panel.case_id
 
         def build() -> None:
             if self.inspection is None or self.inspection.id != shown or "dashboard" in self.docks:
                 return
             from ui.dashboard_view import show_dashboard_for_lead
 
-            show_dashboard_for_lead(self)
+            untouched = self.panel.case_id in (opened, None) and (
+                self.views.currentWidget() is self.views.cases
+            )
+            show_dashboard_for_lead(self, front=untouched)
 
         AfterPaint(self.table.viewport(), build)
 
@@ -468,10 +472,13 @@ class MainWindow(QMainWindow):
         title: str,
         make: Callable[[str], QWidget],
         area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea,
+        *,
+        front: bool = True,
     ) -> QDockWidget | None:
         """Show the dock ``key`` for the inspection shown (``make(inspection_id)`` builds its
-        content, again whenever another inspection is shown), first placed in ``area``. None
-        without an inspection.
+        content, again whenever another inspection is shown), first placed in ``area`` (a
+        tab there brought to the front unless ``front`` is False). None without an
+        inspection.
 
         The right of the window belongs to the grading panel: a view asked for there (the
         dashboard) opens as a tab beside the case list instead (``ui.view_tabs``), so it
@@ -486,7 +493,7 @@ class MainWindow(QMainWindow):
             self.docks[key] = dock
             beside = self._docked_in(area)
             if area == Qt.DockWidgetArea.RightDockWidgetArea:
-                self.views.show_view(dock)
+                self.views.show_view(dock, front=front)
             elif beside is not None:  # tabs in one dock area: each view has its full width
                 self.tabifyDockWidget(beside, dock)
             else:
@@ -496,7 +503,7 @@ class MainWindow(QMainWindow):
                 self.resizeDocks([dock], [max(300, self.height() // 2)], Qt.Orientation.Vertical)
         dock.setWidget(make(self.inspection.id))
         if area == Qt.DockWidgetArea.RightDockWidgetArea:
-            self.views.show_view(dock)
+            self.views.show_view(dock, front=front)
         else:
             dock.show()
             dock.raise_()

@@ -84,13 +84,14 @@ class ViewTabs(QTabWidget):
     def holds(self, dock: QDockWidget) -> bool:
         return self.indexOf(dock) >= 0
 
-    def show_view(self, dock: QDockWidget) -> None:
-        """Add the view's tab if it is not there, and bring it to the front."""
+    def show_view(self, dock: QDockWidget, *, front: bool = True) -> None:
+        """Add the view's tab if it is not there, and (with ``front``) bring it to the front."""
         if not self.holds(dock):
             dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
             dock.setTitleBarWidget(QWidget())  # the tab names it
             self.addTab(dock, dock.windowTitle())
-        self.setCurrentWidget(dock)
+        if front:
+            self.setCurrentWidget(dock)
 
     def close_tab(self, index: int) -> None:
         """Close a view's tab (never the case list's), back to the case list."""

@@ -27,13 +27,9 @@ def backup_folder() -> Path:
     return user_data_path(APP_NAME, appauthor=False, ensure_exists=True) / "backups"
 
 
-def latest_backup(store: Store) -> Path | None:
-    """The newest backup of this store: daily ones, and the copies made before migrations."""
-    return latest_backup_of(store.path, store_id_of(store))
-
-
 def latest_backup_of(path: Path | None, store_id: str | None) -> Path | None:
-    """The newest backup of the store file at ``path`` whose id is ``store_id``.
+    """The newest backup of the store file at ``path`` whose id is ``store_id``: daily ones,
+    and the copies made before migrations.
 
     Daily backups are known by the store's id: when a damaged store no longer gives it,
     only the copies beside its file are its own (the folder holds every store's)."""

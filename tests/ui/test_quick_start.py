@@ -208,9 +208,9 @@ def test_the_lead_s_dashboard_is_built_once_the_case_list_has_been_painted(
     built_after: list[int] = []
     real = ui.dashboard_view.show_dashboard_for_lead
 
-    def watched(window: MainWindow) -> None:
+    def watched(window: MainWindow, **how: bool) -> None:
         built_after.append(list_paints.count)
-        real(window)
+        real(window, **how)
 
     monkeypatch.setattr(ui.dashboard_view, "show_dashboard_for_lead", watched)
     window = MainWindow(team.lead, LEAD)
@@ -223,3 +223,18 @@ def test_the_lead_s_dashboard_is_built_once_the_case_list_has_been_painted(
 
     assert len(built_after) == 1 and built_after[0] > 0
     assert window.views.currentWidget() is window.docks["dashboard"]  # in front, as before
+
+
+def test_a_case_opened_before_the_lead_s_dashboard_is_built_stays_in_front(qtbot, team):
+    window = MainWindow(team.lead, LEAD)
+    qtbot.addWidget(window)
+    first, other = window.model.row_at(0).id, window.model.row_at(2).id
+    assert window.panel.case_id == first and "dashboard" not in window.docks
+
+    window.select_case(other)  # before the first paint: the dashboard is not built yet
+    window.show()
+    qtbot.waitUntil(lambda: "dashboard" in window.docks)
+
+    assert window.views.indexOf(window.docks["dashboard"]) == 1  # its tab, behind
+    assert window.views.currentWidget() is window.views.cases
+    assert window.panel.case_id == other
