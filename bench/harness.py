@@ -158,13 +158,15 @@ def measure(figure: Figure, options: Options) -> dict[str, Any]:
         **_spread(works),
     }
     median = statistics.median(works)
+    exact: float | None = None  # the ratio the verdict is on (shown to two decimals)
     if bases:
         record.update(baseline=figure.baseline_is, **_spread(bases, "baseline_"))
         base = statistics.median(bases)
-        record["ratio"] = round(median / base, 2) if base > 0 else None
+        exact = median / base if base > 0 else None
+        record["ratio"] = round(exact, 2) if exact is not None else None
     if ratio_goal is not None:
         record["ratio_goal"] = ratio_goal
-        record["ratio_met"] = record.get("ratio") is not None and record["ratio"] <= ratio_goal
+        record["ratio_met"] = exact is not None and exact <= ratio_goal
     if goal is not None:
         record["goal"] = goal
         record["goal_met"] = median <= goal

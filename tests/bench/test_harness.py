@@ -44,6 +44,14 @@ def test_a_missed_ratio_goal_fails_and_a_missed_time_goal_is_only_reported(capsy
     assert '"ratio_met": false' in lines[1]
 
 
+def test_a_ratio_just_over_its_goal_is_missed_though_it_shows_as_the_goal() -> None:
+    edge = Figure("x.edge", "edge", values(3.004, 3.004, 3.004), values(1, 1, 1), "raw",
+                  ratio_goal=3.0)  # fmt: skip
+    record = measure(edge, OPTIONS)
+    assert record["ratio"] == 3.0 and record["ratio_met"] is False
+    assert failed(record)
+
+
 def test_an_enforced_absolute_goal_fails_when_missed() -> None:
     memory = Figure("x.memory", "peak", values(500, 500, 500), unit="MB", goal=400,
                     goal_enforced=True)  # fmt: skip
