@@ -26,6 +26,7 @@ from db.store_key import KEY_BYTES as KEY_BYTES
 from db.store_key import PLAINTEXT_HEADER as PLAINTEXT_HEADER
 from db.store_key import SALT_BYTES as SALT_BYTES
 from db.store_key import StoreKey as StoreKey
+from db.store_key import derivation as derivation
 from db.store_key import is_plaintext as is_plaintext
 from db.store_key import read_header as read_header
 from db.store_key import read_salt as read_salt

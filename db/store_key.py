@@ -8,6 +8,7 @@ thread while it is still importing its modules (``ui.quick_start``).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,3 +75,15 @@ def read_salt(path: Path) -> bytes | None:
     if len(header) < SALT_BYTES:
         return None
     return header
+
+
+def derivation(path: Path, passphrase: str) -> Callable[[], bytes] | None:
+    """What derives (and keeps, ``store_key``) the key of the encrypted store file at
+    ``path``, to call on a thread: its salt is read here, so that the thread needs nothing
+    but ``hashlib``, which releases Python's lock. None for a missing, empty or plaintext
+    file."""
+    salt = read_salt(path)
+    if salt is None or salt == PLAINTEXT_HEADER:
+        return None
+    key = store_key(passphrase)
+    return lambda: key.raw(salt)

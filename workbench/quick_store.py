@@ -77,13 +77,12 @@ def _derived_meanwhile(path: Path, passphrase: str, meanwhile: Callable[[], obje
     and says what is wrong."""
     if meanwhile is None:
         return
-    salt = cipher.read_salt(path)
-    key = cipher.store_key(passphrase)
+    derive_key = cipher.derivation(path, passphrase)
 
     def derive() -> None:
-        if salt is not None:
+        if derive_key is not None:
             with suppress(Exception):  # the opening derives it again, and explains
-                key.raw(salt)
+                derive_key()
 
     thread = threading.Thread(target=derive, name="store-key", daemon=True)
     thread.start()

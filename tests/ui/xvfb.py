@@ -22,7 +22,11 @@ TOOLS = ("Xvfb", "openbox", "xdotool")
 def need_tools() -> None:
     missing = [t for t in TOOLS if shutil.which(t) is None]
     if missing:
-        why = f"needs {', '.join(missing)} (Debian: apt install xvfb openbox xdotool)"
+        why = (
+            f"needs {', '.join(missing)}, not installed here (Debian: apt install xvfb "
+            "openbox xdotool); CI's .ci/run installs them and runs this (it fails there "
+            "without them)"
+        )
         if os.environ.get("CI"):
             pytest.fail(why)
         pytest.skip(why)

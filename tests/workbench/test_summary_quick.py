@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from contextlib import closing
 from datetime import date
@@ -270,20 +269,29 @@ def test_stores_the_quick_reader_leaves_to_the_usual_opening(
         conn.commit()
 
 
-def test_the_store_key_is_derived_while_the_caller_imports(store: Store, store_path: Path) -> None:
+def test_the_store_key_is_derived_while_the_caller_imports(
+    store: Store, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     demo = create_demo(store)
     key = cipher.store_key(os.environ["WORKBENCH_STORE_PASSPHRASE"])
     salt = cipher.read_salt(store_path)
     assert salt is not None
     key._derived.pop(salt, None)  # not derived yet, as in a fresh process
+    derived = threading.Event()
+    raw = key.raw
+
+    def derive(of: bytes) -> bytes:
+        try:
+            return raw(of)
+        finally:
+            derived.set()
+
+    monkeypatch.setattr(key, "raw", derive)
     seen: list[object] = []
 
     def meanwhile() -> None:  # the command's imports: the key is derived beside them
         seen.append(threading.current_thread() is threading.main_thread())
-        deadline = time.monotonic() + 20
-        while salt not in key._derived and time.monotonic() < deadline:
-            time.sleep(0.005)
-        seen.append(salt in key._derived)
+        seen.append(derived.wait(timeout=20) and salt in key._derived)
 
     with quick_reader(store_path, meanwhile) as quick:
         assert seen == [True, True]

@@ -15,18 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from db.store_key import is_plaintext, read_salt, store_key
+from db.store_key import derivation
 
 
 def key_ahead(target: str, passphrase: str) -> Callable[[], bytes] | None:
     """What derives the key of the encrypted store file at ``target`` (a path), to call on a
-    thread; None for a URL, a missing or plaintext file: the opening that follows deals with
-    those as ever."""
+    thread (``db.store_key.derivation``); None for a URL, a missing or plaintext file: the
+    opening that follows deals with those as ever."""
     if "://" in target:
         return None
-    path = Path(target).expanduser().resolve()
-    salt = read_salt(path)
-    if salt is None or is_plaintext(path):
-        return None
-    key = store_key(passphrase)
-    return lambda: key.raw(salt)
+    return derivation(Path(target).expanduser().resolve(), passphrase)
